@@ -1,0 +1,177 @@
+#include "common/grpc/auth.h"
+
+#include <openssl/evp.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+
+namespace ys {
+
+std::optional<std::string> Principal::Unit() const {
+  if (absl::StartsWith(role, "unit:")) return role.substr(5);
+  return std::nullopt;
+}
+
+std::optional<std::string> Principal::PlatformSource() const {
+  if (absl::StartsWith(role, "platform:")) return role.substr(9);
+  return std::nullopt;
+}
+
+absl::Status ValidateRole(absl::string_view role) {
+  if (role == "office" || role == "huiqitong" || role == "viewer") return absl::OkStatus();
+  for (absl::string_view prefix : {"unit:", "platform:"}) {
+    if (absl::StartsWith(role, prefix) && role.size() > prefix.size()) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "role '%s' is not one of office, unit:<unit>, platform:<source>, huiqitong, viewer", role));
+}
+
+std::string Sha256Hex(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) absl::StrAppendFormat(&hex, "%02x", digest[i]);
+  return hex;
+}
+
+bool RoleMatches(absl::string_view role, absl::string_view pattern) {
+  if (absl::EndsWith(pattern, ":*")) {
+    return absl::StartsWith(role, pattern.substr(0, pattern.size() - 1)) &&
+           role.size() > pattern.size() - 1;
+  }
+  return role == pattern;
+}
+
+namespace {
+
+absl::Status AddKeysFrom(const Config& config, absl::string_view prefix,
+                         ApiKeyAuthenticator* out) {
+  for (const std::string& name : config.Keys(prefix)) {
+    const std::string base = absl::StrFormat("%s.%s", prefix, name);
+    auto role = config.GetString(base + ".role");
+    if (!role.ok()) return role.status();
+    if (auto s = ValidateRole(*role); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("config key '%s.role': %s", base, s.message()));
+    }
+    auto hash = config.GetString(base + ".sha256");
+    if (!hash.ok()) return hash.status();
+    std::string h = absl::AsciiStrToLower(*hash);
+    if (h.size() != 64 || h.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "config key '%s.sha256' must be 64 hex digits (the SHA-256 of the key, never the key)",
+          base));
+    }
+    out->Add(std::move(h), Principal{name, *role});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ApiKeyAuthenticator> ApiKeyAuthenticator::FromConfig(const Config& config) {
+  ApiKeyAuthenticator auth;
+  if (auto s = AddKeysFrom(config, "auth.api_keys", &auth); !s.ok()) return s;
+  const std::string file = config.GetString("auth.api_keys_file", "");
+  if (!file.empty()) {
+    auto keys = Config::LoadFile(file, nullptr);
+    if (!keys.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("config key 'auth.api_keys_file': %s", keys.status().message()));
+    }
+    if (auto s = AddKeysFrom(*keys, "api_keys", &auth); !s.ok()) return s;
+  }
+  return auth;
+}
+
+void ApiKeyAuthenticator::Add(std::string sha256_hex, Principal principal) {
+  keys_[std::move(sha256_hex)] = std::move(principal);
+}
+
+absl::StatusOr<Principal> ApiKeyAuthenticator::Authenticate(absl::string_view authorization) const {
+  if (authorization.empty()) {
+    return absl::UnauthenticatedError(
+        "missing API key: send metadata 'authorization: Bearer <key>'");
+  }
+  absl::string_view key = authorization;
+  if (!absl::ConsumePrefix(&key, "Bearer ") && !absl::ConsumePrefix(&key, "bearer ")) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <key>'");
+  }
+  key = absl::StripAsciiWhitespace(key);
+  auto it = keys_.find(Sha256Hex(key));
+  if (it == keys_.end()) return absl::UnauthenticatedError("unknown API key");
+  return it->second;
+}
+
+absl::StatusOr<Principal> ApiKeyAuthenticator::Authenticate(
+    const grpc::ServerContextBase& context) const {
+  const auto& md = context.client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return Authenticate(absl::string_view());
+  return Authenticate(absl::string_view(it->second.data(), it->second.size()));
+}
+
+absl::StatusOr<Principal> ApiKeyAuthenticator::Require(
+    const grpc::ServerContextBase& context, std::initializer_list<absl::string_view> roles) const {
+  auto principal = Authenticate(context);
+  if (!principal.ok()) return principal.status();
+  for (absl::string_view r : roles) {
+    if (RoleMatches(principal->role, r)) return principal;
+  }
+  std::string wanted;
+  for (absl::string_view r : roles) absl::StrAppend(&wanted, wanted.empty() ? "" : ", ", r);
+  return absl::PermissionDeniedError(absl::StrFormat(
+      "role '%s' may not do this; it needs one of: %s", principal->role, wanted));
+}
+
+namespace {
+
+class AuthInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  AuthInterceptor(const ApiKeyAuthenticator* authenticator, bool open)
+      : authenticator_(authenticator), open_(open) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (!open_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* md = methods->GetRecvInitialMetadata();
+      absl::string_view value;
+      if (auto it = md->find("authorization"); it != md->end()) {
+        value = absl::string_view(it->second.data(), it->second.size());
+      }
+      auto principal = authenticator_->Authenticate(value);
+      if (!principal.ok()) rejection_ = principal.status();
+    }
+    if (!rejection_.ok() &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      methods->ModifySendStatus(
+          grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(rejection_.message())));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const ApiKeyAuthenticator* authenticator_;
+  const bool open_;
+  absl::Status rejection_;
+};
+
+}  // namespace
+
+bool AuthInterceptorFactory::IsOpenMethod(absl::string_view method) {
+  return absl::StartsWith(method, "/grpc.health.v1.") ||
+         absl::StartsWith(method, "/grpc.reflection.");
+}
+
+grpc::experimental::Interceptor* AuthInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new AuthInterceptor(authenticator_, IsOpenMethod(info->method()));
+}
+
+}  // namespace ys

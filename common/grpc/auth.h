@@ -1,0 +1,75 @@
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "common/config/config.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace ys {
+
+// Who is calling. Roles: "office" (营商办, admin), "unit:<unit>" (its own cases and duty),
+// "platform:<source>" (submits rankings for its source), "huiqitong" (redemptions), "viewer".
+struct Principal {
+  std::string name;  // the key's name, for audit ("office-dev")
+  std::string role;
+
+  bool IsOffice() const { return role == "office"; }
+  // "市住建局" for "unit:市住建局"; nullopt for other roles.
+  std::optional<std::string> Unit() const;
+  std::optional<std::string> PlatformSource() const;
+};
+
+// Checks a role string is one the system knows ("office", "unit:X", "platform:X", "huiqitong", "viewer").
+absl::Status ValidateRole(absl::string_view role);
+// The SHA-256 of a key, lower-case hex: what configuration stores instead of the key.
+std::string Sha256Hex(absl::string_view data);
+
+// Maps bearer API keys to principals. Configuration holds only SHA-256 hashes of the keys:
+//   auth:
+//     api_keys:                 # name -> role and hash
+//       office-dev: {role: office, sha256: 9f86d0...}
+//     api_keys_file: var/keys/api-keys.yaml   # optional; same shape under a top-level api_keys
+class ApiKeyAuthenticator {
+ public:
+  static absl::StatusOr<ApiKeyAuthenticator> FromConfig(const Config& config);
+  void Add(std::string sha256_hex, Principal principal);
+
+  // `authorization` is the metadata value: "Bearer <key>".
+  absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const;
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
+
+  // The caller, if it holds one of `roles` ("unit:*" matches any unit, "platform:*" any platform):
+  // UNAUTHENTICATED without a valid key, PERMISSION_DENIED with the wrong role.
+  absl::StatusOr<Principal> Require(const grpc::ServerContextBase& context,
+                                    std::initializer_list<absl::string_view> roles) const;
+
+  size_t size() const { return keys_.size(); }
+
+ private:
+  std::map<std::string, Principal, std::less<>> keys_;  // by SHA-256 hex
+};
+
+bool RoleMatches(absl::string_view role, absl::string_view pattern);
+
+// Rejects calls without a known key with UNAUTHENTICATED, whatever the handler answers; health and
+// reflection stay open. Handlers still call ApiKeyAuthenticator::Require for the role they need.
+class AuthInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit AuthInterceptorFactory(const ApiKeyAuthenticator* authenticator)
+      : authenticator_(authenticator) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+  static bool IsOpenMethod(absl::string_view method);
+
+ private:
+  const ApiKeyAuthenticator* authenticator_;
+};
+
+}  // namespace ys

@@ -1,0 +1,79 @@
+#include "common/kafka/cloud_event.h"
+
+#include <random>
+
+#include "absl/strings/str_format.h"
+
+namespace ys {
+
+std::optional<std::string> CloudEvent::Extension(absl::string_view name) const {
+  for (const auto& [k, v] : extensions) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+Headers ToKafkaHeaders(const CloudEvent& e) {
+  Headers h = {
+      {"ce_specversion", "1.0"},
+      {"ce_id", e.id},
+      {"ce_source", e.source},
+      {"ce_type", e.type},
+      {"ce_time", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", e.time, absl::UTCTimeZone())},
+      {"content-type", e.content_type},
+  };
+  if (!e.subject.empty()) h.emplace_back("ce_subject", e.subject);
+  for (const auto& x : e.extensions) h.push_back(x);
+  return h;
+}
+
+absl::StatusOr<CloudEvent> ParseCloudEvent(const KafkaMessage& m) {
+  CloudEvent e;
+  bool has_spec = false;
+  for (const auto& [k, v] : m.headers) {
+    if (k == "ce_specversion") {
+      if (v != "1.0") {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("header ce_specversion is '%s', only 1.0 is supported", v));
+      }
+      has_spec = true;
+    } else if (k == "ce_id") {
+      e.id = v;
+    } else if (k == "ce_source") {
+      e.source = v;
+    } else if (k == "ce_type") {
+      e.type = v;
+    } else if (k == "ce_subject") {
+      e.subject = v;
+    } else if (k == "ce_time") {
+      std::string err;
+      if (!absl::ParseTime(absl::RFC3339_full, v, &e.time, &err)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("header ce_time '%s' is not an RFC 3339 time", v));
+      }
+    } else if (k == "content-type" || k == "content_type") {
+      e.content_type = v;
+    } else {
+      e.extensions.emplace_back(k, v);
+    }
+  }
+  if (!has_spec) return absl::InvalidArgumentError("header ce_specversion is missing");
+  if (e.id.empty()) return absl::InvalidArgumentError("header ce_id is missing");
+  if (e.source.empty()) return absl::InvalidArgumentError("header ce_source is missing");
+  if (e.type.empty()) return absl::InvalidArgumentError("header ce_type is missing");
+  e.key = m.key;
+  e.data = m.value;
+  return e;
+}
+
+std::string NewEventId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const uint64_t a = rng();
+  const uint64_t b = rng();
+  const uint64_t hi = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  const uint64_t lo = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
+                         lo >> 48, lo & 0xFFFFFFFFFFFFULL);
+}
+
+}  // namespace ys

@@ -1,0 +1,430 @@
+#include "common/kafka/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/log/log.h"
+
+namespace ys {
+namespace {
+
+int ToMillis(absl::Duration d) {
+  return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(d)));
+}
+
+absl::Status KafkaError(absl::string_view what, RdKafka::ErrorCode err) {
+  const std::string msg = absl::StrFormat("kafka %s: %s", what, RdKafka::err2str(err));
+  switch (err) {
+    case RdKafka::ERR__TRANSPORT:
+    case RdKafka::ERR__ALL_BROKERS_DOWN:
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__MSG_TIMED_OUT:
+    case RdKafka::ERR__QUEUE_FULL:
+    case RdKafka::ERR_REQUEST_TIMED_OUT:
+    case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
+    case RdKafka::ERR_LEADER_NOT_AVAILABLE:
+      return absl::UnavailableError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const KafkaOptions& options, const std::map<std::string, std::string>& settings) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::map<std::string, std::string> all = {
+      {"bootstrap.servers", options.brokers},
+      {"client.id", options.client_id},
+      {"socket.keepalive.enable", "true"},
+  };
+  for (const auto& [k, v] : settings) all[k] = v;
+  for (const auto& [k, v] : options.extra) all[k] = v;
+  for (const auto& [k, v] : all) {
+    std::string err;
+    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("kafka property '%s'='%s' is invalid: %s", k, v, err));
+    }
+  }
+  return conf;
+}
+
+// Logs librdkafka's errors once per kind instead of letting it print to stderr.
+class EventLogger final : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_ERROR) {
+      all_brokers_down_ = event.err() == RdKafka::ERR__ALL_BROKERS_DOWN;
+      log::Warn("kafka client error", {{"error", RdKafka::err2str(event.err())},
+                                       {"detail", event.str()}});
+    } else if (event.type() == RdKafka::Event::EVENT_LOG && event.severity() <= 3) {
+      log::Warn("kafka client log", {{"facility", event.fac()}, {"detail", event.str()}});
+    }
+  }
+  std::atomic<bool> all_brokers_down_{false};
+};
+
+}  // namespace
+
+absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
+  KafkaOptions options;
+  auto brokers = config.GetString("kafka.brokers");
+  if (!brokers.ok()) return brokers.status();
+  options.brokers = *brokers;
+  options.client_id = config.GetString("kafka.client_id", "yingshang");
+  return options;
+}
+
+KafkaMetrics::KafkaMetrics(Metrics& metrics)
+    : produced(prometheus::BuildCounter()
+                   .Name("ys_kafka_produced_total")
+                   .Help("Records the broker acknowledged, per topic.")
+                   .Register(metrics.registry())),
+      delivery_failures(prometheus::BuildCounter()
+                            .Name("ys_kafka_delivery_failures_total")
+                            .Help("Records whose delivery failed, per topic.")
+                            .Register(metrics.registry())),
+      consumed(prometheus::BuildCounter()
+                   .Name("ys_kafka_consumed_total")
+                   .Help("Records read, per topic.")
+                   .Register(metrics.registry())),
+      lag(prometheus::BuildGauge()
+              .Name("ys_kafka_consumer_lag_records")
+              .Help("Records between the consumer's position and the partition's high watermark.")
+              .Register(metrics.registry())) {}
+
+// ---------------------------------------------------------------------------------------------
+// Producer
+
+namespace {
+
+// The outcome of one PublishBatch, shared with delivery callbacks that may fire after a timeout.
+struct BatchState {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<RdKafka::ErrorCode> results;  // ERR__IN_PROGRESS until reported
+  size_t pending = 0;
+};
+
+struct DeliverySlot {
+  std::shared_ptr<BatchState> batch;  // null for fire-and-forget records
+  size_t index = 0;
+};
+
+}  // namespace
+
+struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
+  std::unique_ptr<RdKafka::Producer> producer;
+  EventLogger events;
+  KafkaMetrics* metrics = nullptr;
+  std::atomic<bool> stop{false};
+  std::thread poller;
+
+  void dr_cb(RdKafka::Message& message) override {
+    auto* slot = static_cast<DeliverySlot*>(message.msg_opaque());
+    if (metrics != nullptr) {
+      auto& family = message.err() == RdKafka::ERR_NO_ERROR ? metrics->produced
+                                                             : metrics->delivery_failures;
+      family.Add({{"topic", message.topic_name()}}).Increment();
+    }
+    if (slot == nullptr) return;
+    if (slot->batch != nullptr) {
+      std::lock_guard lock(slot->batch->mu);
+      slot->batch->results[slot->index] = message.err();
+      if (--slot->batch->pending == 0) slot->batch->cv.notify_all();
+    }
+    delete slot;
+  }
+
+  absl::Status Produce(const std::string& topic, const std::string& key, const std::string& value,
+                       const Headers& headers, DeliverySlot* slot, absl::Time deadline) {
+    for (;;) {
+      RdKafka::Headers* h = nullptr;
+      if (!headers.empty()) {
+        h = RdKafka::Headers::create();
+        for (const auto& [k, v] : headers) h->add(k, v.data(), v.size());
+      }
+      const RdKafka::ErrorCode err = producer->produce(
+          topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+          const_cast<char*>(value.data()), value.size(), key.empty() ? nullptr : key.data(),
+          key.size(), 0, h, slot);
+      if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+      delete h;  // not taken over on failure
+      if (err != RdKafka::ERR__QUEUE_FULL || absl::Now() > deadline) {
+        return KafkaError(absl::StrFormat("produce to %s", topic), err);
+      }
+      // The local queue is full: let the poller drain delivery reports, then try again.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+};
+
+KafkaProducer::KafkaProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options,
+                                                                     KafkaMetrics* metrics) {
+  auto impl = std::make_unique<Impl>();
+  impl->metrics = metrics;
+  auto conf = MakeConf(options, {
+                                    {"enable.idempotence", "true"},
+                                    {"acks", "all"},
+                                    {"partitioner", "murmur2_random"},
+                                    {"linger.ms", "5"},
+                                    {"message.timeout.ms", "30000"},
+                                    {"compression.type", "lz4"},
+                                });
+  if (!conf.ok()) return conf.status();
+  std::string err;
+  (*conf)->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(impl.get()), err);
+  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&impl->events), err);
+  impl->producer.reset(RdKafka::Producer::create(conf->get(), err));
+  if (impl->producer == nullptr) {
+    return absl::InternalError(absl::StrFormat("kafka producer cannot be created: %s", err));
+  }
+  Impl* raw = impl.get();
+  impl->poller = std::thread([raw] {
+    while (!raw->stop.load()) raw->producer->poll(50);
+  });
+  return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(impl)));
+}
+
+KafkaProducer::~KafkaProducer() {
+  const RdKafka::ErrorCode err = impl_->producer->flush(10000);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    log::Warn("kafka producer closed with undelivered records",
+              {{"outq", std::to_string(impl_->producer->outq_len())}});
+  }
+  impl_->stop = true;
+  impl_->poller.join();
+  impl_->producer->poll(0);
+}
+
+absl::StatusOr<size_t> KafkaProducer::PublishBatch(std::span<const OutgoingEvent> events,
+                                                   absl::Duration timeout) {
+  if (events.empty()) return 0;
+  const absl::Time deadline = absl::Now() + timeout;
+  auto batch = std::make_shared<BatchState>();
+  batch->results.assign(events.size(), RdKafka::ERR__IN_PROGRESS);
+  size_t sent = 0;
+  absl::Status produce_error;
+  for (; sent < events.size(); ++sent) {
+    {
+      std::lock_guard lock(batch->mu);
+      ++batch->pending;
+    }
+    const OutgoingEvent& e = events[sent];
+    auto* slot = new DeliverySlot{batch, sent};
+    produce_error = impl_->Produce(e.topic, e.event.key, e.event.data, ToKafkaHeaders(e.event),
+                                   slot, deadline);
+    if (!produce_error.ok()) {
+      delete slot;
+      std::lock_guard lock(batch->mu);
+      --batch->pending;
+      break;
+    }
+  }
+  impl_->producer->flush(0);  // send now rather than after linger.ms
+  std::unique_lock lock(batch->mu);
+  batch->cv.wait_until(lock, absl::ToChronoTime(deadline), [&] { return batch->pending == 0; });
+  size_t delivered = 0;
+  while (delivered < sent && batch->results[delivered] == RdKafka::ERR_NO_ERROR) ++delivered;
+  if (delivered == 0) {
+    if (!produce_error.ok()) return produce_error;
+    const RdKafka::ErrorCode first = batch->results[0];
+    return KafkaError("delivery", first == RdKafka::ERR__IN_PROGRESS ? RdKafka::ERR__TIMED_OUT
+                                                                     : first);
+  }
+  return delivered;
+}
+
+absl::Status KafkaProducer::PublishAsync(const std::string& topic, const CloudEvent& event) {
+  return impl_->Produce(topic, event.key, event.data, ToKafkaHeaders(event), nullptr,
+                        absl::Now() + absl::Seconds(30));
+}
+
+absl::Status KafkaProducer::ProduceRaw(const std::string& topic, const std::string& key,
+                                       const std::string& value) {
+  return impl_->Produce(topic, key, value, {}, nullptr, absl::Now() + absl::Seconds(30));
+}
+
+absl::Status KafkaProducer::Flush(absl::Duration timeout) {
+  const RdKafka::ErrorCode err = impl_->producer->flush(ToMillis(timeout));
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError("flush", err);
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consumer
+
+namespace {
+EventLogger& ConsumerEvents() {
+  static EventLogger* const logger = new EventLogger;
+  return *logger;
+}
+}  // namespace
+
+KafkaConsumer::KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer,
+                             KafkaMetrics* metrics)
+    : consumer_(std::move(consumer)), metrics_(metrics) {}
+
+KafkaConsumer::~KafkaConsumer() { Close(); }
+
+absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
+    const KafkaOptions& options, const ConsumerOptions& consumer, KafkaMetrics* metrics) {
+  if (consumer.group_id.empty()) return absl::InvalidArgumentError("kafka consumer needs a group id");
+  auto conf = MakeConf(options, {
+                                    {"group.id", consumer.group_id},
+                                    {"enable.auto.commit", "false"},
+                                    {"enable.auto.offset.store", "false"},
+                                    {"auto.offset.reset", consumer.auto_offset_reset},
+                                    {"enable.partition.eof", "false"},
+                                    {"session.timeout.ms", "10000"},
+                                    {"heartbeat.interval.ms", "1000"},
+                                });
+  if (!conf.ok()) return conf.status();
+  std::string err;
+  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&ConsumerEvents()), err);
+  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf->get(), err));
+  if (c == nullptr) {
+    return absl::InternalError(absl::StrFormat("kafka consumer cannot be created: %s", err));
+  }
+  if (RdKafka::ErrorCode e = c->subscribe(consumer.topics); e != RdKafka::ERR_NO_ERROR) {
+    return KafkaError(absl::StrFormat("subscribe to %s", absl::StrJoin(consumer.topics, ",")), e);
+  }
+  return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(c), metrics));
+}
+
+absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::Duration timeout) {
+  std::vector<KafkaMessage> out;
+  int wait_ms = ToMillis(timeout);
+  while (out.size() < max) {
+    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(out.empty() ? wait_ms : 0));
+    const RdKafka::ErrorCode err = msg->err();
+    if (err == RdKafka::ERR__TIMED_OUT || err == RdKafka::ERR__PARTITION_EOF) break;
+    if (err != RdKafka::ERR_NO_ERROR) {
+      // A topic not created yet is a quiet topic; anything else is the caller's to see.
+      if (err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) break;
+      if (!out.empty()) break;
+      return KafkaError("consume", err);
+    }
+    KafkaMessage m;
+    m.topic = msg->topic_name();
+    m.partition = msg->partition();
+    m.offset = msg->offset();
+    if (msg->key() != nullptr) m.key = *msg->key();
+    m.value.assign(static_cast<const char*>(msg->payload()), msg->len());
+    m.timestamp = absl::FromUnixMillis(msg->timestamp().timestamp);
+    if (RdKafka::Headers* h = msg->headers(); h != nullptr) {
+      for (const RdKafka::Headers::Header& header : h->get_all()) {
+        m.headers.emplace_back(header.key(),
+                               header.value() == nullptr
+                                   ? std::string()
+                                   : std::string(static_cast<const char*>(header.value()),
+                                                 header.value_size()));
+      }
+    }
+    if (metrics_ != nullptr) {
+      metrics_->consumed.Add({{"topic", m.topic}}).Increment();
+      int64_t low = 0;
+      int64_t high = 0;
+      if (consumer_->get_watermark_offsets(m.topic, m.partition, &low, &high) ==
+              RdKafka::ERR_NO_ERROR &&
+          high >= 0) {
+        metrics_->lag.Add({{"topic", m.topic}, {"partition", std::to_string(m.partition)}})
+            .Set(static_cast<double>(std::max<int64_t>(0, high - m.offset - 1)));
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+absl::Status KafkaConsumer::Commit(const std::vector<KafkaMessage>& messages) {
+  if (messages.empty()) return absl::OkStatus();
+  std::map<std::pair<std::string, int32_t>, int64_t> next;
+  for (const KafkaMessage& m : messages) {
+    int64_t& o = next[{m.topic, m.partition}];
+    o = std::max(o, m.offset + 1);
+  }
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (const auto& [tp, offset] : next) {
+    parts.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+  }
+  const RdKafka::ErrorCode err = consumer_->commitSync(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError("commit", err);
+  return absl::OkStatus();
+}
+
+void KafkaConsumer::Close() {
+  if (closed_) return;
+  closed_ = true;
+  consumer_->close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin
+
+absl::Status EnsureTopics(const KafkaOptions& options, const std::vector<TopicSpec>& topics,
+                          absl::Duration timeout) {
+  if (topics.empty()) return absl::OkStatus();
+  auto conf = MakeConf(options, {});
+  if (!conf.ok()) return conf.status();
+  std::string err;
+  std::unique_ptr<RdKafka::Producer> admin(RdKafka::Producer::create(conf->get(), err));
+  if (admin == nullptr) return absl::InternalError("kafka admin client: " + err);
+  rd_kafka_t* rk = admin->c_ptr();
+
+  char errstr[512];
+  std::vector<rd_kafka_NewTopic_t*> specs;
+  for (const TopicSpec& t : topics) {
+    rd_kafka_NewTopic_t* nt =
+        rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, 1, errstr, sizeof errstr);
+    if (nt == nullptr) {
+      for (auto* s : specs) rd_kafka_NewTopic_destroy(s);
+      return absl::InvalidArgumentError(absl::StrFormat("topic %s: %s", t.name, errstr));
+    }
+    if (t.compacted) rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+    specs.push_back(nt);
+  }
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_request_timeout(opts, ToMillis(timeout), errstr, sizeof errstr);
+  rd_kafka_AdminOptions_set_operation_timeout(opts, ToMillis(timeout), errstr, sizeof errstr);
+  rd_kafka_CreateTopics(rk, specs.data(), specs.size(), opts, queue);
+
+  absl::Status status;
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, ToMillis(timeout) + 1000);
+  if (ev == nullptr) {
+    status = absl::UnavailableError(
+        absl::StrFormat("kafka at %s did not answer topic creation", options.brokers));
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = absl::UnavailableError(absl::StrFormat("kafka at %s: topic creation failed: %s",
+                                                    options.brokers, rd_kafka_event_error_string(ev)));
+  } else {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    for (size_t i = 0; i < n && status.ok(); ++i) {
+      const rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        status = absl::InternalError(absl::StrFormat("topic %s: %s",
+                                                     rd_kafka_topic_result_name(results[i]),
+                                                     rd_kafka_err2str(e)));
+      }
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(queue);
+  for (auto* s : specs) rd_kafka_NewTopic_destroy(s);
+  return status;
+}
+
+}  // namespace ys

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config/config.h"
+#include "common/kafka/cloud_event.h"
+#include "common/kafka/publisher.h"
+#include "common/metrics/metrics.h"
+
+namespace RdKafka {
+class KafkaConsumer;
+class Producer;
+}  // namespace RdKafka
+
+namespace ys {
+
+struct KafkaOptions {
+  std::string brokers = "127.0.0.1:19092";
+  std::string client_id = "yingshang";
+  std::map<std::string, std::string> extra;  // any librdkafka property
+};
+
+// kafka.brokers, kafka.client_id.
+absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config);
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 3;
+  bool compacted = false;
+};
+
+// Creates the topics that do not exist yet (existing ones are left as they are).
+absl::Status EnsureTopics(const KafkaOptions& options, const std::vector<TopicSpec>& topics,
+                          absl::Duration timeout = absl::Seconds(30));
+
+// Metric families shared by producers and consumers of one process.
+struct KafkaMetrics {
+  explicit KafkaMetrics(Metrics& metrics);
+  prometheus::Family<prometheus::Counter>& produced;
+  prometheus::Family<prometheus::Counter>& delivery_failures;
+  prometheus::Family<prometheus::Counter>& consumed;
+  prometheus::Family<prometheus::Gauge>& lag;
+};
+
+// An idempotent producer (enable.idempotence, acks=all, Java-compatible murmur2 partitioning so
+// keys land on the same partitions as with kcat or Java clients). A background thread polls for
+// delivery reports; Flush on shutdown.
+class KafkaProducer final : public EventPublisher {
+ public:
+  static absl::StatusOr<std::unique_ptr<KafkaProducer>> Create(const KafkaOptions& options,
+                                                               KafkaMetrics* metrics);
+  ~KafkaProducer() override;
+
+  absl::StatusOr<size_t> PublishBatch(std::span<const OutgoingEvent> events,
+                                      absl::Duration timeout) override;
+  // Fire and forget (delivery counted in metrics); for benchmarks and best-effort traffic.
+  absl::Status PublishAsync(const std::string& topic, const CloudEvent& event);
+  // Raw record without CloudEvents headers (benchmark baseline).
+  absl::Status ProduceRaw(const std::string& topic, const std::string& key,
+                          const std::string& value);
+  absl::Status Flush(absl::Duration timeout);
+
+  struct Impl;
+
+ private:
+  explicit KafkaProducer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct ConsumerOptions {
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string auto_offset_reset = "earliest";
+};
+
+// A consumer-group member with manual commits: the caller commits only after the database
+// transaction that applied the messages (DESIGN §4).
+class KafkaConsumer {
+ public:
+  static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const KafkaOptions& options,
+                                                               const ConsumerOptions& consumer,
+                                                               KafkaMetrics* metrics);
+  ~KafkaConsumer();
+
+  // Up to `max` messages, waiting at most `timeout` for the first one. An empty vector is a quiet
+  // topic, not an error. UNAVAILABLE when the broker cannot be reached.
+  absl::StatusOr<std::vector<KafkaMessage>> Poll(size_t max, absl::Duration timeout);
+  // Commits, synchronously, the positions after the given messages (the highest per partition).
+  absl::Status Commit(const std::vector<KafkaMessage>& messages);
+  // Leaves the group cleanly (commits nothing).
+  void Close();
+
+ private:
+  KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer, KafkaMetrics* metrics);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  KafkaMetrics* metrics_;
+  bool closed_ = false;
+};
+
+}  // namespace ys

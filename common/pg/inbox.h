@@ -1,0 +1,61 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/kafka/kafka.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/pool.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace ys {
+
+// Records in the caller's transaction that `consumer` processed event `ce_id`. False when it was
+// processed before: the caller skips it (effectively-once with at-least-once delivery).
+bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const std::string& ce_id);
+
+struct InboxOptions {
+  std::string consumer;   // the inbox name, e.g. "ranking.submissions"
+  std::string dlq_topic;  // where rejected records go (through the outbox), with the reason
+  std::string source;     // ce_source of dead-letter records, e.g. "/yingshang/ranking"
+  size_t batch_size = 500;
+  absl::Duration poll_timeout = absl::Milliseconds(200);
+};
+
+struct InboxBatch {
+  size_t polled = 0;
+  size_t applied = 0;
+  size_t duplicates = 0;
+  size_t rejected = 0;
+};
+
+// Consumes a topic into PostgreSQL effectively once: each polled batch is applied in one transaction
+// that also records every ce_id in the inbox; Kafka offsets are committed only after it commits.
+// A handler error INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND is the record's fault: the
+// record's changes are rolled back (savepoint) and it goes to the dead-letter topic with the reason
+// in header ys_dlq_reason. Any other error (a dependency down) aborts the batch: nothing is committed
+// and the batch is read again.
+class InboxProcessor {
+ public:
+  using Handler = std::function<absl::Status(pqxx::transaction_base& tx, const CloudEvent& event)>;
+
+  InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics, InboxOptions options,
+                 Handler handler);
+
+  absl::StatusOr<InboxBatch> RunOnce();
+
+ private:
+  KafkaConsumer& consumer_;
+  PgPool& pool_;
+  InboxOptions options_;
+  Handler handler_;
+  prometheus::Family<prometheus::Counter>& outcomes_;
+  prometheus::Family<prometheus::Counter>& dead_letters_;
+};
+
+}  // namespace ys

@@ -1,0 +1,143 @@
+#include "common/pg/migrations.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <pqxx/pqxx>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "common/grpc/auth.h"
+#include "common/log/log.h"
+
+namespace ys {
+
+absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
+  static const std::regex kName(R"(^(\d{4})_([a-z0-9_]+)\.sql$)");
+  std::error_code ec;
+  std::vector<Migration> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string file = entry.path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(file, m, kName)) continue;
+    std::ifstream in(entry.path());
+    std::stringstream buf;
+    buf << in.rdbuf();
+    out.push_back({std::stoi(m[1].str()), file.substr(0, file.size() - 4), buf.str()});
+  }
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrFormat("migrations directory '%s' cannot be read: %s", dir, ec.message()));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  for (size_t i = 1; i < out.size(); ++i) {
+    if (out[i].version == out[i - 1].version) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "migrations %s and %s share version %d", out[i - 1].name, out[i].name, out[i].version));
+    }
+  }
+  return out;
+}
+
+const std::vector<Migration>& CommonMigrations() {
+  static const std::vector<Migration>* const migrations = new std::vector<Migration>{
+      {1, "0001_outbox_inbox", R"sql(
+CREATE TABLE outbox (
+  id           bigserial PRIMARY KEY,
+  topic        text        NOT NULL,
+  msg_key      text        NOT NULL,
+  ce_id        text        NOT NULL UNIQUE,
+  ce_type      text        NOT NULL,
+  ce_source    text        NOT NULL,
+  ce_time      timestamptz NOT NULL,
+  ce_subject   text        NOT NULL DEFAULT '',
+  content_type text        NOT NULL,
+  payload      bytea       NOT NULL,
+  headers      jsonb       NOT NULL DEFAULT '[]',
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  sent_at      timestamptz
+);
+CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
+
+CREATE TABLE inbox (
+  consumer     text        NOT NULL,
+  ce_id        text        NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (consumer, ce_id)
+);
+)sql"},
+  };
+  return *migrations;
+}
+
+absl::Status ApplyMigrations(PgPool& pool, const std::string& component,
+                             const std::vector<Migration>& migrations) {
+  const std::string schema = pool.options().schema;
+  if (schema.empty()) return absl::InvalidArgumentError("migrations need a schema (pg.schema)");
+  return pool.WithConnection([&](pqxx::connection& c) -> absl::Status {
+    {
+      // Session lock: held across the per-migration transactions below, released at the end.
+      pqxx::nontransaction lock(c);
+      lock.exec_params("SELECT pg_advisory_lock(hashtext($1))", "ys_migrate:" + schema);
+    }
+    absl::Status status;
+    try {
+      std::map<int, std::pair<std::string, std::string>> applied;
+      {
+      pqxx::nontransaction session(c);
+      session.exec(absl::StrFormat("CREATE SCHEMA IF NOT EXISTS %s", QuoteIdent(schema)));
+      session.exec(absl::StrFormat(
+          "CREATE TABLE IF NOT EXISTS %s.schema_migrations ("
+          " component text NOT NULL, version int NOT NULL, name text NOT NULL,"
+          " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
+          " PRIMARY KEY (component, version))",
+          QuoteIdent(schema)));
+      for (const auto& row : session.exec_params(
+               absl::StrFormat("SELECT version, name, checksum FROM %s.schema_migrations "
+                               "WHERE component = $1",
+                               QuoteIdent(schema)),
+               component)) {
+        applied[row[0].as<int>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+      }
+      }
+      for (const Migration& m : migrations) {
+        const std::string sum = Sha256Hex(m.sql);
+        if (auto it = applied.find(m.version); it != applied.end()) {
+          if (it->second.second != sum) {
+            status = absl::FailedPreconditionError(absl::StrFormat(
+                "migration %s/%s was changed after it was applied; add a new migration instead",
+                component, m.name));
+            break;
+          }
+          continue;
+        }
+        pqxx::work tx(c);
+        tx.exec(absl::StrFormat("SET LOCAL search_path TO %s, public", QuoteIdent(schema)));
+        tx.exec(m.sql);
+        tx.exec_params(absl::StrFormat("INSERT INTO %s.schema_migrations "
+                                       "(component, version, name, checksum) VALUES ($1,$2,$3,$4)",
+                                       QuoteIdent(schema)),
+                       component, m.version, m.name, sum);
+        tx.commit();
+        log::Info("migration applied", {{"schema", schema}, {"migration", component + "/" + m.name}});
+      }
+    } catch (const std::exception& e) {
+      status = PgErrorStatus(e);
+      if (status.ok()) status = absl::InternalError(e.what());
+    }
+    pqxx::nontransaction unlock(c);
+    unlock.exec_params("SELECT pg_advisory_unlock(hashtext($1))", "ys_migrate:" + schema);
+    return status;
+  });
+}
+
+absl::Status MigrateService(PgPool& pool, const std::string& service,
+                            const std::vector<Migration>& migrations) {
+  if (auto s = ApplyMigrations(pool, "ys_common", CommonMigrations()); !s.ok()) return s;
+  return ApplyMigrations(pool, service, migrations);
+}
+
+}  // namespace ys

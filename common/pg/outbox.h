@@ -1,0 +1,61 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/kafka/publisher.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/pool.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace ys {
+
+// Adds an event to the outbox in the caller's transaction: it is published if and only if the
+// transaction that changed the state commits (DESIGN §4, transactional outbox).
+void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& event);
+
+struct OutboxRelayOptions {
+  size_t batch_size = 500;
+  absl::Duration publish_timeout = absl::Seconds(15);
+  absl::Duration idle_wait = absl::Milliseconds(100);
+};
+
+// Publishes pending outbox rows in id order (so in order per key) and marks them sent. One relay
+// per schema is active at a time (transaction-level advisory lock), so replicas are safe. A crash
+// between publishing and marking publishes the rows again: consumers dedup by ce_id (inbox).
+class OutboxRelay {
+ public:
+  OutboxRelay(PgPool& pool, EventPublisher& publisher, Metrics& metrics,
+              OutboxRelayOptions options = {});
+  ~OutboxRelay();
+
+  // One batch: how many rows were published and marked sent (0 when nothing is pending or another
+  // replica holds the relay lock).
+  absl::StatusOr<size_t> RunOnce();
+  // Rows not yet sent.
+  absl::StatusOr<int64_t> Pending();
+
+  // Runs batches on a background thread until Stop; errors are logged, counted and retried.
+  void Start();
+  // Finishes the batch in progress, then returns.
+  void Stop();
+
+ private:
+  PgPool& pool_;
+  EventPublisher& publisher_;
+  OutboxRelayOptions options_;
+  prometheus::Counter& published_;
+  prometheus::Counter& failures_;
+  prometheus::Gauge& pending_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace ys

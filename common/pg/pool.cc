@@ -1,0 +1,153 @@
+#include "common/pg/pool.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "common/log/log.h"
+
+namespace ys {
+
+absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
+  PgOptions options;
+  auto uri = config.GetString("pg.uri");
+  if (!uri.ok()) return uri.status();
+  options.uri = *uri;
+  auto schema = config.GetString("pg.schema");
+  if (!schema.ok()) return schema.status();
+  options.schema = *schema;
+  auto size = config.GetInt("pg.pool_size", 4);
+  if (!size.ok()) return size.status();
+  if (*size < 1 || *size > 64) {
+    return absl::InvalidArgumentError("config key 'pg.pool_size' must be between 1 and 64");
+  }
+  options.pool_size = static_cast<int>(*size);
+  return options;
+}
+
+std::string QuoteIdent(absl::string_view name) {
+  return absl::StrCat("\"", absl::StrReplaceAll(name, {{"\"", "\"\""}}), "\"");
+}
+
+absl::Status PgErrorStatus(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrFormat("postgresql unavailable: %s", e.what()));
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql != nullptr) {
+    const std::string state = sql->sqlstate();
+    if (state == "40001" || state == "40P01") {
+      return absl::AbortedError(absl::StrFormat("postgresql: %s", e.what()));
+    }
+    if (state == "23505") return absl::AlreadyExistsError(absl::StrFormat("postgresql: %s", e.what()));
+    if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0) {
+      return absl::InvalidArgumentError(absl::StrFormat("postgresql: %s", e.what()));
+    }
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
+      return absl::UnavailableError(absl::StrFormat("postgresql unavailable: %s", e.what()));
+    }
+    return absl::InternalError(absl::StrFormat("postgresql [%s]: %s", state, e.what()));
+  }
+  return absl::InternalError(absl::StrFormat("postgresql: %s", e.what()));
+}
+
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(const PgOptions& options) {
+  std::unique_ptr<PgPool> pool(new PgPool(options));
+  auto first = pool->Open();
+  if (!first.ok()) return first.status();
+  pool->open_ = 1;
+  pool->idle_.push_back(std::move(*first));
+  return pool;
+}
+
+PgPool::~PgPool() = default;
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
+  try {
+    auto c = std::make_unique<pqxx::connection>(options_.uri);
+    if (!options_.schema.empty()) {
+      pqxx::nontransaction n(*c);
+      n.exec(absl::StrFormat("SET search_path TO %s, public", QuoteIdent(options_.schema)));
+    }
+    return c;
+  } catch (const std::exception& e) {
+    // Never echo the URI: it may hold a password.
+    return absl::UnavailableError(absl::StrFormat(
+        "postgresql unavailable: cannot connect (%s)", absl::StripTrailingAsciiWhitespace(e.what())));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
+  std::unique_lock lock(mu_);
+  const auto deadline = absl::ToChronoTime(absl::Now() + options_.acquire_timeout);
+  for (;;) {
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      if (c->is_open()) return c;
+      --open_;  // broken: drop it and open a fresh one below
+    }
+    if (open_ < options_.pool_size) {
+      ++open_;
+      lock.unlock();
+      auto c = Open();
+      if (!c.ok()) {
+        std::lock_guard relock(mu_);
+        --open_;
+        cv_.notify_one();
+      }
+      return c;
+    }
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty()) {
+      return absl::ResourceExhaustedError("postgresql pool: no connection free in time");
+    }
+  }
+}
+
+void PgPool::Release(std::unique_ptr<pqxx::connection> c) {
+  std::lock_guard lock(mu_);
+  if (c != nullptr && c->is_open()) {
+    idle_.push_back(std::move(c));
+  } else {
+    --open_;
+  }
+  cv_.notify_one();
+}
+
+absl::Status PgPool::WithTransaction(const TxFn& fn) {
+  constexpr int kAttempts = 5;
+  absl::Status last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto conn = Acquire();
+    if (!conn.ok()) return conn.status();
+    absl::Status status;
+    try {
+      pqxx::work tx(**conn);
+      status = fn(tx);
+      if (status.ok()) tx.commit();
+    } catch (const std::exception& e) {
+      status = PgErrorStatus(e);
+    }
+    Release(std::move(*conn));
+    if (status.code() != absl::StatusCode::kAborted) return status;
+    last = status;
+  }
+  return last;
+}
+
+absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  absl::Status status;
+  try {
+    status = fn(**conn);
+  } catch (const std::exception& e) {
+    status = PgErrorStatus(e);
+  }
+  Release(std::move(*conn));
+  return status;
+}
+
+}  // namespace ys

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config/config.h"
+
+
+namespace ys {
+
+struct PgOptions {
+  std::string uri = "postgresql://postgres@127.0.0.1:15432/yingshang";
+  std::string schema;  // the service's schema; becomes the search_path of every connection
+  int pool_size = 4;
+  absl::Duration acquire_timeout = absl::Seconds(10);
+};
+
+// pg.uri, pg.schema, pg.pool_size.
+absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config);
+
+// Maps a libpqxx exception to a status: UNAVAILABLE for a lost connection, ABORTED for a
+// serialization failure or deadlock (retry the transaction), ALREADY_EXISTS for a unique violation,
+// INVALID_ARGUMENT for data errors, INTERNAL otherwise.
+absl::Status PgErrorStatus(const std::exception& e);
+
+// A small pool of libpqxx connections, each with the service's schema as search_path. Broken
+// connections are replaced on the next use, so a PostgreSQL restart costs failed calls, not a
+// process restart.
+class PgPool {
+ public:
+  // Opens one connection to check the server answers; the others open on demand.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Connect(const PgOptions& options);
+  ~PgPool();
+
+  using TxFn = std::function<absl::Status(pqxx::work&)>;
+  // Runs `fn` in one transaction and commits when it returns OK (rolls back otherwise). Exceptions
+  // from libpqxx are caught and mapped; serialization failures are retried a few times.
+  absl::Status WithTransaction(const TxFn& fn);
+  // Runs `fn` with a connection outside any transaction (advisory session locks, DDL helpers).
+  absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
+
+  const PgOptions& options() const { return options_; }
+
+ private:
+  explicit PgPool(PgOptions options) : options_(std::move(options)) {}
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Open() const;
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> c);
+
+  PgOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;
+};
+
+// Quotes an SQL identifier (schema or table name).
+std::string QuoteIdent(absl::string_view name);
+
+}  // namespace ys

@@ -1,0 +1,141 @@
+#include "common/redis/redis.h"
+
+#include <hiredis/hiredis.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+
+namespace ys {
+namespace {
+
+
+
+RedisReply Convert(const redisReply* r) {
+  RedisReply out;
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::kError;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::kArray;
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
+      break;
+    default:
+      out.type = RedisReply::Type::kNil;
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
+  RedisOptions options;
+  auto address = config.GetString("redis.address");
+  if (!address.ok()) return address.status();
+  const size_t colon = address->rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(address->substr(colon + 1), &port) ||
+      port <= 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "config key 'redis.address' must be host:port, got '%s'", *address));
+  }
+  options.host = address->substr(0, colon);
+  options.port = port;
+  auto ct = config.GetDuration("redis.connect_timeout", options.connect_timeout);
+  if (!ct.ok()) return ct.status();
+  options.connect_timeout = *ct;
+  auto cmd = config.GetDuration("redis.command_timeout", options.command_timeout);
+  if (!cmd.ok()) return cmd.status();
+  options.command_timeout = *cmd;
+  return options;
+}
+
+RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {}
+
+RedisClient::~RedisClient() {
+  if (ctx_ != nullptr) redisFree(ctx_);
+}
+
+absl::Status RedisClient::Fail(absl::string_view what) {
+  std::string detail = ctx_ != nullptr && ctx_->err != 0 ? ctx_->errstr : "no reply";
+  if (ctx_ != nullptr) {
+    redisFree(ctx_);
+    ctx_ = nullptr;
+  }
+  retry_after_ = absl::Now() + options_.reconnect_backoff;
+  return absl::UnavailableError(absl::StrFormat("redis %s:%d unavailable: %s (%s)", options_.host,
+                                                options_.port, what, detail));
+}
+
+absl::Status RedisClient::EnsureConnected() {
+  if (ctx_ != nullptr) return absl::OkStatus();
+  if (absl::Now() < retry_after_) {
+    return absl::UnavailableError(absl::StrFormat(
+        "redis %s:%d unavailable (reconnecting shortly)", options_.host, options_.port));
+  }
+  ctx_ = redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                                 absl::ToTimeval(options_.connect_timeout));
+  if (ctx_ == nullptr || ctx_->err != 0) return Fail("connect");
+  if (redisSetTimeout(ctx_, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
+    return Fail("set timeout");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& args) {
+  auto replies = Pipeline({args});
+  if (!replies.ok()) return replies.status();
+  return std::move(replies->front());
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::lock_guard lock(mu_);
+  if (auto s = EnsureConnected(); !s.ok()) return s;
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
+        REDIS_OK) {
+      return Fail("send");
+    }
+  }
+  std::vector<RedisReply> out;
+  out.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) return Fail("read");
+    auto* reply = static_cast<redisReply*>(raw);
+    out.push_back(Convert(reply));
+    freeReplyObject(reply);
+  }
+  return out;
+}
+
+absl::Status RedisClient::Ping() {
+  auto r = Command({"PING"});
+  if (!r.ok()) return r.status();
+  if (r->type != RedisReply::Type::kStatus || r->str != "PONG") {
+    return absl::UnavailableError("redis answered PING with " + r->str);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ys

@@ -1,0 +1,18 @@
+// ysctl: the operator's command-line client for Yingshang.
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "tools/ysctl/calendar_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  ys::ysctl::AddCalendarCommands(app, std::cout, std::cerr, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
