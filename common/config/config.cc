@@ -19,24 +19,28 @@ EnvLookup ProcessEnvironment() {
 }
 
 absl::StatusOr<Config> Config::LoadFile(const std::string& path, EnvLookup env) {
+  YAML::Node root;
   try {
-    return Config(YAML::LoadFile(path), std::move(env), path);
+    root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
     return absl::NotFoundError(absl::StrFormat("config file '%s' cannot be read", path));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(
         absl::StrFormat("config file '%s' is not valid YAML: %s", path, e.what()));
   }
+  return Config(std::move(root), std::move(env), path);
 }
 
 absl::StatusOr<Config> Config::FromString(absl::string_view yaml, EnvLookup env,
                                           std::string source) {
+  YAML::Node root;
   try {
-    return Config(YAML::Load(std::string(yaml)), std::move(env), std::move(source));
+    root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(
         absl::StrFormat("config %s is not valid YAML: %s", source, e.what()));
   }
+  return Config(std::move(root), std::move(env), std::move(source));
 }
 
 std::string Config::EnvName(absl::string_view key) {

@@ -81,6 +81,8 @@ absl::Status GrpcServer::Start() {
   }
 
   grpc::ServerBuilder builder;
+  // Without this a second process on the same port silently shares it (SO_REUSEPORT).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options_.listen, creds, &port_);
   for (grpc::Service* s : services_) builder.RegisterService(s);
 

@@ -87,17 +87,16 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
       absl::Status applied = event.status();
       if (event.ok()) {
-        pqxx::subtransaction sp(tx, "record");
+        // A savepoint per record: a rejected record's partial writes are undone, the rest stay.
+        // (Plain SQL: libpqxx 6's subtransaction does not issue SAVEPOINT for exec_params.)
+        tx.exec("SAVEPOINT ys_inbox_record");
         try {
-          applied = handler_(sp, *event);
+          applied = handler_(tx, *event);
         } catch (const std::exception& e) {
           applied = PgErrorStatus(e);
         }
-        if (applied.ok()) {
-          sp.commit();
-        } else {
-          sp.abort();
-        }
+        tx.exec(applied.ok() ? "RELEASE SAVEPOINT ys_inbox_record"
+                             : "ROLLBACK TO SAVEPOINT ys_inbox_record");
       }
       if (applied.ok()) {
         ++batch.applied;

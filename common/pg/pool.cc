@@ -74,8 +74,11 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
     return c;
   } catch (const std::exception& e) {
     // Never echo the URI: it may hold a password.
-    return absl::UnavailableError(absl::StrFormat(
-        "postgresql unavailable: cannot connect (%s)", absl::StripTrailingAsciiWhitespace(e.what())));
+    // libpq's message spans lines ("...refused\n\tIs the server running..."): keep one line.
+    std::string detail(absl::StripTrailingAsciiWhitespace(e.what()));
+    detail = detail.substr(0, detail.find('\n'));
+    return absl::UnavailableError(
+        absl::StrFormat("postgresql unavailable: cannot connect (%s)", detail));
   }
 }
 

@@ -3,12 +3,14 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/ysctl/calendar_commands.h"
+#include "tools/ysctl/health_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
   app.require_subcommand(1);
   int exit_code = 0;
   ys::ysctl::AddCalendarCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddHealthCommand(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,60 @@
+# Yingshang — one entry point. Every target is idempotent and safe to re-run.
+#   make demo    deps, build, local stack, then the demo
+#   make test    deps, build, local stack, every ctest label, then stops the stack (also on failure)
+SHELL := /bin/bash
+ROOT  := $(abspath .)
+BUILD ?= $(ROOT)/build
+VAR   ?= $(ROOT)/var
+JOBS  ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+export YS_VAR := $(VAR)
+export YS_KAFKA_BROKERS ?= 127.0.0.1:$(or $(YS_KAFKA_PORT),19092)
+export YS_REDIS_ADDRESS ?= 127.0.0.1:$(or $(YS_REDIS_PORT),16379)
+export YS_PG_URI ?= postgresql://postgres@127.0.0.1:$(or $(YS_PG_PORT),15432)/yingshang
+export YS_PROMETHEUS_URL ?= http://127.0.0.1:$(or $(YS_PROM_PORT),19090)
+
+.PHONY: deps configure build stack-up stack-down stack-status up down test test-unit demo clean
+
+deps:
+	@deploy/local/deps.sh
+
+configure:
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+stack-up:
+	@deploy/local/stack.sh up
+
+stack-down:
+	@deploy/local/stack.sh down
+
+stack-status:
+	@deploy/local/stack.sh status
+
+up:
+	@deploy/local/services.sh up $(BUILD)
+
+down:
+	@deploy/local/services.sh down $(BUILD)
+
+# Unit tests need no servers.
+test-unit: build
+	@cd $(BUILD) && ctest -L unit --output-on-failure -j $(JOBS)
+
+test: deps build
+	@deploy/local/stack.sh up
+	@rc=0; \
+	  (cd $(BUILD) && ctest -L 'unit|integration|e2e' --output-on-failure --timeout 600) || rc=$$?; \
+	  deploy/local/services.sh down $(BUILD) >/dev/null 2>&1 || true; \
+	  deploy/local/stack.sh down; \
+	  exit $$rc
+
+demo: deps build
+	@deploy/local/stack.sh up
+	@tools/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

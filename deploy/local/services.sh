@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Starts/stops every built service against the local stack. Usage: services.sh up|down [BUILD_DIR]
+# Logs under var/log/<service>.log, pid files under var/run/<service>.pid. `up` creates one
+# development API key per role under var/keys/ (services get only their SHA-256 hashes) and waits
+# until each service's health check reports SERVING.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VAR=${YS_VAR:-$ROOT/var}
+BUILD=${2:-$ROOT/build}
+SERVICES=(indicator ranking rectification duty notify)
+declare -A GRPC_PORT=([indicator]=7101 [ranking]=7102 [rectification]=7103 [duty]=7104 [notify]=7105)
+ROLES=(office viewer huiqitong platform:provincial unit:市住建局)
+
+mkdir -p "$VAR/log" "$VAR/run" "$VAR/keys"
+
+make_keys() {
+  local file=$VAR/keys/api-keys.yaml tmp
+  [ -f "$file" ] && return 0
+  tmp=$(mktemp)
+  echo "# Development API keys: names -> role and SHA-256 of the key. The keys are in var/keys/*.key." > "$tmp"
+  echo "api_keys:" >> "$tmp"
+  local role name key
+  for role in "${ROLES[@]}"; do
+    name=$(printf '%s' "$role" | sed 's/[^A-Za-z0-9]/-/g; s/-\+$//')
+    [ "$role" = "unit:市住建局" ] && name=unit-zhujian
+    key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+    printf '%s' "$key" > "$VAR/keys/$name.key"
+    chmod 600 "$VAR/keys/$name.key"
+    printf '  %s: {role: "%s", sha256: %s}\n' "$name" "$role" "$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)" >> "$tmp"
+  done
+  mv "$tmp" "$file"
+  echo "keys: development API keys written to $VAR/keys/ (ysctl uses office.key)"
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+up() {
+  make_keys
+  local started=0 s bin
+  for s in "${SERVICES[@]}"; do
+    bin=$BUILD/services/$s/ys-$s
+    [ -x "$bin" ] || continue
+    started=$((started + 1))
+    if alive "$VAR/run/$s.pid"; then echo "$s already running"; continue; fi
+    YS_AUTH_API_KEYS_FILE=$VAR/keys/api-keys.yaml \
+      nohup "$bin" --config "$ROOT/services/$s/config.example.yaml" >> "$VAR/log/$s.log" 2>&1 &
+    echo $! > "$VAR/run/$s.pid"
+  done
+  for s in "${SERVICES[@]}"; do
+    [ -f "$VAR/run/$s.pid" ] || continue
+    local i ok=""
+    for ((i = 0; i < 150; i++)); do
+      if ! alive "$VAR/run/$s.pid"; then break; fi
+      if "$BUILD/tools/ysctl/ysctl" health --address "127.0.0.1:${GRPC_PORT[$s]}" >/dev/null 2>&1; then ok=1; break; fi
+      sleep 0.2
+    done
+    [ -n "$ok" ] || { echo "$s did not report SERVING (see $VAR/log/$s.log)" >&2; exit 1; }
+    echo "$s SERVING on 127.0.0.1:${GRPC_PORT[$s]}"
+  done
+  [ "$started" -gt 0 ] || echo "no service binaries built yet: nothing to start"
+}
+
+down() {
+  local s pid i
+  for s in "${SERVICES[@]}"; do
+    alive "$VAR/run/$s.pid" || { rm -f "$VAR/run/$s.pid"; continue; }
+    pid=$(cat "$VAR/run/$s.pid")
+    kill -TERM "$pid"
+    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    rm -f "$VAR/run/$s.pid"
+    echo "$s stopped"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: services.sh up|down [BUILD_DIR]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,81 @@
+#include "common/kafka/cloud_event.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+
+namespace ys {
+namespace {
+
+CloudEvent Sample() {
+  CloudEvent e;
+  e.id = "id-1";
+  e.source = "/yingshang/ranking";
+  e.type = "yingshang.ranking.v1.RankingAlert";
+  e.time = absl::FromUnixMillis(1664467200123);
+  e.subject = "I01/3611";
+  e.content_type = "application/json";
+  e.key = "I01";
+  e.data = R"({"rank": 11})";
+  e.extensions = {{"ys_trace", "t1"}};
+  return e;
+}
+
+TEST(CloudEventTest, HeadersRoundTrip) {
+  const CloudEvent e = Sample();
+  KafkaMessage m;
+  m.key = e.key;
+  m.value = e.data;
+  m.headers = ToKafkaHeaders(e);
+  auto back = ParseCloudEvent(m);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->id, e.id);
+  EXPECT_EQ(back->source, e.source);
+  EXPECT_EQ(back->type, e.type);
+  EXPECT_EQ(back->time, e.time);
+  EXPECT_EQ(back->subject, e.subject);
+  EXPECT_EQ(back->content_type, "application/json");
+  EXPECT_EQ(back->key, "I01");
+  EXPECT_EQ(back->data, e.data);
+  EXPECT_EQ(back->Extension("ys_trace"), "t1");
+}
+
+TEST(CloudEventTest, MissingOrBadAttributesNameTheHeader) {
+  struct Case {
+    const char* drop;
+    const char* expect;
+  };
+  for (const Case& c : std::vector<Case>{{"ce_id", "ce_id"},
+                                         {"ce_source", "ce_source"},
+                                         {"ce_type", "ce_type"},
+                                         {"ce_specversion", "ce_specversion"}}) {
+    KafkaMessage m;
+    for (auto& h : ToKafkaHeaders(Sample())) {
+      if (h.first != c.drop) m.headers.push_back(h);
+    }
+    auto e = ParseCloudEvent(m);
+    EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument) << c.drop;
+    EXPECT_NE(e.status().message().find(c.expect), std::string::npos) << e.status();
+  }
+  KafkaMessage m;
+  m.headers = {{"ce_specversion", "0.3"}, {"ce_id", "x"}, {"ce_source", "s"}, {"ce_type", "t"}};
+  EXPECT_FALSE(ParseCloudEvent(m).ok());
+  m.headers = {{"ce_specversion", "1.0"}, {"ce_id", "x"}, {"ce_source", "s"}, {"ce_type", "t"},
+               {"ce_time", "yesterday"}};
+  EXPECT_NE(ParseCloudEvent(m).status().message().find("ce_time"), std::string::npos);
+}
+
+TEST(CloudEventTest, EventIdsAreUuidV4AndUnique) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = NewEventId();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '4');
+    EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 1000u);
+}
+
+}  // namespace
+}  // namespace ys

@@ -1,0 +1,148 @@
+// The transactional outbox and the inbox against real PostgreSQL and Kafka (DESIGN §4).
+#include "gtest/gtest.h"
+#include "common/status/macros.h"
+#include "tests/support/outbox_fixture.h"
+
+namespace ys {
+namespace {
+
+using testing::QueryInt;
+
+class OutboxInboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kafka_.brokers = testing::KafkaBrokers();
+    topic_ = testing::UniqueName("test.outbox");
+    dlq_ = topic_ + ".dlq";
+    ASSERT_TRUE(EnsureTopics(kafka_, {{topic_, 3, false}, {dlq_, 1, false}}).ok());
+    producer_db_ = testing::MigratedPool(testing::UniqueName("t_prod"));
+    consumer_db_ = testing::MigratedPool(testing::UniqueName("t_cons"), testing::AppliedTable());
+    ASSERT_NE(producer_db_, nullptr);
+    ASSERT_NE(consumer_db_, nullptr);
+    auto p = KafkaProducer::Create(kafka_, &kafka_metrics_);
+    ASSERT_TRUE(p.ok());
+    producer_ = std::move(*p);
+  }
+
+  void RelayAll(OutboxRelay& relay) {
+    for (int i = 0; i < 200; ++i) {
+      auto n = relay.RunOnce();
+      ASSERT_TRUE(n.ok()) << n.status();
+      if (*n == 0 && *relay.Pending() == 0) return;
+    }
+    FAIL() << "outbox did not drain";
+  }
+
+  // Consumes until `want` events were applied or rejected (or 30 s passed); returns the totals.
+  InboxBatch Consume(InboxProcessor& inbox, size_t want_seen) {
+    InboxBatch total;
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (total.applied + total.duplicates + total.rejected < want_seen && absl::Now() < deadline) {
+      auto b = inbox.RunOnce();
+      EXPECT_TRUE(b.ok()) << b.status();
+      if (!b.ok()) break;
+      total.applied += b->applied;
+      total.duplicates += b->duplicates;
+      total.rejected += b->rejected;
+    }
+    return total;
+  }
+
+  Metrics metrics_{"outbox_test"};
+  KafkaMetrics kafka_metrics_{metrics_};
+  KafkaOptions kafka_;
+  std::string topic_;
+  std::string dlq_;
+  std::unique_ptr<PgPool> producer_db_;
+  std::unique_ptr<PgPool> consumer_db_;
+  std::unique_ptr<KafkaProducer> producer_;
+};
+
+TEST_F(OutboxInboxTest, PublishesCommittedRowsOnlyAndAppliesEachOnce) {
+  testing::EnqueueSamples(*producer_db_, topic_, 300);
+  // A transaction that fails leaves nothing in the outbox.
+  absl::Status rolled_back = producer_db_->WithTransaction([&](pqxx::work& tx) {
+    EnqueueOutbox(tx, testing::SampleEvent(topic_, 999, "never"));
+    return absl::InternalError("business rule failed");
+  });
+  EXPECT_FALSE(rolled_back.ok());
+  OutboxRelay relay(*producer_db_, *producer_, metrics_, {.batch_size = 64});
+  EXPECT_EQ(*relay.Pending(), 300);
+  RelayAll(relay);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 0);
+
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.applier", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       testing::ApplyOnce);
+  auto first = Consume(inbox, 300);
+  EXPECT_EQ(first.applied, 300u);
+  EXPECT_EQ(first.duplicates, 0u);
+
+  // The same events again (a relay that crashed before marking them sent): all deduplicated.
+  absl::Status s = producer_db_->WithTransaction([&](pqxx::work& tx) {
+    tx.exec("UPDATE outbox SET sent_at = NULL");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(s.ok());
+  RelayAll(relay);
+  auto again = Consume(inbox, 300);
+  EXPECT_EQ(again.applied, 0u);
+  EXPECT_EQ(again.duplicates, 300u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 300);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT max(times) FROM applied"), 1);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied WHERE data = 'never'"), 0);
+}
+
+TEST_F(OutboxInboxTest, BadRecordsGoToTheDeadLetterTopicWithTheReason) {
+  // Handler: "bad" bodies are the record's fault, after a partial write that must not survive.
+  auto handler = [](pqxx::transaction_base& tx, const CloudEvent& e) -> absl::Status {
+    RETURN_IF_ERROR(testing::ApplyOnce(tx, e));
+    if (e.data == "bad") return absl::InvalidArgumentError("field 'rank': 12 is greater than total 11");
+    return absl::OkStatus();
+  };
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.dlq", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       handler);
+  std::vector<OutgoingEvent> events = {testing::SampleEvent(topic_, 1, "good"),
+                                       testing::SampleEvent(topic_, 2, "bad")};
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 2u);
+  ASSERT_TRUE(producer_->ProduceRaw(topic_, "raw", "not a cloudevent").ok());
+  ASSERT_TRUE(producer_->Flush(absl::Seconds(10)).ok());
+
+  auto seen = Consume(inbox, 3);
+  EXPECT_EQ(seen.applied, 1u);
+  EXPECT_EQ(seen.rejected, 2u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 1);  // "bad" rolled back
+
+  // The dead letters leave through the consumer's own outbox.
+  OutboxRelay relay(*consumer_db_, *producer_, metrics_);
+  RelayAll(relay);
+  auto dlq = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {dlq_}}, &kafka_metrics_);
+  ASSERT_TRUE(dlq.ok());
+  std::map<std::string, std::string> reasons;  // body -> reason
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (reasons.size() < 2 && absl::Now() < deadline) {
+    auto batch = (*dlq)->Poll(10, absl::Milliseconds(500));
+    ASSERT_TRUE(batch.ok());
+    for (const KafkaMessage& m : *batch) {
+      auto e = ParseCloudEvent(m);
+      ASSERT_TRUE(e.ok()) << e.status();
+      EXPECT_EQ(e->Extension("ys_dlq_topic"), topic_);
+      reasons[m.value] = e->Extension("ys_dlq_reason").value_or("");
+    }
+  }
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons["bad"], "field 'rank': 12 is greater than total 11");
+  EXPECT_EQ(reasons["not a cloudevent"], "header ce_specversion is missing");
+  const std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find("ys_dlq_records_total{code=\"INVALID_ARGUMENT\",topic=\"" + dlq_ + "\"} 2"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace ys
