@@ -9,12 +9,15 @@ JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 export YS_VAR := $(VAR)
+# ccache hits across clones (CI builds a fresh clone in another folder).
+export CCACHE_BASEDIR := $(ROOT)
+export CCACHE_NOHASHDIR := true
 export YS_KAFKA_BROKERS ?= 127.0.0.1:$(or $(YS_KAFKA_PORT),19092)
 export YS_REDIS_ADDRESS ?= 127.0.0.1:$(or $(YS_REDIS_PORT),16379)
 export YS_PG_URI ?= postgresql://postgres@127.0.0.1:$(or $(YS_PG_PORT),15432)/yingshang
 export YS_PROMETHEUS_URL ?= http://127.0.0.1:$(or $(YS_PROM_PORT),19090)
 
-.PHONY: deps configure build stack-up stack-down stack-status up down test test-unit demo clean
+.PHONY: deps configure build stack-up stack-down stack-status up down test test-unit demo bench clean
 
 deps:
 	@deploy/local/deps.sh
@@ -55,6 +58,10 @@ test: deps build
 demo: deps build
 	@deploy/local/stack.sh up
 	@tools/demo.sh $(BUILD)
+
+# Benchmarks against the running stack (make stack-up first); they print figures and ratios.
+bench: build
+	@$(BUILD)/bench/kafka_baseline
 
 clean:
 	rm -rf $(BUILD)

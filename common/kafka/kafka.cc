@@ -374,7 +374,8 @@ void KafkaConsumer::Close() {
 absl::Status EnsureTopics(const KafkaOptions& options, const std::vector<TopicSpec>& topics,
                           absl::Duration timeout) {
   if (topics.empty()) return absl::OkStatus();
-  auto conf = MakeConf(options, {});
+  // The outcome is returned as a status; the admin client's own connection logs would only repeat it.
+  auto conf = MakeConf(options, {{"log_level", "0"}});
   if (!conf.ok()) return conf.status();
   std::string err;
   std::unique_ptr<RdKafka::Producer> admin(RdKafka::Producer::create(conf->get(), err));
@@ -405,7 +406,7 @@ absl::Status EnsureTopics(const KafkaOptions& options, const std::vector<TopicSp
     status = absl::UnavailableError(
         absl::StrFormat("kafka at %s did not answer topic creation", options.brokers));
   } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    status = absl::UnavailableError(absl::StrFormat("kafka at %s: topic creation failed: %s",
+    status = absl::UnavailableError(absl::StrFormat("kafka unavailable at %s: topic creation failed: %s",
                                                     options.brokers, rd_kafka_event_error_string(ev)));
   } else {
     size_t n = 0;

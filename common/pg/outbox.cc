@@ -87,6 +87,7 @@ absl::StatusOr<size_t> OutboxRelay::RunOnce() {
     }
     auto delivered = publisher_.PublishBatch(events, options_.publish_timeout);
     if (!delivered.ok()) return delivered.status();
+    if (options_.after_publish) options_.after_publish();
     // Mark the delivered prefix; anything after a failure goes again next round, in order.
     // By id list, not range: a row with an id inside the range may have committed after our SELECT.
     std::string id_list = "{";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -25,6 +26,9 @@ struct OutboxRelayOptions {
   size_t batch_size = 500;
   absl::Duration publish_timeout = absl::Seconds(15);
   absl::Duration idle_wait = absl::Milliseconds(100);
+  // Called after a batch is delivered and before it is marked sent; fault-injection tests use it to
+  // widen the window in which a crash publishes rows twice. Empty in services.
+  std::function<void()> after_publish;
 };
 
 // Publishes pending outbox rows in id order (so in order per key) and marks them sent. One relay

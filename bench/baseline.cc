@@ -1,0 +1,68 @@
+#include "bench/baseline.h"
+
+#include <chrono>
+
+#include "absl/strings/str_format.h"
+#include "common/kafka/kafka.h"
+
+namespace ys::bench {
+
+absl::StatusOr<KafkaThroughput> MeasureKafkaBaseline(const std::string& brokers, size_t messages,
+                                                     bool cloud_events) {
+  using Clock = std::chrono::steady_clock;
+  KafkaOptions options;
+  options.brokers = brokers;
+  options.client_id = "kafka_baseline";
+  const std::string topic = absl::StrFormat("bench.baseline.%s", NewEventId().substr(0, 8));
+  if (auto s = EnsureTopics(options, {{topic, 3, false}}); !s.ok()) return s;
+
+  Metrics metrics("bench");
+  KafkaMetrics kafka_metrics(metrics);
+  auto producer = KafkaProducer::Create(options, &kafka_metrics);
+  if (!producer.ok()) return producer.status();
+  const std::string payload(kBaselineMessageBytes, 'x');
+  CloudEvent event;
+  event.source = "/yingshang/bench";
+  event.type = "yingshang.bench.v1.Sample";
+  event.data = payload;
+
+  KafkaThroughput out;
+  const auto p0 = Clock::now();
+  for (size_t i = 0; i < messages; ++i) {
+    const std::string key = std::to_string(i % 1000);
+    absl::Status s;
+    if (cloud_events) {
+      event.id = NewEventId();
+      event.key = key;
+      event.time = absl::Now();
+      s = (*producer)->PublishAsync(topic, event);
+    } else {
+      s = (*producer)->ProduceRaw(topic, key, payload);
+    }
+    if (!s.ok()) return s;
+  }
+  if (auto s = (*producer)->Flush(absl::Seconds(120)); !s.ok()) return s;
+  out.produce_per_s =
+      static_cast<double>(messages) / std::chrono::duration<double>(Clock::now() - p0).count();
+
+  auto consumer = KafkaConsumer::Create(options, {"bench-" + NewEventId(), {topic}}, nullptr);
+  if (!consumer.ok()) return consumer.status();
+  size_t read = 0;
+  Clock::time_point c0;
+  const auto deadline = Clock::now() + std::chrono::seconds(180);
+  while (read < messages && Clock::now() < deadline) {
+    auto batch = (*consumer)->Poll(5000, absl::Milliseconds(500));
+    if (!batch.ok()) return batch.status();
+    if (read == 0 && !batch->empty()) c0 = Clock::now();  // exclude the group join
+    read += batch->size();
+  }
+  if (read < messages) {
+    return absl::DeadlineExceededError(
+        absl::StrFormat("consumed only %d of %d messages", read, messages));
+  }
+  out.consume_per_s =
+      static_cast<double>(messages) / std::chrono::duration<double>(Clock::now() - c0).count();
+  return out;
+}
+
+}  // namespace ys::bench
