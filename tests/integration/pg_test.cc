@@ -113,7 +113,9 @@ TEST(PgTest, ABrokenConnectionIsReplaced) {
     tx.exec("SELECT 1");
     return absl::OkStatus();
   });
-  if (!first.ok()) EXPECT_EQ(first.code(), absl::StatusCode::kUnavailable) << first;
+  if (!first.ok()) {
+    EXPECT_EQ(first.code(), absl::StatusCode::kUnavailable) << first;
+  }
   EXPECT_TRUE(pool->WithTransaction([](pqxx::work& tx) {
                     tx.exec("SELECT 1");
                     return absl::OkStatus();
