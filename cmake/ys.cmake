@@ -9,3 +9,17 @@ function(ys_add_test)
     PROPERTIES LABELS ${T_LABEL}
     TEST_PREFIX "${T_LABEL}.")
 endfunction()
+
+# ys_embed_files(OUT_VAR DIR <dir> PATTERN <glob> NAMESPACE <ns> FUNCTION <name>)
+# Compiles the matching files into the binary; OUT_VAR receives the generated source to add.
+function(ys_embed_files out_var)
+  cmake_parse_arguments(E "" "DIR;PATTERN;NAMESPACE;FUNCTION" "" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${E_FUNCTION}.cc)
+  file(GLOB inputs CONFIGURE_DEPENDS ${E_DIR}/${E_PATTERN})
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DINPUT_DIR=${E_DIR} -DPATTERN=${E_PATTERN} -DNAMESPACE=${E_NAMESPACE}
+            -DFUNCTION=${E_FUNCTION} -DOUTPUT=${out} -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${inputs} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "Embedding ${E_DIR}/${E_PATTERN}")
+  set(${out_var} ${out} PARENT_SCOPE)
+endfunction()

@@ -16,15 +16,31 @@ echo
 echo "== services (make up)"
 deploy/local/services.sh up "$BUILD"
 echo
+YSCTL="$BUILD/tools/ysctl/ysctl"
+echo "== the catalog (indicator service): units with aliases, regions, the seed catalog"
+echo '$ ysctl catalog import data/catalog/catalog.yaml --dry-run   # the seed copy: what it holds'
+"$YSCTL" catalog import data/catalog/catalog.yaml --dry-run | head -1
+for f in units regions catalog; do
+  printf '$ ysctl catalog import data/catalog/%s.yaml\n' "$f"
+  "$YSCTL" catalog import "data/catalog/$f.yaml" | tail -2
+done
+echo '$ ysctl indicators list --level 1'
+"$YSCTL" indicators list --level 1
+echo '$ ysctl indicator show I12'
+"$YSCTL" indicator show I12
+echo '$ ysctl catalog export > var/catalog-export.yaml; ysctl catalog import var/catalog-export.yaml --dry-run'
+"$YSCTL" catalog export > "${YS_VAR:-$ROOT/var}/catalog-export.yaml"
+"$YSCTL" catalog import "${YS_VAR:-$ROOT/var}/catalog-export.yaml" --dry-run | tail -2
+echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"
-  "$BUILD/tools/ysctl/ysctl" calendar is-working-day "$d"
+  "$YSCTL" calendar is-working-day "$d"
 done
 printf '$ ysctl calendar first-working-day --week-of 2022-10-03\n'
-"$BUILD/tools/ysctl/ysctl" calendar first-working-day --week-of 2022-10-03
+"$YSCTL" calendar first-working-day --week-of 2022-10-03
 printf '$ ysctl calendar is-working-day 2027-03-01\n'
-"$BUILD/tools/ysctl/ysctl" calendar is-working-day 2027-03-01 || true
+"$YSCTL" calendar is-working-day 2027-03-01 || true
 echo
 echo "The stack is still running (Prometheus at ${YS_PROMETHEUS_URL:-http://127.0.0.1:19090})."
 echo "Stop everything with: make down stack-down"

@@ -14,22 +14,17 @@
 
 namespace ys {
 
-absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
+absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
+    const std::vector<std::pair<std::string, std::string>>& files) {
   static const std::regex kName(R"(^(\d{4})_([a-z0-9_]+)\.sql$)");
-  std::error_code ec;
   std::vector<Migration> out;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string file = entry.path().filename().string();
+  for (const auto& [file, sql] : files) {
     std::smatch m;
-    if (!std::regex_match(file, m, kName)) continue;
-    std::ifstream in(entry.path());
-    std::stringstream buf;
-    buf << in.rdbuf();
-    out.push_back({std::stoi(m[1].str()), file.substr(0, file.size() - 4), buf.str()});
-  }
-  if (ec) {
-    return absl::NotFoundError(
-        absl::StrFormat("migrations directory '%s' cannot be read: %s", dir, ec.message()));
+    if (!std::regex_match(file, m, kName)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("migration file '%s' is not named NNNN_name.sql", file));
+    }
+    out.push_back({std::stoi(m[1].str()), file.substr(0, file.size() - 4), sql});
   }
   std::sort(out.begin(), out.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
@@ -40,6 +35,23 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
     }
   }
   return out;
+}
+
+absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".sql") continue;
+    std::ifstream in(entry.path());
+    std::stringstream buf;
+    buf << in.rdbuf();
+    files.emplace_back(entry.path().filename().string(), buf.str());
+  }
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrFormat("migrations directory '%s' cannot be read: %s", dir, ec.message()));
+  }
+  return MigrationsFromFiles(files);
 }
 
 const std::vector<Migration>& CommonMigrations() {

@@ -17,6 +17,10 @@ struct Migration {
 // Reads NNNN_name.sql files of a directory, in version order; duplicate versions are an error.
 absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir);
 
+// Migrations from {file name, SQL} pairs (files compiled into a service binary), like LoadMigrations.
+absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
+    const std::vector<std::pair<std::string, std::string>>& files);
+
 // The tables every service has: the transactional outbox and the consumer inbox (DESIGN §4).
 const std::vector<Migration>& CommonMigrations();
 

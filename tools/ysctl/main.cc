@@ -3,6 +3,7 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/ysctl/calendar_commands.h"
+#include "tools/ysctl/catalog_commands.h"
 #include "tools/ysctl/health_command.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   ys::ysctl::AddCalendarCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddHealthCommand(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddCatalogCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,843 @@
+#include "services/indicator/catalog.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/time/calendar.h"
+#include "common/time/period.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "yaml-cpp/yaml.h"
+
+namespace ys::indicator {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+const char* KindName(pb::RegionKind k) {
+  switch (k) {
+    case pb::REGION_KIND_PROVINCE: return "province";
+    case pb::REGION_KIND_CITY: return "city";
+    case pb::REGION_KIND_COUNTY: return "county";
+    case pb::REGION_KIND_FUNCTIONAL_ZONE: return "functional_zone";
+    default: return "unspecified";
+  }
+}
+
+std::optional<pb::RegionKind> ParseRegionKind(const std::string& s) {
+  for (pb::RegionKind k : {pb::REGION_KIND_PROVINCE, pb::REGION_KIND_CITY, pb::REGION_KIND_COUNTY,
+                           pb::REGION_KIND_FUNCTIONAL_ZONE}) {
+    if (s == KindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
+const char* ItemKindName(pb::ProgrammeItemKind k) {
+  switch (k) {
+    case pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK: return "environment_task";
+    case pb::PROGRAMME_ITEM_KIND_ACTION: return "action";
+    case pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM: return "one_thing_reform";
+    default: return "unspecified";
+  }
+}
+
+std::optional<pb::ProgrammeItemKind> ParseItemKind(const std::string& s) {
+  for (pb::ProgrammeItemKind k :
+       {pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK, pb::PROGRAMME_ITEM_KIND_ACTION,
+        pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM}) {
+    if (s == ItemKindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
+// Reads one catalog file into a copy of the existing catalog, collecting problems with paths.
+class Parser {
+ public:
+  explicit Parser(const Catalog& existing) { out_.catalog = existing; }
+
+  ParsedImport Run(const YAML::Node& root) {
+    if (!root.IsMap()) {
+      Problem("", "the file must be a mapping of sections (first_level, regions, units, ...)");
+      return std::move(out_);
+    }
+    // Units first, so indicators can resolve names and aliases.
+    if (root["units"]) Units(root["units"], "units");
+    if (root["high_frequency_units"]) HighFrequency(root["high_frequency_units"]);
+    if (root["province"]) Province(root["province"]);
+    if (root["cities"]) Cities(root["cities"]);
+    if (root["shangrao_counties"]) SimpleCounties(root["shangrao_counties"], "shangrao_counties");
+    if (root["jiangxi_counties"]) JiangxiCounties(root["jiangxi_counties"]);
+    if (root["shangrao_functional_zones"]) Zones(root["shangrao_functional_zones"]);
+    if (root["regions"]) Regions(root["regions"]);
+    if (root["composite"]) IndicatorList(root["composite"], "composite", pb::INDICATOR_LEVEL_COMPOSITE);
+    if (root["first_level"]) IndicatorList(root["first_level"], "first_level", pb::INDICATOR_LEVEL_FIRST);
+    if (root["second_level_draft"]) SecondLevelDraft(root["second_level_draft"]);
+    if (root["second_level"]) IndicatorList(root["second_level"], "second_level", pb::INDICATOR_LEVEL_SECOND);
+    if (root["programme_items"]) ProgrammeItems(root["programme_items"]);
+    if (root["programme"] && root["programme"]["quarter_targets"]) {
+      Targets(root["programme"]["quarter_targets"], "programme.quarter_targets");
+    }
+    RetireAbsent();
+    return std::move(out_);
+  }
+
+ private:
+  void Problem(const std::string& path, const std::string& message) {
+    pb::ImportProblem p;
+    p.set_path(path);
+    p.set_message(message);
+    out_.problems.push_back(std::move(p));
+  }
+
+  // Records that the file mentions an entity; false (with a problem) when it did already.
+  bool See(const std::string& key, const std::string& path) {
+    auto [it, fresh] = seen_.emplace(key, path);
+    if (!fresh) Problem(path, absl::StrFormat("duplicate %s (first at %s)", key, it->second));
+    else ++out_.counts[key.substr(0, key.find('/'))];
+    return fresh;
+  }
+
+  std::string Str(const YAML::Node& n, const std::string& key, const std::string& path,
+                  bool required) {
+    const YAML::Node v = n[key];
+    if (!v || v.IsNull()) {
+      if (required) Problem(path + "." + key, "is required");
+      return "";
+    }
+    if (!v.IsScalar()) {
+      Problem(path + "." + key, "must be a single value");
+      return "";
+    }
+    std::string s = v.Scalar();
+    if (required && s.empty()) Problem(path + "." + key, "must not be empty");
+    return s;
+  }
+
+  bool Bool(const YAML::Node& n, const std::string& key, const std::string& path) {
+    const YAML::Node v = n[key];
+    if (!v || v.IsNull()) return false;
+    const std::string s = absl::AsciiStrToLower(v.IsScalar() ? v.Scalar() : "");
+    if (s == "true" || s == "yes") return true;
+    if (s != "false" && s != "no") Problem(path + "." + key, "must be true or false");
+    return false;
+  }
+
+  int Int(const YAML::Node& n, const std::string& key, const std::string& path) {
+    const std::string s = Str(n, key, path, true);
+    int v = 0;
+    if (!s.empty() && !absl::SimpleAtoi(s, &v)) Problem(path + "." + key, "must be a whole number");
+    return v;
+  }
+
+  std::vector<std::string> StrList(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      Problem(path, "must be a list");
+      return out;
+    }
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar() || n[i].Scalar().empty()) {
+        Problem(absl::StrFormat("%s[%d]", path, i), "must be a non-empty name");
+        continue;
+      }
+      out.push_back(n[i].Scalar());
+    }
+    return out;
+  }
+
+  // --- units ---------------------------------------------------------------------------------
+  void Units(const YAML::Node& list, const std::string& path) {
+    if (!list.IsSequence()) return Problem(path, "must be a list of {name, aliases, high_frequency}");
+    out_.scope.complete.insert("unit");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("%s[%d]", path, i);
+      const std::string name = Str(list[i], "name", p, true);
+      if (name.empty() || !See("unit/" + name, p + ".name")) continue;
+      pb::Unit u;
+      u.set_name(name);
+      for (const std::string& a : StrList(list[i]["aliases"], p + ".aliases")) {
+        if (a == name) continue;
+        if (auto it = alias_owner_.find(a); it != alias_owner_.end() && it->second != name) {
+          Problem(p + ".aliases", absl::StrFormat("alias %s already names %s", a, it->second));
+          continue;
+        }
+        alias_owner_[a] = name;
+        u.add_aliases(a);
+      }
+      u.set_high_frequency(Bool(list[i], "high_frequency", p));
+      u.set_retired(Bool(list[i], "retired", p));
+      out_.catalog.units[name] = u;
+    }
+    for (const auto& [alias, owner] : alias_owner_) {
+      if (out_.catalog.units.contains(alias)) {
+        Problem(path, absl::StrFormat("%s is both a unit and an alias of %s", alias, owner));
+      }
+    }
+  }
+
+  // The canonical unit for a name, adding it when `define` (indicators' units define them).
+  std::string UnitRef(const std::string& name, const std::string& path, bool define) {
+    if (const pb::Unit* u = ResolveFresh(name)) return u->name();
+    if (!define) {
+      Problem(path, absl::StrFormat("unknown unit %s (not in the catalog, not an alias)", name));
+      return name;
+    }
+    pb::Unit u;
+    u.set_name(name);
+    out_.catalog.units[name] = u;
+    if (!seen_.contains("unit/" + name)) {
+      seen_.emplace("unit/" + name, path);
+      ++out_.counts["unit"];
+    }
+    return name;
+  }
+
+  const pb::Unit* ResolveFresh(const std::string& name) {
+    if (auto it = out_.catalog.units.find(name); it != out_.catalog.units.end()) return &it->second;
+    if (auto it = alias_owner_.find(name); it != alias_owner_.end()) {
+      return &out_.catalog.units[it->second];
+    }
+    return out_.catalog.ResolveUnit(name);
+  }
+
+  void HighFrequency(const YAML::Node& list) {
+    const auto names = StrList(list, "high_frequency_units");
+    for (size_t i = 0; i < names.size(); ++i) {
+      const std::string canonical =
+          UnitRef(names[i], absl::StrFormat("high_frequency_units[%d]", i), /*define=*/true);
+      out_.catalog.units[canonical].set_high_frequency(true);
+    }
+  }
+
+  // --- regions -------------------------------------------------------------------------------
+  void AddRegion(const std::string& code, const std::string& name, pb::RegionKind kind,
+                 const std::string& parent, const std::string& path, bool retired = false) {
+    if (!IsDigits(code) && kind != pb::REGION_KIND_FUNCTIONAL_ZONE) {
+      return Problem(path, absl::StrFormat("region code '%s' must be digits (统计用区划代码)", code));
+    }
+    const size_t want = kind == pb::REGION_KIND_PROVINCE ? 2 : kind == pb::REGION_KIND_CITY ? 4 : 6;
+    if (kind != pb::REGION_KIND_FUNCTIONAL_ZONE && code.size() != want) {
+      return Problem(path, absl::StrFormat("a %s code has %d digits, '%s' has %d", KindName(kind),
+                                           want, code, code.size()));
+    }
+    if (name.empty()) return Problem(path, "region name is required");
+    if (!See("region/" + code, path)) return;
+    pb::Region r;
+    r.set_code(code);
+    r.set_name(name);
+    r.set_kind(kind);
+    r.set_parent_code(parent);
+    r.set_retired(retired);
+    out_.catalog.regions[code] = r;
+  }
+
+  void Province(const YAML::Node& n) {
+    out_.scope.complete.insert("region:1");
+    province_ = Str(n, "code", "province", true);
+    AddRegion(province_, Str(n, "name", "province", true), pb::REGION_KIND_PROVINCE, "", "province");
+  }
+
+  void Cities(const YAML::Node& list) {
+    if (!list.IsSequence()) return Problem("cities", "must be a list of {code, name}");
+    out_.scope.complete.insert("region:2");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("cities[%d]", i);
+      const std::string code = Str(list[i], "code", p, true);
+      AddRegion(code, Str(list[i], "name", p, true), pb::REGION_KIND_CITY, code.substr(0, 2), p);
+    }
+  }
+
+  void SimpleCounties(const YAML::Node& list, const std::string& path) {
+    if (!list.IsSequence()) return Problem(path, "must be a list of {code, name}");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("%s[%d]", path, i);
+      const std::string code = Str(list[i], "code", p, true);
+      // The same county may also appear in jiangxi_counties: that is a repeat, not a conflict.
+      if (seen_.contains("region/" + code)) continue;
+      AddRegion(code, Str(list[i], "name", p, true), pb::REGION_KIND_COUNTY, code.substr(0, 4), p);
+    }
+  }
+
+  // "3601 360102 东湖区 360103 西湖区 ..." one line per city.
+  void JiangxiCounties(const YAML::Node& n) {
+    if (!n.IsScalar()) return Problem("jiangxi_counties", "must be text, one line per city");
+    out_.scope.complete.insert("region:3");
+    int line_no = 0;
+    for (absl::string_view line : absl::StrSplit(n.Scalar(), '\n', absl::SkipWhitespace())) {
+      ++line_no;
+      std::vector<std::string> tokens = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+      const std::string p = absl::StrFormat("jiangxi_counties line %d", line_no);
+      if (tokens.size() < 3 || tokens.size() % 2 == 0) {
+        Problem(p, "expected: CITY_CODE COUNTY_CODE NAME [COUNTY_CODE NAME ...]");
+        continue;
+      }
+      const std::string& city = tokens[0];
+      for (size_t i = 1; i + 1 < tokens.size(); i += 2) {
+        const std::string code = tokens[i];
+        if (code.substr(0, 4) != city) {
+          Problem(p, absl::StrFormat("county %s is not in city %s", code, city));
+          continue;
+        }
+        if (seen_.contains("region/" + code)) {
+          if (out_.catalog.regions[code].name() != tokens[i + 1]) {
+            Problem(p, absl::StrFormat("county %s is named %s here and %s elsewhere", code,
+                                       tokens[i + 1], out_.catalog.regions[code].name()));
+          }
+          continue;
+        }
+        AddRegion(code, tokens[i + 1], pb::REGION_KIND_COUNTY, city, p);
+      }
+    }
+  }
+
+  void Zones(const YAML::Node& list) {
+    out_.scope.complete.insert("region:4");
+    const auto names = StrList(list, "shangrao_functional_zones");
+    for (size_t i = 0; i < names.size(); ++i) {
+      // Functional zones have no statistical code: Z codes under the city, in file order.
+      AddRegion(absl::StrFormat("3611Z%d", i + 1), names[i], pb::REGION_KIND_FUNCTIONAL_ZONE,
+                "3611", absl::StrFormat("shangrao_functional_zones[%d]", i));
+    }
+  }
+
+  void Regions(const YAML::Node& list) {
+    if (!list.IsSequence()) return Problem("regions", "must be a list of {code, name, kind, parent}");
+    for (const char* k : {"region:1", "region:2", "region:3", "region:4"}) out_.scope.complete.insert(k);
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("regions[%d]", i);
+      const std::string kind_text = Str(list[i], "kind", p, true);
+      auto kind = ParseRegionKind(kind_text);
+      if (!kind) {
+        Problem(p + ".kind", "must be province, city, county or functional_zone");
+        continue;
+      }
+      AddRegion(Str(list[i], "code", p, true), Str(list[i], "name", p, true), *kind,
+                Str(list[i], "parent", p, false), p, Bool(list[i], "retired", p));
+    }
+  }
+
+  // --- indicators ----------------------------------------------------------------------------
+  void CheckDates(pb::Indicator& ind, const YAML::Node& n, const std::string& p) {
+    std::optional<absl::CivilDay> from, to;
+    for (const char* key : {"valid_from", "valid_to"}) {
+      const std::string s = Str(n, key, p, false);
+      if (s.empty()) continue;
+      auto d = ParseIsoDate(s);
+      if (!d.ok()) {
+        Problem(p + "." + key, std::string(d.status().message()));
+        continue;
+      }
+      (std::string(key) == "valid_from" ? from : to) = *d;
+    }
+    if (from && to && *to < *from) Problem(p + ".valid_to", "is before valid_from");
+    if (from) ind.set_valid_from(FormatIsoDate(*from));
+    if (to) ind.set_valid_to(FormatIsoDate(*to));
+  }
+
+  void Leader(const std::string& name, const std::string& role) {
+    if (name.empty()) return;
+    pb::Leader& l = out_.catalog.leaders[name];
+    l.set_name(name);
+    if (std::find(l.roles().begin(), l.roles().end(), role) == l.roles().end()) l.add_roles(role);
+    if (!seen_.contains("leader/" + name)) {
+      seen_.emplace("leader/" + name, "");
+      ++out_.counts["leader"];
+    }
+  }
+
+  void IndicatorUnits(pb::Indicator& ind, const YAML::Node& units, const std::string& p,
+                      bool define) {
+    if (!units || units.IsNull()) return;
+    if (!units.IsSequence()) return Problem(p + ".units", "must be a list of {unit, head}");
+    for (size_t j = 0; j < units.size(); ++j) {
+      const std::string up = absl::StrFormat("%s.units[%d]", p, j);
+      const std::string name = Str(units[j], "unit", up, true);
+      if (name.empty()) continue;
+      pb::ResponsibleUnit* ru = ind.add_units();
+      ru->set_unit(UnitRef(name, up + ".unit", define));
+      ru->set_head(Str(units[j], "head", up, false));
+      Leader(ru->head(), "head");
+    }
+  }
+
+  void IndicatorList(const YAML::Node& list, const std::string& path, pb::IndicatorLevel level) {
+    if (!list.IsSequence()) return Problem(path, "must be a list of indicators");
+    out_.scope.complete.insert(absl::StrCat("indicator:", static_cast<int>(level)));
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("%s[%d]", path, i);
+      const YAML::Node& n = list[i];
+      pb::Indicator ind;
+      ind.set_code(Str(n, "code", p, true));
+      ind.set_name(Str(n, "name", p, true));
+      ind.set_level(level);
+      if (ind.code().empty() || !See("indicator/" + ind.code(), p + ".code")) continue;
+      ind.set_lead(Str(n, "lead", p, false));
+      Leader(ind.lead(), "lead");
+      ind.set_provenance(Str(n, "provenance", p, false));
+      ind.set_retired(Bool(n, "retired", p));
+      CheckDates(ind, n, p);
+      if (level == pb::INDICATOR_LEVEL_SECOND) {
+        ind.set_parent_code(Str(n, "parent", p, true));
+        if (ind.provenance().empty()) ind.set_provenance("OFFICIAL");
+        // Second-level units must already be known: a typo must not create a unit.
+        IndicatorUnits(ind, n["units"], p, /*define=*/false);
+        pending_parents_.push_back({ind.code(), p + ".parent"});
+      } else {
+        if (ind.provenance().empty()) ind.set_provenance("SEED");
+        IndicatorUnits(ind, n["units"], p, /*define=*/true);
+      }
+      out_.catalog.indicators[ind.code()] = ind;
+    }
+    if (level == pb::INDICATOR_LEVEL_SECOND) ResolveParents();
+  }
+
+  // second_level_draft: {I01: [办理环节, ...]}: codes I01-01.. in order, units from the parent.
+  void SecondLevelDraft(const YAML::Node& map) {
+    if (!map.IsMap()) return Problem("second_level_draft", "must map a first-level code to names");
+    out_.scope.complete.insert("indicator:2");
+    for (const auto& kv : map) {
+      const std::string parent = kv.first.Scalar();
+      const std::string p = "second_level_draft." + parent;
+      const auto names = StrList(kv.second, p);
+      for (size_t i = 0; i < names.size(); ++i) {
+        pb::Indicator ind;
+        ind.set_code(absl::StrFormat("%s-%02d", parent, i + 1));
+        ind.set_name(names[i]);
+        ind.set_level(pb::INDICATOR_LEVEL_SECOND);
+        ind.set_parent_code(parent);
+        ind.set_provenance("DRAFT");
+        if (!See("indicator/" + ind.code(), absl::StrFormat("%s[%d]", p, i))) continue;
+        out_.catalog.indicators[ind.code()] = ind;
+        pending_parents_.push_back({ind.code(), p});
+      }
+    }
+    ResolveParents();
+  }
+
+  void ResolveParents() {
+    for (const auto& [code, path] : pending_parents_) {
+      pb::Indicator& ind = out_.catalog.indicators[code];
+      auto parent = out_.catalog.indicators.find(ind.parent_code());
+      if (ind.parent_code().empty()) continue;  // already reported as required
+      if (parent == out_.catalog.indicators.end() ||
+          parent->second.level() != pb::INDICATOR_LEVEL_FIRST || parent->second.retired()) {
+        Problem(path, absl::StrFormat("second-level indicator %s has no first-level parent %s",
+                                      code, ind.parent_code()));
+        continue;
+      }
+      // Lead and units follow the parent unless the entry names its own.
+      if (ind.lead().empty()) ind.set_lead(parent->second.lead());
+      if (ind.units().empty()) *ind.mutable_units() = parent->second.units();
+    }
+    pending_parents_.clear();
+  }
+
+  // --- programme items and targets -----------------------------------------------------------
+  void ItemNames(const YAML::Node& n, const std::string& path, pb::ProgrammeItemKind kind,
+                 const char* prefix, int width) {
+    out_.scope.complete.insert(absl::StrCat("programme_item:", static_cast<int>(kind)));
+    const auto names = StrList(n, path);
+    for (size_t i = 0; i < names.size(); ++i) {
+      pb::ProgrammeItem item;
+      item.set_code(absl::StrFormat("%s%0*d", prefix, width, i + 1));
+      item.set_name(names[i]);
+      item.set_kind(kind);
+      if (!See("programme_item/" + item.code(), absl::StrFormat("%s[%d]", path, i))) continue;
+      out_.catalog.programme_items[item.code()] = item;
+    }
+  }
+
+  void ProgrammeItems(const YAML::Node& n) {
+    if (!n.IsMap()) return Problem("programme_items", "must be a mapping");
+    if (n["eight_actions"]) {
+      ItemNames(n["eight_actions"], "programme_items.eight_actions", pb::PROGRAMME_ITEM_KIND_ACTION, "A", 1);
+    }
+    if (n["one_thing_reforms"]) {
+      ItemNames(n["one_thing_reforms"], "programme_items.one_thing_reforms",
+                pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM, "R", 1);
+    }
+    if (n["environment_tasks"]) {
+      ItemNames(n["environment_tasks"], "programme_items.environment_tasks",
+                pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK, "T", 2);
+    }
+    if (const YAML::Node items = n["items"]) {
+      if (!items.IsSequence()) return Problem("programme_items.items", "must be a list");
+      for (size_t i = 0; i < items.size(); ++i) {
+        const std::string p = absl::StrFormat("programme_items.items[%d]", i);
+        auto kind = ParseItemKind(Str(items[i], "kind", p, true));
+        if (!kind) {
+          Problem(p + ".kind", "must be environment_task, action or one_thing_reform");
+          continue;
+        }
+        out_.scope.complete.insert(absl::StrCat("programme_item:", static_cast<int>(*kind)));
+        pb::ProgrammeItem item;
+        item.set_code(Str(items[i], "code", p, true));
+        item.set_name(Str(items[i], "name", p, true));
+        item.set_kind(*kind);
+        item.set_retired(Bool(items[i], "retired", p));
+        if (item.code().empty() || !See("programme_item/" + item.code(), p + ".code")) continue;
+        out_.catalog.programme_items[item.code()] = item;
+      }
+    }
+  }
+
+  void Targets(const YAML::Node& list, const std::string& path) {
+    if (!list.IsSequence()) return Problem(path, "must be a list");
+    out_.scope.complete.insert("target");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("%s[%d]", path, i);
+      pb::Target t;
+      t.set_period(Str(list[i], "period", p, true));
+      t.set_scope(Str(list[i], "scope", p, true));
+      t.set_indicator_code(Str(list[i], "indicator", p, false));
+      t.set_target_rank_at_most(Int(list[i], "target_rank_at_most", p));
+      t.set_floor_rank_at_most(Int(list[i], "floor_rank_at_most", p));
+      t.set_retired(Bool(list[i], "retired", p));
+      if (!t.period().empty() && !Period::Parse(t.period()).ok()) {
+        Problem(p + ".period", absl::StrFormat("'%s' is not a period (2022Q3, 2022-09, 2022)", t.period()));
+      }
+      if (t.target_rank_at_most() < 1 || t.floor_rank_at_most() < t.target_rank_at_most()) {
+        Problem(p, "need 1 <= target_rank_at_most <= floor_rank_at_most");
+      }
+      if (!t.indicator_code().empty() && !out_.catalog.indicators.contains(t.indicator_code())) {
+        Problem(p + ".indicator", absl::StrFormat("unknown indicator %s", t.indicator_code()));
+      }
+      t.set_id(absl::StrCat(t.period(), "/", t.scope(),
+                            t.indicator_code().empty() ? "" : "/" + t.indicator_code()));
+      if (!See("target/" + t.id(), p)) continue;
+      out_.catalog.targets[t.id()] = t;
+    }
+  }
+
+  // Entities of a kind the file describes completely, but that it does not mention, retire.
+  void RetireAbsent() {
+    const auto& complete = out_.scope.complete;
+    auto retire = [&](auto& map, const std::string& type, auto kind_of) {
+      for (auto& [id, e] : map) {
+        if (seen_.contains(type + "/" + id)) continue;
+        if (complete.contains(kind_of(e))) e.set_retired(true);
+      }
+    };
+    retire(out_.catalog.indicators, "indicator",
+           [](const pb::Indicator& i) { return absl::StrCat("indicator:", static_cast<int>(i.level())); });
+    retire(out_.catalog.regions, "region",
+           [](const pb::Region& r) { return absl::StrCat("region:", static_cast<int>(r.kind())); });
+    retire(out_.catalog.units, "unit", [](const pb::Unit&) { return std::string("unit"); });
+    retire(out_.catalog.programme_items, "programme_item", [](const pb::ProgrammeItem& p) {
+      return absl::StrCat("programme_item:", static_cast<int>(p.kind()));
+    });
+    retire(out_.catalog.targets, "target", [](const pb::Target&) { return std::string("target"); });
+  }
+
+  ParsedImport out_;
+  std::map<std::string, std::string> seen_;         // "indicator/I01" -> where
+  std::map<std::string, std::string> alias_owner_;  // alias -> canonical unit (this file)
+  std::vector<std::pair<std::string, std::string>> pending_parents_;
+  std::string province_;
+};
+
+// One field of a message as text, for change summaries.
+std::string FieldText(const Message& m, const FieldDescriptor* f) {
+  const Reflection* r = m.GetReflection();
+  if (!f->is_repeated()) {
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: return r->GetString(m, f);
+      case FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(m, f) ? "true" : "false";
+      case FieldDescriptor::CPPTYPE_INT32: return std::to_string(r->GetInt32(m, f));
+      case FieldDescriptor::CPPTYPE_INT64: return std::to_string(r->GetInt64(m, f));
+      case FieldDescriptor::CPPTYPE_ENUM: return r->GetEnum(m, f)->name();
+      default: break;
+    }
+  }
+  std::unique_ptr<Message> only(m.New());
+  only->CopyFrom(m);
+  const auto* d = m.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i) != f) only->GetReflection()->ClearField(only.get(), d->field(i));
+  }
+  return only->SerializeAsString();
+}
+
+// "name: 开办企业 → 企业开办; units changed": the fields that differ.
+std::string ChangeSummary(const Message& before, const Message& after) {
+  std::vector<std::string> parts;
+  const auto* d = before.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    const std::string a = FieldText(before, f);
+    const std::string b = FieldText(after, f);
+    if (a == b) continue;
+    if (f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      parts.push_back(f->name() + " changed");
+    } else {
+      parts.push_back(absl::StrFormat("%s: %s → %s", f->name(), a.empty() ? "\"\"" : a,
+                                      b.empty() ? "\"\"" : b));
+    }
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+// The entity inside a CatalogEntity, for reflection.
+const Message& Inner(const pb::CatalogEntity& e) {
+  switch (e.entity_case()) {
+    case pb::CatalogEntity::kIndicator: return e.indicator();
+    case pb::CatalogEntity::kRegion: return e.region();
+    case pb::CatalogEntity::kUnit: return e.unit();
+    case pb::CatalogEntity::kLeader: return e.leader();
+    case pb::CatalogEntity::kProgrammeItem: return e.programme_item();
+    case pb::CatalogEntity::kTarget: return e.target();
+    default: break;
+  }
+  return e;
+}
+
+bool RetiredFlag(const pb::CatalogEntity& e) {
+  const Message& m = Inner(e);
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName("retired");
+  return f != nullptr && m.GetReflection()->GetBool(m, f);
+}
+
+void EmitUnits(YAML::Emitter& y, const pb::Indicator& ind) {
+  if (ind.units().empty()) return;
+  y << YAML::Key << "units" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& u : ind.units()) {
+    y << YAML::BeginMap << YAML::Key << "unit" << YAML::Value << u.unit();
+    if (!u.head().empty()) y << YAML::Key << "head" << YAML::Value << u.head();
+    y << YAML::EndMap;
+  }
+  y << YAML::EndSeq;
+}
+
+}  // namespace
+
+bool IsRetired(const pb::CatalogEntity& e) { return RetiredFlag(e); }
+
+std::string EntityType(const pb::CatalogEntity& e) {
+  switch (e.entity_case()) {
+    case pb::CatalogEntity::kIndicator: return "indicator";
+    case pb::CatalogEntity::kRegion: return "region";
+    case pb::CatalogEntity::kUnit: return "unit";
+    case pb::CatalogEntity::kLeader: return "leader";
+    case pb::CatalogEntity::kProgrammeItem: return "programme_item";
+    case pb::CatalogEntity::kTarget: return "target";
+    default: break;
+  }
+  return "unknown";
+}
+
+std::string EntityKey(const pb::CatalogEntity& e) {
+  switch (e.entity_case()) {
+    case pb::CatalogEntity::kIndicator: return "indicator/" + e.indicator().code();
+    case pb::CatalogEntity::kRegion: return "region/" + e.region().code();
+    case pb::CatalogEntity::kUnit: return "unit/" + e.unit().name();
+    case pb::CatalogEntity::kLeader: return "leader/" + e.leader().name();
+    case pb::CatalogEntity::kProgrammeItem: return "programme_item/" + e.programme_item().code();
+    case pb::CatalogEntity::kTarget: return "target/" + e.target().id();
+    default: break;
+  }
+  return "unknown/";
+}
+
+const pb::Unit* Catalog::ResolveUnit(const std::string& name) const {
+  if (auto it = units.find(name); it != units.end()) {
+    return it->second.retired() ? nullptr : &it->second;
+  }
+  for (const auto& [_, u] : units) {
+    if (u.retired()) continue;
+    if (std::find(u.aliases().begin(), u.aliases().end(), name) != u.aliases().end()) return &u;
+  }
+  return nullptr;
+}
+
+std::map<std::string, pb::CatalogEntity> Catalog::Entities() const {
+  std::map<std::string, pb::CatalogEntity> out;
+  auto add = [&](auto setter) {
+    pb::CatalogEntity e;
+    setter(e);
+    out[EntityKey(e)] = std::move(e);
+  };
+  for (const auto& [_, v] : indicators) add([&](pb::CatalogEntity& e) { *e.mutable_indicator() = v; });
+  for (const auto& [_, v] : regions) add([&](pb::CatalogEntity& e) { *e.mutable_region() = v; });
+  for (const auto& [_, v] : units) add([&](pb::CatalogEntity& e) { *e.mutable_unit() = v; });
+  for (const auto& [_, v] : leaders) add([&](pb::CatalogEntity& e) { *e.mutable_leader() = v; });
+  for (const auto& [_, v] : programme_items) {
+    add([&](pb::CatalogEntity& e) { *e.mutable_programme_item() = v; });
+  }
+  for (const auto& [_, v] : targets) add([&](pb::CatalogEntity& e) { *e.mutable_target() = v; });
+  return out;
+}
+
+Catalog Catalog::FromEntities(const std::vector<pb::CatalogEntity>& entities) {
+  Catalog c;
+  for (const auto& e : entities) {
+    switch (e.entity_case()) {
+      case pb::CatalogEntity::kIndicator: c.indicators[e.indicator().code()] = e.indicator(); break;
+      case pb::CatalogEntity::kRegion: c.regions[e.region().code()] = e.region(); break;
+      case pb::CatalogEntity::kUnit: c.units[e.unit().name()] = e.unit(); break;
+      case pb::CatalogEntity::kLeader: c.leaders[e.leader().name()] = e.leader(); break;
+      case pb::CatalogEntity::kProgrammeItem:
+        c.programme_items[e.programme_item().code()] = e.programme_item();
+        break;
+      case pb::CatalogEntity::kTarget: c.targets[e.target().id()] = e.target(); break;
+      default: break;
+    }
+  }
+  return c;
+}
+
+absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Catalog& existing) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrFormat("field 'yaml': not valid YAML: %s", e.what()));
+  }
+  return Parser(existing).Run(root);
+}
+
+CatalogDiff DiffCatalog(const Catalog& existing, const ParsedImport& parsed) {
+  CatalogDiff diff;
+  const auto before = existing.Entities();
+  for (const auto& [key, after] : parsed.catalog.Entities()) {
+    pb::EntityChange change;
+    change.set_entity_type(EntityType(after));
+    change.set_id(key.substr(key.find('/') + 1));
+    auto it = before.find(key);
+    if (it == before.end()) {
+      change.set_kind(pb::EntityChange::KIND_ADDED);
+      const Message& m = Inner(after);
+      const FieldDescriptor* name = m.GetDescriptor()->FindFieldByName("name");
+      std::string what = name == nullptr ? "" : m.GetReflection()->GetString(m, name);
+      if (RetiredFlag(after)) what += " (retired)";
+      change.set_summary(what);
+    } else if (google::protobuf::util::MessageDifferencer::Equals(it->second, after)) {
+      continue;
+    } else if (RetiredFlag(after) && !RetiredFlag(it->second)) {
+      change.set_kind(pb::EntityChange::KIND_RETIRED);
+      const Message& m = Inner(after);
+      const FieldDescriptor* name = m.GetDescriptor()->FindFieldByName("name");
+      if (name != nullptr) change.set_summary(m.GetReflection()->GetString(m, name));
+    } else {
+      change.set_kind(pb::EntityChange::KIND_CHANGED);
+      change.set_summary(ChangeSummary(Inner(it->second), Inner(after)));
+    }
+    diff.changes.push_back(std::move(change));
+    diff.writes.push_back(after);
+  }
+  return diff;
+}
+
+std::string ExportCatalogYaml(const Catalog& c, bool include_retired) {
+  YAML::Emitter y;
+  y.SetOutputCharset(YAML::EmitNonAscii);
+  y << YAML::Comment("Yingshang catalog export: import it back with `ysctl catalog import`");
+  y << YAML::BeginMap;
+  auto keep = [&](bool retired) { return include_retired || !retired; };
+
+  auto indicators = [&](const char* section, pb::IndicatorLevel level) {
+    bool any = false;
+    for (const auto& [code, ind] : c.indicators) {
+      if (ind.level() != level || !keep(ind.retired())) continue;
+      if (!any) y << YAML::Key << section << YAML::Value << YAML::BeginSeq;
+      any = true;
+      y << YAML::Flow << YAML::BeginMap;
+      y << YAML::Key << "code" << YAML::Value << ind.code();
+      y << YAML::Key << "name" << YAML::Value << ind.name();
+      if (!ind.parent_code().empty()) y << YAML::Key << "parent" << YAML::Value << ind.parent_code();
+      if (!ind.lead().empty()) y << YAML::Key << "lead" << YAML::Value << ind.lead();
+      EmitUnits(y, ind);
+      if (!ind.valid_from().empty()) y << YAML::Key << "valid_from" << YAML::Value << ind.valid_from();
+      if (!ind.valid_to().empty()) y << YAML::Key << "valid_to" << YAML::Value << ind.valid_to();
+      if (!ind.provenance().empty()) y << YAML::Key << "provenance" << YAML::Value << ind.provenance();
+      if (ind.retired()) y << YAML::Key << "retired" << YAML::Value << true;
+      y << YAML::EndMap;
+    }
+    if (any) y << YAML::EndSeq;
+  };
+  // Units before indicators, so a reader sees the aliases the indicators resolve through.
+  bool any_unit = false;
+  for (const auto& [name, u] : c.units) {
+    if (!keep(u.retired())) continue;
+    if (!any_unit) y << YAML::Key << "units" << YAML::Value << YAML::BeginSeq;
+    any_unit = true;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << u.name();
+    if (!u.aliases().empty()) {
+      y << YAML::Key << "aliases" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const auto& a : u.aliases()) y << a;
+      y << YAML::EndSeq;
+    }
+    if (u.high_frequency()) y << YAML::Key << "high_frequency" << YAML::Value << true;
+    if (u.retired()) y << YAML::Key << "retired" << YAML::Value << true;
+    y << YAML::EndMap;
+  }
+  if (any_unit) y << YAML::EndSeq;
+  indicators("composite", pb::INDICATOR_LEVEL_COMPOSITE);
+  indicators("first_level", pb::INDICATOR_LEVEL_FIRST);
+  indicators("second_level", pb::INDICATOR_LEVEL_SECOND);
+
+  bool any_region = false;
+  for (const auto& [code, r] : c.regions) {
+    if (!keep(r.retired())) continue;
+    if (!any_region) y << YAML::Key << "regions" << YAML::Value << YAML::BeginSeq;
+    any_region = true;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "code" << YAML::Value << YAML::DoubleQuoted
+      << r.code() << YAML::Key << "name" << YAML::Value << r.name() << YAML::Key << "kind"
+      << YAML::Value << KindName(r.kind());
+    if (!r.parent_code().empty()) {
+      y << YAML::Key << "parent" << YAML::Value << YAML::DoubleQuoted << r.parent_code();
+    }
+    if (r.retired()) y << YAML::Key << "retired" << YAML::Value << true;
+    y << YAML::EndMap;
+  }
+  if (any_region) y << YAML::EndSeq;
+
+  bool any_item = false;
+  for (const auto& [code, item] : c.programme_items) {
+    if (!keep(item.retired())) continue;
+    if (!any_item) {
+      y << YAML::Key << "programme_items" << YAML::Value << YAML::BeginMap << YAML::Key << "items"
+        << YAML::Value << YAML::BeginSeq;
+    }
+    any_item = true;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "code" << YAML::Value << item.code()
+      << YAML::Key << "name" << YAML::Value << item.name() << YAML::Key << "kind" << YAML::Value
+      << ItemKindName(item.kind());
+    if (item.retired()) y << YAML::Key << "retired" << YAML::Value << true;
+    y << YAML::EndMap;
+  }
+  if (any_item) y << YAML::EndSeq << YAML::EndMap;
+
+  bool any_target = false;
+  for (const auto& [id, t] : c.targets) {
+    if (!keep(t.retired())) continue;
+    if (!any_target) {
+      y << YAML::Key << "programme" << YAML::Value << YAML::BeginMap << YAML::Key
+        << "quarter_targets" << YAML::Value << YAML::BeginSeq;
+    }
+    any_target = true;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "period" << YAML::Value << t.period()
+      << YAML::Key << "scope" << YAML::Value << t.scope();
+    if (!t.indicator_code().empty()) y << YAML::Key << "indicator" << YAML::Value << t.indicator_code();
+    y << YAML::Key << "target_rank_at_most" << YAML::Value << t.target_rank_at_most() << YAML::Key
+      << "floor_rank_at_most" << YAML::Value << t.floor_rank_at_most();
+    if (t.retired()) y << YAML::Key << "retired" << YAML::Value << true;
+    y << YAML::EndMap;
+  }
+  if (any_target) y << YAML::EndSeq << YAML::EndMap;
+  y << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
+}
+
+}  // namespace ys::indicator
