@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/pg/outbox.h"
@@ -35,6 +36,7 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
   }
   e.extensions.emplace_back("ys_dlq_reason", std::string(reason.message()));
   e.extensions.emplace_back("ys_dlq_code", absl::StatusCodeToString(reason.code()));
+  e.extensions.emplace_back("ys_dlq_reason_code", RejectionReason(reason));
   e.extensions.emplace_back("ys_dlq_topic", m.topic);
   e.extensions.emplace_back("ys_dlq_partition", std::to_string(m.partition));
   e.extensions.emplace_back("ys_dlq_offset", std::to_string(m.offset));
@@ -42,6 +44,11 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
 }
 
 }  // namespace
+
+std::string RejectionReason(const absl::Status& s) {
+  if (auto p = s.GetPayload(kInboxReasonPayload); p.has_value()) return std::string(*p);
+  return absl::AsciiStrToLower(absl::StatusCodeToString(s.code()));
+}
 
 bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const std::string& ce_id) {
   return tx.exec_params("INSERT INTO inbox (consumer, ce_id) VALUES ($1, $2) "
@@ -75,6 +82,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
   std::vector<std::pair<std::string, absl::Status>> rejected_codes;
   absl::Status status = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     batch.applied = batch.duplicates = batch.rejected = 0;
+    batch.rejections.clear();
     rejected_codes.clear();
     for (const KafkaMessage& m : *polled) {
       auto event = ParseCloudEvent(m);
@@ -105,6 +113,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
       EnqueueOutbox(tx, DeadLetter(options_, m, applied));
       ++batch.rejected;
+      batch.rejections.push_back(applied);
       rejected_codes.emplace_back(dedup_id, applied);
     }
     return absl::OkStatus();
@@ -121,7 +130,10 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
   outcomes_.Add({{"consumer", options_.consumer}, {"outcome", "rejected"}})
       .Increment(static_cast<double>(batch.rejected));
   for (const auto& [id, reason] : rejected_codes) {
-    dead_letters_.Add({{"topic", options_.dlq_topic}, {"code", absl::StatusCodeToString(reason.code())}})
+    dead_letters_
+        .Add({{"topic", options_.dlq_topic},
+              {"code", absl::StatusCodeToString(reason.code())},
+              {"reason", RejectionReason(reason)}})
         .Increment();
     log::Warn("record rejected to dead-letter topic",
               {{"ce_id", id}, {"reason", std::string(reason.message())}});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -32,7 +33,15 @@ struct InboxBatch {
   size_t applied = 0;
   size_t duplicates = 0;
   size_t rejected = 0;
+  // Why each rejected record was refused (the handler's status, with its kInboxReasonPayload).
+  std::vector<absl::Status> rejections;
 };
+
+// A handler may attach a short, bounded reason ("bad_credit_code") to a rejection with
+// status.SetPayload(kInboxReasonPayload, absl::Cord(reason)); it becomes the dead-letter record's
+// ys_dlq_reason_code header and the `reason` label of ys_dlq_records_total.
+inline constexpr char kInboxReasonPayload[] = "type.yingshang.cn/inbox.reason";
+std::string RejectionReason(const absl::Status& s);
 
 // Consumes a topic into PostgreSQL effectively once: each polled batch is applied in one transaction
 // that also records every ce_id in the inbox; Kafka offsets are committed only after it commits.

@@ -14,6 +14,7 @@
 #include "common/process/startup.h"
 #include "services/indicator/catalog_service.h"
 #include "services/indicator/embedded.h"
+#include "services/indicator/redemption_service.h"
 
 namespace {
 constexpr char kProgram[] = "ys-indicator";
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
   ys::CheckOrExit(kProgram, ys::MigrateService(*pool, "indicator", migrations));
   ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka_options, {
                                                                 {ys::indicator::kCatalogTopic, 3, true},
+                                                                {ys::indicator::kRedemptionTopic, 3, false},
+                                                                {ys::indicator::kRedemptionDlqTopic, 1, false},
                                                             }));
   auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka_options, &kafka_metrics));
   ys::OutboxRelay relay(*pool, *producer, metrics);
@@ -60,8 +63,18 @@ int main(int argc, char** argv) {
   ys::RealClock clock;
   ys::indicator::PgCatalogStore store(*pool);
   ys::indicator::CatalogServiceImpl catalog(store, auth, clock);
+  ys::indicator::RedemptionServiceImpl redemptions(*pool, store, auth, clock);
+  auto consumer = ys::ValueOrExit(
+      kProgram, ys::KafkaConsumer::Create(kafka_options,
+                                          {.group_id = config.GetString("kafka.group_id", "ys-indicator"),
+                                           .topics = {ys::indicator::kRedemptionTopic}},
+                                          &kafka_metrics));
+  ys::indicator::RedemptionIngest ingest(*consumer, *pool, store, metrics, clock);
+  ingest.Start();
+
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&catalog);
+  server.AddService(&redemptions);
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("indicator serving", {{"grpc", server.address()},
@@ -70,6 +83,8 @@ int main(int argc, char** argv) {
   const int sig = ys::WaitForTermination();
   ys::log::Info("shutting down", {{"signal", std::to_string(sig)}});
   server.Shutdown();  // NOT_SERVING, drain in-flight calls
+  ingest.Stop();      // finish the batch in progress (its offsets commit after its transaction)
+  consumer->Close();
   relay.Stop();       // finish the batch in progress; the producer flushes when destroyed
   return 0;
 }

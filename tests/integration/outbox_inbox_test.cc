@@ -139,7 +139,8 @@ TEST_F(OutboxInboxTest, BadRecordsGoToTheDeadLetterTopicWithTheReason) {
   EXPECT_EQ(reasons["bad"], "field 'rank': 12 is greater than total 11");
   EXPECT_EQ(reasons["not a cloudevent"], "header ce_specversion is missing");
   const std::string text = metrics_.Serialize();
-  EXPECT_NE(text.find("ys_dlq_records_total{code=\"INVALID_ARGUMENT\",topic=\"" + dlq_ + "\"} 2"),
+  EXPECT_NE(text.find("ys_dlq_records_total{code=\"INVALID_ARGUMENT\",reason=\"invalid_argument\",topic=\"" +
+                      dlq_ + "\"} 2"),
             std::string::npos)
       << text;
 }

@@ -5,6 +5,7 @@
 #include "tools/ysctl/calendar_commands.h"
 #include "tools/ysctl/catalog_commands.h"
 #include "tools/ysctl/health_command.h"
+#include "tools/ysctl/redemption_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddCalendarCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddHealthCommand(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddCatalogCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddRedemptionCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,111 @@
+#include "services/indicator/redemption.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/indicator/credit_code.h"
+
+namespace ys::indicator {
+namespace {
+
+// Whether `to` can follow `from` (possibly skipping steps whose events were lost).
+bool CanFollow(rpb::RedemptionStatus from, rpb::RedemptionStatus to) {
+  switch (to) {
+    case rpb::APPROVED: return from == rpb::APPLIED;
+    case rpb::PAID:
+    case rpb::REJECTED: return from == rpb::APPLIED || from == rpb::APPROVED;
+    default: return false;
+  }
+}
+
+RedemptionRejection Reject(std::string reason, absl::Status status) {
+  return {std::move(reason), std::move(status)};
+}
+
+}  // namespace
+
+const char* StatusName(rpb::RedemptionStatus s) {
+  switch (s) {
+    case rpb::APPLIED: return "APPLIED";
+    case rpb::APPROVED: return "APPROVED";
+    case rpb::PAID: return "PAID";
+    case rpb::REJECTED: return "REJECTED";
+    default: return "UNSPECIFIED";
+  }
+}
+
+absl::StatusOr<rpb::PolicyRedemption> DecodeRedemption(const CloudEvent& event,
+                                                       RedemptionRejection* why) {
+  rpb::PolicyRedemption r;
+  if (absl::StartsWith(event.content_type, "application/protobuf") ||
+      absl::StartsWith(event.content_type, "application/x-protobuf")) {
+    if (!r.ParseFromString(event.data)) {
+      *why = Reject("malformed", absl::InvalidArgumentError("body is not a PolicyRedemption protobuf"));
+      return why->status;
+    }
+    return r;
+  }
+  if (absl::StartsWith(event.content_type, "application/json")) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;  // newer producers may add fields
+    auto s = google::protobuf::util::JsonStringToMessage(event.data, &r, options);
+    if (!s.ok()) {
+      *why = Reject("malformed", absl::InvalidArgumentError(absl::StrFormat(
+                                     "body is not a PolicyRedemption in proto3 JSON: %s",
+                                     std::string(s.message()))));
+      return why->status;
+    }
+    return r;
+  }
+  *why = Reject("bad_content_type",
+                absl::InvalidArgumentError(absl::StrFormat(
+                    "content-type '%s' is not application/protobuf or application/json",
+                    event.content_type)));
+  return why->status;
+}
+
+std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemption& r) {
+  for (const auto& [name, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"redemption_id", &r.redemption_id()},
+           {"policy_id", &r.policy_id()},
+           {"county_code", &r.county_code()},
+           {"department", &r.department()}}) {
+    if (value->empty()) {
+      return Reject("missing_field",
+                    absl::InvalidArgumentError(absl::StrFormat("field '%s' is required", name)));
+    }
+  }
+  if (auto s = ValidateCreditCode(r.enterprise_credit_code()); !s.ok()) {
+    return Reject("bad_credit_code", s);
+  }
+  if (r.amount_fen() < 0) {
+    return Reject("negative_amount", absl::InvalidArgumentError(absl::StrFormat(
+                                         "field 'amount_fen': %d is negative", r.amount_fen())));
+  }
+  if (r.status() == rpb::REDEMPTION_STATUS_UNSPECIFIED || !rpb::RedemptionStatus_IsValid(r.status())) {
+    return Reject("missing_field",
+                  absl::InvalidArgumentError("field 'status' must be APPLIED, APPROVED, PAID or REJECTED"));
+  }
+  if (!r.has_status_time()) {
+    return Reject("missing_field", absl::InvalidArgumentError("field 'status_time' is required"));
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<StatusMove> DecideStatusMove(rpb::RedemptionStatus current, absl::Time current_time,
+                                            rpb::RedemptionStatus incoming,
+                                            absl::Time incoming_time) {
+  if (incoming == current) return StatusMove::kSame;
+  if (incoming_time >= current_time) {
+    if (CanFollow(current, incoming)) return StatusMove::kAdvance;
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "field 'status': %s cannot follow %s", StatusName(incoming), StatusName(current)));
+  }
+  if (CanFollow(incoming, current)) return StatusMove::kRecordOlder;
+  return absl::FailedPreconditionError(
+      absl::StrFormat("field 'status': %s (older) cannot precede the current %s",
+                      StatusName(incoming), StatusName(current)));
+}
+
+}  // namespace ys::indicator

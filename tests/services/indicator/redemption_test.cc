@@ -1,0 +1,148 @@
+#include "services/indicator/redemption.h"
+
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "services/indicator/credit_code.h"
+
+namespace ys::indicator {
+namespace {
+
+TEST(CreditCodeTest, KnownGoodCodesPass) {
+  // Published examples of valid codes.
+  for (const char* code : {"91350100M000100Y43", "91110108551385082Q", "9144030071526726XG"}) {
+    EXPECT_TRUE(ValidateCreditCode(code).ok()) << code << ": " << ValidateCreditCode(code);
+  }
+}
+
+TEST(CreditCodeTest, EveryKindOfBadCodeNamesTheField) {
+  struct Case {
+    const char* code;
+    const char* expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"91350100M000100Y44", "check character is '4', GB 32100-2015 gives '3'"},
+           {"91350100M000100Y4", "has 17 characters"},
+           {"91350100M000100I43", "character 16 ('I') is not allowed"},
+           {"91350100m000100Y43", "character 9 ('m') is not allowed"},
+           {"", "has 0 characters"},
+       }) {
+    absl::Status s = ValidateCreditCode(c.code);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.code;
+    EXPECT_NE(s.message().find("field 'enterprise_credit_code'"), std::string::npos) << s;
+    EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
+  }
+  EXPECT_EQ(CreditCodeCheckCharacter("91350100M000100Y4"), '3');
+}
+
+TEST(StatusMoveTest, Table) {
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  const absl::Time later = t0 + absl::Hours(1);
+  const absl::Time earlier = t0 - absl::Hours(1);
+  struct Case {
+    rpb::RedemptionStatus current;
+    rpb::RedemptionStatus incoming;
+    absl::Time at;
+    std::optional<StatusMove> want;  // nullopt: FAILED_PRECONDITION
+  };
+  const std::vector<Case> cases = {
+      {rpb::APPLIED, rpb::APPROVED, later, StatusMove::kAdvance},
+      {rpb::APPROVED, rpb::PAID, later, StatusMove::kAdvance},
+      {rpb::APPLIED, rpb::PAID, later, StatusMove::kAdvance},  // the approval event was lost
+      {rpb::APPLIED, rpb::REJECTED, later, StatusMove::kAdvance},
+      {rpb::APPROVED, rpb::REJECTED, later, StatusMove::kAdvance},
+      {rpb::PAID, rpb::APPLIED, earlier, StatusMove::kRecordOlder},  // late, older event
+      {rpb::PAID, rpb::APPROVED, earlier, StatusMove::kRecordOlder},
+      {rpb::REJECTED, rpb::APPLIED, earlier, StatusMove::kRecordOlder},
+      {rpb::APPROVED, rpb::APPROVED, later, StatusMove::kSame},
+      {rpb::PAID, rpb::APPLIED, later, std::nullopt},     // back to the start
+      {rpb::REJECTED, rpb::PAID, later, std::nullopt},    // final states exclude each other
+      {rpb::PAID, rpb::REJECTED, later, std::nullopt},
+      {rpb::APPROVED, rpb::APPLIED, later, std::nullopt},
+      {rpb::APPLIED, rpb::PAID, earlier, std::nullopt},   // an older PAID cannot precede APPLIED
+      {rpb::PAID, rpb::REJECTED, earlier, std::nullopt},
+  };
+  for (const Case& c : cases) {
+    auto got = DecideStatusMove(c.current, t0, c.incoming, c.at);
+    const std::string label = std::string(StatusName(c.current)) + " then " + StatusName(c.incoming);
+    if (c.want.has_value()) {
+      ASSERT_TRUE(got.ok()) << label << ": " << got.status();
+      EXPECT_EQ(*got, *c.want) << label;
+    } else {
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kFailedPrecondition) << label;
+      EXPECT_NE(got.status().message().find("field 'status'"), std::string::npos);
+    }
+  }
+}
+
+CloudEvent Json(const std::string& body) {
+  CloudEvent e;
+  e.content_type = "application/json";
+  e.data = body;
+  return e;
+}
+
+TEST(RedemptionDecodeTest, JsonInBothSpellingsAndProtobuf) {
+  RedemptionRejection why;
+  auto camel = DecodeRedemption(
+      Json(R"({"redemptionId":"R1","amountFen":"12345","status":"PAID","statusTime":"2022-09-30T08:00:00Z","futureField":1})"),
+      &why);
+  ASSERT_TRUE(camel.ok()) << camel.status();
+  EXPECT_EQ(camel->redemption_id(), "R1");
+  EXPECT_EQ(camel->amount_fen(), 12345);
+  EXPECT_EQ(camel->status(), rpb::PAID);
+  auto snake = DecodeRedemption(Json(R"({"redemption_id":"R2","amount_fen":5})"), &why);
+  ASSERT_TRUE(snake.ok());
+  EXPECT_EQ(snake->amount_fen(), 5);
+
+  CloudEvent proto;
+  proto.content_type = "application/protobuf";
+  proto.data = camel->SerializeAsString();
+  EXPECT_EQ(DecodeRedemption(proto, &why)->redemption_id(), "R1");
+
+  EXPECT_FALSE(DecodeRedemption(Json("{not json"), &why).ok());
+  EXPECT_EQ(why.reason, "malformed");
+  EXPECT_FALSE(DecodeRedemption(Json(R"({"amountFen": 1.5})"), &why).ok());
+  CloudEvent xml;
+  xml.content_type = "application/xml";
+  EXPECT_FALSE(DecodeRedemption(xml, &why).ok());
+  EXPECT_EQ(why.reason, "bad_content_type");
+}
+
+TEST(RedemptionValidateTest, EachRuleHasAReason) {
+  rpb::PolicyRedemption good;
+  good.set_redemption_id("R1");
+  good.set_policy_id("P1");
+  good.set_enterprise_credit_code("91350100M000100Y43");
+  good.set_county_code("361102");
+  good.set_department("市财政局");
+  good.set_amount_fen(100);
+  good.set_status(rpb::APPLIED);
+  *good.mutable_status_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1664467200);
+  EXPECT_FALSE(ValidateRedemption(good).has_value());
+
+  struct Case {
+    std::function<void(rpb::PolicyRedemption&)> spoil;
+    const char* reason;
+    const char* field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& r) { r.clear_redemption_id(); }, "missing_field", "redemption_id"},
+           {[](auto& r) { r.clear_department(); }, "missing_field", "department"},
+           {[](auto& r) { r.set_enterprise_credit_code("91350100M000100Y44"); }, "bad_credit_code",
+            "enterprise_credit_code"},
+           {[](auto& r) { r.set_amount_fen(-1); }, "negative_amount", "amount_fen"},
+           {[](auto& r) { r.clear_status(); }, "missing_field", "status"},
+           {[](auto& r) { r.clear_status_time(); }, "missing_field", "status_time"},
+       }) {
+    rpb::PolicyRedemption r = good;
+    c.spoil(r);
+    auto why = ValidateRedemption(r);
+    ASSERT_TRUE(why.has_value()) << c.field;
+    EXPECT_EQ(why->reason, c.reason);
+    EXPECT_NE(why->status.message().find(std::string("field '") + c.field + "'"), std::string::npos)
+        << why->status;
+  }
+}
+
+}  // namespace
+}  // namespace ys::indicator
