@@ -32,6 +32,21 @@ echo '$ ysctl catalog export > var/catalog-export.yaml; ysctl catalog import var
 "$YSCTL" catalog export > "${YS_VAR:-$ROOT/var}/catalog-export.yaml"
 "$YSCTL" catalog import "${YS_VAR:-$ROOT/var}/catalog-export.yaml" --dry-run | tail -2
 echo
+echo "== 惠企通 policy redemptions: SAMPLE events (made up by tools/sample, marked 【样例】)"
+if [ ! -f "${YS_VAR:-$ROOT/var}/demo-redemptions-loaded" ]; then
+  "$BUILD/tools/sample/ys-sample-redemptions" --month 2022-09 --count 300 --bad 3
+  touch "${YS_VAR:-$ROOT/var}/demo-redemptions-loaded"
+  sleep 3  # the service applies them as they arrive
+else
+  echo "(sample events were sent on an earlier run)"
+fi
+echo '$ ysctl redemptions summary --month 2022-09 --county 361102'
+"$YSCTL" redemptions summary --month 2022-09 --county 361102
+echo '$ ysctl redemptions summary --month 2022-09 | tail -1'
+"$YSCTL" redemptions summary --month 2022-09 | tail -1
+echo "dead letters (wrong check character) by reason:"
+curl -fs http://127.0.0.1:9101/metrics | grep '^ys_indicator_redemptions_rejected_total' || echo "  none"
+echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"
