@@ -62,6 +62,7 @@ demo: deps build
 # Benchmarks against the running stack (make stack-up first); they print figures and ratios.
 bench: build
 	@$(BUILD)/bench/kafka_baseline
+	@$(BUILD)/bench/redemption_ingest
 
 clean:
 	rm -rf $(BUILD)

@@ -97,14 +97,18 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       if (event.ok()) {
         // A savepoint per record: a rejected record's partial writes are undone, the rest stay.
         // (Plain SQL: libpqxx 6's subtransaction does not issue SAVEPOINT for exec_params.)
-        tx.exec("SAVEPOINT ys_inbox_record");
+        if (options_.savepoint_per_record) tx.exec("SAVEPOINT ys_inbox_record");
         try {
           applied = handler_(tx, *event);
         } catch (const std::exception& e) {
           applied = PgErrorStatus(e);
+          // Without a savepoint a failed statement poisons the transaction: retry the batch.
+          if (!options_.savepoint_per_record) return applied.ok() ? absl::InternalError(e.what()) : applied;
         }
-        tx.exec(applied.ok() ? "RELEASE SAVEPOINT ys_inbox_record"
-                             : "ROLLBACK TO SAVEPOINT ys_inbox_record");
+        if (options_.savepoint_per_record) {
+          tx.exec(applied.ok() ? "RELEASE SAVEPOINT ys_inbox_record"
+                               : "ROLLBACK TO SAVEPOINT ys_inbox_record");
+        }
       }
       if (applied.ok()) {
         ++batch.applied;

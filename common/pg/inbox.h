@@ -26,6 +26,10 @@ struct InboxOptions {
   std::string source;     // ce_source of dead-letter records, e.g. "/yingshang/ranking"
   size_t batch_size = 500;
   absl::Duration poll_timeout = absl::Milliseconds(200);
+  // Each record runs under a savepoint, so a rejected record's partial writes are undone. A handler
+  // that checks everything before it writes can turn this off: PostgreSQL slows down sharply once a
+  // transaction holds more than 64 subtransactions (measured: 431 events/s with, see README).
+  bool savepoint_per_record = true;
 };
 
 struct InboxBatch {

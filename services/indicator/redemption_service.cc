@@ -69,10 +69,11 @@ RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, Catalo
       inbox_(consumer, pool, metrics,
              {.consumer = "indicator.redemptions",
               .dlq_topic = kRedemptionDlqTopic,
-              .source = "/yingshang/indicator"},
-             [](pqxx::transaction_base& tx, const CloudEvent& e) -> absl::Status {
+              .source = "/yingshang/indicator",
+              .savepoint_per_record = false},  // ApplyRedemption checks before it writes
+             [this](pqxx::transaction_base& tx, const CloudEvent& e) -> absl::Status {
                RedemptionRejection why;
-               absl::Status s = ApplyRedemption(tx, e, &why);
+               absl::Status s = ApplyRedemption(tx, e, counties_, &why);
                if (!s.ok() && !why.reason.empty()) {
                  s.SetPayload(kInboxReasonPayload, absl::Cord(why.reason));
                }
@@ -103,6 +104,8 @@ RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, Catalo
 RedemptionIngest::~RedemptionIngest() { Stop(); }
 
 absl::StatusOr<InboxBatch> RedemptionIngest::RunOnce() {
+  // The catalog's counties, read once per batch (a catalog import takes effect on the next batch).
+  ASSIGN_OR_RETURN(counties_, LoadCountyCodes(pool_));
   ASSIGN_OR_RETURN(InboxBatch batch, inbox_.RunOnce());
   applied_.Increment(static_cast<double>(batch.applied));
   for (const absl::Status& s : batch.rejections) rejected_.Add({{"reason", RejectionReason(s)}}).Increment();

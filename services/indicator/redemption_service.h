@@ -62,6 +62,7 @@ class RedemptionIngest {
   prometheus::Family<prometheus::Gauge>& applications_;
   prometheus::Family<prometheus::Gauge>& paid_fen_;
   prometheus::Family<prometheus::Gauge>& unpaid_;
+  std::set<std::string> counties_;  // refreshed before each batch
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -27,21 +27,27 @@ const char* TimeColumn(rpb::RedemptionStatus s) {
   }
 }
 
-bool KnownCounty(pqxx::transaction_base& tx, const std::string& code) {
-  const pqxx::result r = tx.exec_params(
-      "SELECT body FROM catalog_entities WHERE entity_type = 'region' AND entity_id = $1 "
-      "AND NOT retired",
-      code);
-  if (r.empty()) return false;
-  ::yingshang::indicator::v1::CatalogEntity e;
-  return e.ParseFromString(pqxx::binarystring(r[0][0]).str()) &&
-         e.region().kind() == ::yingshang::indicator::v1::REGION_KIND_COUNTY;
-}
-
 }  // namespace
 
+absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool) {
+  std::set<std::string> out;
+  absl::Status s = pool.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec("SELECT body FROM catalog_entities "
+                                   "WHERE entity_type = 'region' AND NOT retired")) {
+      ::yingshang::indicator::v1::CatalogEntity e;
+      if (e.ParseFromString(pqxx::binarystring(row[0]).str()) &&
+          e.region().kind() == ::yingshang::indicator::v1::REGION_KIND_COUNTY) {
+        out.insert(e.region().code());
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event,
-                             RedemptionRejection* why) {
+                             const std::set<std::string>& counties, RedemptionRejection* why) {
   auto decoded = DecodeRedemption(event, why);
   if (!decoded.ok()) return decoded.status();
   const rpb::PolicyRedemption& r = *decoded;
@@ -49,7 +55,7 @@ absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event
     *why = *rejected;
     return why->status;
   }
-  if (!KnownCounty(tx, r.county_code())) {
+  if (!counties.contains(r.county_code())) {
     *why = {"unknown_county", absl::InvalidArgumentError(absl::StrFormat(
                                   "field 'county_code': %s is not a county in the catalog",
                                   r.county_code()))};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,8 +15,12 @@ namespace ys::indicator {
 // Applies one redemption event inside the consumer's transaction (the inbox has already claimed its
 // ce_id). Record faults come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the field named, and
 // their reason in `why` (for the dead-letter count by reason).
+// It checks everything before it writes, so a rejected event leaves nothing behind (the inbox needs
+// no savepoint). `counties` are the catalog's county codes (LoadCountyCodes, once per batch).
 absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event,
-                             RedemptionRejection* why);
+                             const std::set<std::string>& counties, RedemptionRejection* why);
+
+absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool);
 
 struct SummaryQuery {
   absl::Time from;   // the month's start in Asia/Shanghai
