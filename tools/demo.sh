@@ -31,6 +31,11 @@ echo '$ ysctl indicator show I12'
 echo '$ ysctl catalog export > var/catalog-export.yaml; ysctl catalog import var/catalog-export.yaml --dry-run'
 "$YSCTL" catalog export > "${YS_VAR:-$ROOT/var}/catalog-export.yaml"
 "$YSCTL" catalog import "${YS_VAR:-$ROOT/var}/catalog-export.yaml" --dry-run | tail -2
+echo '$ ysctl programme report --item A1 --month 2022-09 --unit 市发改委 --status in_progress --percent 60 --text …'
+"$YSCTL" programme report --item A1 --month 2022-09 --unit 市发改委 --status in_progress --percent 60 \
+  --text "【样例】对标提升方案已印发，18项指标逐项对接省直部门"
+echo '$ ysctl programme progress --month 2022-09'
+"$YSCTL" programme progress --month 2022-09
 echo
 echo "== 惠企通 policy redemptions: SAMPLE events (made up by tools/sample, marked 【样例】)"
 if [ ! -f "${YS_VAR:-$ROOT/var}/demo-redemptions-loaded" ]; then

@@ -1,5 +1,7 @@
 #include "services/indicator/catalog_store.h"
 
+#include "services/indicator/audit.h"
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_format.h"
@@ -9,18 +11,6 @@
 #include "google/protobuf/util/time_util.h"
 
 namespace ys::indicator {
-namespace {
-
-std::string ToJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
-
-}  // namespace
-
 absl::StatusOr<StoredCatalog> PgCatalogStore::Load() {
   StoredCatalog out;
   absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
@@ -45,7 +35,7 @@ absl::Status PgCatalogStore::Apply(const std::vector<pb::CatalogEntity>& writes,
                                    const std::map<std::string, int64_t>& read_versions,
                                    const Principal& who, absl::Time now) {
   return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    const std::string at = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", now, absl::UTCTimeZone());
+    const std::string at = SqlTime(now);
     for (const pb::CatalogEntity& write : writes) {
       const std::string key = EntityKey(write);
       const std::string type = EntityType(write);
@@ -72,17 +62,14 @@ absl::Status PgCatalogStore::Apply(const std::vector<pb::CatalogEntity>& writes,
           "updated_at = EXCLUDED.updated_at",
           type, id, pqxx::binarystring(body), IsRetired(write),
           stored.version(), at);
-      std::string before = "null";
+      std::optional<std::string> before;
       if (!current.empty()) {
         pb::CatalogEntity old;
         old.ParseFromString(pqxx::binarystring(current[0][1]).str());
-        before = ToJson(old);
+        before = AuditJson(old);
       }
-      tx.exec_params(
-          "INSERT INTO audit_log (at, principal, action, entity_type, entity_id, before_json, "
-          "after_json) VALUES ($1::timestamptz, $2, $3, $4, $5, $6::jsonb, $7::jsonb)",
-          at, who.name + " (" + who.role + ")", current.empty() ? "catalog.add" : "catalog.update",
-          type, id, before, ToJson(stored));
+      WriteAudit(tx, now, who, current.empty() ? "catalog.add" : "catalog.update", type, id, before,
+                 AuditJson(stored));
       OutgoingEvent e;
       e.topic = kCatalogTopic;
       e.event.id = NewEventId();

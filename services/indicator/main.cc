@@ -14,6 +14,7 @@
 #include "common/process/startup.h"
 #include "services/indicator/catalog_service.h"
 #include "services/indicator/embedded.h"
+#include "services/indicator/programme_service.h"
 #include "services/indicator/redemption_service.h"
 
 namespace {
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   ys::indicator::PgCatalogStore store(*pool);
   ys::indicator::CatalogServiceImpl catalog(store, auth, clock);
   ys::indicator::RedemptionServiceImpl redemptions(*pool, store, auth, clock);
+  ys::indicator::ProgrammeServiceImpl programme(*pool, store, auth, clock);
   auto consumer = ys::ValueOrExit(
       kProgram, ys::KafkaConsumer::Create(kafka_options,
                                           {.group_id = config.GetString("kafka.group_id", "ys-indicator"),
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&catalog);
   server.AddService(&redemptions);
+  server.AddService(&programme);
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("indicator serving", {{"grpc", server.address()},

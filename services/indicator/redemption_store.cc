@@ -1,5 +1,7 @@
 #include "services/indicator/redemption_store.h"
 
+#include "services/indicator/audit.h"
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_format.h"
@@ -8,10 +10,6 @@
 
 namespace ys::indicator {
 namespace {
-
-std::string Iso(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts));
@@ -74,7 +72,7 @@ absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event
                        "status_time, %s) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::timestamptz,$9::timestamptz)",
                        column),
                    r.redemption_id(), r.policy_id(), r.policy_name(), r.enterprise_credit_code(),
-                   r.county_code(), r.department(), r.amount_fen(), StatusName(r.status()), Iso(at));
+                   r.county_code(), r.department(), r.amount_fen(), StatusName(r.status()), SqlTime(at));
     return absl::OkStatus();
   }
   rpb::RedemptionStatus status = rpb::REDEMPTION_STATUS_UNSPECIFIED;
@@ -93,14 +91,14 @@ absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event
                        "%s = coalesce(%s, $3::timestamptz), updated_at = now() "
                        "WHERE redemption_id = $1",
                        column, column),
-                   r.redemption_id(), StatusName(r.status()), Iso(at), r.amount_fen(),
+                   r.redemption_id(), StatusName(r.status()), SqlTime(at), r.amount_fen(),
                    r.policy_name(), r.department());
   } else {
     // A late event for an earlier step, or the same status again: only its time is learnt.
     tx.exec_params(absl::StrFormat("UPDATE redemptions SET %s = coalesce(%s, $2::timestamptz), "
                                    "updated_at = now() WHERE redemption_id = $1",
                                    column, column),
-                   r.redemption_id(), Iso(at));
+                   r.redemption_id(), SqlTime(at));
   }
   return absl::OkStatus();
 }
@@ -124,7 +122,7 @@ absl::StatusOr<std::vector<rpb::RedemptionSummaryRow>> QueryRedemptionSummary(
         "FROM redemptions WHERE ($4 = '' OR county_code = $4) "
         "GROUP BY GROUPING SETS ((county_code, department), ()) "
         "ORDER BY GROUPING(county_code, department), county_code, department",
-        Iso(q.from), Iso(q.to), Iso(q.as_of), q.county_code);
+        SqlTime(q.from), SqlTime(q.to), SqlTime(q.as_of), q.county_code);
     for (const auto& row : r) {
       rpb::RedemptionSummaryRow out;
       const bool total = row[8].as<int>() != 0;

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "common/grpc/auth.h"
+#include "common/pg/pool.h"
+#include "common/time/clock.h"
+#include "services/indicator/catalog_store.h"
+#include "yingshang/indicator/v1/programme.grpc.pb.h"
+
+namespace ys::indicator {
+
+// Checks a report against the catalog and the caller (pure): the item exists, the month is a month
+// and not in the future, the unit is known (aliases resolve) and is the caller's own unless the caller
+// is the office, 0 <= percent <= 100, DONE means 100. Returns the report with the canonical unit.
+absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog,
+                                                          const Principal& who, absl::Time now,
+                                                          pb::ProgressReport report);
+
+class ProgrammeServiceImpl final : public pb::ProgrammeService::CallbackService {
+ public:
+  ProgrammeServiceImpl(PgPool& pool, CatalogStore& catalog, const ApiKeyAuthenticator& auth,
+                       const Clock& clock)
+      : pool_(pool), catalog_(catalog), auth_(auth), clock_(clock) {}
+
+  grpc::ServerUnaryReactor* ReportProgress(grpc::CallbackServerContext* ctx,
+                                           const pb::ReportProgressRequest* req,
+                                           pb::ProgressReport* resp) override;
+  grpc::ServerUnaryReactor* ListProgress(grpc::CallbackServerContext* ctx,
+                                         const pb::ListProgressRequest* req,
+                                         pb::ListProgressResponse* resp) override;
+
+ private:
+  PgPool& pool_;
+  CatalogStore& catalog_;
+  const ApiKeyAuthenticator& auth_;
+  const Clock& clock_;
+};
+
+}  // namespace ys::indicator
