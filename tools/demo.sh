@@ -19,7 +19,7 @@ echo
 YSCTL="$BUILD/tools/ysctl/ysctl"
 echo "== the catalog (indicator service): units with aliases, regions, the seed catalog"
 echo '$ ysctl catalog import data/catalog/catalog.yaml --dry-run   # the seed copy: what it holds'
-"$YSCTL" catalog import data/catalog/catalog.yaml --dry-run | head -1
+"$YSCTL" catalog import data/catalog/catalog.yaml --dry-run | sed -n 1p
 for f in units regions catalog; do
   printf '$ ysctl catalog import data/catalog/%s.yaml\n' "$f"
   "$YSCTL" catalog import "data/catalog/$f.yaml" | tail -2
