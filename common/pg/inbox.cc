@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/pg/outbox.h"
+#include "common/status/macros.h"
 
 namespace ys {
 namespace {
@@ -57,6 +58,24 @@ bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const s
              .affected_rows() == 1;
 }
 
+std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
+                                      const std::vector<std::string>& ce_ids) {
+  std::set<std::string> fresh;
+  for (const auto& row : tx.exec_params(
+           "INSERT INTO inbox (consumer, ce_id) SELECT $1, unnest($2::text[]) "
+           "ON CONFLICT DO NOTHING RETURNING ce_id",
+           consumer, PgArray(ce_ids))) {
+    fresh.insert(row[0].as<std::string>());
+  }
+  return fresh;
+}
+
+InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics,
+                               InboxOptions options, BatchHandler handler)
+    : InboxProcessor(consumer, pool, metrics, std::move(options), Handler()) {
+  batch_handler_ = std::move(handler);
+}
+
 InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics,
                                InboxOptions options, Handler handler)
     : consumer_(consumer),
@@ -84,41 +103,82 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
     batch.applied = batch.duplicates = batch.rejected = 0;
     batch.rejections.clear();
     rejected_codes.clear();
+    // Every record's identity, claimed in one statement. A record that is not a CloudEvent has no
+    // ce_id: its position is its identity.
+    const size_t n = polled->size();
+    std::vector<absl::StatusOr<CloudEvent>> events;
+    std::vector<std::string> ids;
+    events.reserve(n);
+    ids.reserve(n);
     for (const KafkaMessage& m : *polled) {
-      auto event = ParseCloudEvent(m);
-      // A record that is not a CloudEvent has no ce_id: its position is its identity.
-      const std::string dedup_id =
-          event.ok() ? event->id : absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset);
-      if (!ClaimInbox(tx, options_.consumer, dedup_id)) {
+      events.push_back(ParseCloudEvent(m));
+      ids.push_back(events.back().ok()
+                        ? events.back()->id
+                        : absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset));
+    }
+    std::set<std::string> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
+    std::vector<size_t> todo;  // the first delivery of each id not seen before, in order
+    for (size_t i = 0; i < n; ++i) {
+      if (fresh.erase(ids[i]) == 1) {
+        todo.push_back(i);
+      } else {
         ++batch.duplicates;
-        continue;
       }
-      absl::Status applied = event.status();
-      if (event.ok()) {
+    }
+
+    std::vector<absl::Status> results(n);
+    if (batch_handler_) {
+      std::vector<const CloudEvent*> batch_events;
+      std::vector<size_t> where;
+      for (size_t i : todo) {
+        if (!events[i].ok()) {
+          results[i] = events[i].status();
+          continue;
+        }
+        batch_events.push_back(&*events[i]);
+        where.push_back(i);
+      }
+      std::vector<absl::Status> batch_results(batch_events.size());
+      try {
+        RETURN_IF_ERROR(batch_handler_(tx, batch_events, &batch_results));
+      } catch (const std::exception& e) {
+        return PgErrorStatus(e);
+      }
+      for (size_t k = 0; k < where.size(); ++k) results[where[k]] = batch_results[k];
+    } else {
+      for (size_t i : todo) {
+        if (!events[i].ok()) {
+          results[i] = events[i].status();
+          continue;
+        }
         // A savepoint per record: a rejected record's partial writes are undone, the rest stay.
         // (Plain SQL: libpqxx 6's subtransaction does not issue SAVEPOINT for exec_params.)
         if (options_.savepoint_per_record) tx.exec("SAVEPOINT ys_inbox_record");
         try {
-          applied = handler_(tx, *event);
+          results[i] = handler_(tx, *events[i]);
         } catch (const std::exception& e) {
-          applied = PgErrorStatus(e);
+          results[i] = PgErrorStatus(e);
           // Without a savepoint a failed statement poisons the transaction: retry the batch.
-          if (!options_.savepoint_per_record) return applied.ok() ? absl::InternalError(e.what()) : applied;
+          if (!options_.savepoint_per_record) return results[i];
         }
         if (options_.savepoint_per_record) {
-          tx.exec(applied.ok() ? "RELEASE SAVEPOINT ys_inbox_record"
-                               : "ROLLBACK TO SAVEPOINT ys_inbox_record");
+          tx.exec(results[i].ok() ? "RELEASE SAVEPOINT ys_inbox_record"
+                                  : "ROLLBACK TO SAVEPOINT ys_inbox_record");
         }
       }
+    }
+
+    for (size_t i : todo) {
+      const absl::Status& applied = results[i];
       if (applied.ok()) {
         ++batch.applied;
         continue;
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
-      EnqueueOutbox(tx, DeadLetter(options_, m, applied));
+      EnqueueOutbox(tx, DeadLetter(options_, (*polled)[i], applied));
       ++batch.rejected;
       batch.rejections.push_back(applied);
-      rejected_codes.emplace_back(dedup_id, applied);
+      rejected_codes.emplace_back(ids[i], applied);
     }
     return absl::OkStatus();
   });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <vector>
 #include <string>
 
@@ -19,6 +20,9 @@ namespace ys {
 // Records in the caller's transaction that `consumer` processed event `ce_id`. False when it was
 // processed before: the caller skips it (effectively-once with at-least-once delivery).
 bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const std::string& ce_id);
+// The same for many ids in one statement; returns those not processed before.
+std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
+                                      const std::vector<std::string>& ce_ids);
 
 struct InboxOptions {
   std::string consumer;   // the inbox name, e.g. "ranking.submissions"
@@ -56,9 +60,17 @@ std::string RejectionReason(const absl::Status& s);
 class InboxProcessor {
  public:
   using Handler = std::function<absl::Status(pqxx::transaction_base& tx, const CloudEvent& event)>;
+  // Applies a whole batch at once (one query for many records): sets (*results)[i] for events[i],
+  // OK or the record's fault, and writes nothing for a rejected record. A non-OK return is
+  // dependency trouble: the batch is retried.
+  using BatchHandler = std::function<absl::Status(pqxx::transaction_base& tx,
+                                                  const std::vector<const CloudEvent*>& events,
+                                                  std::vector<absl::Status>* results)>;
 
   InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics, InboxOptions options,
                  Handler handler);
+  InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics, InboxOptions options,
+                 BatchHandler handler);
 
   absl::StatusOr<InboxBatch> RunOnce();
 
@@ -67,6 +79,7 @@ class InboxProcessor {
   PgPool& pool_;
   InboxOptions options_;
   Handler handler_;
+  BatchHandler batch_handler_;
   prometheus::Family<prometheus::Counter>& outcomes_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
 };

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +65,10 @@ class PgPool {
 
 // Quotes an SQL identifier (schema or table name).
 std::string QuoteIdent(absl::string_view name);
+
+// A PostgreSQL array literal ("{\"a\",NULL}") for one $n parameter of type text[], bigint[],
+// timestamptz[]…: one round trip for a whole batch (with unnest or = ANY).
+std::string PgArray(const std::vector<std::optional<std::string>>& values);
+std::string PgArray(const std::vector<std::string>& values);
 
 }  // namespace ys

@@ -69,15 +69,10 @@ RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, Catalo
       inbox_(consumer, pool, metrics,
              {.consumer = "indicator.redemptions",
               .dlq_topic = kRedemptionDlqTopic,
-              .source = "/yingshang/indicator",
-              .savepoint_per_record = false},  // ApplyRedemption checks before it writes
-             [this](pqxx::transaction_base& tx, const CloudEvent& e) -> absl::Status {
-               RedemptionRejection why;
-               absl::Status s = ApplyRedemption(tx, e, counties_, &why);
-               if (!s.ok() && !why.reason.empty()) {
-                 s.SetPayload(kInboxReasonPayload, absl::Cord(why.reason));
-               }
-               return s;
+              .source = "/yingshang/indicator"},
+             [this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                    std::vector<absl::Status>* results) {
+               return ApplyRedemptionBatch(tx, events, counties_, results);
              }),
       rejected_(prometheus::BuildCounter()
                     .Name("ys_indicator_redemptions_rejected_total")

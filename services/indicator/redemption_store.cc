@@ -4,7 +4,9 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
+#include "common/pg/inbox.h"
 #include "google/protobuf/util/time_util.h"
 #include "yingshang/indicator/v1/catalog.pb.h"
 
@@ -15,14 +17,28 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts));
 }
 
-// The column recording when a status was reached.
-const char* TimeColumn(rpb::RedemptionStatus s) {
-  switch (s) {
-    case rpb::APPLIED: return "applied_at";
-    case rpb::APPROVED: return "approved_at";
-    case rpb::PAID: return "paid_at";
-    default: return "rejected_at";
-  }
+// A redemption as stored: its latest fields and when each status was reached.
+struct RedemptionState {
+  rpb::PolicyRedemption latest;
+  absl::Time status_time;
+  std::optional<absl::Time> reached[5];  // by RedemptionStatus: applied, approved, paid, rejected
+  bool dirty = false;
+};
+
+std::optional<absl::Time> MicrosOrNull(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return absl::FromUnixMicros(f.as<int64_t>());
+}
+
+std::optional<std::string> TimeOrNull(const std::optional<absl::Time>& t) {
+  if (!t.has_value()) return std::nullopt;
+  return SqlTime(*t);
+}
+
+absl::Status Rejected(const RedemptionRejection& why) {
+  absl::Status s = why.status;
+  s.SetPayload(kInboxReasonPayload, absl::Cord(why.reason));
+  return s;
 }
 
 }  // namespace
@@ -44,62 +60,126 @@ absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool) {
   return out;
 }
 
-absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event,
-                             const std::set<std::string>& counties, RedemptionRejection* why) {
-  auto decoded = DecodeRedemption(event, why);
-  if (!decoded.ok()) return decoded.status();
-  const rpb::PolicyRedemption& r = *decoded;
-  if (auto rejected = ValidateRedemption(r)) {
-    *why = *rejected;
-    return why->status;
+absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
+                                  const std::vector<const CloudEvent*>& events,
+                                  const std::set<std::string>& counties,
+                                  std::vector<absl::Status>* results) {
+  // 1. Decode and check each event on its own.
+  std::vector<std::optional<rpb::PolicyRedemption>> decoded(events.size());
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < events.size(); ++i) {
+    RedemptionRejection why;
+    auto r = DecodeRedemption(*events[i], &why);
+    if (!r.ok()) {
+      (*results)[i] = Rejected(why);
+      continue;
+    }
+    if (auto rejected = ValidateRedemption(*r)) {
+      (*results)[i] = Rejected(*rejected);
+      continue;
+    }
+    if (!counties.contains(r->county_code())) {
+      (*results)[i] = Rejected({"unknown_county", absl::InvalidArgumentError(absl::StrFormat(
+                                                      "field 'county_code': %s is not a county in the catalog",
+                                                      r->county_code()))});
+      continue;
+    }
+    ids.push_back(r->redemption_id());
+    decoded[i] = std::move(*r);
   }
-  if (!counties.contains(r.county_code())) {
-    *why = {"unknown_county", absl::InvalidArgumentError(absl::StrFormat(
-                                  "field 'county_code': %s is not a county in the catalog",
-                                  r.county_code()))};
-    return why->status;
+
+  // 2. The redemptions they touch, in one query, locked for this transaction.
+  std::map<std::string, RedemptionState> state;
+  if (!ids.empty()) {
+    for (const auto& row : tx.exec_params(
+             "SELECT redemption_id, policy_id, policy_name, enterprise_credit_code, county_code, "
+             "department, amount_fen, status, "
+             "(extract(epoch FROM status_time) * 1000000)::bigint, "
+             "(extract(epoch FROM applied_at) * 1000000)::bigint, "
+             "(extract(epoch FROM approved_at) * 1000000)::bigint, "
+             "(extract(epoch FROM paid_at) * 1000000)::bigint, "
+             "(extract(epoch FROM rejected_at) * 1000000)::bigint "
+             "FROM redemptions WHERE redemption_id = ANY($1::text[]) FOR UPDATE",
+             PgArray(ids))) {
+      RedemptionState& st = state[row[0].as<std::string>()];
+      st.latest.set_redemption_id(row[0].as<std::string>());
+      st.latest.set_policy_id(row[1].as<std::string>());
+      st.latest.set_policy_name(row[2].as<std::string>());
+      st.latest.set_enterprise_credit_code(row[3].as<std::string>());
+      st.latest.set_county_code(row[4].as<std::string>());
+      st.latest.set_department(row[5].as<std::string>());
+      st.latest.set_amount_fen(row[6].as<int64_t>());
+      rpb::RedemptionStatus status = rpb::REDEMPTION_STATUS_UNSPECIFIED;
+      rpb::RedemptionStatus_Parse(row[7].as<std::string>(), &status);
+      st.latest.set_status(status);
+      st.status_time = absl::FromUnixMicros(row[8].as<int64_t>());
+      for (int k = 0; k < 4; ++k) st.reached[k + 1] = MicrosOrNull(row[9 + k]);
+    }
   }
-  const absl::Time at = FromProto(r.status_time());
-  const std::string column = TimeColumn(r.status());
-  const pqxx::result current = tx.exec_params(
-      "SELECT status, extract(epoch FROM status_time)::float8 FROM redemptions "
-      "WHERE redemption_id = $1 FOR UPDATE",
-      r.redemption_id());
-  if (current.empty()) {
-    tx.exec_params(absl::StrFormat(
-                       "INSERT INTO redemptions (redemption_id, policy_id, policy_name, "
-                       "enterprise_credit_code, county_code, department, amount_fen, status, "
-                       "status_time, %s) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::timestamptz,$9::timestamptz)",
-                       column),
-                   r.redemption_id(), r.policy_id(), r.policy_name(), r.enterprise_credit_code(),
-                   r.county_code(), r.department(), r.amount_fen(), StatusName(r.status()), SqlTime(at));
-    return absl::OkStatus();
+
+  // 3. Each event in order, against the state the earlier ones left.
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!decoded[i].has_value()) continue;
+    const rpb::PolicyRedemption& r = *decoded[i];
+    const absl::Time at = FromProto(r.status_time());
+    auto it = state.find(r.redemption_id());
+    if (it == state.end()) {
+      RedemptionState& st = state[r.redemption_id()];
+      st.latest = r;
+      st.status_time = at;
+      st.reached[r.status()] = at;
+      st.dirty = true;
+      continue;
+    }
+    RedemptionState& st = it->second;
+    auto move = DecideStatusMove(st.latest.status(), st.status_time, r.status(), at);
+    if (!move.ok()) {
+      (*results)[i] = Rejected({"illegal_status_move", move.status()});
+      continue;
+    }
+    if (*move == StatusMove::kAdvance) {
+      st.latest = r;
+      st.status_time = at;
+    }
+    // A late event for an earlier step, or the same status again, only teaches its time.
+    if (!st.reached[r.status()].has_value()) st.reached[r.status()] = at;
+    st.dirty = true;
   }
-  rpb::RedemptionStatus status = rpb::REDEMPTION_STATUS_UNSPECIFIED;
-  rpb::RedemptionStatus_Parse(current[0][0].as<std::string>(), &status);
-  const absl::Time status_time = absl::FromUnixMicros(
-      static_cast<int64_t>(current[0][1].as<double>() * 1e6));
-  auto move = DecideStatusMove(status, status_time, r.status(), at);
-  if (!move.ok()) {
-    *why = {"illegal_status_move", move.status()};
-    return why->status;
+
+  // 4. Every changed redemption in one statement.
+  std::vector<std::string> id, policy, policy_name, code, county, department, amount, status, status_time;
+  std::vector<std::optional<std::string>> reached[5];
+  for (const auto& [key, st] : state) {
+    if (!st.dirty) continue;
+    id.push_back(key);
+    policy.push_back(st.latest.policy_id());
+    policy_name.push_back(st.latest.policy_name());
+    code.push_back(st.latest.enterprise_credit_code());
+    county.push_back(st.latest.county_code());
+    department.push_back(st.latest.department());
+    amount.push_back(std::to_string(st.latest.amount_fen()));
+    status.push_back(StatusName(st.latest.status()));
+    status_time.push_back(SqlTime(st.status_time));
+    for (int k = 1; k <= 4; ++k) reached[k].push_back(TimeOrNull(st.reached[k]));
   }
-  if (*move == StatusMove::kAdvance) {
-    tx.exec_params(absl::StrFormat(
-                       "UPDATE redemptions SET status = $2, status_time = $3::timestamptz, "
-                       "amount_fen = $4, policy_name = $5, department = $6, "
-                       "%s = coalesce(%s, $3::timestamptz), updated_at = now() "
-                       "WHERE redemption_id = $1",
-                       column, column),
-                   r.redemption_id(), StatusName(r.status()), SqlTime(at), r.amount_fen(),
-                   r.policy_name(), r.department());
-  } else {
-    // A late event for an earlier step, or the same status again: only its time is learnt.
-    tx.exec_params(absl::StrFormat("UPDATE redemptions SET %s = coalesce(%s, $2::timestamptz), "
-                                   "updated_at = now() WHERE redemption_id = $1",
-                                   column, column),
-                   r.redemption_id(), SqlTime(at));
-  }
+  if (id.empty()) return absl::OkStatus();
+  tx.exec_params(
+      "INSERT INTO redemptions (redemption_id, policy_id, policy_name, enterprise_credit_code, "
+      "county_code, department, amount_fen, status, status_time, applied_at, approved_at, paid_at, "
+      "rejected_at) "
+      "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+      "$7::bigint[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], "
+      "$12::timestamptz[], $13::timestamptz[]) "
+      "ON CONFLICT (redemption_id) DO UPDATE SET policy_id = EXCLUDED.policy_id, "
+      "policy_name = EXCLUDED.policy_name, enterprise_credit_code = EXCLUDED.enterprise_credit_code, "
+      "county_code = EXCLUDED.county_code, department = EXCLUDED.department, "
+      "amount_fen = EXCLUDED.amount_fen, status = EXCLUDED.status, "
+      "status_time = EXCLUDED.status_time, applied_at = EXCLUDED.applied_at, "
+      "approved_at = EXCLUDED.approved_at, paid_at = EXCLUDED.paid_at, "
+      "rejected_at = EXCLUDED.rejected_at, updated_at = now()",
+      PgArray(id), PgArray(policy), PgArray(policy_name), PgArray(code), PgArray(county),
+      PgArray(department), PgArray(amount), PgArray(status), PgArray(status_time), PgArray(reached[1]),
+      PgArray(reached[2]), PgArray(reached[3]), PgArray(reached[4]));
   return absl::OkStatus();
 }
 

@@ -8,17 +8,20 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/pool.h"
+#include "common/kafka/cloud_event.h"
 #include "services/indicator/redemption.h"
 
 namespace ys::indicator {
 
-// Applies one redemption event inside the consumer's transaction (the inbox has already claimed its
-// ce_id). Record faults come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the field named, and
-// their reason in `why` (for the dead-letter count by reason).
-// It checks everything before it writes, so a rejected event leaves nothing behind (the inbox needs
-// no savepoint). `counties` are the catalog's county codes (LoadCountyCodes, once per batch).
-absl::Status ApplyRedemption(pqxx::transaction_base& tx, const CloudEvent& event,
-                             const std::set<std::string>& counties, RedemptionRejection* why);
+// Applies a batch of redemption events inside the consumer's transaction (the inbox has claimed
+// their ce_ids): one query reads the redemptions they touch, the events are decided in order in
+// memory, one statement writes every changed redemption. (*results)[i] is OK or the fault of
+// events[i] (INVALID_ARGUMENT / FAILED_PRECONDITION naming the field, with its short reason as the
+// kInboxReasonPayload); a rejected event writes nothing. `counties` are the catalog's county codes.
+absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
+                                  const std::vector<const CloudEvent*>& events,
+                                  const std::set<std::string>& counties,
+                                  std::vector<absl::Status>* results);
 
 absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool);
 
