@@ -91,6 +91,19 @@ InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& m
                         .Help("Records sent to a dead-letter topic, by reason code.")
                         .Register(metrics.registry())) {}
 
+absl::StatusOr<int64_t> InboxProcessor::PurgeOlderThan(absl::Duration keep) {
+  int64_t n = 0;
+  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
+    n = tx.exec_params("DELETE FROM inbox WHERE consumer = $1 AND "
+                       "processed_at < now() - make_interval(secs => $2)",
+                       options_.consumer, absl::ToDoubleSeconds(keep))
+            .affected_rows();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
 absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
   auto polled = consumer_.Poll(options_.batch_size, options_.poll_timeout);
   if (!polled.ok()) return polled.status();

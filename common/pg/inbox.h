@@ -73,6 +73,9 @@ class InboxProcessor {
                  BatchHandler handler);
 
   absl::StatusOr<InboxBatch> RunOnce();
+  // Forgets ce_ids processed more than `keep` ago: a redelivery older than that would be applied
+  // again, so `keep` must exceed the topic's retention (7 days by default).
+  absl::StatusOr<int64_t> PurgeOlderThan(absl::Duration keep);
 
  private:
   KafkaConsumer& consumer_;

@@ -119,11 +119,30 @@ absl::StatusOr<int64_t> OutboxRelay::Pending() {
   return n;
 }
 
+absl::StatusOr<int64_t> OutboxRelay::PurgeSent() {
+  int64_t n = 0;
+  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
+    n = tx.exec_params("DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)",
+                       absl::ToDoubleSeconds(options_.keep_sent))
+            .affected_rows();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
 void OutboxRelay::Start() {
   stop_ = false;
   thread_ = std::thread([this] {
     absl::Time last_gauge = absl::InfinitePast();
+    absl::Time next_purge = absl::Now() + absl::Minutes(1);
     while (!stop_.load()) {
+      if (absl::Now() >= next_purge) {
+        if (auto purged = PurgeSent(); !purged.ok()) {
+          log::Warn("outbox purge failed", {{"error", std::string(purged.status().message())}});
+        }
+        next_purge = absl::Now() + absl::Hours(1);
+      }
       auto n = RunOnce();
       if (!n.ok()) {
         log::Warn("outbox relay batch failed", {{"error", std::string(n.status().message())}});

@@ -26,6 +26,8 @@ struct OutboxRelayOptions {
   size_t batch_size = 500;
   absl::Duration publish_timeout = absl::Seconds(15);
   absl::Duration idle_wait = absl::Milliseconds(100);
+  // Sent rows are kept this long (for inspection), then deleted by the running relay.
+  absl::Duration keep_sent = absl::Hours(24 * 7);
   // Called after a batch is delivered and before it is marked sent; fault-injection tests use it to
   // widen the window in which a crash publishes rows twice. Empty in services.
   std::function<void()> after_publish;
@@ -45,6 +47,8 @@ class OutboxRelay {
   absl::StatusOr<size_t> RunOnce();
   // Rows not yet sent.
   absl::StatusOr<int64_t> Pending();
+  // Deletes rows sent more than keep_sent ago; returns how many.
+  absl::StatusOr<int64_t> PurgeSent();
 
   // Runs batches on a background thread until Stop; errors are logged, counted and retried.
   void Start();

@@ -130,6 +130,7 @@ void RedemptionIngest::Start() {
   stop_ = false;
   thread_ = std::thread([this] {
     absl::Time next_gauges = absl::InfinitePast();
+    absl::Time next_purge = absl::Now() + absl::Minutes(5);
     while (!stop_.load()) {
       auto batch = RunOnce();
       if (!batch.ok()) {
@@ -141,6 +142,11 @@ void RedemptionIngest::Start() {
           log::Warn("redemption gauges not refreshed", {{"error", std::string(s.message())}});
         }
         next_gauges = absl::Now() + absl::Seconds(30);
+      }
+      if (absl::Now() >= next_purge) {
+        // Twice the broker's default retention: no redelivery can be older than that.
+        (void)inbox_.PurgeOlderThan(absl::Hours(24 * 14));
+        next_purge = absl::Now() + absl::Hours(1);
       }
     }
   });

@@ -93,6 +93,20 @@ TEST_F(OutboxInboxTest, PublishesCommittedRowsOnlyAndAppliesEachOnce) {
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 300);
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT max(times) FROM applied"), 1);
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied WHERE data = 'never'"), 0);
+
+  // Retention: only rows older than the window go.
+  EXPECT_EQ(*relay.PurgeSent(), 0);
+  ASSERT_TRUE(producer_db_->WithTransaction([](pqxx::work& tx) {
+                tx.exec("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE id % 2 = 0");
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(*relay.PurgeSent(), 150);
+  EXPECT_EQ(*inbox.PurgeOlderThan(absl::Hours(1)), 0);
+  ASSERT_TRUE(consumer_db_->WithTransaction([](pqxx::work& tx) {
+                tx.exec("UPDATE inbox SET processed_at = now() - interval '2 hours'");
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(*inbox.PurgeOlderThan(absl::Hours(1)), 300);
 }
 
 TEST_F(OutboxInboxTest, BadRecordsGoToTheDeadLetterTopicWithTheReason) {
