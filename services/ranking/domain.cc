@@ -1,0 +1,236 @@
+#include "services/ranking/domain.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/time/calendar.h"
+#include "common/time/period.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace ys::ranking {
+namespace {
+
+// 考核奖惩 (work plan 四(十)), in the office's words.
+constexpr char kLastConsequence[] =
+    "扣发牵头市直单位和责任单位年终绩效奖金的5%，取消其单位主要领导、分管领导及班子评优评先资格";
+constexpr char kBottomConsequence[] = "单位主要负责同志在全市营商环境会议上表态发言";
+constexpr char kCountyConsequence[] = "县（市、区）党政领导正职、分管领导及班子不得评为优秀";
+constexpr char kRectifyConsequence[] = "一个月内整改，并将整改落实情况报市营商办";
+
+const char* ScopeName(pb::Scope s) { return s == pb::SCOPE_CITY ? "city" : "county"; }
+
+int MonthIndex(const Period& p) { return p.year() * 12 + p.LastDay().month() - 1; }
+
+}  // namespace
+
+std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogReplica& catalog,
+                                    const ValidationPolicy& policy, absl::Time now) {
+  std::vector<Violation> out;
+  auto add = [&](const char* code, const char* field, std::string message) {
+    out.push_back({code, field, std::move(message)});
+  };
+  for (const auto& [field, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"source", &f.source()},
+           {"indicator_code", &f.indicator_code()},
+           {"region_code", &f.region_code()},
+           {"period", &f.period()}}) {
+    if (value->empty()) add("RV01", field, "is required");
+  }
+  if (f.evaluation() == pb::EVALUATION_UNSPECIFIED || !pb::Evaluation_IsValid(f.evaluation())) {
+    add("RV01", "evaluation", "must be official, third_party, enterprise or department");
+  }
+  if (f.scope() == pb::SCOPE_UNSPECIFIED || !pb::Scope_IsValid(f.scope())) {
+    add("RV01", "scope", "must be city or county");
+  }
+  if (auto it = policy.allowed_sources.find(f.evaluation());
+      it != policy.allowed_sources.end() && !f.source().empty() && !it->second.contains(f.source())) {
+    add("RV02", "source", absl::StrFormat("platform %s may not publish %s rankings", f.source(),
+                                          pb::Evaluation_Name(f.evaluation())));
+  }
+  std::optional<Period> period;
+  if (!f.period().empty()) {
+    auto p = Period::Parse(f.period());
+    if (!p.ok()) {
+      add("RV03", "period", std::string(p.status().message()));
+    } else if (p->Start() > now) {
+      add("RV04", "period", absl::StrFormat("%s is in the future", f.period()));
+    } else {
+      period = *p;
+    }
+  }
+  if (!f.indicator_code().empty()) {
+    auto it = catalog.indicators.find(f.indicator_code());
+    if (it == catalog.indicators.end()) {
+      add("RV05", "indicator_code", absl::StrFormat("unknown indicator %s", f.indicator_code()));
+    } else if (period.has_value()) {
+      const ipb::Indicator& ind = it->second;
+      bool outside = ind.retired();
+      if (auto from = ParseIsoDate(ind.valid_from()); from.ok() && *from > period->LastDay()) {
+        outside = true;
+      }
+      if (auto to = ParseIsoDate(ind.valid_to()); to.ok() && *to < period->FirstDay()) {
+        outside = true;
+      }
+      if (outside) {
+        add("RV06", "indicator_code",
+            absl::StrFormat("indicator %s is not valid in %s", f.indicator_code(), f.period()));
+      }
+    }
+  }
+  if (!f.region_code().empty()) {
+    auto it = catalog.regions.find(f.region_code());
+    if (it == catalog.regions.end() || it->second.retired()) {
+      add("RV07", "region_code", absl::StrFormat("unknown region %s", f.region_code()));
+    } else if ((f.scope() == pb::SCOPE_CITY && it->second.kind() != ipb::REGION_KIND_CITY) ||
+               (f.scope() == pb::SCOPE_COUNTY && it->second.kind() != ipb::REGION_KIND_COUNTY)) {
+      add("RV08", "region_code",
+          absl::StrFormat("%s %s is not a %s", f.region_code(), it->second.name(), ScopeName(f.scope())));
+    }
+  }
+  if (f.total() < 1) {
+    add("RV09", "total", absl::StrFormat("%d is not a number of ranked regions", f.total()));
+  } else if (f.rank() < 1 || f.rank() > f.total()) {
+    add("RV09", "rank", absl::StrFormat("%d is not between 1 and total %d", f.rank(), f.total()));
+  }
+  const int size = f.scope() == pb::SCOPE_CITY ? policy.city_scope_size : policy.county_scope_size;
+  if (f.scope() != pb::SCOPE_UNSPECIFIED && f.total() >= 1 && f.total() != size &&
+      f.total_reason().empty()) {
+    add("RV10", "total",
+        absl::StrFormat("%d differs from the %d regions of the %s scope; say why in total_reason",
+                        f.total(), size, ScopeName(f.scope())));
+  }
+  if (f.revision() < 1) add("RV11", "revision", "must be 1 or more");
+  return out;
+}
+
+absl::Status ViolationsStatus(const std::vector<Violation>& violations) {
+  if (violations.empty()) return absl::OkStatus();
+  std::vector<std::string> parts;
+  for (const Violation& v : violations) {
+    parts.push_back(absl::StrFormat("field '%s': %s [%s]", v.field, v.message, v.code));
+  }
+  return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
+}
+
+std::string FactKey(const pb::RankingFact& f) {
+  return absl::StrJoin({f.source(), std::string(pb::Evaluation_Name(f.evaluation())),
+                        f.indicator_code(), std::string(ScopeName(f.scope())), f.region_code(),
+                        f.period()},
+                       "/");
+}
+
+absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFact>& current,
+                                               const pb::RankingFact& incoming,
+                                               const LockPolicy& lock, absl::Time now,
+                                               bool correction) {
+  auto period = Period::Parse(incoming.period());
+  if (!period.ok()) return period.status();
+  const int age = MonthIndex(Period::Containing(now, Period::Kind::kMonth)) - MonthIndex(*period);
+  if (age > lock.lock_after_months && !correction) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "period %s is locked (older than %d months): a correction needs the office role and the "
+        "correction flag",
+        incoming.period(), lock.lock_after_months));
+  }
+  if (!current.has_value()) return RevisionOutcome::kNew;
+  if (incoming.revision() > current->revision()) return RevisionOutcome::kSupersedes;
+  if (incoming.revision() < current->revision()) return RevisionOutcome::kOlder;
+  const bool same = incoming.rank() == current->rank() && incoming.total() == current->total() &&
+                    incoming.has_score() == current->has_score() &&
+                    (!incoming.has_score() || incoming.score() == current->score()) &&
+                    incoming.total_reason() == current->total_reason();
+  if (same) return RevisionOutcome::kSame;
+  return absl::AlreadyExistsError(absl::StrFormat(
+      "revision %d of %s already exists with different content (rank %d/%d); send a higher revision",
+      incoming.revision(), FactKey(incoming), current->rank(), current->total()));
+}
+
+std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
+                                            const std::optional<pb::RankingFact>& previous,
+                                            const CatalogReplica& catalog, const RuleConfig& config) {
+  std::vector<pb::RankingAlert> out;
+  if (!config.evaluations.contains(fact.evaluation())) return out;
+  const ipb::Indicator* indicator = nullptr;
+  if (auto it = catalog.indicators.find(fact.indicator_code()); it != catalog.indicators.end()) {
+    indicator = &it->second;
+  }
+  std::string region_name = fact.region_code();
+  if (auto it = catalog.regions.find(fact.region_code()); it != catalog.regions.end()) {
+    region_name = it->second.name();
+  }
+  const std::string indicator_name = indicator != nullptr ? indicator->name() : fact.indicator_code();
+  auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence,
+                   const std::string& what) {
+    pb::RankingAlert a;
+    a.set_rule(rule);
+    a.set_severity(severity);
+    *a.mutable_fact() = fact;
+    a.set_id(absl::StrCat(pb::AlertRule_Name(rule), "/", pb::Evaluation_Name(fact.evaluation()), "/",
+                          fact.indicator_code(), "/", ScopeName(fact.scope()), "/",
+                          fact.region_code(), "/", fact.period()));
+    a.set_indicator_name(indicator_name);
+    if (indicator != nullptr) {
+      a.set_lead(indicator->lead());
+      for (const auto& u : indicator->units()) {
+        auto* ru = a.add_units();
+        ru->set_unit(u.unit());
+        ru->set_head(u.head());
+      }
+    }
+    a.set_consequence(consequence);
+    a.set_message(absl::StrFormat("%s %s %s：全省第%d名/共%d，%s", fact.period(), region_name,
+                                  indicator_name, fact.rank(), fact.total(), what));
+    out.push_back(std::move(a));
+  };
+
+  const bool composite = fact.indicator_code() == config.composite_code;
+  const bool last = fact.rank() == fact.total();
+  if (fact.scope() == pb::SCOPE_CITY && !composite) {
+    if (last) {
+      alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, kLastConsequence, "全省倒数第一");
+    } else if (fact.rank() > fact.total() - config.bottom_n) {
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, kBottomConsequence, "位列全省后三位");
+    }
+  }
+  if (fact.scope() == pb::SCOPE_COUNTY) {
+    if (last && !composite) {
+      alert(pb::ALERT_RULE_COUNTY_INDICATOR_LAST, pb::SEVERITY_CRITICAL, kCountyConsequence,
+            "单项指标全省倒数第一");
+    } else if (!last && !composite && fact.rank() > fact.total() - config.bottom_n) {
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, kRectifyConsequence, "位列全省后三位");
+    }
+    if (composite && fact.rank() > config.county_composite_beyond) {
+      alert(pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND, pb::SEVERITY_WARNING, kCountyConsequence,
+            absl::StrFormat("综合排名全省%d名以后", config.county_composite_beyond));
+    }
+  }
+  if (previous.has_value() && fact.rank() - previous->rank() >= config.fall_places) {
+    alert(pb::ALERT_RULE_FELL_PLACES, pb::SEVERITY_WARNING, kRectifyConsequence,
+          absl::StrFormat("较%s（第%d名）下降%d位", previous->period(), previous->rank(),
+                          fact.rank() - previous->rank()));
+    out.back().set_previous_rank(previous->rank());
+    out.back().set_previous_period(previous->period());
+  }
+  // 第三季度目标是整体排名进全省前三，不得掉出前六: quarter targets on the city's composite, checked
+  // on the quarter's facts and on each month inside it.
+  if (composite && fact.scope() == pb::SCOPE_CITY && fact.region_code() == config.city_code) {
+    auto period = Period::Parse(fact.period());
+    for (const auto& [_, t] : catalog.targets) {
+      auto quarter = Period::Parse(t.period());
+      if (t.retired() || !period.ok() || !quarter.ok() || !quarter->Contains(*period) ||
+          period->kind() == Period::Kind::kYear) {
+        continue;
+      }
+      if (fact.rank() > t.floor_rank_at_most()) {
+        alert(pb::ALERT_RULE_QUARTER_FLOOR_BREACHED, pb::SEVERITY_CRITICAL, kRectifyConsequence,
+              absl::StrFormat("掉出%s底线（前%d）", t.period(), t.floor_rank_at_most()));
+      } else if (fact.rank() > t.target_rank_at_most()) {
+        alert(pb::ALERT_RULE_QUARTER_TARGET_MISSED, pb::SEVERITY_WARNING, kRectifyConsequence,
+              absl::StrFormat("未达%s目标（前%d）", t.period(), t.target_rank_at_most()));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace ys::ranking

@@ -1,0 +1,92 @@
+#pragma once
+
+// The ranking service's domain, with no I/O (DESIGN §3.1, §5; work plan 四(十) 考核奖惩): what a
+// valid fact is, how revisions supersede each other, and which alerts a fact raises.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "yingshang/indicator/v1/catalog.pb.h"
+#include "yingshang/ranking/v1/ranking.pb.h"
+
+namespace ys::ranking {
+
+namespace pb = ::yingshang::ranking::v1;
+namespace ipb = ::yingshang::indicator::v1;
+
+// The part of the catalog the ranking service keeps a replica of (fed by ys.catalog.v1).
+struct CatalogReplica {
+  std::map<std::string, ipb::Indicator> indicators;
+  std::map<std::string, ipb::Region> regions;
+  std::map<std::string, ipb::Target> targets;
+};
+
+// --- validation ------------------------------------------------------------------------------
+
+struct ValidationPolicy {
+  int city_scope_size = 11;     // Jiangxi's 设区市
+  int county_scope_size = 100;  // Jiangxi's county-level divisions
+  // Platforms allowed to publish each evaluation; an evaluation without an entry accepts any.
+  std::map<pb::Evaluation, std::set<std::string>> allowed_sources;
+};
+
+// One broken rule: a stable code, the field, and a message an operator understands.
+struct Violation {
+  std::string code;   // RV01..RV11
+  std::string field;  // "rank"
+  std::string message;
+};
+
+std::vector<Violation> ValidateFact(const pb::RankingFact& fact, const CatalogReplica& catalog,
+                                    const ValidationPolicy& policy, absl::Time now);
+
+// "field 'rank': 12 is greater than total 11 [RV09]; ...": the status a rejection carries.
+absl::Status ViolationsStatus(const std::vector<Violation>& violations);
+
+// --- revisions --------------------------------------------------------------------------------
+
+// The key a revision belongs to: (source, evaluation, indicator, scope, region, period).
+std::string FactKey(const pb::RankingFact& fact);
+
+enum class RevisionOutcome {
+  kNew,         // the first revision of this key: it becomes current
+  kSupersedes,  // a higher revision: it becomes current
+  kSame,        // this revision again with the same content: nothing to do
+  kOlder,       // a lower revision arriving late: kept in the history, current unchanged
+};
+
+struct LockPolicy {
+  int lock_after_months = 3;  // periods whose last month is more than this many months ago
+};
+
+// ALREADY_EXISTS for the same revision with different content (a conflict); FAILED_PRECONDITION for
+// a locked period unless `correction` (office role and an explicit flag).
+absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFact>& current,
+                                               const pb::RankingFact& incoming,
+                                               const LockPolicy& lock, absl::Time now,
+                                               bool correction);
+
+// --- rules and alerts ------------------------------------------------------------------------
+
+struct RuleConfig {
+  std::set<pb::Evaluation> evaluations = {pb::EVALUATION_OFFICIAL};  // the assessment counts
+  int bottom_n = 3;                    // 后三位
+  int fall_places = 3;                 // fell by ≥ 3 places month on month
+  int county_composite_beyond = 70;    // 综合排名全省70名以后
+  std::string composite_code = "C00";  // the composite (综合) indicator
+  std::string city_code = "3611";      // 上饶市: targets apply to it
+};
+
+// The alerts a current fact raises, given the same key's fact of the previous period (if any).
+// A "last" alert suppresses "bottom three" for the same key; a breached floor suppresses the missed
+// target. Each alert carries the indicator's lead and responsible units and the consequence.
+std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
+                                            const std::optional<pb::RankingFact>& previous,
+                                            const CatalogReplica& catalog, const RuleConfig& config);
+
+}  // namespace ys::ranking

@@ -1,0 +1,204 @@
+#include "services/ranking/domain.h"
+
+#include "gtest/gtest.h"
+
+namespace ys::ranking {
+namespace {
+
+CatalogReplica Replica() {
+  CatalogReplica c;
+  auto add_indicator = [&](const std::string& code, const std::string& name) -> ipb::Indicator& {
+    ipb::Indicator& i = c.indicators[code];
+    i.set_code(code);
+    i.set_name(name);
+    return i;
+  };
+  ipb::Indicator& i03 = add_indicator("I03", "办理建筑许可");
+  i03.set_lead("李茂荣");
+  auto* u = i03.add_units();
+  u->set_unit("市住房和城乡建设局");
+  u->set_head("陈锋");
+  add_indicator("C00", "综合排名");
+  add_indicator("I99", "已停用指标").set_retired(true);
+  add_indicator("I20", "新指标").set_valid_from("2023-01-01");
+  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind) {
+    ipb::Region& r = c.regions[code];
+    r.set_code(code);
+    r.set_name(name);
+    r.set_kind(kind);
+  };
+  add_region("3611", "上饶市", ipb::REGION_KIND_CITY);
+  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY);
+  ipb::Target& t = c.targets["2022Q3/city_composite"];
+  t.set_period("2022Q3");
+  t.set_scope("city_composite");
+  t.set_target_rank_at_most(3);
+  t.set_floor_rank_at_most(6);
+  return c;
+}
+
+pb::RankingFact Fact(const std::string& indicator = "I03", pb::Scope scope = pb::SCOPE_CITY,
+                     const std::string& region = "3611", int rank = 5, int total = 11) {
+  pb::RankingFact f;
+  f.set_source("jxyshj");
+  f.set_evaluation(pb::EVALUATION_OFFICIAL);
+  f.set_indicator_code(indicator);
+  f.set_scope(scope);
+  f.set_region_code(region);
+  f.set_period("2022-09");
+  f.set_rank(rank);
+  f.set_total(total);
+  f.set_revision(1);
+  return f;
+}
+
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2022, 10, 15, 0, 0, 0), absl::UTCTimeZone());
+
+TEST(ValidateFactTest, Table) {
+  struct Case {
+    std::function<void(pb::RankingFact&)> spoil;
+    const char* code;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& f) { f.clear_source(); }, "RV01", "source"},
+      {[](auto& f) { f.clear_evaluation(); }, "RV01", "evaluation"},
+      {[](auto& f) { f.clear_scope(); }, "RV01", "scope"},
+      {[](auto& f) { f.set_source("someone"); }, "RV02", "source"},
+      {[](auto& f) { f.set_period("2022-13"); }, "RV03", "period"},
+      {[](auto& f) { f.set_period("2022-11"); }, "RV04", "period"},
+      {[](auto& f) { f.set_indicator_code("I42"); }, "RV05", "indicator_code"},
+      {[](auto& f) { f.set_indicator_code("I99"); }, "RV06", "indicator_code"},
+      {[](auto& f) { f.set_indicator_code("I20"); }, "RV06", "indicator_code"},
+      {[](auto& f) { f.set_region_code("3699"); }, "RV07", "region_code"},
+      {[](auto& f) { f.set_region_code("361102"); }, "RV08", "region_code"},
+      {[](auto& f) { f.set_rank(12); }, "RV09", "rank"},
+      {[](auto& f) { f.set_rank(0); }, "RV09", "rank"},
+      {[](auto& f) { f.set_total(0); }, "RV09", "total"},
+      {[](auto& f) { f.set_total(12); }, "RV10", "total"},
+      {[](auto& f) { f.set_revision(0); }, "RV11", "revision"},
+  };
+  ValidationPolicy policy;
+  policy.allowed_sources[pb::EVALUATION_OFFICIAL] = {"jxyshj"};
+  const CatalogReplica catalog = Replica();
+  EXPECT_TRUE(ValidateFact(Fact(), catalog, policy, kNow).empty());
+  pb::RankingFact with_reason = Fact();
+  with_reason.set_total(12);
+  with_reason.set_total_reason("含赣江新区");
+  EXPECT_TRUE(ValidateFact(with_reason, catalog, policy, kNow).empty());
+  for (const Case& c : cases) {
+    pb::RankingFact f = Fact();
+    c.spoil(f);
+    const auto v = ValidateFact(f, catalog, policy, kNow);
+    bool found = false;
+    for (const auto& x : v) found |= x.code == c.code && x.field == c.field;
+    EXPECT_TRUE(found) << c.code << " " << c.field << ": " << ViolationsStatus(v);
+  }
+  const absl::Status s = ViolationsStatus(ValidateFact(Fact("I42", pb::SCOPE_CITY, "3611", 12), catalog, policy, kNow));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("field 'indicator_code': unknown indicator I42 [RV05]"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("field 'rank': 12 is not between 1 and total 11 [RV09]"), std::string::npos) << s;
+}
+
+TEST(DecideRevisionTest, Table) {
+  const LockPolicy lock;
+  pb::RankingFact current = Fact();
+  current.set_revision(2);
+  auto next = current;
+  next.set_revision(3);
+  next.set_rank(4);
+  EXPECT_EQ(*DecideRevision(std::nullopt, current, lock, kNow, false), RevisionOutcome::kNew);
+  EXPECT_EQ(*DecideRevision(current, next, lock, kNow, false), RevisionOutcome::kSupersedes);
+  EXPECT_EQ(*DecideRevision(current, current, lock, kNow, false), RevisionOutcome::kSame);
+  auto older = current;
+  older.set_revision(1);
+  older.set_rank(9);
+  EXPECT_EQ(*DecideRevision(current, older, lock, kNow, false), RevisionOutcome::kOlder);
+  auto conflict = current;
+  conflict.set_rank(7);
+  EXPECT_EQ(DecideRevision(current, conflict, lock, kNow, false).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  auto with_score = current;
+  with_score.set_score(88.5);
+  EXPECT_EQ(DecideRevision(current, with_score, lock, kNow, false).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  // 2022-06 is four months before October 2022: locked unless it is an office correction.
+  auto old = current;
+  old.set_period("2022-06");
+  EXPECT_EQ(DecideRevision(std::nullopt, old, lock, kNow, false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*DecideRevision(std::nullopt, old, lock, kNow, true), RevisionOutcome::kNew);
+  old.set_period("2022-07");  // three months: still open
+  EXPECT_EQ(*DecideRevision(std::nullopt, old, lock, kNow, false), RevisionOutcome::kNew);
+}
+
+std::vector<pb::AlertRule> Rules(const std::vector<pb::RankingAlert>& alerts) {
+  std::vector<pb::AlertRule> out;
+  for (const auto& a : alerts) out.push_back(a.rule());
+  return out;
+}
+
+TEST(EvaluateRulesTest, Table) {
+  const CatalogReplica catalog = Replica();
+  const RuleConfig config;
+  struct Case {
+    pb::RankingFact fact;
+    std::optional<int> previous_rank;
+    std::vector<pb::AlertRule> want;
+  };
+  pb::RankingFact third_party = Fact("I03", pb::SCOPE_CITY, "3611", 11, 11);
+  third_party.set_evaluation(pb::EVALUATION_THIRD_PARTY);
+  pb::RankingFact quarter = Fact("C00", pb::SCOPE_CITY, "3611", 4, 11);
+  quarter.set_period("2022Q3");
+  pb::RankingFact october = Fact("C00", pb::SCOPE_CITY, "3611", 8, 11);
+  october.set_period("2022-10");  // Q4: no target loaded
+  const std::vector<Case> cases = {
+      {Fact("I03", pb::SCOPE_CITY, "3611", 5, 11), std::nullopt, {}},
+      {Fact("I03", pb::SCOPE_CITY, "3611", 11, 11), std::nullopt, {pb::ALERT_RULE_LAST_IN_PROVINCE}},
+      {Fact("I03", pb::SCOPE_CITY, "3611", 9, 11), std::nullopt, {pb::ALERT_RULE_BOTTOM_THREE}},
+      {Fact("I03", pb::SCOPE_CITY, "3611", 8, 11), 5, {pb::ALERT_RULE_FELL_PLACES}},
+      {Fact("I03", pb::SCOPE_CITY, "3611", 7, 11), 5, {}},  // fell 2: below the threshold
+      {Fact("I03", pb::SCOPE_CITY, "3611", 11, 11), 6,
+       {pb::ALERT_RULE_LAST_IN_PROVINCE, pb::ALERT_RULE_FELL_PLACES}},
+      {Fact("I03", pb::SCOPE_COUNTY, "361102", 100, 100), std::nullopt,
+       {pb::ALERT_RULE_COUNTY_INDICATOR_LAST}},
+      {Fact("I03", pb::SCOPE_COUNTY, "361102", 98, 100), std::nullopt, {pb::ALERT_RULE_BOTTOM_THREE}},
+      {Fact("C00", pb::SCOPE_COUNTY, "361102", 71, 100), std::nullopt,
+       {pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND}},
+      {Fact("C00", pb::SCOPE_COUNTY, "361102", 70, 100), std::nullopt, {}},
+      {Fact("C00", pb::SCOPE_CITY, "3611", 3, 11), std::nullopt, {}},
+      {Fact("C00", pb::SCOPE_CITY, "3611", 5, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
+      {Fact("C00", pb::SCOPE_CITY, "3611", 7, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_FLOOR_BREACHED}},
+      {quarter, std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
+      {october, std::nullopt, {}},
+      {third_party, std::nullopt, {}},  // only the official assessment counts by default
+  };
+  for (const Case& c : cases) {
+    std::optional<pb::RankingFact> previous;
+    if (c.previous_rank) {
+      previous = c.fact;
+      previous->set_period("2022-08");
+      previous->set_rank(*c.previous_rank);
+    }
+    EXPECT_EQ(Rules(EvaluateRules(c.fact, previous, catalog, config)), c.want)
+        << c.fact.ShortDebugString();
+  }
+}
+
+TEST(EvaluateRulesTest, AlertsNameWhoAnswersAndTheConsequence) {
+  const auto alerts = EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 11, 11), std::nullopt,
+                                    Replica(), RuleConfig{});
+  ASSERT_EQ(alerts.size(), 1u);
+  const pb::RankingAlert& a = alerts[0];
+  EXPECT_EQ(a.id(), "ALERT_RULE_LAST_IN_PROVINCE/EVALUATION_OFFICIAL/I03/city/3611/2022-09");
+  EXPECT_EQ(a.severity(), pb::SEVERITY_CRITICAL);
+  EXPECT_EQ(a.lead(), "李茂荣");
+  ASSERT_EQ(a.units_size(), 1);
+  EXPECT_EQ(a.units(0).unit(), "市住房和城乡建设局");
+  EXPECT_EQ(a.units(0).head(), "陈锋");
+  EXPECT_NE(a.consequence().find("年终绩效奖金的5%"), std::string::npos);
+  EXPECT_EQ(a.message(), "2022-09 上饶市 办理建筑许可：全省第11名/共11，全省倒数第一");
+}
+
+}  // namespace
+}  // namespace ys::ranking
