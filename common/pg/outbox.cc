@@ -6,23 +6,43 @@
 #include "nlohmann/json.hpp"
 
 namespace ys {
-namespace {
-
-std::string FormatUtc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
-
-}  // namespace
-
 void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& e) {
   nlohmann::json headers = nlohmann::json::array();
   for (const auto& [k, v] : e.event.extensions) headers.push_back({k, v});
   tx.exec_params(
       "INSERT INTO outbox (topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, "
       "content_type, payload, headers) VALUES ($1,$2,$3,$4,$5,$6::timestamptz,$7,$8,$9,$10::jsonb)",
-      e.topic, e.event.key, e.event.id, e.event.type, e.event.source, FormatUtc(e.event.time),
+      e.topic, e.event.key, e.event.id, e.event.type, e.event.source, PgTime(e.event.time),
       e.event.subject, e.event.content_type, pqxx::binarystring(e.event.data),
       headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events) {
+  if (events.empty()) return;
+  std::vector<std::string> topic, key, id, type, source, time, subject, content_type, payload, headers;
+  for (const OutgoingEvent& e : events) {
+    topic.push_back(e.topic);
+    key.push_back(e.event.key);
+    id.push_back(e.event.id);
+    type.push_back(e.event.type);
+    source.push_back(e.event.source);
+    time.push_back(PgTime(e.event.time));
+    subject.push_back(e.event.subject);
+    content_type.push_back(e.event.content_type);
+    payload.push_back(PgHexBytes(e.event.data));
+    nlohmann::json h = nlohmann::json::array();
+    for (const auto& [k, v] : e.event.extensions) h.push_back({k, v});
+    headers.push_back(h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  // WITH ORDINALITY keeps the ids (bigserial) in the order given.
+  tx.exec_params(
+      "INSERT INTO outbox (topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, "
+      "content_type, payload, headers) SELECT t, k, i, ty, s, tm, sb, ct, p, h FROM unnest("
+      "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], "
+      "$8::text[], $9::bytea[], $10::jsonb[]) WITH ORDINALITY AS u(t, k, i, ty, s, tm, sb, ct, p, h, n) "
+      "ORDER BY n",
+      PgArray(topic), PgArray(key), PgArray(id), PgArray(type), PgArray(source), PgArray(time),
+      PgArray(subject), PgArray(content_type), PgArray(payload), PgArray(headers));
 }
 
 OutboxRelay::OutboxRelay(PgPool& pool, EventPublisher& publisher, Metrics& metrics,

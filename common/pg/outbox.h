@@ -21,6 +21,8 @@ namespace ys {
 // Adds an event to the outbox in the caller's transaction: it is published if and only if the
 // transaction that changed the state commits (DESIGN §4, transactional outbox).
 void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& event);
+// The same for many events in one statement (in order).
+void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events);
 
 struct OutboxRelayOptions {
   size_t batch_size = 500;

@@ -70,5 +70,9 @@ std::string QuoteIdent(absl::string_view name);
 // timestamptz[]…: one round trip for a whole batch (with unnest or = ANY).
 std::string PgArray(const std::vector<std::optional<std::string>>& values);
 std::string PgArray(const std::vector<std::string>& values);
+// Bytes as a bytea hex literal ("\\x0a1b…") for an element of such an array.
+std::string PgHexBytes(absl::string_view bytes);
+// RFC 3339 in UTC with microseconds, for timestamptz parameters.
+std::string PgTime(absl::Time t);
 
 }  // namespace ys

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "common/pg/pool.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace ys::indicator {
@@ -14,9 +15,7 @@ std::string AuditJson(const google::protobuf::Message& m) {
   return out;
 }
 
-std::string SqlTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
+std::string SqlTime(absl::Time t) { return PgTime(t); }
 
 void WriteAudit(pqxx::transaction_base& tx, absl::Time at, const Principal& who,
                 const std::string& action, const std::string& entity_type,

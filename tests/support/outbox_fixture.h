@@ -79,4 +79,29 @@ inline int64_t QueryInt(PgPool& pool, const std::string& sql) {
   return v;
 }
 
+// Produces `events` to `topic` and calls `run_once` (an inbox round returning StatusOr<InboxBatch>)
+// until every one was applied, ignored as a duplicate or rejected; returns the totals.
+template <typename RunOnce>
+InboxBatch ProduceAndDrain(KafkaProducer& producer, const std::string& topic,
+                           const std::vector<CloudEvent>& events, RunOnce run_once) {
+  std::vector<OutgoingEvent> out;
+  for (const auto& e : events) out.push_back({topic, e});
+  auto n = producer.PublishBatch(out, absl::Seconds(10));
+  EXPECT_TRUE(n.ok() && *n == events.size()) << n.status();
+  InboxBatch total;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (total.applied + total.duplicates + total.rejected < events.size() &&
+         absl::Now() < deadline) {
+    auto b = run_once();
+    EXPECT_TRUE(b.ok()) << b.status();
+    if (!b.ok()) break;
+    total.applied += b->applied;
+    total.duplicates += b->duplicates;
+    total.rejected += b->rejected;
+    for (auto& r : b->rejections) total.rejections.push_back(r);
+  }
+  EXPECT_EQ(total.applied + total.duplicates + total.rejected, events.size());
+  return total;
+}
+
 }  // namespace ys::testing

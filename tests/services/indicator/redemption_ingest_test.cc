@@ -55,19 +55,7 @@ class RedemptionIngestTest : public ::testing::Test {
   }
 
   void Send(const std::vector<CloudEvent>& events) {
-    std::vector<OutgoingEvent> out;
-    for (const auto& e : events) out.push_back({topic_, e});
-    auto n = producer_->PublishBatch(out, absl::Seconds(10));
-    ASSERT_TRUE(n.ok() && *n == events.size()) << n.status();
-    // Wait until the ingest has seen them all.
-    size_t seen = 0;
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (seen < events.size() && absl::Now() < deadline) {
-      auto b = ingest_->RunOnce();
-      ASSERT_TRUE(b.ok()) << b.status();
-      seen += b->applied + b->duplicates + b->rejected;
-    }
-    ASSERT_EQ(seen, events.size());
+    ys::testing::ProduceAndDrain(*producer_, topic_, events, [this] { return ingest_->RunOnce(); });
   }
 
   std::string DeadLetterReasons() {

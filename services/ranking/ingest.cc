@@ -1,0 +1,281 @@
+#include "services/ranking/ingest.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_format.h"
+#include "common/pg/outbox.h"
+#include "common/time/period.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace ys::ranking {
+namespace {
+
+absl::Status Reject(absl::Status s, const std::string& reason) {
+  s.SetPayload(kInboxReasonPayload, absl::Cord(reason));
+  return s;
+}
+
+// The platform a submission comes from: ce_source "/platform/<source>".
+std::string PlatformOf(const CloudEvent& e) {
+  absl::string_view src = e.source;
+  if (absl::ConsumePrefix(&src, "/platform/")) return std::string(src);
+  return "";
+}
+
+absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
+  pb::RankingFact f;
+  if (absl::StartsWith(e.content_type, "application/protobuf")) {
+    if (!f.ParseFromString(e.data)) {
+      return Reject(absl::InvalidArgumentError("body is not a RankingFact protobuf"), "malformed");
+    }
+    return f;
+  }
+  if (absl::StartsWith(e.content_type, "application/json")) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    if (auto s = google::protobuf::util::JsonStringToMessage(e.data, &f, options); !s.ok()) {
+      return Reject(absl::InvalidArgumentError(absl::StrFormat(
+                        "body is not a RankingFact in proto3 JSON: %s", std::string(s.message()))),
+                    "malformed");
+    }
+    return f;
+  }
+  return Reject(absl::InvalidArgumentError(absl::StrFormat(
+                    "content-type '%s' is not application/protobuf or application/json",
+                    e.content_type)),
+                "bad_content_type");
+}
+
+OutgoingEvent Event(const std::string& topic, const std::string& key, const std::string& type,
+                    const google::protobuf::Message& body, absl::Time now, const std::string& id) {
+  OutgoingEvent e;
+  e.topic = topic;
+  e.event.id = id;
+  e.event.source = "/yingshang/ranking";
+  e.event.type = type;
+  e.event.time = now;
+  e.event.key = key;
+  e.event.subject = key;
+  e.event.data = body.SerializeAsString();
+  return e;
+}
+
+}  // namespace
+
+std::string PreviousPeriod(const std::string& period) {
+  auto p = Period::Parse(period);
+  return p.ok() ? p->Previous().ToString() : "";
+}
+
+// --- catalog replica -------------------------------------------------------------------------
+
+absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
+                                             const std::vector<const CloudEvent*>& events,
+                                             std::vector<absl::Status>* results) {
+  std::map<std::string, ipb::CatalogEntity> latest;  // one row per key: the highest version
+  for (size_t i = 0; i < events.size(); ++i) {
+    ipb::CatalogEntity e;
+    if (!e.ParseFromString(events[i]->data) || events[i]->key.empty()) {
+      (*results)[i] = Reject(absl::InvalidArgumentError("body is not a CatalogEntity"), "malformed");
+      continue;
+    }
+    auto [it, fresh] = latest.emplace(events[i]->key, e);
+    if (!fresh && it->second.version() < e.version()) it->second = e;
+  }
+  if (latest.empty()) return absl::OkStatus();
+  std::vector<std::string> keys, versions, bodies;
+  for (const auto& [k, e] : latest) {
+    keys.push_back(k);
+    versions.push_back(std::to_string(e.version()));
+    bodies.push_back(PgHexBytes(e.SerializeAsString()));
+  }
+  tx.exec_params(
+      "INSERT INTO catalog_replica SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) "
+      "ON CONFLICT (entity_key) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body "
+      "WHERE catalog_replica.version < EXCLUDED.version",
+      PgArray(keys), PgArray(versions), PgArray(bodies));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Current() {
+  std::lock_guard lock(mu_);
+  const int64_t generation = generation_.load();
+  if (replica_ != nullptr && loaded_generation_ == generation) return replica_;
+  auto replica = std::make_shared<CatalogReplica>();
+  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec("SELECT body FROM catalog_replica")) {
+      ipb::CatalogEntity e;
+      if (!e.ParseFromString(pqxx::binarystring(row[0]).str())) continue;
+      if (e.has_indicator()) replica->indicators[e.indicator().code()] = e.indicator();
+      if (e.has_region()) replica->regions[e.region().code()] = e.region();
+      if (e.has_target()) replica->targets[e.target().id()] = e.target();
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  replica_ = replica;
+  loaded_generation_ = generation;
+  return replica_;
+}
+
+// --- facts -----------------------------------------------------------------------------------
+
+absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
+                                    const std::vector<const CloudEvent*>& events,
+                                    std::vector<absl::Status>* results) {
+  changed_.clear();
+  raised_.clear();
+  auto replica = catalog_.Current();
+  if (!replica.ok()) return replica.status();
+  const absl::Time now = clock_.Now();
+
+  // 1. Decode and validate each submission on its own.
+  std::vector<std::optional<pb::RankingFact>> facts(events.size());
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < events.size(); ++i) {
+    auto f = Decode(*events[i]);
+    if (!f.ok()) {
+      (*results)[i] = f.status();
+      continue;
+    }
+    const std::string platform = PlatformOf(*events[i]);
+    if (f->source().empty()) f->set_source(platform);
+    if (!platform.empty() && f->source() != platform) {
+      (*results)[i] = Reject(absl::InvalidArgumentError(absl::StrFormat(
+                                 "field 'source': %s, but the event comes from platform %s [RV02]",
+                                 f->source(), platform)),
+                             "RV02");
+      continue;
+    }
+    const auto violations = ValidateFact(*f, **replica, validation_, now);
+    if (!violations.empty()) {
+      (*results)[i] = Reject(ViolationsStatus(violations), violations.front().code);
+      continue;
+    }
+    keys.push_back(FactKey(*f));
+    pb::RankingFact prev = *f;
+    prev.set_period(PreviousPeriod(f->period()));
+    keys.push_back(FactKey(prev));
+    facts[i] = std::move(*f);
+  }
+
+  // 2. The current facts of these keys and of their previous periods, in one query.
+  std::map<std::string, pb::RankingFact> current;
+  if (!keys.empty()) {
+    for (const auto& row : tx.exec_params(
+             "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[]) FOR UPDATE",
+             PgArray(keys))) {
+      current[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
+    }
+  }
+
+  // 3. Each submission in order, against what the earlier ones left.
+  std::vector<std::pair<std::string, const pb::RankingFact*>> revisions;  // to keep
+  std::map<std::string, pb::RankingFact> became_current;
+  std::map<std::string, pb::RankingAlert> alerts;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!facts[i].has_value()) continue;
+    const pb::RankingFact& f = *facts[i];
+    const std::string key = FactKey(f);
+    auto it = current.find(key);
+    auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(it->second), f,
+                                  lock_, now, /*correction=*/false);
+    if (!outcome.ok()) {
+      (*results)[i] = Reject(outcome.status(), outcome.status().code() == absl::StatusCode::kAlreadyExists
+                                                   ? "revision_conflict"
+                                                   : "period_locked");
+      continue;
+    }
+    if (*outcome == RevisionOutcome::kSame) continue;
+    revisions.emplace_back(key, &f);
+    if (*outcome == RevisionOutcome::kOlder) continue;
+    current[key] = f;
+    became_current[key] = f;
+    pb::RankingFact prev_key = f;
+    prev_key.set_period(PreviousPeriod(f.period()));
+    auto prev = current.find(FactKey(prev_key));
+    for (auto& a : EvaluateRules(f, prev == current.end() ? std::nullopt : std::optional(prev->second),
+                                 **replica, rules_)) {
+      alerts.emplace(a.id(), std::move(a));  // the first of a batch wins, like the table's key
+    }
+  }
+
+  // 4. Writes: every revision, the current facts, new alerts, and their events.
+  if (!revisions.empty()) {
+    std::vector<std::string> k, rev, body;
+    for (const auto& [key, f] : revisions) {
+      k.push_back(key);
+      rev.push_back(std::to_string(f->revision()));
+      body.push_back(PgHexBytes(f->SerializeAsString()));
+    }
+    tx.exec_params(
+        "INSERT INTO fact_revisions (fact_key, revision, body) "
+        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) ON CONFLICT DO NOTHING",
+        PgArray(k), PgArray(rev), PgArray(body));
+  }
+  std::vector<OutgoingEvent> out;
+  if (!became_current.empty()) {
+    std::vector<std::string> k, source, evaluation, indicator, scope, region, period, rank, total,
+        revision, body;
+    std::vector<std::optional<std::string>> score;
+    for (const auto& [key, f] : became_current) {
+      k.push_back(key);
+      source.push_back(f.source());
+      evaluation.push_back(pb::Evaluation_Name(f.evaluation()));
+      indicator.push_back(f.indicator_code());
+      scope.push_back(pb::Scope_Name(f.scope()));
+      region.push_back(f.region_code());
+      period.push_back(f.period());
+      rank.push_back(std::to_string(f.rank()));
+      total.push_back(std::to_string(f.total()));
+      score.push_back(f.has_score() ? std::optional(absl::StrFormat("%.17g", f.score())) : std::nullopt);
+      revision.push_back(std::to_string(f.revision()));
+      body.push_back(PgHexBytes(f.SerializeAsString()));
+      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", f, now,
+                          absl::StrFormat("accepted:%s:%d", key, f.revision())));
+      changed_.push_back(f);
+    }
+    tx.exec_params(
+        "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
+        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+        "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
+        "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
+        "ON CONFLICT (fact_key) DO UPDATE SET rank = EXCLUDED.rank, total = EXCLUDED.total, "
+        "score = EXCLUDED.score, revision = EXCLUDED.revision, body = EXCLUDED.body, "
+        "updated_at = EXCLUDED.updated_at",
+        PgArray(k), PgArray(source), PgArray(evaluation), PgArray(indicator), PgArray(scope),
+        PgArray(region), PgArray(period), PgArray(rank), PgArray(total), PgArray(score),
+        PgArray(revision), PgArray(body), PgTime(now));
+  }
+  if (!alerts.empty()) {
+    std::vector<std::string> id, rule, severity, indicator, region, period, body;
+    for (const auto& [aid, a] : alerts) {
+      id.push_back(aid);
+      rule.push_back(pb::AlertRule_Name(a.rule()));
+      severity.push_back(pb::Severity_Name(a.severity()));
+      indicator.push_back(a.fact().indicator_code());
+      region.push_back(a.fact().region_code());
+      period.push_back(a.fact().period());
+      body.push_back(PgHexBytes(a.SerializeAsString()));
+    }
+    // Once per (rule, key, period): a revision that fires the same rule again raises nothing new.
+    for (const auto& row : tx.exec_params(
+             "INSERT INTO alerts SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], "
+             "$3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[]) "
+             "ON CONFLICT (id) DO NOTHING RETURNING id",
+             PgArray(id), PgArray(rule), PgArray(severity), PgArray(indicator), PgArray(region),
+             PgArray(period), PgArray(body), PgTime(now))) {
+      const pb::RankingAlert& a = alerts[row[0].as<std::string>()];
+      out.push_back(Event(kAlertsTopic, FactKey(a.fact()), "yingshang.ranking.v1.RankingAlert", a,
+                          now, "alert:" + a.id()));
+      raised_.push_back(a);
+    }
+  }
+  EnqueueOutboxBatch(tx, out);
+  return absl::OkStatus();
+}
+
+}  // namespace ys::ranking

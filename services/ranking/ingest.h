@@ -1,0 +1,79 @@
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/kafka/kafka.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/inbox.h"
+#include "common/pg/pool.h"
+#include "common/time/clock.h"
+#include "services/ranking/domain.h"
+
+namespace ys::ranking {
+
+inline constexpr char kSubmittedTopic[] = "ys.rankings.submitted.v1";
+inline constexpr char kAcceptedTopic[] = "ys.rankings.accepted.v1";
+inline constexpr char kAlertsTopic[] = "ys.rankings.alerts.v1";
+inline constexpr char kDlqTopic[] = "ys.rankings.dlq.v1";
+inline constexpr char kCatalogTopic[] = "ys.catalog.v1";
+
+// The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
+// current replica to the ingest, reloading it from PostgreSQL only after it changed.
+class CatalogReplicaStore {
+ public:
+  explicit CatalogReplicaStore(PgPool& pool) : pool_(pool) {}
+  // The inbox batch handler for ys.catalog.v1.
+  absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                          std::vector<absl::Status>* results);
+  // Marks the replica changed (call after the transaction that applied a batch committed).
+  void Invalidate() { generation_.fetch_add(1); }
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current();
+
+ private:
+  PgPool& pool_;
+  std::atomic<int64_t> generation_{1};
+  std::mutex mu_;
+  int64_t loaded_generation_ = 0;
+  std::shared_ptr<const CatalogReplica> replica_;
+};
+
+// A fact that became current in a committed batch (for the cache).
+struct CurrentFactChange {
+  pb::RankingFact fact;
+};
+
+// Applies ys.rankings.submitted.v1 batches: decode (protobuf or JSON), validate against the replica,
+// decide each revision, store every revision and the current one, raise alerts once, and publish
+// accepted facts and new alerts through the outbox — all in the consumer's transaction.
+class FactIngest {
+ public:
+  FactIngest(PgPool& pool, CatalogReplicaStore& catalog, const Clock& clock,
+             ValidationPolicy validation, LockPolicy lock, RuleConfig rules)
+      : pool_(pool), catalog_(catalog), clock_(clock), validation_(std::move(validation)),
+        lock_(lock), rules_(std::move(rules)) {}
+
+  absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                          std::vector<absl::Status>* results);
+  // What the last successful ApplyBatch made current and which alerts it raised.
+  const std::vector<pb::RankingFact>& changed() const { return changed_; }
+  const std::vector<pb::RankingAlert>& raised() const { return raised_; }
+
+ private:
+  PgPool& pool_;
+  CatalogReplicaStore& catalog_;
+  const Clock& clock_;
+  ValidationPolicy validation_;
+  LockPolicy lock_;
+  RuleConfig rules_;
+  std::vector<pb::RankingFact> changed_;
+  std::vector<pb::RankingAlert> raised_;
+};
+
+// The previous period of the same kind ("2022-09" -> "2022-08"), for month-on-month movement.
+std::string PreviousPeriod(const std::string& period);
+
+}  // namespace ys::ranking
