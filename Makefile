@@ -63,6 +63,7 @@ demo: deps build
 bench: build
 	@$(BUILD)/bench/kafka_baseline
 	@$(BUILD)/bench/redemption_ingest
+	@$(BUILD)/bench/ranking_ingest
 
 clean:
 	rm -rf $(BUILD)
