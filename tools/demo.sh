@@ -52,6 +52,22 @@ echo '$ ysctl redemptions summary --month 2022-09 | tail -1'
 echo "dead letters (wrong check character) by reason:"
 curl -fs http://127.0.0.1:9101/metrics | grep '^ys_indicator_redemptions_rejected_total' || echo "  none"
 echo
+echo "== rankings: a SAMPLE month (made up by tools/sample) for the 11 cities and Shangrao's 12 counties"
+for _ in $(seq 60); do  # the ranking service's catalog replica arrives over ys.catalog.v1
+  "$YSCTL" rankings scorecard --region 3611 --period 2022-09 >/dev/null 2>&1 && break
+  sleep 0.5
+done
+"$BUILD/tools/sample/ys-sample-rankings" --months 2022-08,2022-09
+sleep 3
+echo '$ ysctl rankings scorecard --region 3611 --period 2022-09'
+"$YSCTL" rankings scorecard --region 3611 --period 2022-09
+echo '$ ysctl rankings alerts --period 2022-09   (Shangrao and its counties; first 12 lines)'
+"$YSCTL" rankings alerts --period 2022-09 > "${YS_VAR:-$ROOT/var}/alerts.txt"
+sed -n 1,12p "${YS_VAR:-$ROOT/var}/alerts.txt"
+tail -1 "${YS_VAR:-$ROOT/var}/alerts.txt"
+echo '$ ysctl rankings show --indicator C00 --scope city --period 2022-09'
+"$YSCTL" rankings show --indicator C00 --scope city --period 2022-09
+echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"

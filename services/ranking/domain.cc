@@ -154,10 +154,12 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   if (auto it = catalog.indicators.find(fact.indicator_code()); it != catalog.indicators.end()) {
     indicator = &it->second;
   }
-  std::string region_name = fact.region_code();
-  if (auto it = catalog.regions.find(fact.region_code()); it != catalog.regions.end()) {
-    region_name = it->second.name();
+  auto region = catalog.regions.find(fact.region_code());
+  if (region == catalog.regions.end() ||
+      (region->second.code() != config.city_code && region->second.parent_code() != config.city_code)) {
+    return out;
   }
+  const std::string region_name = region->second.name();
   const std::string indicator_name = indicator != nullptr ? indicator->name() : fact.indicator_code();
   auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence,
                    const std::string& what) {

@@ -79,10 +79,11 @@ struct RuleConfig {
   int fall_places = 3;                 // fell by ≥ 3 places month on month
   int county_composite_beyond = 70;    // 综合排名全省70名以后
   std::string composite_code = "C00";  // the composite (综合) indicator
-  std::string city_code = "3611";      // 上饶市: targets apply to it
+  std::string city_code = "3611";      // 上饶市: alerts are for it and its counties; targets apply to it
 };
 
-// The alerts a current fact raises, given the same key's fact of the previous period (if any).
+// The alerts a current fact raises (only for the city and its counties: the office acts on its own
+// falls, not other cities'), given the same key's fact of the previous period (if any).
 // A "last" alert suppresses "bottom three" for the same key; a breached floor suppresses the missed
 // target. Each alert carries the indicator's lead and responsible units and the consequence.
 std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,

@@ -21,14 +21,18 @@ CatalogReplica Replica() {
   add_indicator("C00", "综合排名");
   add_indicator("I99", "已停用指标").set_retired(true);
   add_indicator("I20", "新指标").set_valid_from("2023-01-01");
-  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind) {
+  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
+                        const std::string& parent) {
     ipb::Region& r = c.regions[code];
     r.set_code(code);
     r.set_name(name);
     r.set_kind(kind);
+    r.set_parent_code(parent);
   };
-  add_region("3611", "上饶市", ipb::REGION_KIND_CITY);
-  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY);
+  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
+  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
+  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
+  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
   ipb::Target& t = c.targets["2022Q3/city_composite"];
   t.set_period("2022Q3");
   t.set_scope("city_composite");
@@ -172,6 +176,8 @@ TEST(EvaluateRulesTest, Table) {
       {quarter, std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
       {october, std::nullopt, {}},
       {third_party, std::nullopt, {}},  // only the official assessment counts by default
+      {Fact("I03", pb::SCOPE_CITY, "3601", 11, 11), std::nullopt, {}},  // another city's fall
+      {Fact("I03", pb::SCOPE_COUNTY, "360102", 100, 100), std::nullopt, {}},
   };
   for (const Case& c : cases) {
     std::optional<pb::RankingFact> previous;

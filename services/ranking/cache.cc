@@ -1,0 +1,201 @@
+#include "services/ranking/cache.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+
+namespace ys::ranking {
+namespace {
+
+constexpr char kBuiltKey[] = "ys:v1:meta:built";
+
+std::string RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
+                    const std::string& period) {
+  return absl::StrCat("ys:v1:rank:", pb::Evaluation_Name(e), ":", pb::Scope_Name(s), ":", indicator,
+                      ":", period);
+}
+
+std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) {
+  return absl::StrCat("ys:v1:facts:", pb::Evaluation_Name(e), ":", region, ":", period);
+}
+
+thread_local bool last_from_cache = false;
+
+}  // namespace
+
+absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::Query(
+    const std::string& where, const std::vector<std::string>& args) {
+  std::vector<pb::RankingFact> out;
+  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    // The latest written of several sources for the same indicator and region.
+    const std::string sql =
+        "SELECT DISTINCT ON (indicator_code, region_code) body FROM current_facts WHERE " + where +
+        " ORDER BY indicator_code, region_code, updated_at DESC";
+    pqxx::result rows = args.size() == 3 ? tx.exec_params(sql, args[0], args[1], args[2])
+                                         : tx.exec_params(sql, args[0], args[1], args[2], args[3]);
+    for (const auto& row : rows) {
+      pb::RankingFact f;
+      f.ParseFromString(pqxx::binarystring(row[0]).str());
+      out.push_back(std::move(f));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForRegion(pb::Evaluation evaluation,
+                                                                     const std::string& region,
+                                                                     const std::string& period) {
+  return Query("evaluation = $1 AND region_code = $2 AND period = $3",
+               {pb::Evaluation_Name(evaluation), region, period});
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForIndicator(pb::Evaluation evaluation,
+                                                                        const std::string& indicator,
+                                                                        pb::Scope scope,
+                                                                        const std::string& period) {
+  return Query("evaluation = $1 AND indicator_code = $2 AND period = $3 AND scope = $4",
+               {pb::Evaluation_Name(evaluation), indicator, period, pb::Scope_Name(scope)});
+}
+
+absl::Status RankingCache::Write(const std::vector<pb::RankingFact>& facts) {
+  if (facts.empty()) return absl::OkStatus();
+  std::vector<std::vector<std::string>> cmds;
+  for (const auto& f : facts) {
+    cmds.push_back({"ZADD", RankKey(f.evaluation(), f.scope(), f.indicator_code(), f.period()),
+                    std::to_string(f.rank()), f.region_code()});
+    cmds.push_back({"HSET", FactsKey(f.evaluation(), f.region_code(), f.period()), f.indicator_code(),
+                    f.SerializeAsString()});
+  }
+  auto r = redis_.Pipeline(cmds);
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::StatusOr<bool> RankingCache::IsBuilt() {
+  auto r = redis_.Command({"EXISTS", kBuiltKey});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
+absl::StatusOr<size_t> RankingCache::Rebuild(PgPool& pool) {
+  size_t n = 0;
+  absl::Status status;
+  absl::Status s = pool.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    // In pages, so a large history neither holds all facts in memory nor one huge pipeline.
+    std::string after;
+    for (;;) {
+      const pqxx::result rows = tx.exec_params(
+          "SELECT fact_key, body FROM current_facts WHERE fact_key > $1 ORDER BY fact_key LIMIT 5000",
+          after);
+      if (rows.empty()) return absl::OkStatus();
+      std::vector<pb::RankingFact> facts;
+      for (const auto& row : rows) {
+        pb::RankingFact f;
+        f.ParseFromString(pqxx::binarystring(row[1]).str());
+        facts.push_back(std::move(f));
+        after = row[0].as<std::string>();
+      }
+      if (auto w = Write(facts); !w.ok()) return w;
+      n += facts.size();
+    }
+  });
+  if (!s.ok()) return s;
+  auto marked = redis_.Command({"SET", kBuiltKey, "1"});
+  if (!marked.ok()) return marked.status();
+  return n;
+}
+
+absl::Status RankingCache::RequireBuilt() {
+  auto built = IsBuilt();
+  if (!built.ok()) return built.status();
+  if (!*built) return absl::NotFoundError("ranking cache is not built");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> RankingCache::ForRegion(pb::Evaluation evaluation,
+                                                                     const std::string& region,
+                                                                     const std::string& period) {
+  if (auto s = RequireBuilt(); !s.ok()) return s;
+  auto r = redis_.Command({"HGETALL", FactsKey(evaluation, region, period)});
+  if (!r.ok()) return r.status();
+  std::vector<pb::RankingFact> out;
+  for (size_t i = 1; i < r->elements.size(); i += 2) {
+    pb::RankingFact f;
+    if (f.ParseFromString(r->elements[i].str)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> RankingCache::ForIndicator(pb::Evaluation evaluation,
+                                                                        const std::string& indicator,
+                                                                        pb::Scope scope,
+                                                                        const std::string& period) {
+  if (auto s = RequireBuilt(); !s.ok()) return s;
+  auto regions = redis_.Command({"ZRANGE", RankKey(evaluation, scope, indicator, period), "0", "-1"});
+  if (!regions.ok()) return regions.status();
+  std::vector<std::vector<std::string>> cmds;
+  for (const auto& r : regions->elements) {
+    cmds.push_back({"HGET", FactsKey(evaluation, r.str, period), indicator});
+  }
+  std::vector<pb::RankingFact> out;
+  if (cmds.empty()) return out;
+  auto facts = redis_.Pipeline(cmds);
+  if (!facts.ok()) return facts.status();
+  for (const auto& reply : *facts) {
+    pb::RankingFact f;
+    if (!reply.is_nil() && f.ParseFromString(reply.str)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+CachedFactReader::CachedFactReader(RankingCache& cache, PgFactReader& pg, Metrics& metrics)
+    : cache_(cache),
+      pg_(pg),
+      hits_(prometheus::BuildCounter()
+                .Name("ys_ranking_cache_reads_total")
+                .Help("Ranking reads by where they were answered from.")
+                .Register(metrics.registry())
+                .Add({{"result", "hit"}})),
+      cold_(prometheus::BuildCounter()
+                .Name("ys_ranking_cache_reads_total")
+                .Help("Ranking reads by where they were answered from.")
+                .Register(metrics.registry())
+                .Add({{"result", "cold"}})),
+      fallback_(prometheus::BuildCounter()
+                    .Name("ys_ranking_cache_reads_total")
+                    .Help("Ranking reads by where they were answered from.")
+                    .Register(metrics.registry())
+                    .Add({{"result", "redis_down"}})) {}
+
+template <typename Fn1, typename Fn2>
+absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::Read(Fn1 cached, Fn2 pg) {
+  auto r = cached();
+  if (r.ok()) {
+    hits_.Increment();
+    last_from_cache = true;
+    return r;
+  }
+  (r.status().code() == absl::StatusCode::kNotFound ? cold_ : fallback_).Increment();
+  last_from_cache = false;
+  return pg();
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::ForRegion(pb::Evaluation evaluation,
+                                                                         const std::string& region,
+                                                                         const std::string& period) {
+  return Read([&] { return cache_.ForRegion(evaluation, region, period); },
+              [&] { return pg_.ForRegion(evaluation, region, period); });
+}
+
+absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::ForIndicator(
+    pb::Evaluation evaluation, const std::string& indicator, pb::Scope scope,
+    const std::string& period) {
+  return Read([&] { return cache_.ForIndicator(evaluation, indicator, scope, period); },
+              [&] { return pg_.ForIndicator(evaluation, indicator, scope, period); });
+}
+
+bool CachedFactReader::LastFromCache() { return last_from_cache; }
+
+}  // namespace ys::ranking

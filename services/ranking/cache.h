@@ -1,0 +1,97 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/pool.h"
+#include "common/redis/redis.h"
+#include "services/ranking/domain.h"
+
+namespace ys::ranking {
+
+// Reads current facts (the highest revision per key; one per indicator/region when several sources
+// publish the same ranking, the latest written).
+class FactReader {
+ public:
+  virtual ~FactReader() = default;
+  virtual absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
+                                                                 const std::string& region,
+                                                                 const std::string& period) = 0;
+  virtual absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
+                                                                    const std::string& indicator,
+                                                                    pb::Scope scope,
+                                                                    const std::string& period) = 0;
+};
+
+// PostgreSQL, the store of record.
+class PgFactReader final : public FactReader {
+ public:
+  explicit PgFactReader(PgPool& pool) : pool_(pool) {}
+  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
+                                                         const std::string& region,
+                                                         const std::string& period) override;
+  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
+                                                            const std::string& indicator,
+                                                            pb::Scope scope,
+                                                            const std::string& period) override;
+
+ private:
+  absl::StatusOr<std::vector<pb::RankingFact>> Query(const std::string& where,
+                                                     const std::vector<std::string>& args);
+  PgPool& pool_;
+};
+
+// The current rankings in Redis (DESIGN §4), never the only copy. Keys are versioned:
+//   ys:v1:rank:<EVALUATION>:<SCOPE>:<indicator>:<period>   sorted set, member region, score rank
+//   ys:v1:facts:<EVALUATION>:<region>:<period>             hash, field indicator, value the fact
+//   ys:v1:meta:built                                       set once a full rebuild finished
+// Reads answer NOT_FOUND when the cache is not built (the caller falls back to PostgreSQL) and
+// UNAVAILABLE when Redis is down.
+class RankingCache final : public FactReader {
+ public:
+  explicit RankingCache(RedisClient& redis) : redis_(redis) {}
+
+  absl::Status Write(const std::vector<pb::RankingFact>& facts);
+  absl::StatusOr<bool> IsBuilt();
+  // Writes every current fact from PostgreSQL, then marks the cache built; returns how many.
+  absl::StatusOr<size_t> Rebuild(PgPool& pool);
+
+  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
+                                                         const std::string& region,
+                                                         const std::string& period) override;
+  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
+                                                            const std::string& indicator,
+                                                            pb::Scope scope,
+                                                            const std::string& period) override;
+
+ private:
+  absl::Status RequireBuilt();
+  RedisClient& redis_;
+};
+
+// Redis first, PostgreSQL when the cache is cold or down; counts which answered.
+class CachedFactReader final : public FactReader {
+ public:
+  CachedFactReader(RankingCache& cache, PgFactReader& pg, Metrics& metrics);
+  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
+                                                         const std::string& region,
+                                                         const std::string& period) override;
+  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
+                                                            const std::string& indicator,
+                                                            pb::Scope scope,
+                                                            const std::string& period) override;
+  // Whether the last read on this thread came from Redis.
+  static bool LastFromCache();
+
+ private:
+  template <typename Fn1, typename Fn2>
+  absl::StatusOr<std::vector<pb::RankingFact>> Read(Fn1 cached, Fn2 pg);
+  RankingCache& cache_;
+  PgFactReader& pg_;
+  prometheus::Counter& hits_;
+  prometheus::Counter& cold_;
+  prometheus::Counter& fallback_;
+};
+
+}  // namespace ys::ranking

@@ -1,0 +1,143 @@
+// ys-ranking: provincial rankings in, alerts out. Wiring only.
+#include <atomic>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "common/config/config.h"
+#include "common/grpc/server.h"
+#include "common/kafka/kafka.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/inbox.h"
+#include "common/pg/migrations.h"
+#include "common/pg/outbox.h"
+#include "common/process/signals.h"
+#include "common/process/startup.h"
+#include "common/redis/redis.h"
+#include "services/ranking/cache.h"
+#include "services/ranking/embedded.h"
+#include "services/ranking/ingest.h"
+#include "services/ranking/query_service.h"
+
+namespace {
+constexpr char kProgram[] = "ys-ranking";
+}
+
+int main(int argc, char** argv) {
+  ys::BlockTerminationSignals();
+  CLI::App app{"Yingshang ranking service"};
+  std::string config_path = "services/ranking/config.example.yaml";
+  app.add_option("--config", config_path, "YAML config")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  const ys::Config config =
+      ys::ValueOrExit(kProgram, ys::Config::LoadFile(config_path, ys::ProcessEnvironment()));
+  ys::log::Level level = ys::log::Level::kInfo;
+  ys::log::ParseLevel(config.GetString("log.level", "info"), &level);
+  ys::log::Init("ranking", level);
+
+  const auto grpc_options = ys::ValueOrExit(kProgram, ys::GrpcServerOptionsFromConfig(config));
+  const auto pg_options = ys::ValueOrExit(kProgram, ys::PgOptionsFromConfig(config));
+  const auto kafka_options = ys::ValueOrExit(kProgram, ys::KafkaOptionsFromConfig(config));
+  const auto redis_options = ys::ValueOrExit(kProgram, ys::RedisOptionsFromConfig(config));
+  const std::string metrics_listen = ys::ValueOrExit(kProgram, config.GetString("metrics.listen"));
+  const std::string group = config.GetString("kafka.group_id", "ys-ranking");
+  const auto auth = ys::ValueOrExit(kProgram, ys::ApiKeyAuthenticator::FromConfig(config));
+  ys::ranking::LockPolicy lock;
+  lock.lock_after_months =
+      static_cast<int>(ys::ValueOrExit(kProgram, config.GetInt("rankings.lock_after_months", 3)));
+
+  ys::Metrics metrics("ranking");
+  ys::KafkaMetrics kafka_metrics(metrics);
+  auto exposer = ys::ValueOrExit(kProgram, ys::MetricsExposer::Start(metrics_listen, metrics));
+  auto pool = ys::ValueOrExit(kProgram, ys::PgPool::Connect(pg_options));
+  const auto migrations =
+      ys::ValueOrExit(kProgram, ys::MigrationsFromFiles(ys::ranking::EmbeddedMigrations()));
+  ys::CheckOrExit(kProgram, ys::MigrateService(*pool, "ranking", migrations));
+  ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka_options, {
+                                                                {ys::ranking::kCatalogTopic, 3, true},
+                                                                {ys::ranking::kSubmittedTopic, 3, false},
+                                                                {ys::ranking::kAcceptedTopic, 3, false},
+                                                                {ys::ranking::kAlertsTopic, 3, false},
+                                                                {ys::ranking::kDlqTopic, 1, false},
+                                                            }));
+  auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka_options, &kafka_metrics));
+  ys::OutboxRelay relay(*pool, *producer, metrics);
+  relay.Start();
+
+  ys::RealClock clock;
+  ys::RedisClient redis(redis_options);
+  ys::ranking::RankingCache cache(redis);
+  ys::ranking::PgFactReader pg_reader(*pool);
+  ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
+  ys::ranking::CatalogReplicaStore replica(*pool);
+  ys::ranking::FactIngest ingest(*pool, replica, clock, {}, lock, {});
+
+  auto catalog_consumer = ys::ValueOrExit(
+      kProgram, ys::KafkaConsumer::Create(kafka_options, {group + ".catalog", {ys::ranking::kCatalogTopic}},
+                                          &kafka_metrics));
+  auto submissions = ys::ValueOrExit(
+      kProgram, ys::KafkaConsumer::Create(kafka_options, {group, {ys::ranking::kSubmittedTopic}},
+                                          &kafka_metrics));
+  ys::InboxProcessor catalog_inbox(
+      *catalog_consumer, *pool, metrics,
+      {.consumer = "ranking.catalog", .dlq_topic = ys::ranking::kDlqTopic, .source = "/yingshang/ranking",
+       .poll_timeout = absl::Milliseconds(20)},
+      [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
+          std::vector<absl::Status>* results) { return replica.ApplyBatch(tx, events, results); });
+  ys::InboxProcessor fact_inbox(
+      *submissions, *pool, metrics,
+      {.consumer = "ranking.submissions", .dlq_topic = ys::ranking::kDlqTopic, .source = "/yingshang/ranking"},
+      [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
+          std::vector<absl::Status>* results) { return ingest.ApplyBatch(tx, events, results); });
+
+  std::atomic<bool> stop{false};
+  std::atomic<bool> cache_dirty{true};  // rebuilt from PostgreSQL at start
+  std::thread consumers([&] {
+    while (!stop.load()) {
+      auto c = catalog_inbox.RunOnce();
+      if (c.ok() && c->applied > 0) replica.Invalidate();
+      auto f = fact_inbox.RunOnce();
+      if (!f.ok()) {
+        ys::log::Warn("ranking batch failed; retrying", {{"error", std::string(f.status().message())}});
+        absl::SleepFor(absl::Seconds(1));
+        continue;
+      }
+      if (auto w = cache.Write(ingest.changed()); !w.ok()) cache_dirty = true;
+    }
+  });
+  std::thread cache_keeper([&] {
+    while (!stop.load()) {
+      auto built = cache.IsBuilt();
+      if (built.ok() && (cache_dirty.load() || !*built)) {
+        cache_dirty = false;
+        auto n = cache.Rebuild(*pool);
+        if (n.ok()) {
+          ys::log::Info("ranking cache rebuilt from postgresql", {{"facts", std::to_string(*n)}});
+        } else {
+          cache_dirty = true;
+        }
+      }
+      absl::SleepFor(absl::Seconds(2));
+    }
+  });
+
+  ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
+  ys::GrpcServer server(grpc_options, metrics, &auth);
+  server.AddService(&query);
+  ys::CheckOrExit(kProgram, server.Start());
+  server.SetServing(true);
+  ys::log::Info("ranking serving", {{"grpc", server.address()},
+                                    {"metrics", absl::StrCat("127.0.0.1:", exposer->port())}});
+
+  ys::WaitForTermination();
+  server.Shutdown();
+  stop = true;
+  consumers.join();
+  cache_keeper.join();
+  catalog_consumer->Close();
+  submissions->Close();
+  relay.Stop();
+  return 0;
+}

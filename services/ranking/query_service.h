@@ -1,0 +1,40 @@
+#pragma once
+
+#include "common/grpc/auth.h"
+#include "common/pg/pool.h"
+#include "services/ranking/cache.h"
+#include "services/ranking/ingest.h"
+#include "yingshang/ranking/v1/query.grpc.pb.h"
+
+namespace ys::ranking {
+
+// Builds a region's scorecard from its facts of a period and of the previous one (pure).
+pb::Scorecard BuildScorecard(const std::string& region, const std::string& period,
+                             const std::vector<pb::RankingFact>& facts,
+                             const std::vector<pb::RankingFact>& previous,
+                             const CatalogReplica& catalog);
+
+class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
+ public:
+  RankingQueryImpl(FactReader& reader, PgPool& pool, CatalogReplicaStore& catalog,
+                   const ApiKeyAuthenticator& auth)
+      : reader_(reader), pool_(pool), catalog_(catalog), auth_(auth) {}
+
+  grpc::ServerUnaryReactor* GetIndicatorRanking(grpc::CallbackServerContext* ctx,
+                                                const pb::GetIndicatorRankingRequest* req,
+                                                pb::IndicatorRanking* resp) override;
+  grpc::ServerUnaryReactor* GetScorecard(grpc::CallbackServerContext* ctx,
+                                         const pb::GetScorecardRequest* req,
+                                         pb::Scorecard* resp) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* ctx,
+                                       const pb::ListAlertsRequest* req,
+                                       pb::ListAlertsResponse* resp) override;
+
+ private:
+  FactReader& reader_;
+  PgPool& pool_;
+  CatalogReplicaStore& catalog_;
+  const ApiKeyAuthenticator& auth_;
+};
+
+}  // namespace ys::ranking
