@@ -10,6 +10,7 @@
 #include "common/metrics/metrics.h"
 #include "common/pg/migrations.h"
 #include "common/pg/outbox.h"
+#include "common/process/service_setup.h"
 #include "common/process/signals.h"
 #include "common/process/startup.h"
 #include "services/indicator/catalog_service.h"
@@ -23,27 +24,13 @@ constexpr char kProgram[] = "ys-indicator";
 
 int main(int argc, char** argv) {
   ys::BlockTerminationSignals();
-  CLI::App app{"Yingshang indicator service: the catalog and 惠企通 redemptions"};
-  std::string config_path = "services/indicator/config.example.yaml";
-  app.add_option("--config", config_path, "YAML config")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
-  const ys::Config config =
-      ys::ValueOrExit(kProgram, ys::Config::LoadFile(config_path, ys::ProcessEnvironment()));
-  ys::log::Level level = ys::log::Level::kInfo;
-  ys::log::ParseLevel(config.GetString("log.level", "info"), &level);
-  ys::log::Init("indicator", level);
-
-  const auto grpc_options = ys::ValueOrExit(kProgram, ys::GrpcServerOptionsFromConfig(config));
-  const auto pg_options = ys::ValueOrExit(kProgram, ys::PgOptionsFromConfig(config));
-  const auto kafka_options = ys::ValueOrExit(kProgram, ys::KafkaOptionsFromConfig(config));
-  const std::string metrics_listen = ys::ValueOrExit(kProgram, config.GetString("metrics.listen"));
-  const auto auth = ys::ValueOrExit(kProgram, ys::ApiKeyAuthenticator::FromConfig(config));
-  if (auth.size() == 0) {
-    ys::ExitOnStartupError(kProgram, absl::InvalidArgumentError(
-                                         "config key 'auth.api_keys' (or auth.api_keys_file) "
-                                         "names no key: nobody could call the service"));
-  }
+  const ys::ServiceSetup setup = ys::LoadServiceSetupOrExit(kProgram, "indicator", argc, argv);
+  const ys::Config& config = setup.config;
+  const auto& grpc_options = setup.grpc;
+  const auto& pg_options = setup.pg;
+  const auto& kafka_options = setup.kafka;
+  const std::string& metrics_listen = setup.metrics_listen;
+  const auto& auth = setup.auth;
 
   ys::Metrics metrics("indicator");
   ys::KafkaMetrics kafka_metrics(metrics);

@@ -12,6 +12,7 @@
 #include "common/pg/inbox.h"
 #include "common/pg/migrations.h"
 #include "common/pg/outbox.h"
+#include "common/process/service_setup.h"
 #include "common/process/signals.h"
 #include "common/process/startup.h"
 #include "common/redis/redis.h"
@@ -26,24 +27,16 @@ constexpr char kProgram[] = "ys-ranking";
 
 int main(int argc, char** argv) {
   ys::BlockTerminationSignals();
-  CLI::App app{"Yingshang ranking service"};
-  std::string config_path = "services/ranking/config.example.yaml";
-  app.add_option("--config", config_path, "YAML config")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  const ys::ServiceSetup setup = ys::LoadServiceSetupOrExit(kProgram, "ranking", argc, argv);
+  const ys::Config& config = setup.config;
+  const auto& grpc_options = setup.grpc;
+  const auto& pg_options = setup.pg;
+  const auto& kafka_options = setup.kafka;
+  const std::string& metrics_listen = setup.metrics_listen;
+  const auto& auth = setup.auth;
 
-  const ys::Config config =
-      ys::ValueOrExit(kProgram, ys::Config::LoadFile(config_path, ys::ProcessEnvironment()));
-  ys::log::Level level = ys::log::Level::kInfo;
-  ys::log::ParseLevel(config.GetString("log.level", "info"), &level);
-  ys::log::Init("ranking", level);
-
-  const auto grpc_options = ys::ValueOrExit(kProgram, ys::GrpcServerOptionsFromConfig(config));
-  const auto pg_options = ys::ValueOrExit(kProgram, ys::PgOptionsFromConfig(config));
-  const auto kafka_options = ys::ValueOrExit(kProgram, ys::KafkaOptionsFromConfig(config));
   const auto redis_options = ys::ValueOrExit(kProgram, ys::RedisOptionsFromConfig(config));
-  const std::string metrics_listen = ys::ValueOrExit(kProgram, config.GetString("metrics.listen"));
   const std::string group = config.GetString("kafka.group_id", "ys-ranking");
-  const auto auth = ys::ValueOrExit(kProgram, ys::ApiKeyAuthenticator::FromConfig(config));
   ys::ranking::LockPolicy lock;
   lock.lock_after_months =
       static_cast<int>(ys::ValueOrExit(kProgram, config.GetInt("rankings.lock_after_months", 3)));

@@ -1,0 +1,44 @@
+#include "common/process/service_setup.h"
+
+#include "CLI/CLI.hpp"
+#include "common/log/log.h"
+#include "common/process/startup.h"
+
+namespace ys {
+
+ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::string& service,
+                                    int argc, char** argv) {
+  CLI::App app{"Yingshang " + service + " service"};
+  std::string config_path = "services/" + service + "/config.example.yaml";
+  app.add_option("--config", config_path, "YAML config")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
+  }
+  Config config = ValueOrExit(program, Config::LoadFile(config_path, ProcessEnvironment()));
+  log::Level level = log::Level::kInfo;
+  const std::string level_name = config.GetString("log.level", "info");
+  if (!log::ParseLevel(level_name, &level)) {
+    ExitOnStartupError(program, absl::InvalidArgumentError(
+                                    "config key 'log.level' must be debug, info, warn or error, got '" +
+                                    level_name + "'"));
+  }
+  log::Init(service, level);
+  ServiceSetup setup{
+      .config = config,
+      .grpc = ValueOrExit(program, GrpcServerOptionsFromConfig(config)),
+      .pg = ValueOrExit(program, PgOptionsFromConfig(config)),
+      .kafka = ValueOrExit(program, KafkaOptionsFromConfig(config)),
+      .metrics_listen = ValueOrExit(program, config.GetString("metrics.listen")),
+      .auth = ValueOrExit(program, ApiKeyAuthenticator::FromConfig(config)),
+  };
+  if (setup.auth.size() == 0) {
+    ExitOnStartupError(program, absl::InvalidArgumentError(
+                                    "config key 'auth.api_keys' (or auth.api_keys_file) names no "
+                                    "key: nobody could call the service"));
+  }
+  return setup;
+}
+
+}  // namespace ys
