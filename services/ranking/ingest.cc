@@ -126,40 +126,57 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
 absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
                                     const std::vector<const CloudEvent*>& events,
                                     std::vector<absl::Status>* results) {
-  changed_.clear();
-  raised_.clear();
-  auto replica = catalog_.Current();
-  if (!replica.ok()) return replica.status();
-  const absl::Time now = clock_.Now();
-
-  // 1. Decode and validate each submission on its own.
-  std::vector<std::optional<pb::RankingFact>> facts(events.size());
-  std::vector<std::string> keys;
+  std::vector<Input> inputs;
+  std::vector<size_t> where;
   for (size_t i = 0; i < events.size(); ++i) {
     auto f = Decode(*events[i]);
     if (!f.ok()) {
       (*results)[i] = f.status();
       continue;
     }
-    const std::string platform = PlatformOf(*events[i]);
-    if (f->source().empty()) f->set_source(platform);
-    if (!platform.empty() && f->source() != platform) {
+    inputs.push_back({std::move(*f), PlatformOf(*events[i])});
+    where.push_back(i);
+  }
+  std::vector<absl::Status> sub(inputs.size());
+  std::vector<RevisionOutcome> outcomes(inputs.size());
+  if (auto s = ApplyFacts(tx, inputs, {}, &sub, &outcomes); !s.ok()) return s;
+  for (size_t k = 0; k < where.size(); ++k) (*results)[where[k]] = sub[k];
+  return absl::OkStatus();
+}
+
+absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
+                                    const Options& options, std::vector<absl::Status>* results,
+                                    std::vector<RevisionOutcome>* outcomes) {
+  changed_.clear();
+  raised_.clear();
+  auto replica = catalog_.Current();
+  if (!replica.ok()) return replica.status();
+  const absl::Time now = clock_.Now();
+
+  // 1. Validate each fact on its own.
+  std::vector<std::optional<pb::RankingFact>> facts(inputs.size());
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    pb::RankingFact f = inputs[i].fact;
+    const std::string& platform = inputs[i].platform;
+    if (f.source().empty()) f.set_source(platform);
+    if (!platform.empty() && f.source() != platform) {
       (*results)[i] = Reject(absl::InvalidArgumentError(absl::StrFormat(
-                                 "field 'source': %s, but the event comes from platform %s [RV02]",
-                                 f->source(), platform)),
+                                 "field 'source': %s, but it comes from platform %s [RV02]",
+                                 f.source(), platform)),
                              "RV02");
       continue;
     }
-    const auto violations = ValidateFact(*f, **replica, validation_, now);
+    const auto violations = ValidateFact(f, **replica, validation_, now);
     if (!violations.empty()) {
       (*results)[i] = Reject(ViolationsStatus(violations), violations.front().code);
       continue;
     }
-    keys.push_back(FactKey(*f));
-    pb::RankingFact prev = *f;
-    prev.set_period(PreviousPeriod(f->period()));
+    keys.push_back(FactKey(f));
+    pb::RankingFact prev = f;
+    prev.set_period(PreviousPeriod(f.period()));
     keys.push_back(FactKey(prev));
-    facts[i] = std::move(*f);
+    facts[i] = std::move(f);
   }
 
   // 2. The current facts of these keys and of their previous periods, in one query.
@@ -176,19 +193,20 @@ absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
   std::vector<std::pair<std::string, const pb::RankingFact*>> revisions;  // to keep
   std::map<std::string, pb::RankingFact> became_current;
   std::map<std::string, pb::RankingAlert> alerts;
-  for (size_t i = 0; i < events.size(); ++i) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
     if (!facts[i].has_value()) continue;
     const pb::RankingFact& f = *facts[i];
     const std::string key = FactKey(f);
     auto it = current.find(key);
     auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(it->second), f,
-                                  lock_, now, /*correction=*/false);
+                                  lock_, now, options.correction);
     if (!outcome.ok()) {
       (*results)[i] = Reject(outcome.status(), outcome.status().code() == absl::StatusCode::kAlreadyExists
                                                    ? "revision_conflict"
                                                    : "period_locked");
       continue;
     }
+    (*outcomes)[i] = *outcome;
     if (*outcome == RevisionOutcome::kSame) continue;
     revisions.emplace_back(key, &f);
     if (*outcome == RevisionOutcome::kOlder) continue;
@@ -204,6 +222,7 @@ absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
   }
 
   // 4. Writes: every revision, the current facts, new alerts, and their events.
+  if (options.validate_only) return absl::OkStatus();
   if (!revisions.empty()) {
     std::vector<std::string> k, rev, body;
     for (const auto& [key, f] : revisions) {

@@ -58,6 +58,20 @@ class FactIngest {
 
   absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                           std::vector<absl::Status>* results);
+
+  struct Input {
+    pb::RankingFact fact;
+    std::string platform;  // who sent it (ce_source /platform/<x>, or the caller's platform role)
+  };
+  struct Options {
+    bool validate_only = false;  // decide everything, write nothing
+    bool correction = false;     // the office may write into locked periods
+  };
+  // The one validation and revision path of every way in (Kafka, gRPC Submit, CSV through Submit).
+  // (*results)[i] is OK or the record's fault; (*outcomes)[i] what happened to an OK one.
+  absl::Status ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
+                          const Options& options, std::vector<absl::Status>* results,
+                          std::vector<RevisionOutcome>* outcomes);
   // What the last successful ApplyBatch made current and which alerts it raised.
   const std::vector<pb::RankingFact>& changed() const { return changed_; }
   const std::vector<pb::RankingAlert>& raised() const { return raised_; }

@@ -19,6 +19,7 @@
 #include "services/ranking/cache.h"
 #include "services/ranking/embedded.h"
 #include "services/ranking/ingest.h"
+#include "services/ranking/ingest_service.h"
 #include "services/ranking/query_service.h"
 
 namespace {
@@ -117,8 +118,11 @@ int main(int argc, char** argv) {
   });
 
   ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
+  ys::ranking::FactIngest submit_ingest(*pool, replica, clock, {}, lock, {});
+  ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth);
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&query);
+  server.AddService(&submit);
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("ranking serving", {{"grpc", server.address()},

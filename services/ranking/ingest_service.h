@@ -1,0 +1,35 @@
+#pragma once
+
+#include <mutex>
+
+#include "common/grpc/auth.h"
+#include "services/ranking/cache.h"
+#include "services/ranking/ingest.h"
+#include "yingshang/ranking/v1/ingest.grpc.pb.h"
+
+namespace ys::ranking {
+
+class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
+ public:
+  static constexpr size_t kMaxFactsPerCall = 50000;
+
+  RankingIngestImpl(PgPool& pool, FactIngest& ingest, RankingCache& cache,
+                    const ApiKeyAuthenticator& auth)
+      : pool_(pool), ingest_(ingest), cache_(cache), auth_(auth) {}
+
+  grpc::ServerReadReactor<pb::SubmitRequest>* Submit(grpc::CallbackServerContext* ctx,
+                                                     pb::SubmitResponse* resp) override;
+
+  // Applies collected requests for a caller (also what the reactor calls when the stream ends).
+  absl::Status Process(const Principal& who, const std::vector<pb::SubmitRequest>& requests,
+                       pb::SubmitResponse* resp);
+
+ private:
+  PgPool& pool_;
+  FactIngest& ingest_;  // this service's own (not shared with the Kafka consumer)
+  std::mutex mu_;       // one Submit at a time through `ingest_`
+  RankingCache& cache_;
+  const ApiKeyAuthenticator& auth_;
+};
+
+}  // namespace ys::ranking

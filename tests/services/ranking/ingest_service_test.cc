@@ -1,0 +1,137 @@
+// RankingIngest.Submit behind an in-process channel, on the real PostgreSQL and Redis.
+#include "services/ranking/ingest_service.h"
+
+#include <pqxx/pqxx>
+
+#include "common/grpc/server.h"
+#include "common/pg/migrations.h"
+#include "gtest/gtest.h"
+#include "services/indicator/catalog.h"
+#include "services/ranking/embedded.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/services/indicator/catalog_data.h"
+#include "tests/support/outbox_fixture.h"
+
+namespace ys::ranking {
+namespace {
+
+class SubmitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+    ASSERT_TRUE(migrations.ok());
+    pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_submit"), *migrations);
+    ASSERT_NE(pool_, nullptr);
+    replica_ = std::make_unique<CatalogReplicaStore>(*pool_);
+    indicator::Catalog c;
+    for (const char* f : {"units.yaml", "regions.yaml", "catalog.yaml"}) {
+      auto parsed = indicator::ParseCatalogFile(indicator::testing::ReadCatalogData(f), c);
+      ASSERT_TRUE(parsed.ok());
+      c = parsed->catalog;
+    }
+    std::vector<CloudEvent> events;
+    for (auto& [key, e] : c.Entities()) {
+      CloudEvent ce;
+      ce.key = key;
+      ce.data = e.SerializeAsString();
+      events.push_back(ce);
+    }
+    std::vector<const CloudEvent*> ptrs;
+    for (const auto& e : events) ptrs.push_back(&e);
+    std::vector<absl::Status> results(ptrs.size());
+    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) { return replica_->ApplyBatch(tx, ptrs, &results); }).ok());
+    auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
+    auth_.Add(Sha256Hex("platform"), {"jx-dev", "platform:jxyshj"});
+    auth_.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});
+    ingest_ = std::make_unique<FactIngest>(*pool_, *replica_, clock_, ValidationPolicy{}, LockPolicy{},
+                                           RuleConfig{});
+    redis_ = std::make_unique<RedisClient>(RedisOptions{.host = "127.0.0.1", .port = ys::testing::RedisPort()});
+    cache_ = std::make_unique<RankingCache>(*redis_);
+    service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_);
+    server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
+    server_->AddService(service_.get());
+    ASSERT_TRUE(server_->Start().ok());
+    stub_ = pb::RankingIngest::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  grpc::Status Submit(const std::string& key, const std::vector<pb::RankingFact>& facts,
+                      pb::SubmitResponse* resp, bool validate_only = false, bool correction = false) {
+    grpc::ClientContext ctx;
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    auto writer = stub_->Submit(&ctx, resp);
+    for (const auto& f : facts) {
+      pb::SubmitRequest req;
+      *req.mutable_fact() = f;
+      req.set_validate_only(validate_only);
+      req.set_correction(correction);
+      if (!writer->Write(req)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  }
+
+  static pb::RankingFact Fact(int rank, const std::string& period = "2022-09",
+                              const std::string& source = "jxyshj") {
+    pb::RankingFact f;
+    f.set_source(source);
+    f.set_evaluation(pb::EVALUATION_OFFICIAL);
+    f.set_indicator_code("I07");
+    f.set_scope(pb::SCOPE_CITY);
+    f.set_region_code("3611");
+    f.set_period(period);
+    f.set_rank(rank);
+    f.set_total(11);
+    f.set_revision(1);
+    return f;
+  }
+
+  Metrics metrics_{"submit_test"};
+  ys::testing::FakeClock clock_{absl::FromUnixSeconds(1665792000)};  // 2022-10-15
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<CatalogReplicaStore> replica_;
+  ApiKeyAuthenticator auth_;
+  std::unique_ptr<FactIngest> ingest_;
+  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<RankingCache> cache_;
+  std::unique_ptr<RankingIngestImpl> service_;
+  std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<pb::RankingIngest::Stub> stub_;
+};
+
+TEST_F(SubmitTest, PerFactResultsOneValidationPath) {
+  pb::SubmitResponse dry;
+  ASSERT_TRUE(Submit("platform", {Fact(4), Fact(12)}, &dry, /*validate_only=*/true).ok());
+  EXPECT_TRUE(dry.validate_only());
+  EXPECT_EQ(dry.accepted(), 1);
+  ASSERT_EQ(dry.rejected(), 1);
+  EXPECT_EQ(dry.results(1).code(), "RV09");
+  EXPECT_EQ(ys::testing::QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 0);  // nothing stored
+
+  pb::SubmitResponse stored;
+  ASSERT_TRUE(Submit("platform", {Fact(4), Fact(5, "2022-09", "other")}, &stored).ok());
+  EXPECT_EQ(stored.results(0).outcome(), pb::SubmitResult::OUTCOME_NEW);
+  EXPECT_EQ(stored.results(1).code(), "RV02");  // a platform submits for its own source only
+  EXPECT_EQ(ys::testing::QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 1);
+
+  pb::SubmitResponse again;
+  ASSERT_TRUE(Submit("platform", {Fact(4)}, &again).ok());
+  EXPECT_EQ(again.results(0).outcome(), pb::SubmitResult::OUTCOME_UNCHANGED);
+
+  // 2022-06 is locked at 2022-10-15: only an office correction writes it.
+  pb::SubmitResponse locked;
+  ASSERT_TRUE(Submit("office", {Fact(3, "2022-06")}, &locked).ok());
+  EXPECT_EQ(locked.results(0).code(), "period_locked");
+  pb::SubmitResponse corrected;
+  ASSERT_TRUE(Submit("office", {Fact(3, "2022-06")}, &corrected, false, /*correction=*/true).ok());
+  EXPECT_EQ(corrected.results(0).outcome(), pb::SubmitResult::OUTCOME_NEW);
+  pb::SubmitResponse denied;
+  EXPECT_EQ(Submit("platform", {Fact(3, "2022-06")}, &denied, false, true).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit("viewer", {Fact(4)}, &denied).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit("", {Fact(4)}, &denied).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace ys::ranking
