@@ -9,7 +9,7 @@
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
 #include "tests/fakes/fake_clock.h"
-#include "tests/services/indicator/catalog_data.h"
+#include "tests/services/ranking/seed_replica.h"
 #include "tests/support/outbox_fixture.h"
 
 namespace ys::ranking {
@@ -23,23 +23,7 @@ class SubmitTest : public ::testing::Test {
     pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_submit"), *migrations);
     ASSERT_NE(pool_, nullptr);
     replica_ = std::make_unique<CatalogReplicaStore>(*pool_);
-    indicator::Catalog c;
-    for (const char* f : {"units.yaml", "regions.yaml", "catalog.yaml"}) {
-      auto parsed = indicator::ParseCatalogFile(indicator::testing::ReadCatalogData(f), c);
-      ASSERT_TRUE(parsed.ok());
-      c = parsed->catalog;
-    }
-    std::vector<CloudEvent> events;
-    for (auto& [key, e] : c.Entities()) {
-      CloudEvent ce;
-      ce.key = key;
-      ce.data = e.SerializeAsString();
-      events.push_back(ce);
-    }
-    std::vector<const CloudEvent*> ptrs;
-    for (const auto& e : events) ptrs.push_back(&e);
-    std::vector<absl::Status> results(ptrs.size());
-    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) { return replica_->ApplyBatch(tx, ptrs, &results); }).ok());
+    testing::LoadSeedReplica(*pool_, *replica_);
     auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
     auth_.Add(Sha256Hex("platform"), {"jx-dev", "platform:jxyshj"});
     auth_.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});

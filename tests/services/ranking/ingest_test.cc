@@ -9,7 +9,7 @@
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
 #include "tests/fakes/fake_clock.h"
-#include "tests/services/indicator/catalog_data.h"
+#include "tests/services/ranking/seed_replica.h"
 #include "tests/support/outbox_fixture.h"
 
 namespace ys::ranking {
@@ -45,30 +45,7 @@ class RankingIngestTest : public ::testing::Test {
                std::vector<absl::Status>* results) { return ingest_->ApplyBatch(tx, events, results); });
   }
 
-  // The seed catalog as the indicator service publishes it on ys.catalog.v1.
-  void LoadReplica() {
-    indicator::Catalog c;
-    for (const char* f : {"units.yaml", "regions.yaml", "catalog.yaml"}) {
-      auto parsed = indicator::ParseCatalogFile(indicator::testing::ReadCatalogData(f), c);
-      ASSERT_TRUE(parsed.ok());
-      c = parsed->catalog;
-    }
-    std::vector<CloudEvent> events;
-    for (auto& [key, entity] : c.Entities()) {
-      entity.set_version(1);
-      CloudEvent e;
-      e.key = key;
-      e.data = entity.SerializeAsString();
-      events.push_back(e);
-    }
-    std::vector<const CloudEvent*> ptrs;
-    for (const auto& e : events) ptrs.push_back(&e);
-    std::vector<absl::Status> results(ptrs.size());
-    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
-                  return replica_->ApplyBatch(tx, ptrs, &results);
-                }).ok());
-    replica_->Invalidate();
-  }
+  void LoadReplica() { testing::LoadSeedReplica(*pool_, *replica_); }
 
   CloudEvent Submission(const std::string& indicator, const std::string& region, int rank,
                         int total = 11, int revision = 1, const std::string& period = "2022-09") {
