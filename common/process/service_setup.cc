@@ -2,6 +2,8 @@
 
 #include "CLI/CLI.hpp"
 #include "common/log/log.h"
+#include "common/pg/migrations.h"
+#include "common/pg/outbox.h"
 #include "common/process/startup.h"
 
 namespace ys {
@@ -39,6 +41,26 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
                                     "key: nobody could call the service"));
   }
   return setup;
+}
+
+ServiceRuntime::~ServiceRuntime() {
+  if (relay != nullptr) relay->Stop();
+}
+
+std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
+    const std::string& program, const std::string& service, const ServiceSetup& setup,
+    const std::vector<std::pair<std::string, std::string>>& migration_files,
+    const std::vector<TopicSpec>& topics) {
+  auto rt = std::make_unique<ServiceRuntime>(service);
+  rt->exposer = ValueOrExit(program, MetricsExposer::Start(setup.metrics_listen, rt->metrics));
+  rt->pool = ValueOrExit(program, PgPool::Connect(setup.pg));
+  const auto migrations = ValueOrExit(program, MigrationsFromFiles(migration_files));
+  CheckOrExit(program, MigrateService(*rt->pool, service, migrations));
+  CheckOrExit(program, EnsureTopics(setup.kafka, topics));
+  rt->producer = ValueOrExit(program, KafkaProducer::Create(setup.kafka, &rt->kafka_metrics));
+  rt->relay = std::make_unique<OutboxRelay>(*rt->pool, *rt->producer, rt->metrics);
+  rt->relay->Start();
+  return rt;
 }
 
 }  // namespace ys

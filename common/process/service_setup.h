@@ -26,4 +26,27 @@ struct ServiceSetup {
 ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::string& service,
                                     int argc, char** argv);
 
+class OutboxRelay;
+
+// The running parts every service has: metrics served on metrics.listen, PostgreSQL migrated
+// (the common outbox/inbox tables and the service's own files), its Kafka topics, an idempotent
+// producer and the outbox relay. Built by StartServiceRuntimeOrExit; destroyed in reverse order
+// (the relay stops before the producer flushes).
+struct ServiceRuntime {
+  explicit ServiceRuntime(const std::string& service) : metrics(service), kafka_metrics(metrics) {}
+  ~ServiceRuntime();
+
+  Metrics metrics;
+  KafkaMetrics kafka_metrics;
+  std::unique_ptr<MetricsExposer> exposer;
+  std::unique_ptr<PgPool> pool;
+  std::unique_ptr<KafkaProducer> producer;
+  std::unique_ptr<OutboxRelay> relay;
+};
+
+std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
+    const std::string& program, const std::string& service, const ServiceSetup& setup,
+    const std::vector<std::pair<std::string, std::string>>& migration_files,
+    const std::vector<TopicSpec>& topics);
+
 }  // namespace ys

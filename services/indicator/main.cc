@@ -27,26 +27,17 @@ int main(int argc, char** argv) {
   const ys::ServiceSetup setup = ys::LoadServiceSetupOrExit(kProgram, "indicator", argc, argv);
   const ys::Config& config = setup.config;
   const auto& grpc_options = setup.grpc;
-  const auto& pg_options = setup.pg;
   const auto& kafka_options = setup.kafka;
-  const std::string& metrics_listen = setup.metrics_listen;
   const auto& auth = setup.auth;
 
-  ys::Metrics metrics("indicator");
-  ys::KafkaMetrics kafka_metrics(metrics);
-  auto exposer = ys::ValueOrExit(kProgram, ys::MetricsExposer::Start(metrics_listen, metrics));
-  auto pool = ys::ValueOrExit(kProgram, ys::PgPool::Connect(pg_options));
-  const auto migrations =
-      ys::ValueOrExit(kProgram, ys::MigrationsFromFiles(ys::indicator::EmbeddedMigrations()));
-  ys::CheckOrExit(kProgram, ys::MigrateService(*pool, "indicator", migrations));
-  ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka_options, {
-                                                                {ys::indicator::kCatalogTopic, 3, true},
-                                                                {ys::indicator::kRedemptionTopic, 3, false},
-                                                                {ys::indicator::kRedemptionDlqTopic, 1, false},
-                                                            }));
-  auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka_options, &kafka_metrics));
-  ys::OutboxRelay relay(*pool, *producer, metrics);
-  relay.Start();
+  auto runtime = ys::StartServiceRuntimeOrExit(
+      kProgram, "indicator", setup, ys::indicator::EmbeddedMigrations(),
+      {{ys::indicator::kCatalogTopic, 3, true},
+       {ys::indicator::kRedemptionTopic, 3, false},
+       {ys::indicator::kRedemptionDlqTopic, 1, false}});
+  ys::Metrics& metrics = runtime->metrics;
+  ys::KafkaMetrics& kafka_metrics = runtime->kafka_metrics;
+  ys::PgPool* pool = runtime->pool.get();
 
   ys::RealClock clock;
   ys::indicator::PgCatalogStore store(*pool);
@@ -68,13 +59,12 @@ int main(int argc, char** argv) {
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("indicator serving", {{"grpc", server.address()},
-                                      {"metrics", absl::StrCat("127.0.0.1:", exposer->port())}});
+                                      {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 
   const int sig = ys::WaitForTermination();
   ys::log::Info("shutting down", {{"signal", std::to_string(sig)}});
   server.Shutdown();  // NOT_SERVING, drain in-flight calls
   ingest.Stop();      // finish the batch in progress (its offsets commit after its transaction)
-  consumer->Close();
-  relay.Stop();       // finish the batch in progress; the producer flushes when destroyed
+  consumer->Close();  // the runtime then stops the relay and flushes the producer
   return 0;
 }

@@ -31,9 +31,7 @@ int main(int argc, char** argv) {
   const ys::ServiceSetup setup = ys::LoadServiceSetupOrExit(kProgram, "ranking", argc, argv);
   const ys::Config& config = setup.config;
   const auto& grpc_options = setup.grpc;
-  const auto& pg_options = setup.pg;
   const auto& kafka_options = setup.kafka;
-  const std::string& metrics_listen = setup.metrics_listen;
   const auto& auth = setup.auth;
 
   const auto redis_options = ys::ValueOrExit(kProgram, ys::RedisOptionsFromConfig(config));
@@ -42,23 +40,16 @@ int main(int argc, char** argv) {
   lock.lock_after_months =
       static_cast<int>(ys::ValueOrExit(kProgram, config.GetInt("rankings.lock_after_months", 3)));
 
-  ys::Metrics metrics("ranking");
-  ys::KafkaMetrics kafka_metrics(metrics);
-  auto exposer = ys::ValueOrExit(kProgram, ys::MetricsExposer::Start(metrics_listen, metrics));
-  auto pool = ys::ValueOrExit(kProgram, ys::PgPool::Connect(pg_options));
-  const auto migrations =
-      ys::ValueOrExit(kProgram, ys::MigrationsFromFiles(ys::ranking::EmbeddedMigrations()));
-  ys::CheckOrExit(kProgram, ys::MigrateService(*pool, "ranking", migrations));
-  ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka_options, {
-                                                                {ys::ranking::kCatalogTopic, 3, true},
-                                                                {ys::ranking::kSubmittedTopic, 3, false},
-                                                                {ys::ranking::kAcceptedTopic, 3, false},
-                                                                {ys::ranking::kAlertsTopic, 3, false},
-                                                                {ys::ranking::kDlqTopic, 1, false},
-                                                            }));
-  auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka_options, &kafka_metrics));
-  ys::OutboxRelay relay(*pool, *producer, metrics);
-  relay.Start();
+  auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,
+                                               ys::ranking::EmbeddedMigrations(),
+                                               {{ys::ranking::kCatalogTopic, 3, true},
+                                                {ys::ranking::kSubmittedTopic, 3, false},
+                                                {ys::ranking::kAcceptedTopic, 3, false},
+                                                {ys::ranking::kAlertsTopic, 3, false},
+                                                {ys::ranking::kDlqTopic, 1, false}});
+  ys::Metrics& metrics = runtime->metrics;
+  ys::KafkaMetrics& kafka_metrics = runtime->kafka_metrics;
+  ys::PgPool* pool = runtime->pool.get();
 
   ys::RealClock clock;
   ys::RedisClient redis(redis_options);
@@ -126,7 +117,7 @@ int main(int argc, char** argv) {
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("ranking serving", {{"grpc", server.address()},
-                                    {"metrics", absl::StrCat("127.0.0.1:", exposer->port())}});
+                                    {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 
   ys::WaitForTermination();
   server.Shutdown();
@@ -134,7 +125,6 @@ int main(int argc, char** argv) {
   consumers.join();
   cache_keeper.join();
   catalog_consumer->Close();
-  submissions->Close();
-  relay.Stop();
+  submissions->Close();  // the runtime then stops the relay and flushes the producer
   return 0;
 }
