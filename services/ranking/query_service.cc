@@ -73,6 +73,104 @@ pb::Scorecard BuildScorecard(const std::string& region, const std::string& perio
   return card;
 }
 
+pb::Completeness BuildCompleteness(const std::string& period, const CatalogReplica& catalog,
+                                   const std::string& city_code, const std::string& composite_code,
+                                   const std::set<std::string>& arrived) {
+  pb::Completeness out;
+  out.set_period(period);
+  std::vector<const ipb::Region*> regions;
+  for (const auto& [code, r] : catalog.regions) {
+    if (!r.retired() && (code == city_code || (r.parent_code() == city_code && r.kind() == ipb::REGION_KIND_COUNTY))) {
+      regions.push_back(&r);
+    }
+  }
+  for (const auto& [code, ind] : catalog.indicators) {
+    if (ind.retired() || (ind.level() != ipb::INDICATOR_LEVEL_FIRST && code != composite_code)) continue;
+    for (const ipb::Region* r : regions) {
+      out.set_expected(out.expected() + 1);
+      if (arrived.contains(code + "/" + r->code())) {
+        out.set_arrived(out.arrived() + 1);
+        continue;
+      }
+      pb::MissingFact* m = out.add_missing();
+      m->set_indicator_code(code);
+      m->set_region_code(r->code());
+      m->set_scope(r->kind() == ipb::REGION_KIND_CITY ? pb::SCOPE_CITY : pb::SCOPE_COUNTY);
+    }
+  }
+  return out;
+}
+
+grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerContext* ctx,
+                                                       const pb::GetHistoryRequest* req,
+                                                       pb::History* resp) {
+  return Unary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+    if (req->indicator_code().empty()) return absl::InvalidArgumentError("field 'indicator_code' is required");
+    if (req->region_code().empty()) return absl::InvalidArgumentError("field 'region_code' is required");
+    auto from = Period::Parse(req->from_period());
+    auto to = Period::Parse(req->to_period());
+    if (!from.ok()) return absl::InvalidArgumentError("field 'from_period': " + std::string(from.status().message()));
+    if (!to.ok()) return absl::InvalidArgumentError("field 'to_period': " + std::string(to.status().message()));
+    if (from->kind() != to->kind() || *to < *from) {
+      return absl::InvalidArgumentError("field 'to_period' must be of the same kind as from_period and not before it");
+    }
+    std::vector<Period> periods;
+    for (Period p = *from; p <= *to && periods.size() < 600; p = p.Next()) periods.push_back(p);
+    std::map<std::string, pb::RankingFact> by_period;
+    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      std::vector<std::string> names;
+      for (const auto& p : periods) names.push_back(p.ToString());
+      for (const auto& row : tx.exec_params(
+               "SELECT DISTINCT ON (period) period, body FROM current_facts WHERE evaluation = $1 "
+               "AND indicator_code = $2 AND region_code = $3 AND period = ANY($4::text[]) "
+               "ORDER BY period, updated_at DESC",
+               pb::Evaluation_Name(OrOfficial(req->evaluation())), req->indicator_code(),
+               req->region_code(), PgArray(names))) {
+        by_period[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
+      }
+      return absl::OkStatus();
+    }));
+    resp->set_indicator_code(req->indicator_code());
+    resp->set_region_code(req->region_code());
+    for (const auto& p : periods) {
+      pb::HistoryPoint* point = resp->add_points();
+      point->set_period(p.ToString());
+      if (auto it = by_period.find(p.ToString()); it != by_period.end()) {
+        point->set_present(true);
+        point->set_rank(it->second.rank());
+        point->set_total(it->second.total());
+        point->set_revision(it->second.revision());
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServerContext* ctx,
+                                                            const pb::GetCompletenessRequest* req,
+                                                            pb::Completeness* resp) {
+  return Unary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+    RETURN_IF_ERROR(CheckPeriod(req->period()));
+    ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
+    std::set<std::string> arrived;
+    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      for (const auto& row : tx.exec_params(
+               "SELECT DISTINCT indicator_code || '/' || region_code FROM current_facts "
+               "WHERE evaluation = $1 AND period = $2",
+               pb::Evaluation_Name(OrOfficial(req->evaluation())), req->period())) {
+        arrived.insert(row[0].as<std::string>());
+      }
+      return absl::OkStatus();
+    }));
+    const RuleConfig defaults;
+    *resp = BuildCompleteness(req->period(), *catalog, defaults.city_code, defaults.composite_code,
+                              arrived);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
     grpc::CallbackServerContext* ctx, const pb::GetIndicatorRankingRequest* req,
     pb::IndicatorRanking* resp) {

@@ -14,6 +14,12 @@ pb::Scorecard BuildScorecard(const std::string& region, const std::string& perio
                              const std::vector<pb::RankingFact>& previous,
                              const CatalogReplica& catalog);
 
+// The facts the office expects each period (pure): the city and its counties, on the composite and
+// every first-level indicator valid then; `arrived` holds "<indicator>/<region>" of those present.
+pb::Completeness BuildCompleteness(const std::string& period, const CatalogReplica& catalog,
+                                   const std::string& city_code, const std::string& composite_code,
+                                   const std::set<std::string>& arrived);
+
 class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
  public:
   RankingQueryImpl(FactReader& reader, PgPool& pool, CatalogReplicaStore& catalog,
@@ -26,6 +32,11 @@ class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
   grpc::ServerUnaryReactor* GetScorecard(grpc::CallbackServerContext* ctx,
                                          const pb::GetScorecardRequest* req,
                                          pb::Scorecard* resp) override;
+  grpc::ServerUnaryReactor* GetHistory(grpc::CallbackServerContext* ctx,
+                                       const pb::GetHistoryRequest* req, pb::History* resp) override;
+  grpc::ServerUnaryReactor* GetCompleteness(grpc::CallbackServerContext* ctx,
+                                            const pb::GetCompletenessRequest* req,
+                                            pb::Completeness* resp) override;
   grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* ctx,
                                        const pb::ListAlertsRequest* req,
                                        pb::ListAlertsResponse* resp) override;

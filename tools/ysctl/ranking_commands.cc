@@ -74,7 +74,7 @@ absl::StatusOr<pb::RankingFact> ParseCsvLine(absl::string_view line) {
 void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* exit_code) {
   struct Args {
     ClientOptions client;
-    std::string region, period, indicator, scope = "city", file;
+    std::string region, period, indicator, scope = "city", file, from, to;
     bool dry_run = false;
     bool correction = false;
   };
@@ -209,6 +209,53 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
       req.mutable_page()->set_page_token(resp.page().next_page_token());
     } while (!req.page().page_token().empty());
     out << n << " alert(s)\n";
+  });
+
+  CLI::App* history = rankings->add_subcommand("history", "One indicator's rank in one region over time");
+  history->add_option("--indicator", args->indicator, "e.g. I03")->required();
+  history->add_option("--region", args->region, "e.g. 3611")->required();
+  history->add_option("--from", args->from, "first period, e.g. 2022-01")->required();
+  history->add_option("--to", args->to, "last period, e.g. 2022-12")->required();
+  AddClientFlags(history, &args->client, kService, kDefaultAddress);
+  history->callback([args, stub, resolve, &out, &err, exit_code] {
+    if (!resolve()) return;
+    pb::GetHistoryRequest req;
+    req.set_indicator_code(args->indicator);
+    req.set_region_code(args->region);
+    req.set_from_period(args->from);
+    req.set_to_period(args->to);
+    pb::History resp;
+    auto ctx = args->client.Context();
+    grpc::Status s = stub()->GetHistory(ctx.get(), req, &resp);
+    if (!s.ok()) return ReportError(err, s, exit_code);
+    for (const auto& p : resp.points()) {
+      out << absl::StrFormat("  %-8s %s\n", p.period(),
+                             p.present() ? absl::StrFormat("%d/%d", p.rank(), p.total()) : "—");
+    }
+  });
+
+  CLI::App* completeness = rankings->add_subcommand(
+      "completeness", "Which expected facts (上饶市 and its counties × 综合 and L1) have arrived");
+  completeness->add_option("--period", args->period, "e.g. 2022-09")->required();
+  AddClientFlags(completeness, &args->client, kService, kDefaultAddress);
+  completeness->callback([args, stub, resolve, &out, &err, exit_code] {
+    if (!resolve()) return;
+    pb::GetCompletenessRequest req;
+    req.set_period(args->period);
+    pb::Completeness resp;
+    auto ctx = args->client.Context();
+    grpc::Status s = stub()->GetCompleteness(ctx.get(), req, &resp);
+    if (!s.ok()) return ReportError(err, s, exit_code);
+    out << absl::StrFormat("%s: %d of %d expected facts arrived\n", resp.period(), resp.arrived(),
+                           resp.expected());
+    int shown = 0;
+    for (const auto& m : resp.missing()) {
+      if (++shown > 20) {
+        out << absl::StrFormat("  … and %d more\n", resp.missing_size() - 20);
+        break;
+      }
+      out << absl::StrFormat("  missing %s %s\n", m.indicator_code(), m.region_code());
+    }
   });
 
   CLI::App* show = rankings->add_subcommand("show", "One indicator's ranking, every region in order");

@@ -1,5 +1,6 @@
 // RankingIngest.Submit behind an in-process channel, on the real PostgreSQL and Redis.
 #include "services/ranking/ingest_service.h"
+#include "services/ranking/query_service.h"
 
 #include <pqxx/pqxx>
 
@@ -32,11 +33,15 @@ class SubmitTest : public ::testing::Test {
     redis_ = std::make_unique<RedisClient>(RedisOptions{.host = "127.0.0.1", .port = ys::testing::RedisPort()});
     cache_ = std::make_unique<RankingCache>(*redis_);
     service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_);
+    pg_reader_ = std::make_unique<PgFactReader>(*pool_);
+    query_ = std::make_unique<RankingQueryImpl>(*pg_reader_, *pool_, *replica_, auth_);
     server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
     server_->AddService(service_.get());
+    server_->AddService(query_.get());
     ASSERT_TRUE(server_->Start().ok());
-    stub_ = pb::RankingIngest::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+    auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    stub_ = pb::RankingIngest::NewStub(channel);
+    query_stub_ = pb::RankingQuery::NewStub(channel);
   }
   void TearDown() override { server_->Shutdown(); }
 
@@ -80,6 +85,9 @@ class SubmitTest : public ::testing::Test {
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<RankingCache> cache_;
   std::unique_ptr<RankingIngestImpl> service_;
+  std::unique_ptr<PgFactReader> pg_reader_;
+  std::unique_ptr<RankingQueryImpl> query_;
+  std::unique_ptr<pb::RankingQuery::Stub> query_stub_;
   std::unique_ptr<GrpcServer> server_;
   std::unique_ptr<pb::RankingIngest::Stub> stub_;
 };
@@ -115,6 +123,45 @@ TEST_F(SubmitTest, PerFactResultsOneValidationPath) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit("viewer", {Fact(4)}, &denied).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit("", {Fact(4)}, &denied).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SubmitTest, HistoryAndCompleteness) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(6, "2022-08"), Fact(4, "2022-09")}, &r).ok());
+  ASSERT_EQ(r.accepted(), 2);
+
+  pb::GetHistoryRequest hreq;
+  hreq.set_indicator_code("I07");
+  hreq.set_region_code("3611");
+  hreq.set_from_period("2022-07");
+  hreq.set_to_period("2022-09");
+  pb::History history;
+  grpc::ClientContext c1;
+  c1.AddMetadata("authorization", "Bearer viewer");
+  ASSERT_TRUE(query_stub_->GetHistory(&c1, hreq, &history).ok());
+  ASSERT_EQ(history.points_size(), 3);
+  EXPECT_FALSE(history.points(0).present());
+  EXPECT_EQ(history.points(1).rank(), 6);
+  EXPECT_EQ(history.points(2).rank(), 4);
+  hreq.set_to_period("2022Q3");
+  grpc::ClientContext c2;
+  c2.AddMetadata("authorization", "Bearer viewer");
+  grpc::Status mixed = query_stub_->GetHistory(&c2, hreq, &history);
+  EXPECT_EQ(mixed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(mixed.error_message().find("to_period"), std::string::npos);
+
+  pb::GetCompletenessRequest creq;
+  creq.set_period("2022-09");
+  pb::Completeness completeness;
+  grpc::ClientContext c3;
+  c3.AddMetadata("authorization", "Bearer viewer");
+  ASSERT_TRUE(query_stub_->GetCompleteness(&c3, creq, &completeness).ok());
+  EXPECT_EQ(completeness.expected(), 19 * 13);  // 综合 + 18 L1, for 上饶市 and its 12 counties
+  EXPECT_EQ(completeness.arrived(), 1);
+  EXPECT_EQ(completeness.missing_size(), 19 * 13 - 1);
+  grpc::ClientContext c4;
+  EXPECT_EQ(query_stub_->GetCompleteness(&c4, creq, &completeness).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace
