@@ -1,6 +1,8 @@
 #include "bench/baseline.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/str_format.h"
 #include "common/kafka/kafka.h"
@@ -63,6 +65,16 @@ absl::StatusOr<KafkaThroughput> MeasureKafkaBaseline(const std::string& brokers,
   out.consume_per_s =
       static_cast<double>(messages) / std::chrono::duration<double>(Clock::now() - c0).count();
   return out;
+}
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+int Fail(const char* bench, const absl::Status& s) {
+  std::fprintf(stderr, "%s: %s\n", bench, std::string(s.message()).c_str());
+  return 1;
 }
 
 }  // namespace ys::bench

@@ -18,4 +18,10 @@ struct KafkaThroughput {
 absl::StatusOr<KafkaThroughput> MeasureKafkaBaseline(const std::string& brokers, size_t messages,
                                                      bool cloud_events);
 
+// An environment variable, or `fallback` when unset or empty (the stack's address settings).
+std::string EnvOr(const char* name, const char* fallback);
+
+// Prints "<bench>: <message>" and returns the exit code for a failed run.
+int Fail(const char* bench, const absl::Status& s);
+
 }  // namespace ys::bench

@@ -18,21 +18,11 @@
 
 namespace {
 
-std::string Env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 std::string Data(const std::string& name) {
   std::ifstream in(std::string(YS_SOURCE_DIR) + "/data/catalog/" + name);
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
-}
-
-int Fail(const absl::Status& s) {
-  std::fprintf(stderr, "ranking_ingest: %s\n", std::string(s.message()).c_str());
-  return 1;
 }
 
 }  // namespace
@@ -43,25 +33,25 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--facts") facts = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  const std::string brokers = Env("YS_KAFKA_BROKERS", "127.0.0.1:19092");
+  const std::string brokers = ys::bench::EnvOr("YS_KAFKA_BROKERS", "127.0.0.1:19092");
   const std::string run = ys::NewEventId().substr(0, 8);
   auto baseline = ys::bench::MeasureKafkaBaseline(brokers, facts, /*cloud_events=*/false);
-  if (!baseline.ok()) return Fail(baseline.status());
+  if (!baseline.ok()) return ys::bench::Fail("ranking_ingest", baseline.status());
 
   ys::PgOptions pg;
-  pg.uri = Env("YS_PG_URI", "postgresql://postgres@127.0.0.1:15432/yingshang");
+  pg.uri = ys::bench::EnvOr("YS_PG_URI", "postgresql://postgres@127.0.0.1:15432/yingshang");
   pg.schema = "bench_ranking_" + run;
   auto pool = ys::PgPool::Connect(pg);
-  if (!pool.ok()) return Fail(pool.status());
+  if (!pool.ok()) return ys::bench::Fail("ranking_ingest", pool.status());
   auto migrations = ys::MigrationsFromFiles(ys::ranking::EmbeddedMigrations());
-  if (auto s = ys::MigrateService(**pool, "ranking", *migrations); !s.ok()) return Fail(s);
+  if (auto s = ys::MigrateService(**pool, "ranking", *migrations); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
 
   // The catalog replica, as ys.catalog.v1 would fill it.
   ys::ranking::CatalogReplicaStore replica(**pool);
   ys::indicator::Catalog catalog;
   for (const char* f : {"units.yaml", "regions.yaml", "catalog.yaml"}) {
     auto parsed = ys::indicator::ParseCatalogFile(Data(f), catalog);
-    if (!parsed.ok()) return Fail(parsed.status());
+    if (!parsed.ok()) return ys::bench::Fail("ranking_ingest", parsed.status());
     catalog = parsed->catalog;
   }
   std::vector<ys::CloudEvent> entities;
@@ -77,7 +67,7 @@ int main(int argc, char** argv) {
   std::vector<absl::Status> results(ptrs.size());
   if (auto s = (*pool)->WithTransaction([&](pqxx::work& tx) { return replica.ApplyBatch(tx, ptrs, &results); });
       !s.ok()) {
-    return Fail(s);
+    return ys::bench::Fail("ranking_ingest", s);
   }
 
   // SAMPLE facts: the 100 counties on the first-level indicators, month after month.
@@ -91,9 +81,9 @@ int main(int argc, char** argv) {
   ys::KafkaOptions kafka;
   kafka.brokers = brokers;
   const std::string topic = "bench.rankings." + run;
-  if (auto s = ys::EnsureTopics(kafka, {{topic, 3, false}}); !s.ok()) return Fail(s);
+  if (auto s = ys::EnsureTopics(kafka, {{topic, 3, false}}); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
   auto producer = ys::KafkaProducer::Create(kafka, nullptr);
-  if (!producer.ok()) return Fail(producer.status());
+  if (!producer.ok()) return ys::bench::Fail("ranking_ingest", producer.status());
   const size_t per_month = counties.size() * indicators.size();
   for (size_t i = 0; i < facts; ++i) {
     const size_t month = i / per_month;  // 2020-01, 2020-02, ...
@@ -109,9 +99,9 @@ int main(int argc, char** argv) {
     e.data = absl::StrFormat(
         R"({"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"%s","scope":"SCOPE_COUNTY","regionCode":"%s","period":"%s","rank":%d,"total":100,"revision":"1"})",
         indicator, county, period, static_cast<int>((i * 37 + month * 11) % 100) + 1);
-    if (auto s = (*producer)->PublishAsync(topic, e); !s.ok()) return Fail(s);
+    if (auto s = (*producer)->PublishAsync(topic, e); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
   }
-  if (auto s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
+  if (auto s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
 
   // The sample periods (2020…) are long past: open the lock window so they are accepted.
   ys::RealClock clock;
@@ -120,7 +110,7 @@ int main(int argc, char** argv) {
   ys::ranking::FactIngest ingest(**pool, replica, clock, {}, lock, {});
   ys::Metrics metrics("bench");
   auto consumer = ys::KafkaConsumer::Create(kafka, {"bench-" + run, {topic}}, nullptr);
-  if (!consumer.ok()) return Fail(consumer.status());
+  if (!consumer.ok()) return ys::bench::Fail("ranking_ingest", consumer.status());
   ys::InboxProcessor inbox(**consumer, **pool, metrics,
                            {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench"},
                            [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
@@ -130,7 +120,7 @@ int main(int argc, char** argv) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   while (applied + rejected < facts && std::chrono::steady_clock::now() < deadline) {
     auto b = inbox.RunOnce();
-    if (!b.ok()) return Fail(b.status());
+    if (!b.ok()) return ys::bench::Fail("ranking_ingest", b.status());
     if (applied + rejected == 0 && b->polled > 0) t0 = std::chrono::steady_clock::now();
     applied += b->applied;
     rejected += b->rejected;

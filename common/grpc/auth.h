@@ -57,6 +57,10 @@ class ApiKeyAuthenticator {
 
 bool RoleMatches(absl::string_view role, absl::string_view pattern);
 
+// Every role: for what anyone with a valid key may do (read the catalog, the rankings, …).
+inline constexpr std::initializer_list<absl::string_view> kAnyRole = {
+    "office", "unit:*", "platform:*", "huiqitong", "viewer"};
+
 // Rejects calls without a known key with UNAUTHENTICATED, whatever the handler answers; health and
 // reflection stay open. Handlers still call ApiKeyAuthenticator::Require for the role they need.
 class AuthInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {

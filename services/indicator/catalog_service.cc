@@ -6,27 +6,11 @@
 #include "absl/strings/str_join.h"
 #include "common/grpc/paging.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary.h"
 #include "common/status/macros.h"
 
 namespace ys::indicator {
 namespace {
-
-// Everyone with a key may read the catalog.
-constexpr std::initializer_list<absl::string_view> kReaders = {"office", "unit:*", "platform:*",
-                                                               "huiqitong", "viewer"};
-
-template <typename Fn>
-grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, Fn&& fn) {
-  auto* reactor = ctx->DefaultReactor();
-  absl::Status s;
-  try {
-    s = fn();
-  } catch (const std::exception& e) {
-    s = absl::InternalError(e.what());
-  }
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
 
 template <typename T, typename Keep>
 std::vector<const T*> Select(const std::map<std::string, T>& all, Keep keep) {
@@ -90,9 +74,9 @@ absl::Status CatalogServiceImpl::DoImport(const Principal& who, const pb::Import
 grpc::ServerUnaryReactor* CatalogServiceImpl::ImportCatalog(grpc::CallbackServerContext* ctx,
                                                             const pb::ImportCatalogRequest* req,
                                                             pb::ImportCatalogResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
+  return FinishUnary(ctx, [&]() -> absl::Status {
     // A dry run changes nothing, so anyone who may read the catalog may validate a file.
-    ASSIGN_OR_RETURN(Principal who, req->validate_only() ? auth_.Require(*ctx, kReaders)
+    ASSIGN_OR_RETURN(Principal who, req->validate_only() ? auth_.Require(*ctx, kAnyRole)
                                                          : auth_.Require(*ctx, {"office"}));
     return DoImport(who, *req, resp);
   });
@@ -101,8 +85,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ImportCatalog(grpc::CallbackServer
 grpc::ServerUnaryReactor* CatalogServiceImpl::ExportCatalog(grpc::CallbackServerContext* ctx,
                                                             const pb::ExportCatalogRequest* req,
                                                             pb::ExportCatalogResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     resp->set_yaml(ExportCatalogYaml(c, req->include_retired()));
     return absl::OkStatus();
@@ -112,8 +96,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ExportCatalog(grpc::CallbackServer
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListIndicators(grpc::CallbackServerContext* ctx,
                                                              const pb::ListIndicatorsRequest* req,
                                                              pb::ListIndicatorsResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (!pb::IndicatorLevel_IsValid(req->level())) {
       return absl::InvalidArgumentError("field 'level' is not a known indicator level");
     }
@@ -130,8 +114,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListIndicators(grpc::CallbackServe
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetIndicator(grpc::CallbackServerContext* ctx,
                                                            const pb::GetIndicatorRequest* req,
                                                            pb::Indicator* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->code().empty()) return absl::InvalidArgumentError("field 'code' is required");
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto it = c.indicators.find(req->code());
@@ -146,8 +130,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetIndicator(grpc::CallbackServerC
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListRegions(grpc::CallbackServerContext* ctx,
                                                           const pb::ListRegionsRequest* req,
                                                           pb::ListRegionsResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto items = Select(c.regions, [&](const pb::Region& r) {
       return !r.retired() &&
@@ -161,8 +145,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListRegions(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListUnits(grpc::CallbackServerContext* ctx,
                                                         const pb::ListUnitsRequest* req,
                                                         pb::ListUnitsResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto items = Select(c.units, [](const pb::Unit& u) { return !u.retired(); });
     return PageInto(items, req->page(), resp->mutable_units(), resp->mutable_page());
@@ -172,8 +156,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListUnits(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* CatalogServiceImpl::ResolveUnit(grpc::CallbackServerContext* ctx,
                                                           const pb::ResolveUnitRequest* req,
                                                           pb::Unit* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->name().empty()) return absl::InvalidArgumentError("field 'name' is required");
     ASSIGN_OR_RETURN(Catalog c, Current());
     const pb::Unit* u = c.ResolveUnit(req->name());

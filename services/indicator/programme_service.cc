@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc/paging.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
 #include "google/protobuf/util/json_util.h"
@@ -86,8 +87,7 @@ absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog
 grpc::ServerUnaryReactor* ProgrammeServiceImpl::ReportProgress(grpc::CallbackServerContext* ctx,
                                                                const pb::ReportProgressRequest* req,
                                                                pb::ProgressReport* resp) {
-  auto* reactor = ctx->DefaultReactor();
-  absl::Status s = [&]() -> absl::Status {
+  return FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office", "unit:*"}));
     ASSIGN_OR_RETURN(StoredCatalog stored, catalog_.Load());
     const absl::Time now = clock_.Now();
@@ -118,16 +118,13 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ReportProgress(grpc::CallbackSer
       *resp = report;
       return absl::OkStatus();
     });
-  }();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
+  });
 }
 
 grpc::ServerUnaryReactor* ProgrammeServiceImpl::ListProgress(grpc::CallbackServerContext* ctx,
                                                              const pb::ListProgressRequest* req,
                                                              pb::ListProgressResponse* resp) {
-  auto* reactor = ctx->DefaultReactor();
-  absl::Status s = [&]() -> absl::Status {
+  return FinishUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, {"office", "unit:*", "viewer"}).status());
     auto month = Period::Parse(req->month());
     if (!month.ok() || month->kind() != Period::Kind::kMonth) {
@@ -148,9 +145,7 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ListProgress(grpc::CallbackServe
       resp->mutable_page()->set_next_page_token(NextPageToken(page, total));
       return absl::OkStatus();
     });
-  }();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
+  });
 }
 
 }  // namespace ys::indicator

@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary.h"
 #include "common/log/log.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
@@ -50,15 +51,12 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
 grpc::ServerUnaryReactor* RedemptionServiceImpl::GetRedemptionSummary(
     grpc::CallbackServerContext* ctx, const rpb::RedemptionSummaryRequest* req,
     rpb::RedemptionSummaryResponse* resp) {
-  auto* reactor = ctx->DefaultReactor();
-  absl::Status s = [&]() -> absl::Status {
+  return FinishUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(
         auth_.Require(*ctx, {"office", "viewer", "huiqitong", "unit:*"}).status());
     ASSIGN_OR_RETURN(*resp, BuildRedemptionSummary(pool_, catalog_, clock_, *req));
     return absl::OkStatus();
-  }();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
+  });
 }
 
 RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, CatalogStore& catalog,

@@ -150,24 +150,21 @@ absl::StatusOr<std::vector<pb::RankingFact>> RankingCache::ForIndicator(pb::Eval
   return out;
 }
 
+namespace {
+prometheus::Family<prometheus::Counter>& CacheReads(Metrics& metrics) {
+  return prometheus::BuildCounter()
+      .Name("ys_ranking_cache_reads_total")
+      .Help("Ranking reads by where they were answered from.")
+      .Register(metrics.registry());
+}
+}  // namespace
+
 CachedFactReader::CachedFactReader(RankingCache& cache, PgFactReader& pg, Metrics& metrics)
     : cache_(cache),
       pg_(pg),
-      hits_(prometheus::BuildCounter()
-                .Name("ys_ranking_cache_reads_total")
-                .Help("Ranking reads by where they were answered from.")
-                .Register(metrics.registry())
-                .Add({{"result", "hit"}})),
-      cold_(prometheus::BuildCounter()
-                .Name("ys_ranking_cache_reads_total")
-                .Help("Ranking reads by where they were answered from.")
-                .Register(metrics.registry())
-                .Add({{"result", "cold"}})),
-      fallback_(prometheus::BuildCounter()
-                    .Name("ys_ranking_cache_reads_total")
-                    .Help("Ranking reads by where they were answered from.")
-                    .Register(metrics.registry())
-                    .Add({{"result", "redis_down"}})) {}
+      hits_(CacheReads(metrics).Add({{"result", "hit"}})),
+      cold_(CacheReads(metrics).Add({{"result", "cold"}})),
+      fallback_(CacheReads(metrics).Add({{"result", "redis_down"}})) {}
 
 template <typename Fn1, typename Fn2>
 absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::Read(Fn1 cached, Fn2 pg) {

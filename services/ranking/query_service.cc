@@ -5,14 +5,12 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc/paging.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
 
 namespace ys::ranking {
 namespace {
-
-constexpr std::initializer_list<absl::string_view> kReaders = {"office", "unit:*", "platform:*",
-                                                               "huiqitong", "viewer"};
 
 pb::Evaluation OrOfficial(pb::Evaluation e) {
   return e == pb::EVALUATION_UNSPECIFIED ? pb::EVALUATION_OFFICIAL : e;
@@ -24,13 +22,6 @@ absl::Status CheckPeriod(const std::string& period) {
         absl::StrFormat("field 'period': '%s' is not a period (2022-09, 2022Q3, 2022)", period));
   }
   return absl::OkStatus();
-}
-
-template <typename Fn>
-grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, Fn&& fn) {
-  auto* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(fn()));
-  return reactor;
 }
 
 }  // namespace
@@ -104,8 +95,8 @@ pb::Completeness BuildCompleteness(const std::string& period, const CatalogRepli
 grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerContext* ctx,
                                                        const pb::GetHistoryRequest* req,
                                                        pb::History* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->indicator_code().empty()) return absl::InvalidArgumentError("field 'indicator_code' is required");
     if (req->region_code().empty()) return absl::InvalidArgumentError("field 'region_code' is required");
     auto from = Period::Parse(req->from_period());
@@ -150,8 +141,8 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServerContext* ctx,
                                                             const pb::GetCompletenessRequest* req,
                                                             pb::Completeness* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
     std::set<std::string> arrived;
@@ -174,8 +165,8 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServer
 grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
     grpc::CallbackServerContext* ctx, const pb::GetIndicatorRankingRequest* req,
     pb::IndicatorRanking* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->indicator_code().empty()) return absl::InvalidArgumentError("field 'indicator_code' is required");
     if (req->scope() == pb::SCOPE_UNSPECIFIED) return absl::InvalidArgumentError("field 'scope' is required");
     RETURN_IF_ERROR(CheckPeriod(req->period()));
@@ -213,8 +204,8 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
 grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerContext* ctx,
                                                          const pb::GetScorecardRequest* req,
                                                          pb::Scorecard* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->region_code().empty()) return absl::InvalidArgumentError("field 'region_code' is required");
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
@@ -235,8 +226,8 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RankingQueryImpl::ListAlerts(grpc::CallbackServerContext* ctx,
                                                        const pb::ListAlertsRequest* req,
                                                        pb::ListAlertsResponse* resp) {
-  return Unary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kReaders).status());
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
     return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
