@@ -1,5 +1,10 @@
 #include "common/kafka/cloud_event.h"
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+
 #include <random>
 
 #include "absl/strings/str_format.h"
@@ -27,7 +32,82 @@ Headers ToKafkaHeaders(const CloudEvent& e) {
   return h;
 }
 
+namespace {
+
+// Structured content mode (CloudEvents Kafka binding §3.2): the whole event as one JSON object in
+// the record value, content-type application/cloudevents+json. Lets a plain producer (kcat -l)
+// send many events with distinct ids from one file.
+absl::StatusOr<CloudEvent> ParseStructured(const KafkaMessage& m) {
+  google::protobuf::Struct doc;
+  if (auto s = google::protobuf::util::JsonStringToMessage(m.value, &doc); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "structured CloudEvent is not a JSON object: %s", std::string(s.message())));
+  }
+  CloudEvent e;
+  e.content_type = "application/json";
+  auto text = [](const google::protobuf::Value& v) -> std::string {
+    switch (v.kind_case()) {
+      case google::protobuf::Value::kStringValue: return v.string_value();
+      case google::protobuf::Value::kBoolValue: return v.bool_value() ? "true" : "false";
+      case google::protobuf::Value::kNumberValue: return absl::StrFormat("%.17g", v.number_value());
+      default: return "";
+    }
+  };
+  bool has_spec = false;
+  for (const auto& [k, v] : doc.fields()) {
+    if (k == "specversion") {
+      if (text(v) != "1.0") {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("attribute specversion is '%s', only 1.0 is supported", text(v)));
+      }
+      has_spec = true;
+    } else if (k == "id") {
+      e.id = text(v);
+    } else if (k == "source") {
+      e.source = text(v);
+    } else if (k == "type") {
+      e.type = text(v);
+    } else if (k == "subject") {
+      e.subject = text(v);
+    } else if (k == "time") {
+      std::string err;
+      if (!absl::ParseTime(absl::RFC3339_full, text(v), &e.time, &err)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("attribute time '%s' is not an RFC 3339 time", text(v)));
+      }
+    } else if (k == "datacontenttype") {
+      e.content_type = text(v);
+    } else if (k == "data_base64") {
+      if (!absl::Base64Unescape(text(v), &e.data)) {
+        return absl::InvalidArgumentError("attribute data_base64 is not base64");
+      }
+    } else if (k == "data") {
+      if (v.kind_case() == google::protobuf::Value::kStringValue) {
+        e.data = v.string_value();
+      } else if (auto s = google::protobuf::util::MessageToJsonString(v, &e.data); !s.ok()) {
+        return absl::InvalidArgumentError("attribute data cannot be re-encoded as JSON");
+      }
+    } else {
+      e.extensions.emplace_back("ce_" + k, text(v));
+    }
+  }
+  if (!has_spec) return absl::InvalidArgumentError("attribute specversion is missing");
+  if (e.id.empty()) return absl::InvalidArgumentError("attribute id is missing");
+  if (e.source.empty()) return absl::InvalidArgumentError("attribute source is missing");
+  if (e.type.empty()) return absl::InvalidArgumentError("attribute type is missing");
+  e.key = m.key;
+  return e;
+}
+
+}  // namespace
+
 absl::StatusOr<CloudEvent> ParseCloudEvent(const KafkaMessage& m) {
+  for (const auto& [k, v] : m.headers) {
+    if ((k == "content-type" || k == "content_type") &&
+        absl::StartsWithIgnoreCase(v, "application/cloudevents+json")) {
+      return ParseStructured(m);
+    }
+  }
   CloudEvent e;
   bool has_spec = false;
   for (const auto& [k, v] : m.headers) {

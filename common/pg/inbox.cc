@@ -24,7 +24,7 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
   OutgoingEvent out;
   out.topic = options.dlq_topic;
   CloudEvent& e = out.event;
-  e.id = absl::StrFormat("dlq:%s:%d:%d", m.topic, m.partition, m.offset);
+  e.id = DeadLetterId(m);
   e.source = options.source;
   e.type = "yingshang.deadletter.v1";
   e.time = m.timestamp;
@@ -45,6 +45,10 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
 }
 
 }  // namespace
+
+std::string DeadLetterId(const KafkaMessage& m) {
+  return absl::StrFormat("dlq:%s:%d:%d", m.topic, m.partition, m.offset);
+}
 
 std::string RejectionReason(const absl::Status& s) {
   if (auto p = s.GetPayload(kInboxReasonPayload); p.has_value()) return std::string(*p);
@@ -189,6 +193,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
       EnqueueOutbox(tx, DeadLetter(options_, (*polled)[i], applied));
+      if (options_.on_reject) options_.on_reject(tx, (*polled)[i], DeadLetterId((*polled)[i]), applied);
       ++batch.rejected;
       batch.rejections.push_back(applied);
       rejected_codes.emplace_back(ids[i], applied);

@@ -34,7 +34,15 @@ struct InboxOptions {
   // that checks everything before it writes can turn this off: PostgreSQL slows down sharply once a
   // transaction holds more than 64 subtransactions (measured: 431 events/s with, see README).
   bool savepoint_per_record = true;
+  // Called in the batch's transaction for each record sent to the dead-letter topic, with the
+  // dead letter's id (DeadLetterId), so a service can keep it for an operator to list and replay.
+  std::function<void(pqxx::transaction_base& tx, const KafkaMessage& record, const std::string& id,
+                     const absl::Status& reason)>
+      on_reject;
 };
+
+// "dlq:<topic>:<partition>:<offset>": the dead-letter record's ce_id, unique per refused record.
+std::string DeadLetterId(const KafkaMessage& m);
 
 struct InboxBatch {
   size_t polled = 0;

@@ -53,6 +53,18 @@ std::string PgArray(const std::vector<std::string>& values) {
   return PgArray(std::vector<std::optional<std::string>>(values.begin(), values.end()));
 }
 
+std::vector<std::string> PgTextArray(const pqxx::field& field) {
+  std::vector<std::string> out;
+  pqxx::array_parser parser = field.as_array();
+  for (;;) {
+    auto [juncture, value] = parser.get_next();
+    if (juncture == pqxx::array_parser::juncture::done) break;
+    if (juncture == pqxx::array_parser::juncture::string_value) out.push_back(value);
+    if (juncture == pqxx::array_parser::juncture::null_value) out.emplace_back();
+  }
+  return out;
+}
+
 std::string PgHexBytes(absl::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\\x";

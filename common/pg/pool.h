@@ -70,6 +70,8 @@ std::string QuoteIdent(absl::string_view name);
 // timestamptz[]…: one round trip for a whole batch (with unnest or = ANY).
 std::string PgArray(const std::vector<std::optional<std::string>>& values);
 std::string PgArray(const std::vector<std::string>& values);
+// The elements of a one-dimensional text[] column (NULL elements as "").
+std::vector<std::string> PgTextArray(const pqxx::field& field);
 // Bytes as a bytea hex literal ("\\x0a1b…") for an element of such an array.
 std::string PgHexBytes(absl::string_view bytes);
 // RFC 3339 in UTC with microseconds, for timestamptz parameters.

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/kafka/cloud_event.h"
 #include "common/pg/outbox.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -53,7 +54,7 @@ absl::Status PgCatalogStore::Apply(const std::vector<pb::CatalogEntity>& writes,
       pb::CatalogEntity stored = write;
       stored.set_version(version + 1);
       *stored.mutable_updated_at() =
-          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+          ToProtoTime(now);
       const std::string body = stored.SerializeAsString();
       tx.exec_params(
           "INSERT INTO catalog_entities (entity_type, entity_id, body, retired, version, updated_at) "

@@ -10,6 +10,7 @@
 #include "common/grpc/unary.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -96,7 +97,7 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ReportProgress(grpc::CallbackSer
                                             req->report()));
     report.set_reported_by(who.name);
     *report.mutable_reported_at() =
-        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+        ToProtoTime(now);
     return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
       const pqxx::result before = tx.exec_params(
           absl::StrFormat("SELECT %s FROM programme_progress WHERE item_code = $1 AND month = $2 "

@@ -7,15 +7,12 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
 #include "common/pg/inbox.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "yingshang/indicator/v1/catalog.pb.h"
 
 namespace ys::indicator {
 namespace {
-
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts));
-}
 
 // A redemption as stored: its latest fields and when each status was reached.
 struct RedemptionState {
@@ -121,7 +118,7 @@ absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
   for (size_t i = 0; i < events.size(); ++i) {
     if (!decoded[i].has_value()) continue;
     const rpb::PolicyRedemption& r = *decoded[i];
-    const absl::Time at = FromProto(r.status_time());
+    const absl::Time at = FromProtoTime(r.status_time());
     auto it = state.find(r.redemption_id());
     if (it == state.end()) {
       RedemptionState& st = state[r.redemption_id()];

@@ -16,6 +16,7 @@ constexpr char kLastConsequence[] =
 constexpr char kBottomConsequence[] = "单位主要负责同志在全市营商环境会议上表态发言";
 constexpr char kCountyConsequence[] = "县（市、区）党政领导正职、分管领导及班子不得评为优秀";
 constexpr char kRectifyConsequence[] = "一个月内整改，并将整改落实情况报市营商办";
+constexpr char kYearConsequence[] = "单位主要负责同志在全市营商环境会议上进行检讨";
 
 const char* ScopeName(pb::Scope s) { return s == pb::SCOPE_CITY ? "city" : "county"; }
 
@@ -163,6 +164,7 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   const std::string indicator_name = indicator != nullptr ? indicator->name() : fact.indicator_code();
   auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence,
                    const std::string& what) {
+    if (config.disabled.contains(rule)) return;
     pb::RankingAlert a;
     a.set_rule(rule);
     a.set_severity(severity);
@@ -171,6 +173,7 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
                           fact.indicator_code(), "/", ScopeName(fact.scope()), "/",
                           fact.region_code(), "/", fact.period()));
     a.set_indicator_name(indicator_name);
+    a.set_region_name(region_name);
     if (indicator != nullptr) {
       a.set_lead(indicator->lead());
       for (const auto& u : indicator->units()) {
@@ -187,11 +190,19 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
 
   const bool composite = fact.indicator_code() == config.composite_code;
   const bool last = fact.rank() == fact.total();
+  const bool bottom = fact.rank() > fact.total() - config.bottom_n;
+  const auto period = Period::Parse(fact.period());
+  const bool year = period.ok() && period->kind() == Period::Kind::kYear;
   if (fact.scope() == pb::SCOPE_CITY && !composite) {
     if (last) {
       alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, kLastConsequence, "全省倒数第一");
-    } else if (fact.rank() > fact.total() - config.bottom_n) {
+    } else if (bottom && !year) {
       alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, kBottomConsequence, "位列全省后三位");
+    }
+    // 全年营商环境考核指标排名后三位的单位主要负责同志在全市营商环境会议上进行检讨.
+    if (bottom && year) {
+      alert(pb::ALERT_RULE_YEAR_BOTTOM_THREE, pb::SEVERITY_CRITICAL, kYearConsequence,
+            "全年排名全省后三位");
     }
   }
   if (fact.scope() == pb::SCOPE_COUNTY) {
@@ -216,7 +227,6 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   // 第三季度目标是整体排名进全省前三，不得掉出前六: quarter targets on the city's composite, checked
   // on the quarter's facts and on each month inside it.
   if (composite && fact.scope() == pb::SCOPE_CITY && fact.region_code() == config.city_code) {
-    auto period = Period::Parse(fact.period());
     for (const auto& [_, t] : catalog.targets) {
       auto quarter = Period::Parse(t.period());
       if (t.retired() || !period.ok() || !quarter.ok() || !quarter->Contains(*period) ||
@@ -231,6 +241,51 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
               absl::StrFormat("未达%s目标（前%d）", t.period(), t.target_rank_at_most()));
       }
     }
+  }
+  return out;
+}
+
+std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert) {
+  std::vector<pb::Consequence> out;
+  const auto period = Period::Parse(alert.fact().period());
+  if (!period.ok()) return out;
+  auto add = [&](const std::string& subject, const std::string& name, bool county,
+                 pb::ConsequenceKind kind, const char* text) {
+    pb::Consequence c;
+    c.set_year(period->year());
+    c.set_subject(subject);
+    c.set_subject_name(name);
+    c.set_county(county);
+    c.set_kind(kind);
+    c.set_alert_id(alert.id());
+    c.set_indicator_code(alert.fact().indicator_code());
+    c.set_period(alert.fact().period());
+    c.set_text(text);
+    out.push_back(std::move(c));
+  };
+  auto each_unit = [&](pb::ConsequenceKind kind, const char* text) {
+    for (const auto& u : alert.units()) add(u.unit(), u.unit(), false, kind, text);
+  };
+  switch (alert.rule()) {
+    case pb::ALERT_RULE_LAST_IN_PROVINCE:
+      each_unit(pb::CONSEQUENCE_KIND_BONUS_WITHHELD, "扣发年终绩效奖金的5%");
+      each_unit(pb::CONSEQUENCE_KIND_NO_EXCELLENCE, "取消单位主要领导、分管领导及班子评优评先资格");
+      break;
+    case pb::ALERT_RULE_BOTTOM_THREE:
+      if (alert.fact().scope() == pb::SCOPE_CITY) {
+        each_unit(pb::CONSEQUENCE_KIND_STATEMENT, kBottomConsequence);
+      }
+      break;
+    case pb::ALERT_RULE_YEAR_BOTTOM_THREE:
+      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM, kYearConsequence);
+      break;
+    case pb::ALERT_RULE_COUNTY_INDICATOR_LAST:
+    case pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND:
+      add(alert.fact().region_code(), alert.region_name(), true,
+          pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT, kCountyConsequence);
+      break;
+    default:
+      break;  // a rectification within a month, no assessment consequence of its own
   }
   return out;
 }

@@ -80,6 +80,7 @@ struct RuleConfig {
   int county_composite_beyond = 70;    // 综合排名全省70名以后
   std::string composite_code = "C00";  // the composite (综合) indicator
   std::string city_code = "3611";      // 上饶市: alerts are for it and its counties; targets apply to it
+  std::set<pb::AlertRule> disabled;    // rules switched off
 };
 
 // The alerts a current fact raises (only for the city and its counties: the office acts on its own
@@ -89,5 +90,13 @@ struct RuleConfig {
 std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
                                             const std::optional<pb::RankingFact>& previous,
                                             const CatalogReplica& catalog, const RuleConfig& config);
+
+// --- consequences (考核奖惩) -------------------------------------------------------------------
+
+// The ledger lines an alert adds (work plan 四(十)): last in the province withholds 5% of each
+// responsible unit's bonus and bars its leaders from excellence; bottom three owes a statement
+// (表态发言); the year's bottom three a self-criticism (检讨发言); a county last on any indicator or
+// beyond 70th on the composite may not be rated excellent. Other rules cost a rectification only.
+std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert);
 
 }  // namespace ys::ranking

@@ -7,6 +7,8 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 #include "common/pg/outbox.h"
+#include "common/status/macros.h"
+#include "common/time/proto_time.h"
 #include "common/time/period.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -63,7 +65,36 @@ OutgoingEvent Event(const std::string& topic, const std::string& key, const std:
   return e;
 }
 
+bool IsValidateOnly(const CloudEvent& e) {
+  auto v = e.Extension(kValidateOnlyHeader);
+  return v.has_value() && (*v == "true" || *v == "1");
+}
+
+pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
+  switch (o) {
+    case RevisionOutcome::kNew: return pb::SubmitResult::OUTCOME_NEW;
+    case RevisionOutcome::kSupersedes: return pb::SubmitResult::OUTCOME_SUPERSEDES;
+    case RevisionOutcome::kSame: return pb::SubmitResult::OUTCOME_UNCHANGED;
+    case RevisionOutcome::kOlder: return pb::SubmitResult::OUTCOME_OLDER;
+  }
+  return pb::SubmitResult::OUTCOME_UNSPECIFIED;
+}
+
 }  // namespace
+
+pb::SubmitResult MakeResult(const std::string& fact_key, const absl::Status& status,
+                            RevisionOutcome outcome) {
+  pb::SubmitResult r;
+  r.set_fact_key(fact_key);
+  if (status.ok()) {
+    r.set_outcome(ToOutcome(outcome));
+  } else {
+    r.set_outcome(pb::SubmitResult::OUTCOME_REJECTED);
+    r.set_error(std::string(status.message()));
+    r.set_code(RejectionReason(status));
+  }
+  return r;
+}
 
 std::string PreviousPeriod(const std::string& period) {
   auto p = Period::Parse(period);
@@ -126,22 +157,138 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
 absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
                                     const std::vector<const CloudEvent*>& events,
                                     std::vector<absl::Status>* results) {
+  // Validate-only submissions first (they change nothing), then the others, so changed() and
+  // raised() describe the writes.
+  std::vector<OutgoingEvent> reports;
+  for (const bool validate_only : {true, false}) {
+    std::vector<Input> inputs;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (IsValidateOnly(*events[i]) != validate_only) continue;
+      auto f = Decode(*events[i]);
+      if (!f.ok()) {
+        if (!validate_only) {
+          (*results)[i] = f.status();
+        } else {
+          reports.push_back(Event(kValidationTopic, events[i]->id, "yingshang.ranking.v1.SubmitResult",
+                                  MakeResult("", f.status(), RevisionOutcome::kNew), clock_.Now(),
+                                  "validation:" + events[i]->id));
+        }
+        continue;
+      }
+      inputs.push_back({std::move(*f), PlatformOf(*events[i])});
+      where.push_back(i);
+    }
+    if (inputs.empty() && validate_only) continue;
+    std::vector<absl::Status> sub(inputs.size());
+    std::vector<RevisionOutcome> outcomes(inputs.size());
+    RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &sub, &outcomes));
+    for (size_t k = 0; k < where.size(); ++k) {
+      if (!validate_only) {
+        (*results)[where[k]] = sub[k];
+        continue;
+      }
+      const CloudEvent& e = *events[where[k]];
+      pb::SubmitResult r = MakeResult(FactKey(inputs[k].fact), sub[k], outcomes[k]);
+      r.set_event_id(e.id);
+      reports.push_back(Event(kValidationTopic, e.id, "yingshang.ranking.v1.SubmitResult", r,
+                              clock_.Now(), "validation:" + e.id));
+    }
+  }
+  for (auto& r : reports) r.event.content_type = "application/protobuf";
+  if (!reports.empty()) EnqueueOutboxBatch(tx, reports);
+  return absl::OkStatus();
+}
+
+void FactIngest::RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& record,
+                                const std::string& id, const absl::Status& reason, absl::Time now) {
+  std::vector<std::string> names, values;
+  for (const auto& [k, v] : record.headers) {
+    names.push_back(k);
+    values.push_back(v);
+  }
+  std::string event_id;
+  for (const auto& [k, v] : record.headers) {
+    if (k == "ce_id") event_id = v;
+  }
+  tx.exec_params(
+      "INSERT INTO rejected_submissions (id, event_id, header_names, header_values, record_key, "
+      "body, error, code, rejected_at) VALUES ($1, $2, $3::text[], $4::text[], $5, $6::bytea, $7, $8, "
+      "$9::timestamptz) ON CONFLICT (id) DO NOTHING",
+      id, event_id, PgArray(names), PgArray(values), record.key, PgHexBytes(record.value),
+      std::string(reason.message()), RejectionReason(reason), PgTime(now));
+}
+
+absl::StatusOr<std::vector<pb::SubmitResult>> FactIngest::Replay(pqxx::transaction_base& tx,
+                                                                 const std::vector<std::string>& ids,
+                                                                 bool all, bool validate_only,
+                                                                 size_t limit) {
+  const pqxx::result rows = tx.exec_params(
+      "SELECT id, header_names, header_values, record_key, body, replayed_at IS NOT NULL "
+      "FROM rejected_submissions WHERE ($1 AND replayed_at IS NULL) OR id = ANY($2::text[]) "
+      "ORDER BY rejected_at, id LIMIT $3 FOR UPDATE",
+      all, PgArray(ids), static_cast<int64_t>(limit));
+  std::set<std::string> found;
+  for (const auto& row : rows) found.insert(row[0].as<std::string>());
+  for (const std::string& id : ids) {
+    if (!found.contains(id)) {
+      return absl::NotFoundError(absl::StrFormat("field 'ids': no rejected submission %s", id));
+    }
+  }
+  std::vector<pb::SubmitResult> out(rows.size());
   std::vector<Input> inputs;
   std::vector<size_t> where;
-  for (size_t i = 0; i < events.size(); ++i) {
-    auto f = Decode(*events[i]);
-    if (!f.ok()) {
-      (*results)[i] = f.status();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    out[i].set_event_id(row[0].as<std::string>());
+    if (row[5].as<bool>()) {
+      out[i] = MakeResult("", Reject(absl::FailedPreconditionError("already replayed"), "already_replayed"),
+                          RevisionOutcome::kSame);
+      out[i].set_event_id(row[0].as<std::string>());
       continue;
     }
-    inputs.push_back({std::move(*f), PlatformOf(*events[i])});
+    KafkaMessage m;
+    m.key = row[3].as<std::string>();
+    m.value = pqxx::binarystring(row[4]).str();
+    const auto names = PgTextArray(row[1]);
+    const auto values = PgTextArray(row[2]);
+    for (size_t h = 0; h < names.size() && h < values.size(); ++h) m.headers.emplace_back(names[h], values[h]);
+    auto event = ParseCloudEvent(m);
+    absl::StatusOr<pb::RankingFact> fact =
+        event.ok() ? Decode(*event) : absl::StatusOr<pb::RankingFact>(event.status());
+    if (!fact.ok()) {
+      out[i] = MakeResult("", fact.status(), RevisionOutcome::kNew);
+      out[i].set_event_id(row[0].as<std::string>());
+      continue;
+    }
+    inputs.push_back({std::move(*fact), PlatformOf(*event)});
     where.push_back(i);
   }
-  std::vector<absl::Status> sub(inputs.size());
+  std::vector<absl::Status> statuses(inputs.size());
   std::vector<RevisionOutcome> outcomes(inputs.size());
-  if (auto s = ApplyFacts(tx, inputs, {}, &sub, &outcomes); !s.ok()) return s;
-  for (size_t k = 0; k < where.size(); ++k) (*results)[where[k]] = sub[k];
-  return absl::OkStatus();
+  RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &statuses, &outcomes));
+  std::vector<std::string> replayed, failed, errors, codes;
+  for (size_t k = 0; k < where.size(); ++k) {
+    const std::string id = out[where[k]].event_id();
+    out[where[k]] = MakeResult(FactKey(inputs[k].fact), statuses[k], outcomes[k]);
+    out[where[k]].set_event_id(id);
+    if (statuses[k].ok()) {
+      replayed.push_back(id);
+    } else {
+      failed.push_back(id);
+      errors.emplace_back(statuses[k].message());
+      codes.push_back(RejectionReason(statuses[k]));
+    }
+  }
+  if (!validate_only) {
+    tx.exec_params("UPDATE rejected_submissions SET replayed_at = $2::timestamptz WHERE id = ANY($1::text[])",
+                   PgArray(replayed), PgTime(clock_.Now()));
+    tx.exec_params(
+        "UPDATE rejected_submissions r SET attempts = attempts + 1, error = u.e, code = u.c "
+        "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(i, e, c) WHERE r.id = u.i",
+        PgArray(failed), PgArray(errors), PgArray(codes));
+  }
+  return out;
 }
 
 absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
@@ -281,6 +428,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       body.push_back(PgHexBytes(a.SerializeAsString()));
     }
     // Once per (rule, key, period): a revision that fires the same rule again raises nothing new.
+    std::vector<pb::Consequence> ledger;
     for (const auto& row : tx.exec_params(
              "INSERT INTO alerts SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], "
              "$3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[]) "
@@ -291,6 +439,26 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       out.push_back(Event(kAlertsTopic, FactKey(a.fact()), "yingshang.ranking.v1.RankingAlert", a,
                           now, "alert:" + a.id()));
       raised_.push_back(a);
+      for (auto& c : ConsequencesOf(a)) {
+        *c.mutable_raised_at() = ToProtoTime(now);
+        ledger.push_back(std::move(c));
+      }
+    }
+    if (!ledger.empty()) {
+      std::vector<std::string> alert, subject, kind, year, county, cbody;
+      for (const auto& c : ledger) {
+        alert.push_back(c.alert_id());
+        subject.push_back(c.subject());
+        kind.push_back(pb::ConsequenceKind_Name(c.kind()));
+        year.push_back(std::to_string(c.year()));
+        county.push_back(c.county() ? "true" : "false");
+        cbody.push_back(PgHexBytes(c.SerializeAsString()));
+      }
+      tx.exec_params(
+          "INSERT INTO consequences SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
+          "$4::int[], $5::boolean[], $6::bytea[]) ON CONFLICT DO NOTHING",
+          PgArray(alert), PgArray(subject), PgArray(kind), PgArray(year), PgArray(county),
+          PgArray(cbody));
     }
   }
   EnqueueOutboxBatch(tx, out);

@@ -12,6 +12,7 @@
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
 #include "services/ranking/domain.h"
+#include "yingshang/ranking/v1/ingest.pb.h"
 
 namespace ys::ranking {
 
@@ -20,6 +21,10 @@ inline constexpr char kAcceptedTopic[] = "ys.rankings.accepted.v1";
 inline constexpr char kAlertsTopic[] = "ys.rankings.alerts.v1";
 inline constexpr char kDlqTopic[] = "ys.rankings.dlq.v1";
 inline constexpr char kCatalogTopic[] = "ys.catalog.v1";
+// Reports of validate-only Kafka submissions (a SubmitResult keyed by the submission's ce_id).
+inline constexpr char kValidationTopic[] = "ys.rankings.validation.v1";
+// The CloudEvents extension that asks for a report instead of a write.
+inline constexpr char kValidateOnlyHeader[] = "ce_ysvalidateonly";
 
 // The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
 // current replica to the ingest, reloading it from PostgreSQL only after it changed.
@@ -72,6 +77,17 @@ class FactIngest {
   absl::Status ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
                           const Options& options, std::vector<absl::Status>* results,
                           std::vector<RevisionOutcome>* outcomes);
+  // Runs refused Kafka submissions again (after the catalog was fixed): the named ones, or with
+  // `all` every one not replayed yet (oldest first, at most `limit`). An accepted one is marked
+  // replayed; a refused one keeps its row with the new reason and one more attempt. NOT_FOUND
+  // names an unknown id. Results carry event_id = the rejected id.
+  absl::StatusOr<std::vector<pb::SubmitResult>> Replay(pqxx::transaction_base& tx,
+                                                       const std::vector<std::string>& ids, bool all,
+                                                       bool validate_only, size_t limit = 10000);
+  // Keeps a refused Kafka record for ListRejected/Replay (InboxOptions::on_reject).
+  static void RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& record,
+                             const std::string& id, const absl::Status& reason, absl::Time now);
+
   // What the last successful ApplyBatch made current and which alerts it raised.
   const std::vector<pb::RankingFact>& changed() const { return changed_; }
   const std::vector<pb::RankingAlert>& raised() const { return raised_; }
@@ -86,6 +102,10 @@ class FactIngest {
   std::vector<pb::RankingFact> changed_;
   std::vector<pb::RankingAlert> raised_;
 };
+
+// A per-fact result as Submit, Replay and the validation topic report it.
+pb::SubmitResult MakeResult(const std::string& fact_key, const absl::Status& status,
+                            RevisionOutcome outcome);
 
 // The previous period of the same kind ("2022-09" -> "2022-08"), for month-on-month movement.
 std::string PreviousPeriod(const std::string& period);

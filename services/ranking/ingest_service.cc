@@ -3,20 +3,14 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc/status.h"
 #include "common/log/log.h"
+#include "common/grpc/paging.h"
+#include "common/grpc/unary.h"
 #include "common/pg/inbox.h"
+#include "common/status/macros.h"
+#include "common/time/proto_time.h"
 
 namespace ys::ranking {
 namespace {
-
-pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
-  switch (o) {
-    case RevisionOutcome::kNew: return pb::SubmitResult::OUTCOME_NEW;
-    case RevisionOutcome::kSupersedes: return pb::SubmitResult::OUTCOME_SUPERSEDES;
-    case RevisionOutcome::kSame: return pb::SubmitResult::OUTCOME_UNCHANGED;
-    case RevisionOutcome::kOlder: return pb::SubmitResult::OUTCOME_OLDER;
-  }
-  return pb::SubmitResult::OUTCOME_UNSPECIFIED;
-}
 
 class SubmitReactor final : public grpc::ServerReadReactor<pb::SubmitRequest> {
  public:
@@ -96,19 +90,97 @@ absl::Status RankingIngestImpl::Process(const Principal& who,
   resp->set_validate_only(options.validate_only);
   for (size_t i = 0; i < inputs.size(); ++i) {
     pb::SubmitResult* r = resp->add_results();
+    *r = MakeResult(FactKey(inputs[i].fact), results[i], outcomes[i]);
     r->set_index(static_cast<int>(i));
-    r->set_fact_key(FactKey(inputs[i].fact));
     if (results[i].ok()) {
-      r->set_outcome(ToOutcome(outcomes[i]));
       resp->set_accepted(resp->accepted() + 1);
     } else {
-      r->set_outcome(pb::SubmitResult::OUTCOME_REJECTED);
-      r->set_error(std::string(results[i].message()));
-      r->set_code(RejectionReason(results[i]));
       resp->set_rejected(resp->rejected() + 1);
     }
   }
   return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* RankingIngestImpl::ListRejected(grpc::CallbackServerContext* ctx,
+                                                         const pb::ListRejectedRequest* req,
+                                                         pb::ListRejectedResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, {"office"}).status());
+    ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
+    return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::result rows = tx.exec_params(
+          "SELECT id, event_id, header_names, header_values, record_key, body, error, code, "
+          "(extract(epoch FROM rejected_at) * 1e6)::bigint, attempts, "
+          "(extract(epoch FROM replayed_at) * 1e6)::bigint, count(*) OVER () FROM rejected_submissions "
+          "WHERE ($1 OR replayed_at IS NULL) AND ($2 = '' OR code = $2) "
+          "ORDER BY rejected_at, id LIMIT $3 OFFSET $4",
+          req->include_replayed(), req->code(), static_cast<int64_t>(page.size),
+          static_cast<int64_t>(page.offset));
+      for (const auto& row : rows) {
+        pb::RejectedSubmission* r = resp->add_rejected();
+        r->set_id(row[0].as<std::string>());
+        r->set_event_id(row[1].as<std::string>());
+        const auto names = PgTextArray(row[2]);
+        const auto values = PgTextArray(row[3]);
+        for (size_t h = 0; h < names.size() && h < values.size(); ++h) {
+          if (names[h] == "ce_source") r->set_platform(values[h]);
+          if (names[h] == "content-type") r->set_content_type(values[h]);
+        }
+        r->set_key(row[4].as<std::string>());
+        r->set_body(pqxx::binarystring(row[5]).str());
+        r->set_error(row[6].as<std::string>());
+        r->set_code(row[7].as<std::string>());
+        *r->mutable_rejected_at() = ToProtoTime(absl::FromUnixMicros(row[8].as<int64_t>()));
+        r->set_attempts(row[9].as<int>());
+        if (!row[10].is_null()) {
+          r->set_replayed(true);
+          *r->mutable_replayed_at() = ToProtoTime(absl::FromUnixMicros(row[10].as<int64_t>()));
+        }
+      }
+      const size_t total = rows.empty() ? 0 : rows[0][11].as<size_t>();
+      resp->set_total(static_cast<int>(total));
+      resp->mutable_page()->set_next_page_token(NextPageToken(page, total));
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* RankingIngestImpl::Replay(grpc::CallbackServerContext* ctx,
+                                                   const pb::ReplayRequest* req,
+                                                   pb::ReplayResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, {"office"}).status());
+    if (req->ids().empty() && !req->all()) {
+      return absl::InvalidArgumentError("field 'ids': name the rejected submissions, or set 'all'");
+    }
+    const std::vector<std::string> ids(req->ids().begin(), req->ids().end());
+    std::vector<pb::SubmitResult> results;
+    std::vector<pb::RankingFact> changed;
+    {
+      std::lock_guard lock(mu_);
+      RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(results, ingest_.Replay(tx, ids, req->all(), req->validate_only()));
+        return absl::OkStatus();
+      }));
+      changed = ingest_.changed();
+    }
+    if (!req->validate_only()) {
+      if (auto w = cache_.Write(changed); !w.ok()) {
+        log::Warn("ranking cache write failed after Replay", {{"error", std::string(w.message())}});
+      }
+    }
+    resp->set_validate_only(req->validate_only());
+    for (size_t i = 0; i < results.size(); ++i) {
+      results[i].set_index(static_cast<int>(i));
+      if (results[i].outcome() == pb::SubmitResult::OUTCOME_REJECTED) {
+        resp->set_rejected(resp->rejected() + 1);
+      } else {
+        resp->set_accepted(resp->accepted() + 1);
+      }
+      *resp->add_results() = std::move(results[i]);
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace ys::ranking

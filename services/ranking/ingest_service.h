@@ -20,6 +20,12 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
   grpc::ServerReadReactor<pb::SubmitRequest>* Submit(grpc::CallbackServerContext* ctx,
                                                      pb::SubmitResponse* resp) override;
 
+  grpc::ServerUnaryReactor* ListRejected(grpc::CallbackServerContext* ctx,
+                                         const pb::ListRejectedRequest* req,
+                                         pb::ListRejectedResponse* resp) override;
+  grpc::ServerUnaryReactor* Replay(grpc::CallbackServerContext* ctx, const pb::ReplayRequest* req,
+                                   pb::ReplayResponse* resp) override;
+
   // Applies collected requests for a caller (also what the reactor calls when the stream ends).
   absl::Status Process(const Principal& who, const std::vector<pb::SubmitRequest>& requests,
                        pb::SubmitResponse* resp);
@@ -27,7 +33,7 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
  private:
   PgPool& pool_;
   FactIngest& ingest_;  // this service's own (not shared with the Kafka consumer)
-  std::mutex mu_;       // one Submit at a time through `ingest_`
+  std::mutex mu_;       // one Submit or Replay at a time through `ingest_`
   RankingCache& cache_;
   const ApiKeyAuthenticator& auth_;
 };

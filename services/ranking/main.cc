@@ -21,6 +21,7 @@
 #include "services/ranking/ingest.h"
 #include "services/ranking/ingest_service.h"
 #include "services/ranking/query_service.h"
+#include "services/ranking/settings.h"
 
 namespace {
 constexpr char kProgram[] = "ys-ranking";
@@ -36,9 +37,7 @@ int main(int argc, char** argv) {
 
   const auto redis_options = ys::ValueOrExit(kProgram, ys::RedisOptionsFromConfig(config));
   const std::string group = config.GetString("kafka.group_id", "ys-ranking");
-  ys::ranking::LockPolicy lock;
-  lock.lock_after_months =
-      static_cast<int>(ys::ValueOrExit(kProgram, config.GetInt("rankings.lock_after_months", 3)));
+  const auto settings = ys::ValueOrExit(kProgram, ys::ranking::LoadRankingSettings(config));
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,
                                                ys::ranking::EmbeddedMigrations(),
@@ -46,6 +45,7 @@ int main(int argc, char** argv) {
                                                 {ys::ranking::kSubmittedTopic, 3, false},
                                                 {ys::ranking::kAcceptedTopic, 3, false},
                                                 {ys::ranking::kAlertsTopic, 3, false},
+                                                {ys::ranking::kValidationTopic, 3, false},
                                                 {ys::ranking::kDlqTopic, 1, false}});
   ys::Metrics& metrics = runtime->metrics;
   ys::KafkaMetrics& kafka_metrics = runtime->kafka_metrics;
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
   ys::ranking::PgFactReader pg_reader(*pool);
   ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
   ys::ranking::CatalogReplicaStore replica(*pool);
-  ys::ranking::FactIngest ingest(*pool, replica, clock, {}, lock, {});
+  ys::ranking::FactIngest ingest(*pool, replica, clock, settings.validation, settings.lock,
+                                 settings.rules);
 
   auto catalog_consumer = ys::ValueOrExit(
       kProgram, ys::KafkaConsumer::Create(kafka_options, {group + ".catalog", {ys::ranking::kCatalogTopic}},
@@ -73,7 +74,14 @@ int main(int argc, char** argv) {
           std::vector<absl::Status>* results) { return replica.ApplyBatch(tx, events, results); });
   ys::InboxProcessor fact_inbox(
       *submissions, *pool, metrics,
-      {.consumer = "ranking.submissions", .dlq_topic = ys::ranking::kDlqTopic, .source = "/yingshang/ranking"},
+      {.consumer = "ranking.submissions",
+       .dlq_topic = ys::ranking::kDlqTopic,
+       .source = "/yingshang/ranking",
+       .on_reject =
+           [&](pqxx::transaction_base& tx, const ys::KafkaMessage& record, const std::string& id,
+               const absl::Status& reason) {
+             ys::ranking::FactIngest::RecordRejected(tx, record, id, reason, clock.Now());
+           }},
       [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
           std::vector<absl::Status>* results) { return ingest.ApplyBatch(tx, events, results); });
 
@@ -109,7 +117,8 @@ int main(int argc, char** argv) {
   });
 
   ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
-  ys::ranking::FactIngest submit_ingest(*pool, replica, clock, {}, lock, {});
+  ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
+                                        settings.rules);
   ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth);
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&query);

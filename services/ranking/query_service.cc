@@ -223,6 +223,60 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerCon
   });
 }
 
+pb::ListConsequencesResponse SummarizeConsequences(int year,
+                                                   const std::vector<pb::Consequence>& entries) {
+  std::map<std::pair<bool, std::string>, pb::SubjectConsequences> by_subject;
+  for (const pb::Consequence& c : entries) {
+    pb::SubjectConsequences& s = by_subject[{c.county(), c.subject()}];
+    s.set_subject(c.subject());
+    s.set_subject_name(c.subject_name());
+    s.set_county(c.county());
+    switch (c.kind()) {
+      case pb::CONSEQUENCE_KIND_BONUS_WITHHELD: s.set_bonus_withheld(true); break;
+      case pb::CONSEQUENCE_KIND_NO_EXCELLENCE:
+      case pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT: s.set_excellence_barred(true); break;
+      case pb::CONSEQUENCE_KIND_STATEMENT: s.set_statements(s.statements() + 1); break;
+      case pb::CONSEQUENCE_KIND_SELF_CRITICISM: s.set_self_criticism(true); break;
+      default: break;
+    }
+    *s.add_entries() = c;
+  }
+  pb::ListConsequencesResponse out;
+  out.set_year(year);
+  for (auto& [_, s] : by_subject) {
+    std::sort(s.mutable_entries()->begin(), s.mutable_entries()->end(),
+              [](const pb::Consequence& a, const pb::Consequence& b) {
+                return std::make_tuple(a.period(), a.indicator_code(), a.kind()) <
+                       std::make_tuple(b.period(), b.indicator_code(), b.kind());
+              });
+    *out.add_subjects() = std::move(s);
+  }
+  return out;
+}
+
+grpc::ServerUnaryReactor* RankingQueryImpl::ListConsequences(grpc::CallbackServerContext* ctx,
+                                                             const pb::ListConsequencesRequest* req,
+                                                             pb::ListConsequencesResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
+    if (req->year() < 2000 || req->year() > 2100) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("field 'year': %d is not a year of the programme", req->year()));
+    }
+    std::vector<pb::Consequence> entries;
+    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      for (const auto& row : tx.exec_params(
+               "SELECT body FROM consequences WHERE year = $1 AND ($2 = '' OR subject = $2)",
+               req->year(), req->subject())) {
+        entries.emplace_back().ParseFromString(pqxx::binarystring(row[0]).str());
+      }
+      return absl::OkStatus();
+    }));
+    *resp = SummarizeConsequences(req->year(), entries);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* RankingQueryImpl::ListAlerts(grpc::CallbackServerContext* ctx,
                                                        const pb::ListAlertsRequest* req,
                                                        pb::ListAlertsResponse* resp) {

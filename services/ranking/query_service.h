@@ -20,6 +20,9 @@ pb::Completeness BuildCompleteness(const std::string& period, const CatalogRepli
                                    const std::string& city_code, const std::string& composite_code,
                                    const std::set<std::string>& arrived);
 
+// The year's ledger per subject (pure): units first (by name), then counties (by code).
+pb::ListConsequencesResponse SummarizeConsequences(int year, const std::vector<pb::Consequence>& entries);
+
 class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
  public:
   RankingQueryImpl(FactReader& reader, PgPool& pool, CatalogReplicaStore& catalog,
@@ -37,6 +40,9 @@ class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
   grpc::ServerUnaryReactor* GetCompleteness(grpc::CallbackServerContext* ctx,
                                             const pb::GetCompletenessRequest* req,
                                             pb::Completeness* resp) override;
+  grpc::ServerUnaryReactor* ListConsequences(grpc::CallbackServerContext* ctx,
+                                             const pb::ListConsequencesRequest* req,
+                                             pb::ListConsequencesResponse* resp) override;
   grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* ctx,
                                        const pb::ListAlertsRequest* req,
                                        pb::ListAlertsResponse* resp) override;

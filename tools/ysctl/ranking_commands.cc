@@ -77,6 +77,10 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     std::string region, period, indicator, scope = "city", file, from, to;
     bool dry_run = false;
     bool correction = false;
+    bool all = false;
+    int year = 0;
+    std::string subject, code;
+    std::vector<std::string> ids;
   };
   auto args = std::make_shared<Args>();
   auto stub = [args] { return pb::RankingQuery::NewStub(args->client.Channel()); };
@@ -278,6 +282,90 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     for (const auto& r : resp.regions()) {
       out << absl::StrFormat("  %3d/%-3d %s %s\n", r.rank(), r.total(), r.region_code(), r.region_name());
     }
+  });
+
+  CLI::App* consequences = rankings->add_subcommand(
+      "consequences", "考核奖惩: what the year's alerts cost each unit and county");
+  consequences->add_option("--year", args->year, "e.g. 2022")->required();
+  consequences->add_option("--subject", args->subject, "one unit (市发改委) or county code");
+  AddClientFlags(consequences, &args->client, kService, kDefaultAddress);
+  consequences->callback([args, stub, resolve, &out, &err, exit_code] {
+    if (!resolve()) return;
+    pb::ListConsequencesRequest req;
+    req.set_year(args->year);
+    req.set_subject(args->subject);
+    pb::ListConsequencesResponse resp;
+    auto ctx = args->client.Context();
+    grpc::Status s = stub()->ListConsequences(ctx.get(), req, &resp);
+    if (!s.ok()) return ReportError(err, s, exit_code);
+    for (const auto& subj : resp.subjects()) {
+      std::vector<std::string> what;
+      if (subj.bonus_withheld()) what.push_back("扣发绩效奖金5%");
+      if (subj.excellence_barred()) what.push_back(subj.county() ? "党政领导不得评为优秀" : "取消评优评先资格");
+      if (subj.statements() > 0) what.push_back(absl::StrFormat("表态发言×%d", subj.statements()));
+      if (subj.self_criticism()) what.push_back("检讨发言");
+      out << absl::StrFormat("%s%s: %s\n", subj.subject_name(),
+                             subj.county() ? " (" + subj.subject() + ")" : "", absl::StrJoin(what, "；"));
+      for (const auto& e : subj.entries()) {
+        out << absl::StrFormat("    %-8s %-6s %s\n", e.period(), e.indicator_code(), e.text());
+      }
+    }
+    out << resp.subjects_size() << " unit(s) and count(ies) with consequences in " << resp.year() << "\n";
+  });
+
+  auto ingest_stub = [args] { return pb::RankingIngest::NewStub(args->client.Channel()); };
+  CLI::App* rejected = rankings->add_subcommand(
+      "rejected", "Kafka submissions refused to ys.rankings.dlq.v1 (office)");
+  rejected->add_flag("--all", args->all, "include those already replayed");
+  rejected->add_option("--code", args->code, "only this rejection code, e.g. RV05");
+  AddClientFlags(rejected, &args->client, kService, kDefaultAddress);
+  rejected->callback([args, ingest_stub, resolve, &out, &err, exit_code] {
+    if (!resolve()) return;
+    pb::ListRejectedRequest req;
+    req.set_include_replayed(args->all);
+    req.set_code(args->code);
+    int total = 0;
+    do {
+      pb::ListRejectedResponse resp;
+      auto ctx = args->client.Context();
+      grpc::Status s = ingest_stub()->ListRejected(ctx.get(), req, &resp);
+      if (!s.ok()) return ReportError(err, s, exit_code);
+      for (const auto& r : resp.rejected()) {
+        out << absl::StrFormat("%s  %s  %s  [%s]%s\n    %s\n", r.id(), r.platform(), r.key(), r.code(),
+                               r.replayed() ? " replayed" : absl::StrFormat(" attempts %d", r.attempts()),
+                               r.error());
+      }
+      total = resp.total();
+      req.mutable_page()->set_page_token(resp.page().next_page_token());
+    } while (!req.page().page_token().empty());
+    out << total << " rejected submission(s)\n";
+  });
+
+  CLI::App* replay = rankings->add_subcommand(
+      "replay", "Run refused submissions again, e.g. after the catalog was fixed (office)");
+  replay->add_option("--id", args->ids, "a rejected id (repeatable)");
+  replay->add_flag("--all", args->all, "every one not replayed yet");
+  replay->add_flag("--dry-run", args->dry_run, "report what a replay would do, change nothing");
+  AddClientFlags(replay, &args->client, kService, kDefaultAddress);
+  replay->callback([args, ingest_stub, resolve, &out, &err, exit_code] {
+    if (!resolve()) return;
+    pb::ReplayRequest req;
+    for (const auto& id : args->ids) req.add_ids(id);
+    req.set_all(args->all);
+    req.set_validate_only(args->dry_run);
+    pb::ReplayResponse resp;
+    auto ctx = args->client.Context();
+    grpc::Status s = ingest_stub()->Replay(ctx.get(), req, &resp);
+    if (!s.ok()) return ReportError(err, s, exit_code);
+    for (const auto& r : resp.results()) {
+      out << absl::StrFormat("%s  %s  %s\n", r.event_id(),
+                             pb::SubmitResult::Outcome_Name(r.outcome()).substr(8),
+                             r.error().empty() ? r.fact_key() : r.error());
+    }
+    out << absl::StrFormat("%s%d accepted, %d still rejected\n",
+                           resp.validate_only() ? "dry run, nothing changed: " : "", resp.accepted(),
+                           resp.rejected());
+    if (resp.rejected() > 0) *exit_code = 1;
   });
 }
 

@@ -65,6 +65,39 @@ TEST(CloudEventTest, MissingOrBadAttributesNameTheHeader) {
   EXPECT_NE(ParseCloudEvent(m).status().message().find("ce_time"), std::string::npos);
 }
 
+TEST(CloudEventTest, StructuredModeCarriesTheWholeEventInTheValue) {
+  KafkaMessage m;
+  m.key = "I03/3611";
+  m.headers = {{"content-type", "application/cloudevents+json; charset=utf-8"}};
+  m.value = R"({"specversion":"1.0","id":"e-1","source":"/platform/jxyshj","type":"t",)"
+            R"("time":"2022-09-30T16:00:00Z","ysvalidateonly":"true",)"
+            R"("data":{"indicatorCode":"I03","rank":11,"regionName":"上饶市"}})";
+  auto e = ParseCloudEvent(m);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->id, "e-1");
+  EXPECT_EQ(e->source, "/platform/jxyshj");
+  EXPECT_EQ(e->content_type, "application/json");
+  EXPECT_EQ(e->key, "I03/3611");
+  EXPECT_EQ(e->time, absl::FromUnixSeconds(1664553600));
+  EXPECT_EQ(e->Extension("ce_ysvalidateonly"), "true");
+  EXPECT_NE(e->data.find(R"("rank":11)"), std::string::npos) << e->data;
+  EXPECT_NE(e->data.find("上饶市"), std::string::npos) << e->data;
+
+  m.value = R"({"specversion":"1.0","id":"e-2","source":"s","type":"t","data_base64":"aGk="})";
+  ASSERT_TRUE(ParseCloudEvent(m).ok());
+  EXPECT_EQ(ParseCloudEvent(m)->data, "hi");
+  for (const auto& [bad, want] : std::vector<std::pair<std::string, std::string>>{
+           {"{not json", "not a JSON object"},
+           {R"({"id":"x","source":"s","type":"t"})", "specversion is missing"},
+           {R"({"specversion":"1.0","source":"s","type":"t"})", "id is missing"},
+           {R"({"specversion":"1.0","id":"x","source":"s","type":"t","time":"noon"})", "time 'noon'"}}) {
+    m.value = bad;
+    auto r = ParseCloudEvent(m);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find(want), std::string::npos) << r.status();
+  }
+}
+
 TEST(CloudEventTest, EventIdsAreUuidV4AndUnique) {
   std::set<std::string> ids;
   for (int i = 0; i < 1000; ++i) {

@@ -154,6 +154,12 @@ TEST(EvaluateRulesTest, Table) {
   third_party.set_evaluation(pb::EVALUATION_THIRD_PARTY);
   pb::RankingFact quarter = Fact("C00", pb::SCOPE_CITY, "3611", 4, 11);
   quarter.set_period("2022Q3");
+  pb::RankingFact year_last = Fact("I03", pb::SCOPE_CITY, "3611", 11, 11);
+  year_last.set_period("2022");
+  pb::RankingFact year_bottom = Fact("I03", pb::SCOPE_CITY, "3611", 9, 11);
+  year_bottom.set_period("2022");
+  pb::RankingFact year_fine = Fact("I03", pb::SCOPE_CITY, "3611", 8, 11);
+  year_fine.set_period("2022");
   pb::RankingFact october = Fact("C00", pb::SCOPE_CITY, "3611", 8, 11);
   october.set_period("2022-10");  // Q4: no target loaded
   const std::vector<Case> cases = {
@@ -174,6 +180,9 @@ TEST(EvaluateRulesTest, Table) {
       {Fact("C00", pb::SCOPE_CITY, "3611", 5, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
       {Fact("C00", pb::SCOPE_CITY, "3611", 7, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_FLOOR_BREACHED}},
       {quarter, std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
+      {year_last, std::nullopt, {pb::ALERT_RULE_LAST_IN_PROVINCE, pb::ALERT_RULE_YEAR_BOTTOM_THREE}},
+      {year_bottom, std::nullopt, {pb::ALERT_RULE_YEAR_BOTTOM_THREE}},  // 检讨, not 表态
+      {year_fine, std::nullopt, {}},
       {october, std::nullopt, {}},
       {third_party, std::nullopt, {}},  // only the official assessment counts by default
       {Fact("I03", pb::SCOPE_CITY, "3601", 11, 11), std::nullopt, {}},  // another city's fall
@@ -204,6 +213,54 @@ TEST(EvaluateRulesTest, AlertsNameWhoAnswersAndTheConsequence) {
   EXPECT_EQ(a.units(0).head(), "陈锋");
   EXPECT_NE(a.consequence().find("年终绩效奖金的5%"), std::string::npos);
   EXPECT_EQ(a.message(), "2022-09 上饶市 办理建筑许可：全省第11名/共11，全省倒数第一");
+}
+
+TEST(EvaluateRulesTest, ConfiguredThresholdsAndDisabledRules) {
+  RuleConfig config;
+  config.bottom_n = 5;
+  config.disabled = {pb::ALERT_RULE_FELL_PLACES};
+  pb::RankingFact previous = Fact("I03", pb::SCOPE_CITY, "3611", 2, 11);
+  previous.set_period("2022-08");
+  EXPECT_EQ(Rules(EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 7, 11), previous, Replica(), config)),
+            std::vector<pb::AlertRule>{pb::ALERT_RULE_BOTTOM_THREE});
+}
+
+TEST(ConsequencesOfTest, Table) {
+  const CatalogReplica catalog = Replica();
+  struct Case {
+    pb::RankingFact fact;
+    std::vector<std::pair<std::string, pb::ConsequenceKind>> want;  // subject, kind
+  };
+  pb::RankingFact year_bottom = Fact("I03", pb::SCOPE_CITY, "3611", 10, 11);
+  year_bottom.set_period("2022");
+  const std::string unit = "市住房和城乡建设局";
+  const std::vector<Case> cases = {
+      {Fact("I03", pb::SCOPE_CITY, "3611", 11, 11),
+       {{unit, pb::CONSEQUENCE_KIND_BONUS_WITHHELD}, {unit, pb::CONSEQUENCE_KIND_NO_EXCELLENCE}}},
+      {Fact("I03", pb::SCOPE_CITY, "3611", 9, 11), {{unit, pb::CONSEQUENCE_KIND_STATEMENT}}},
+      {year_bottom, {{unit, pb::CONSEQUENCE_KIND_SELF_CRITICISM}}},
+      {Fact("I03", pb::SCOPE_COUNTY, "361102", 100, 100),
+       {{"361102", pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT}}},
+      {Fact("C00", pb::SCOPE_COUNTY, "361102", 80, 100),
+       {{"361102", pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT}}},
+      {Fact("I03", pb::SCOPE_COUNTY, "361102", 98, 100), {}},  // a county's bottom three: rectify only
+      {Fact("C00", pb::SCOPE_CITY, "3611", 7, 11), {}},        // floor breached: rectify only
+  };
+  for (const Case& c : cases) {
+    std::vector<std::pair<std::string, pb::ConsequenceKind>> got;
+    for (const auto& a : EvaluateRules(c.fact, std::nullopt, catalog, RuleConfig{})) {
+      for (const auto& k : ConsequencesOf(a)) {
+        EXPECT_EQ(k.year(), 2022);
+        EXPECT_EQ(k.alert_id(), a.id());
+        got.emplace_back(k.subject(), k.kind());
+      }
+    }
+    EXPECT_EQ(got, c.want) << c.fact.ShortDebugString();
+  }
+  const auto county = ConsequencesOf(
+      EvaluateRules(Fact("I03", pb::SCOPE_COUNTY, "361102", 100, 100), std::nullopt, catalog, {})[0]);
+  EXPECT_EQ(county[0].subject_name(), "信州区");
+  EXPECT_TRUE(county[0].county());
 }
 
 }  // namespace

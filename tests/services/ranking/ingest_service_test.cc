@@ -164,5 +164,103 @@ TEST_F(SubmitTest, HistoryAndCompleteness) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(SubmitTest, ConsequencesPerUnitAndYear) {
+  pb::SubmitResponse r;
+  pb::RankingFact county = Fact(100);
+  county.set_scope(pb::SCOPE_COUNTY);
+  county.set_region_code("361102");
+  county.set_total(100);
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022-08"), Fact(9, "2022-09"), county}, &r).ok());
+  ASSERT_EQ(r.accepted(), 3);
+  auto list = [&](int year, const std::string& subject, pb::ListConsequencesResponse* out) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer viewer");
+    pb::ListConsequencesRequest req;
+    req.set_year(year);
+    req.set_subject(subject);
+    return query_stub_->ListConsequences(&ctx, req, out);
+  };
+  pb::ListConsequencesResponse resp;
+  ASSERT_TRUE(list(2022, "", &resp).ok());
+  ASSERT_EQ(resp.subjects_size(), 2);  // 市城管局 (I07), then 信州区
+  const auto& unit = resp.subjects(0);
+  EXPECT_FALSE(unit.county());
+  EXPECT_TRUE(unit.bonus_withheld());     // last in August
+  EXPECT_TRUE(unit.excellence_barred());
+  EXPECT_EQ(unit.statements(), 1);        // bottom three in September
+  EXPECT_FALSE(unit.self_criticism());
+  EXPECT_EQ(unit.entries_size(), 3);
+  EXPECT_EQ(resp.subjects(1).subject(), "361102");
+  EXPECT_EQ(resp.subjects(1).subject_name(), "信州区");
+  EXPECT_TRUE(resp.subjects(1).excellence_barred());
+  ASSERT_TRUE(list(2022, "361102", &resp).ok());
+  EXPECT_EQ(resp.subjects_size(), 1);
+  ASSERT_TRUE(list(2021, "", &resp).ok());
+  EXPECT_EQ(resp.subjects_size(), 0);
+  grpc::Status bad = list(0, "", &resp);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("year"), std::string::npos);
+}
+
+TEST_F(SubmitTest, RejectedAndReplayAreOfficeOnlyAndCheckTheirArguments) {
+  auto call = [&](const std::string& key, auto method, const auto& req, auto* resp) {
+    grpc::ClientContext ctx;
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    return ((*stub_).*method)(&ctx, req, resp);
+  };
+  pb::ListRejectedResponse listed;
+  EXPECT_TRUE(call("office", &pb::RankingIngest::Stub::ListRejected, pb::ListRejectedRequest{}, &listed).ok());
+  EXPECT_EQ(listed.total(), 0);
+  EXPECT_EQ(call("platform", &pb::RankingIngest::Stub::ListRejected, pb::ListRejectedRequest{}, &listed)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  pb::ListRejectedRequest bad_page;
+  bad_page.mutable_page()->set_page_token("garbage");
+  EXPECT_EQ(call("office", &pb::RankingIngest::Stub::ListRejected, bad_page, &listed).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  pb::ReplayResponse replayed;
+  grpc::Status none = call("office", &pb::RankingIngest::Stub::Replay, pb::ReplayRequest{}, &replayed);
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(none.error_message().find("ids"), std::string::npos);
+  pb::ReplayRequest unknown;
+  unknown.add_ids("dlq:x:0:1");
+  EXPECT_EQ(call("office", &pb::RankingIngest::Stub::Replay, unknown, &replayed).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(call("viewer", &pb::RankingIngest::Stub::Replay, unknown, &replayed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(call("", &pb::RankingIngest::Stub::Replay, unknown, &replayed).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SubmitTest, QueriesNameTheBadField) {
+  auto query = [&](auto method, const auto& req, auto* resp) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer viewer");
+    return ((*query_stub_).*method)(&ctx, req, resp);
+  };
+  pb::GetScorecardRequest card;
+  card.set_region_code("3611");
+  card.set_period("September");
+  pb::Scorecard sc;
+  grpc::Status s = query(&pb::RankingQuery::Stub::GetScorecard, card, &sc);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("period"), std::string::npos);
+  pb::GetIndicatorRankingRequest ranking;
+  ranking.set_indicator_code("I07");
+  ranking.set_period("2022-09");  // no scope
+  pb::IndicatorRanking ir;
+  s = query(&pb::RankingQuery::Stub::GetIndicatorRanking, ranking, &ir);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("scope"), std::string::npos);
+  pb::ListAlertsRequest alerts;
+  pb::ListAlertsResponse al;
+  s = query(&pb::RankingQuery::Stub::ListAlerts, alerts, &al);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("period"), std::string::npos);
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(query_stub_->GetScorecard(&anonymous, card, &sc).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 }  // namespace
 }  // namespace ys::ranking

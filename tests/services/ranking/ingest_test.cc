@@ -40,7 +40,14 @@ class RankingIngestTest : public ::testing::Test {
                                            RuleConfig{});
     inbox_ = std::make_unique<InboxProcessor>(
         *consumer_, *pool_, metrics_,
-        InboxOptions{.consumer = "ranking.submissions", .dlq_topic = kDlqTopic, .source = "/yingshang/ranking"},
+        InboxOptions{.consumer = "ranking.submissions",
+                     .dlq_topic = kDlqTopic,
+                     .source = "/yingshang/ranking",
+                     .on_reject =
+                         [this](pqxx::transaction_base& tx, const KafkaMessage& m, const std::string& id,
+                                const absl::Status& reason) {
+                           FactIngest::RecordRejected(tx, m, id, reason, clock_.Now());
+                         }},
         [this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                std::vector<absl::Status>* results) { return ingest_->ApplyBatch(tx, events, results); });
   }
@@ -125,6 +132,99 @@ TEST_F(RankingIngestTest, StoresRevisionsRaisesAlertsOnceAndDeadLettersBadFacts)
   ASSERT_EQ(conflict.rejected, 1u);
   EXPECT_EQ(RejectionReason(conflict.rejections[0]), "revision_conflict");
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic = 'ys.rankings.alerts.v1'"), 3);
+}
+
+TEST_F(RankingIngestTest, ValidateOnlyOnKafkaReportsAndStoresNothing) {
+  CloudEvent good = Submission("I03", "3611", 11);
+  CloudEvent bad = Submission("I01", "3611", 12);
+  CloudEvent garbled = Submission("I02", "3611", 1);
+  garbled.data = "{not json";
+  for (CloudEvent* e : {&good, &bad, &garbled}) e->extensions.emplace_back(kValidateOnlyHeader, "true");
+  auto batch = Send({good, bad, garbled});
+  EXPECT_EQ(batch.applied, 3u);  // reported, not dead-lettered
+  EXPECT_EQ(batch.rejected, 0u);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 0);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alerts"), 0);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM rejected_submissions"), 0);
+  ASSERT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic = 'ys.rankings.validation.v1'"), 3);
+  std::map<std::string, pb::SubmitResult> reports;
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                for (const auto& row :
+                     tx.exec("SELECT payload FROM outbox WHERE topic = 'ys.rankings.validation.v1'")) {
+                  pb::SubmitResult r;
+                  r.ParseFromString(pqxx::binarystring(row[0]).str());
+                  reports[r.event_id().empty() ? "garbled" : r.event_id()] = r;
+                }
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(reports[good.id].outcome(), pb::SubmitResult::OUTCOME_NEW);
+  EXPECT_EQ(reports[bad.id].code(), "RV09");
+  EXPECT_EQ(reports["garbled"].code(), "malformed");
+}
+
+TEST_F(RankingIngestTest, RejectedSubmissionsAreKeptAndReplayedOnceTheCatalogKnowsThem) {
+  // I42 is not in the catalog yet: refused, kept, listed.
+  auto first = Send({Submission("I42", "3611", 11), Submission("I03", "3611", 12)});
+  ASSERT_EQ(first.rejected, 2u);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM rejected_submissions WHERE replayed_at IS NULL"), 2);
+  auto replay = [&](bool validate_only) {
+    std::vector<pb::SubmitResult> results;
+    EXPECT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) -> absl::Status {
+                  auto r = ingest_->Replay(tx, {}, /*all=*/true, validate_only);
+                  if (!r.ok()) return r.status();
+                  results = *r;
+                  return absl::OkStatus();
+                }).ok());
+    return results;
+  };
+  auto still = replay(false);
+  ASSERT_EQ(still.size(), 2u);
+  EXPECT_EQ(still[0].code(), "RV05");
+  EXPECT_EQ(QueryInt(*pool_, "SELECT max(attempts) FROM rejected_submissions"), 2);
+
+  // The office adds I42 to the catalog; a dry run says it would pass, the replay stores it once.
+  ipb::CatalogEntity e;
+  e.set_version(1000);
+  e.mutable_indicator()->set_code("I42");
+  e.mutable_indicator()->set_name("新增指标");
+  e.mutable_indicator()->set_level(ipb::INDICATOR_LEVEL_SECOND);
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                tx.exec_params("INSERT INTO catalog_replica VALUES ('indicator/I42', 1000, $1::bytea)",
+                               PgHexBytes(e.SerializeAsString()));
+                return absl::OkStatus();
+              }).ok());
+  replica_->Invalidate();
+  auto dry = replay(true);
+  EXPECT_EQ(dry[0].outcome(), pb::SubmitResult::OUTCOME_NEW);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 0);
+  auto done = replay(false);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].outcome(), pb::SubmitResult::OUTCOME_NEW);
+  EXPECT_EQ(done[1].code(), "RV09");  // rank 12 of 11 stays refused
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM current_facts WHERE indicator_code = 'I42'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM rejected_submissions WHERE replayed_at IS NULL"), 1);
+  EXPECT_EQ(replay(false).size(), 1u);  // the replayed one is not run again
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM fact_revisions"), 1);
+  // An unknown id is NOT_FOUND, naming it.
+  absl::Status unknown = pool_->WithTransaction([&](pqxx::work& tx) {
+    return ingest_->Replay(tx, {"dlq:nope:0:0"}, false, false).status();
+  });
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(unknown.message().find("dlq:nope:0:0"), std::string::npos);
+}
+
+TEST_F(RankingIngestTest, AlertsWriteTheConsequencesLedgerOnce) {
+  Send({Submission("I03", "3611", 11), Submission("I03", "361102", 100, 100),
+        Submission("I03", "361103", 98, 100)});
+  // 市住房和城乡建设局 leads I03 in the seed catalog: 5% and excellence for last place.
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM consequences WHERE kind = 'CONSEQUENCE_KIND_BONUS_WITHHELD'"),
+            QueryInt(*pool_, "SELECT count(*) FROM consequences WHERE kind = 'CONSEQUENCE_KIND_NO_EXCELLENCE'"));
+  EXPECT_GE(QueryInt(*pool_, "SELECT count(*) FROM consequences WHERE kind = 'CONSEQUENCE_KIND_BONUS_WITHHELD'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM consequences WHERE county AND subject = '361102'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM consequences WHERE subject = '361103'"), 0);
+  const int64_t before = QueryInt(*pool_, "SELECT count(*) FROM consequences");
+  Send({Submission("I03", "3611", 11, 11, 2)});  // a new revision, same fall: no new lines
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM consequences"), before);
 }
 
 }  // namespace

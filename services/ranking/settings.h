@@ -1,0 +1,34 @@
+#pragma once
+
+// The ranking service's policies from its YAML config (and YS_* overrides): validation, locking and
+// the alert rules. Every key is optional; a missing one keeps the work plan's default.
+//
+//   rankings:
+//     lock_after_months: 3
+//     scope_size: {city: 11, county: 100}
+//     allowed_sources: {official: [jxyshj], third_party: [jxdsf]}   # evaluation -> platforms
+//     rules:
+//       evaluations: [official]        # which evaluations the assessment counts
+//       bottom_n: 3                    # 后三位
+//       fall_places: 3                 # fell by at least this many places
+//       county_composite_beyond: 70    # 综合排名全省70名以后
+//       composite_code: C00
+//       city_code: "3611"
+//       disabled: [fell_places]        # rules switched off (names without ALERT_RULE_, any case)
+
+#include "absl/status/statusor.h"
+#include "common/config/config.h"
+#include "services/ranking/domain.h"
+
+namespace ys::ranking {
+
+struct RankingSettings {
+  ValidationPolicy validation;
+  LockPolicy lock;
+  RuleConfig rules;
+};
+
+// INVALID_ARGUMENT naming the key for a bad value (an unknown rule or evaluation, a non-number).
+absl::StatusOr<RankingSettings> LoadRankingSettings(const Config& config);
+
+}  // namespace ys::ranking
