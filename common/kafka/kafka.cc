@@ -300,6 +300,39 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
   return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(c), metrics));
 }
 
+absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
+  std::vector<RdKafka::TopicPartition*> parts;
+  if (RdKafka::ErrorCode err = consumer_->assignment(parts); err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError("kafka assignment: " + RdKafka::err2str(err));
+  }
+  struct Destroy {
+    std::vector<RdKafka::TopicPartition*>& p;
+    ~Destroy() { RdKafka::TopicPartition::destroy(p); }
+  } destroy{parts};
+  if (parts.empty()) return false;
+  const int ms = ToMillis(timeout);
+  consumer_->position(parts);
+  std::vector<RdKafka::TopicPartition*> committed;
+  for (auto* p : parts) committed.push_back(RdKafka::TopicPartition::create(p->topic(), p->partition()));
+  Destroy destroy_committed{committed};
+  if (RdKafka::ErrorCode err = consumer_->committed(committed, ms); err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError("kafka committed offsets: " + RdKafka::err2str(err));
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    int64_t low = 0, high = 0;
+    if (RdKafka::ErrorCode err = consumer_->query_watermark_offsets(parts[i]->topic(), parts[i]->partition(),
+                                                                    &low, &high, ms);
+        err != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError("kafka watermarks: " + RdKafka::err2str(err));
+    }
+    int64_t at = parts[i]->offset();
+    if (at < 0) at = committed[i]->offset();
+    if (at < 0) at = low;
+    if (at < high) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::Duration timeout) {
   std::vector<KafkaMessage> out;
   int wait_ms = ToMillis(timeout);

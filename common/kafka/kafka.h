@@ -95,6 +95,10 @@ class KafkaConsumer {
   absl::StatusOr<std::vector<KafkaMessage>> Poll(size_t max, absl::Duration timeout);
   // Commits, synchronously, the positions after the given messages (the highest per partition).
   absl::Status Commit(const std::vector<KafkaMessage>& messages);
+  // True once every assigned partition has been read up to its end as of now (the position, or the
+  // committed offset before the first read, has reached the high watermark). False while the group
+  // has not assigned anything yet. For "apply the catalog before the facts that need it".
+  absl::StatusOr<bool> CaughtUp(absl::Duration timeout = absl::Seconds(5));
   // Leaves the group cleanly (commits nothing).
   void Close();
 

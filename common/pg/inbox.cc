@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/pg/outbox.h"
@@ -19,7 +20,7 @@ bool IsRecordFault(const absl::Status& s) {
 }
 
 // The dead-letter record: the original key, body and headers, plus why and where it came from.
-OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
+OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m, const std::string& event_id,
                          const absl::Status& reason) {
   OutgoingEvent out;
   out.topic = options.dlq_topic;
@@ -32,9 +33,18 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m,
   e.data = m.value;
   e.content_type = "application/octet-stream";
   for (const auto& [k, v] : m.headers) {
-    if (k == "content-type") e.content_type = v;
-    else if (k != "ce_specversion") e.extensions.emplace_back("orig_" + k, v);
+    if (k == "content-type" && absl::StartsWithIgnoreCase(v, "application/cloudevents+json")) {
+      // Structured mode: the body is the whole original event, as JSON. Say so without making
+      // the dead letter itself look like a structured event.
+      e.content_type = "application/json";
+      e.extensions.emplace_back("orig_content-type", v);
+    } else if (k == "content-type") {
+      e.content_type = v;
+    } else if (k != "ce_specversion") {
+      e.extensions.emplace_back("orig_" + k, v);
+    }
   }
+  e.extensions.emplace_back("ys_dlq_event_id", event_id);
   e.extensions.emplace_back("ys_dlq_reason", std::string(reason.message()));
   e.extensions.emplace_back("ys_dlq_code", absl::StatusCodeToString(reason.code()));
   e.extensions.emplace_back("ys_dlq_reason_code", RejectionReason(reason));
@@ -192,7 +202,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
         continue;
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
-      EnqueueOutbox(tx, DeadLetter(options_, (*polled)[i], applied));
+      EnqueueOutbox(tx, DeadLetter(options_, (*polled)[i], ids[i], applied));
       if (options_.on_reject) options_.on_reject(tx, (*polled)[i], DeadLetterId((*polled)[i]), applied);
       ++batch.rejected;
       batch.rejections.push_back(applied);

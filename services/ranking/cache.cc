@@ -8,21 +8,22 @@
 namespace ys::ranking {
 namespace {
 
-constexpr char kBuiltKey[] = "ys:v1:meta:built";
-
-std::string RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
-                    const std::string& period) {
-  return absl::StrCat("ys:v1:rank:", pb::Evaluation_Name(e), ":", pb::Scope_Name(s), ":", indicator,
-                      ":", period);
-}
-
-std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) {
-  return absl::StrCat("ys:v1:facts:", pb::Evaluation_Name(e), ":", region, ":", period);
-}
-
 thread_local bool last_from_cache = false;
 
 }  // namespace
+
+std::string RankingCache::RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
+                                  const std::string& period) const {
+  return absl::StrCat(prefix_, "ys:v1:rank:", pb::Evaluation_Name(e), ":", pb::Scope_Name(s), ":",
+                      indicator, ":", period);
+}
+
+std::string RankingCache::FactsKey(pb::Evaluation e, const std::string& region,
+                                   const std::string& period) const {
+  return absl::StrCat(prefix_, "ys:v1:facts:", pb::Evaluation_Name(e), ":", region, ":", period);
+}
+
+std::string RankingCache::BuiltKey() const { return prefix_ + "ys:v1:meta:built"; }
 
 absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::Query(
     const std::string& where, const std::vector<std::string>& args) {
@@ -74,7 +75,7 @@ absl::Status RankingCache::Write(const std::vector<pb::RankingFact>& facts) {
 }
 
 absl::StatusOr<bool> RankingCache::IsBuilt() {
-  auto r = redis_.Command({"EXISTS", kBuiltKey});
+  auto r = redis_.Command({"EXISTS", BuiltKey()});
   if (!r.ok()) return r.status();
   return r->integer == 1;
 }
@@ -102,7 +103,7 @@ absl::StatusOr<size_t> RankingCache::Rebuild(PgPool& pool) {
     }
   });
   if (!s.ok()) return s;
-  auto marked = redis_.Command({"SET", kBuiltKey, "1"});
+  auto marked = redis_.Command({"SET", BuiltKey(), "1"});
   if (!marked.ok()) return marked.status();
   return n;
 }

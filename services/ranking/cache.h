@@ -46,11 +46,13 @@ class PgFactReader final : public FactReader {
 //   ys:v1:rank:<EVALUATION>:<SCOPE>:<indicator>:<period>   sorted set, member region, score rank
 //   ys:v1:facts:<EVALUATION>:<region>:<period>             hash, field indicator, value the fact
 //   ys:v1:meta:built                                       set once a full rebuild finished
+// each behind an optional prefix (redis.key_prefix), so several deployments can share one Redis.
 // Reads answer NOT_FOUND when the cache is not built (the caller falls back to PostgreSQL) and
 // UNAVAILABLE when Redis is down.
 class RankingCache final : public FactReader {
  public:
-  explicit RankingCache(RedisClient& redis) : redis_(redis) {}
+  explicit RankingCache(RedisClient& redis, std::string prefix = "")
+      : redis_(redis), prefix_(std::move(prefix)) {}
 
   absl::Status Write(const std::vector<pb::RankingFact>& facts);
   absl::StatusOr<bool> IsBuilt();
@@ -67,7 +69,12 @@ class RankingCache final : public FactReader {
 
  private:
   absl::Status RequireBuilt();
+  std::string RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
+                      const std::string& period) const;
+  std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) const;
+  std::string BuiltKey() const;
   RedisClient& redis_;
+  std::string prefix_;
 };
 
 // Redis first, PostgreSQL when the cache is cold or down; counts which answered.

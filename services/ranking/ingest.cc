@@ -207,10 +207,8 @@ void FactIngest::RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& 
     names.push_back(k);
     values.push_back(v);
   }
-  std::string event_id;
-  for (const auto& [k, v] : record.headers) {
-    if (k == "ce_id") event_id = v;
-  }
+  auto event = ParseCloudEvent(record);  // binary or structured mode
+  const std::string event_id = event.ok() ? event->id : "";
   tx.exec_params(
       "INSERT INTO rejected_submissions (id, event_id, header_names, header_values, record_key, "
       "body, error, code, rejected_at) VALUES ($1, $2, $3::text[], $4::text[], $5, $6::bytea, $7, $8, "

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
 
   ys::RealClock clock;
   ys::RedisClient redis(redis_options);
-  ys::ranking::RankingCache cache(redis);
+  ys::ranking::RankingCache cache(redis, config.GetString("redis.key_prefix", ""));
   ys::ranking::PgFactReader pg_reader(*pool);
   ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
   ys::ranking::CatalogReplicaStore replica(*pool);
@@ -85,12 +85,32 @@ int main(int argc, char** argv) {
       [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
           std::vector<absl::Status>* results) { return ingest.ApplyBatch(tx, events, results); });
 
+  ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
+  ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
+                                        settings.rules);
+  ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth);
+  ys::GrpcServer server(grpc_options, metrics, &auth);
+  server.AddService(&query);
+  server.AddService(&submit);
+  ys::CheckOrExit(kProgram, server.Start());
+
   std::atomic<bool> stop{false};
   std::atomic<bool> cache_dirty{true};  // rebuilt from PostgreSQL at start
+  // Facts are validated against the catalog replica, so the replica catches up with ys.catalog.v1
+  // first: until then no submission is read and the service reports NOT_SERVING.
   std::thread consumers([&] {
+    bool catalog_ready = false;
     while (!stop.load()) {
       auto c = catalog_inbox.RunOnce();
       if (c.ok() && c->applied > 0) replica.Invalidate();
+      if (!catalog_ready) {
+        auto caught_up = catalog_consumer->CaughtUp();
+        if (!caught_up.ok() || !*caught_up) continue;
+        catalog_ready = true;
+        server.SetServing(true);
+        ys::log::Info("ranking serving", {{"grpc", server.address()},
+                                          {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
+      }
       auto f = fact_inbox.RunOnce();
       if (!f.ok()) {
         ys::log::Warn("ranking batch failed; retrying", {{"error", std::string(f.status().message())}});
@@ -115,18 +135,6 @@ int main(int argc, char** argv) {
       absl::SleepFor(absl::Seconds(2));
     }
   });
-
-  ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
-  ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
-                                        settings.rules);
-  ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth);
-  ys::GrpcServer server(grpc_options, metrics, &auth);
-  server.AddService(&query);
-  server.AddService(&submit);
-  ys::CheckOrExit(kProgram, server.Start());
-  server.SetServing(true);
-  ys::log::Info("ranking serving", {{"grpc", server.address()},
-                                    {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 
   ys::WaitForTermination();
   server.Shutdown();
