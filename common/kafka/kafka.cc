@@ -78,6 +78,7 @@ absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
   if (!brokers.ok()) return brokers.status();
   options.brokers = *brokers;
   options.client_id = config.GetString("kafka.client_id", "yingshang");
+  options.topic_prefix = config.GetString("kafka.topic_prefix", "");
   return options;
 }
 
@@ -121,6 +122,7 @@ struct DeliverySlot {
 
 struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
   std::unique_ptr<RdKafka::Producer> producer;
+  std::string topic_prefix;
   EventLogger events;
   KafkaMetrics* metrics = nullptr;
   std::atomic<bool> stop{false};
@@ -151,7 +153,7 @@ struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
         for (const auto& [k, v] : headers) h->add(k, v.data(), v.size());
       }
       const RdKafka::ErrorCode err = producer->produce(
-          topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+          topic_prefix + topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
           const_cast<char*>(value.data()), value.size(), key.empty() ? nullptr : key.data(),
           key.size(), 0, h, slot);
       if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
@@ -171,6 +173,7 @@ absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const Kafka
                                                                      KafkaMetrics* metrics) {
   auto impl = std::make_unique<Impl>();
   impl->metrics = metrics;
+  impl->topic_prefix = options.topic_prefix;
   auto conf = MakeConf(options, {
                                     {"enable.idempotence", "true"},
                                     {"acks", "all"},
@@ -270,8 +273,8 @@ EventLogger& ConsumerEvents() {
 }  // namespace
 
 KafkaConsumer::KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer,
-                             KafkaMetrics* metrics)
-    : consumer_(std::move(consumer)), metrics_(metrics) {}
+                             KafkaMetrics* metrics, std::string topic_prefix)
+    : consumer_(std::move(consumer)), topic_prefix_(std::move(topic_prefix)), metrics_(metrics) {}
 
 KafkaConsumer::~KafkaConsumer() { Close(); }
 
@@ -294,10 +297,12 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
   if (c == nullptr) {
     return absl::InternalError(absl::StrFormat("kafka consumer cannot be created: %s", err));
   }
-  if (RdKafka::ErrorCode e = c->subscribe(consumer.topics); e != RdKafka::ERR_NO_ERROR) {
-    return KafkaError(absl::StrFormat("subscribe to %s", absl::StrJoin(consumer.topics, ",")), e);
+  std::vector<std::string> topics;
+  for (const auto& t : consumer.topics) topics.push_back(options.topic_prefix + t);
+  if (RdKafka::ErrorCode e = c->subscribe(topics); e != RdKafka::ERR_NO_ERROR) {
+    return KafkaError(absl::StrFormat("subscribe to %s", absl::StrJoin(topics, ",")), e);
   }
-  return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(c), metrics));
+  return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(c), metrics, options.topic_prefix));
 }
 
 absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
@@ -347,7 +352,7 @@ absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::
       return KafkaError("consume", err);
     }
     KafkaMessage m;
-    m.topic = msg->topic_name();
+    m.topic = msg->topic_name().substr(topic_prefix_.size());
     m.partition = msg->partition();
     m.offset = msg->offset();
     if (msg->key() != nullptr) m.key = *msg->key();
@@ -387,7 +392,7 @@ absl::Status KafkaConsumer::Commit(const std::vector<KafkaMessage>& messages) {
   }
   std::vector<RdKafka::TopicPartition*> parts;
   for (const auto& [tp, offset] : next) {
-    parts.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+    parts.push_back(RdKafka::TopicPartition::create(topic_prefix_ + tp.first, tp.second, offset));
   }
   const RdKafka::ErrorCode err = consumer_->commitSync(parts);
   RdKafka::TopicPartition::destroy(parts);
@@ -418,8 +423,9 @@ absl::Status EnsureTopics(const KafkaOptions& options, const std::vector<TopicSp
   char errstr[512];
   std::vector<rd_kafka_NewTopic_t*> specs;
   for (const TopicSpec& t : topics) {
+    const std::string name = options.topic_prefix + t.name;
     rd_kafka_NewTopic_t* nt =
-        rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, 1, errstr, sizeof errstr);
+        rd_kafka_NewTopic_new(name.c_str(), t.partitions, 1, errstr, sizeof errstr);
     if (nt == nullptr) {
       for (auto* s : specs) rd_kafka_NewTopic_destroy(s);
       return absl::InvalidArgumentError(absl::StrFormat("topic %s: %s", t.name, errstr));

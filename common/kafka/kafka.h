@@ -25,10 +25,14 @@ namespace ys {
 struct KafkaOptions {
   std::string brokers = "127.0.0.1:19092";
   std::string client_id = "yingshang";
+  // Put before every topic name on the wire (producer, consumer, EnsureTopics), so several
+  // deployments (a staging copy, a test run) can share one cluster; the code only sees the
+  // logical names ("ys.rankings.alerts.v1"). Empty in production.
+  std::string topic_prefix;
   std::map<std::string, std::string> extra;  // any librdkafka property
 };
 
-// kafka.brokers, kafka.client_id.
+// kafka.brokers, kafka.client_id, kafka.topic_prefix.
 absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config);
 
 struct TopicSpec {
@@ -103,8 +107,10 @@ class KafkaConsumer {
   void Close();
 
  private:
-  KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer, KafkaMetrics* metrics);
+  KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer, KafkaMetrics* metrics,
+                std::string topic_prefix);
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::string topic_prefix_;
   KafkaMetrics* metrics_;
   bool closed_ = false;
 };

@@ -6,33 +6,9 @@
 set -euo pipefail
 BUILD=$1
 SRC=$2
-RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
-BROKERS=${YS_KAFKA_BROKERS:-127.0.0.1:19092}
-WORK=$(mktemp -d)
-PORT=$((20000 + RANDOM % 10000))
-METRICS_PORT=$((PORT + 1))
-KEY=e2e-$RUN
-YSCTL=("$BUILD/tools/ysctl/ysctl")
-export YS_API_KEY=$KEY YS_INDICATOR_ADDRESS=127.0.0.1:$PORT
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- service log"; tail -20 "$WORK/indicator.log"; exit 1; }
-
-printf 'api_keys:\n  e2e: {role: office, sha256: %s}\n' "$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)" > "$WORK/keys.yaml"
-YS_PG_SCHEMA=e2e_$RUN YS_GRPC_LISTEN=127.0.0.1:$PORT YS_METRICS_LISTEN=127.0.0.1:$METRICS_PORT \
-YS_KAFKA_GROUP_ID=e2e-$RUN YS_AUTH_API_KEYS_FILE=$WORK/keys.yaml \
-  "$BUILD/services/indicator/ys-indicator" --config "$SRC/services/indicator/config.example.yaml" \
-  > "$WORK/indicator.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  "$BUILD/tools/ysctl/ysctl" health --address 127.0.0.1:$PORT >/dev/null 2>&1 && break
-  sleep 0.2
-done
-"$BUILD/tools/ysctl/ysctl" health --address 127.0.0.1:$PORT | grep -q SERVING || fail "not SERVING"
+source "$SRC/tests/e2e/lib.sh"
+start_service indicator 0
+METRICS_PORT=${INDICATOR_METRICS#127.0.0.1:}
 
 # The catalog: a dry run of the seed lists the 18 first-level indicators; then the real import.
 dry=$("${YSCTL[@]}" catalog import "$SRC/data/catalog/catalog.yaml" --dry-run)
@@ -44,7 +20,7 @@ for f in units regions catalog; do "${YSCTL[@]}" catalog import "$SRC/data/catal
 
 # 惠企通 events with kcat: JSON bodies, CloudEvents headers.
 send() {  # send CE_ID JSON
-  printf '%s\n' "$2" | kcat -P -b "$BROKERS" -t ys.policy.redemptions.v1 -k "E2E-$RUN" \
+  printf '%s\n' "$2" | kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.policy.redemptions.v1" -k "E2E-$RUN" \
     -H ce_specversion=1.0 -H "ce_id=$1" -H ce_source=/huiqitong/e2e \
     -H ce_type=yingshang.indicator.v1.PolicyRedemption -H ce_time=2022-09-20T00:00:00Z \
     -H content-type=application/json
@@ -71,7 +47,7 @@ read -r _ _ _ applied approved paid amount median unpaid <<<"$line"
 [ "$amount" = 2500.00 ] || fail "amount $amount, want 2500.00"
 [ "$median" = 7.0 ] || fail "median days $median, want 7.0"
 
-dlq=$(kcat -C -b "$BROKERS" -t ys.policy.dlq.v1 -o beginning -e -q \
+dlq=$(kcat -C -b "$BROKERS" -t "${TOPIC_PREFIX}ys.policy.dlq.v1" -o beginning -e -q \
   -f '%h\n' 2>/dev/null | grep "orig_ce_id=$RUN-3" || true)
 [ -n "$dlq" ] || fail "the bad event is not on ys.policy.dlq.v1"
 grep -q "ys_dlq_reason_code=bad_credit_code" <<<"$dlq" || fail "dead letter without its reason: $dlq"

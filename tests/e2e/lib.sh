@@ -1,0 +1,67 @@
+# Shared by the e2e scripts: a run id, a work dir, an office API key, services started against the
+# local stack with their own schemas/ports/consumer groups, and waiting helpers. Source it after
+# setting BUILD and SRC.
+RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+BROKERS=${YS_KAFKA_BROKERS:-127.0.0.1:19092}
+REDIS_PORT=${YS_REDIS_PORT:-16379}
+WORK=$(mktemp -d)
+BASE_PORT=$((20000 + RANDOM % 10000))
+KEY=e2e-$RUN
+TOPIC_PREFIX="e2e$RUN."  # this run's own topics (kafka.topic_prefix): nothing left over from others
+YSCTL=("$BUILD/tools/ysctl/ysctl")
+export YS_API_KEY=$KEY
+declare -A SERVICE_PID
+printf 'api_keys:\n  e2e: {role: office, sha256: %s}\n' "$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)" > "$WORK/keys.yaml"
+
+e2e_cleanup() {
+  for p in "${SERVICE_PID[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || "$SRC/deploy/local/stack.sh" up >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap e2e_cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  for f in "$WORK"/*.log; do echo "--- $f"; grep -v '"level":"info"' "$f" | tail -10; done
+  exit 1
+}
+
+wait_until() {  # wait_until SECONDS CMD...: true once CMD succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.3; done
+}
+
+# start_service NAME OFFSET [ENV=VALUE...]: ys-NAME on 127.0.0.1:BASE_PORT+OFFSET (metrics +1),
+# schema e2e_NAME_RUN, topics prefixed with TOPIC_PREFIX; exports YS_<NAME>_ADDRESS for ysctl
+# and <NAME>_METRICS; waits for SERVING.
+start_service() {
+  local name=$1 offset=$2; shift 2
+  local port=$((BASE_PORT + offset)) upper
+  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+  env YS_KAFKA_GROUP_ID=e2e-$RUN YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
+    YS_GRPC_LISTEN=127.0.0.1:$port YS_METRICS_LISTEN=127.0.0.1:$((port + 1)) "$@" \
+    "$BUILD/services/$name/ys-$name" --config "$SRC/services/$name/config.example.yaml" \
+    >> "$WORK/$name.log" 2>&1 &
+  SERVICE_PID[$name]=$!
+  export "YS_${upper}_ADDRESS=127.0.0.1:$port"
+  printf -v "${upper}_METRICS" '127.0.0.1:%d' $((port + 1))
+  wait_until 60 "${YSCTL[@]}" health --address 127.0.0.1:$port >/dev/null 2>&1 || fail "ys-$name not SERVING"
+}
+
+# The seed catalog into the indicator service, and (when ranking runs) into its replica.
+load_catalog() {
+  for f in units regions catalog; do "${YSCTL[@]}" catalog import "$SRC/data/catalog/$f.yaml" >/dev/null; done
+}
+wait_for_ranking_replica() {  # 上饶市 and 12 counties × (综合 + 18 L1)
+  wait_until 60 bash -c '"$0" rankings completeness --period 2022-09 2>/dev/null | grep -q "of 247 expected"' \
+    "${YSCTL[@]}" || fail "the ranking service's catalog replica did not arrive"
+}
+
+metric() {  # metric HOST:PORT REGEX: the sum of the matching samples
+  curl -fs "http://$1/metrics" | grep -E "$2" | awk '{s += $NF} END {printf "%d\n", s}'
+}
+
+psql_e2e() {  # psql_e2e SCHEMA SQL: one value
+  psql -X -qtA "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" \
+    -c "SET search_path TO $1" -c "$2" | tail -1
+}
