@@ -1,8 +1,15 @@
-// bench/ranking_ingest: ranking facts/s end to end so far (Kafka -> decoded, validated against the
-// catalog replica -> revisions decided -> PostgreSQL committed with alerts and outbox rows), beside
-// the raw Kafka consume baseline measured in the same run. Redis is not in the path yet (issue 4).
-//   ranking_ingest [--facts N]
+// bench/ranking_ingest (issue 4), three figures, each beside a baseline measured in the same run:
+//  1. facts/s end to end (Kafka -> decoded, validated against the catalog replica -> revisions
+//     decided -> PostgreSQL committed with alerts and outbox rows -> Redis updated), vs the raw
+//     Kafka consume rate;
+//  2. GetScorecard latency p50/p99 over gRPC at a fixed request rate, answered from Redis, vs the
+//     same calls answered from PostgreSQL;
+//  3. the time to rebuild the Redis cache for 374,400 facts (100 counties x 104 indicators x 36
+//     months), vs only reading them from PostgreSQL.
+//   ranking_ingest [--facts N] [--batch N] [--rate REQ_PER_S] [--rebuild-facts N]
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -10,7 +17,11 @@
 
 #include "absl/strings/str_format.h"
 #include "bench/baseline.h"
+#include "common/grpc/server.h"
 #include "common/log/log.h"
+#include "common/redis/redis.h"
+#include "services/ranking/cache.h"
+#include "services/ranking/query_service.h"
 #include "common/pg/migrations.h"
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
@@ -25,13 +36,59 @@ std::string Data(const std::string& name) {
   return buf.str();
 }
 
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+struct Latency {
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  size_t errors = 0;
+};
+
+// Calls GetScorecard open-loop at `rate` per second for `seconds` (each call starts on its schedule
+// even if the one before was slow) and reports the latency of each.
+Latency MeasureScorecard(ys::ranking::pb::RankingQuery::Stub& stub, const std::string& key,
+                         const std::vector<std::string>& regions, const std::vector<std::string>& periods,
+                         double rate, double seconds) {
+  const size_t calls = static_cast<size_t>(rate * seconds);
+  const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate));
+  std::vector<double> ms;
+  Latency out;
+  auto next = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < calls; ++i) {
+    std::this_thread::sleep_until(next);
+    const auto scheduled = next;
+    next += interval;
+    ys::ranking::pb::GetScorecardRequest req;
+    req.set_region_code(regions[(i * 7) % regions.size()]);
+    req.set_period(periods[(i * 3) % periods.size()]);
+    ys::ranking::pb::Scorecard card;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + key);
+    grpc::Status s = stub.GetScorecard(&ctx, req, &card);
+    if (!s.ok() || card.rows_size() == 0) ++out.errors;
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - scheduled).count());
+  }
+  out.p50_ms = Percentile(ms, 0.50);
+  out.p99_ms = Percentile(ms, 0.99);
+  out.max_ms = Percentile(ms, 1.0);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ys::log::Init("ranking_ingest", ys::log::Level::kError);
-  size_t facts = 20000;
+  size_t facts = 20000, batch = 2000, rebuild_facts = 374400;
+  double rate = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--facts") facts = std::strtoull(argv[i + 1], nullptr, 10);
+    const std::string flag = argv[i];
+    if (flag == "--facts") facts = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--batch") batch = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--rate") rate = std::strtod(argv[i + 1], nullptr);
+    if (flag == "--rebuild-facts") rebuild_facts = std::strtoull(argv[i + 1], nullptr, 10);
   }
   const std::string brokers = ys::bench::EnvOr("YS_KAFKA_BROKERS", "127.0.0.1:19092");
   const std::string run = ys::NewEventId().substr(0, 8);
@@ -112,28 +169,168 @@ int main(int argc, char** argv) {
   auto consumer = ys::KafkaConsumer::Create(kafka, {"bench-" + run, {topic}}, nullptr);
   if (!consumer.ok()) return ys::bench::Fail("ranking_ingest", consumer.status());
   ys::InboxProcessor inbox(**consumer, **pool, metrics,
-                           {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench"},
+                           {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench", .batch_size = batch},
                            [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
                                std::vector<absl::Status>* r) { return ingest.ApplyBatch(tx, events, r); });
+  ys::RedisClient redis(ys::RedisOptions{.port = std::atoi(ys::bench::EnvOr("YS_REDIS_PORT", "16379").c_str())});
+  const std::string prefix = "bench" + run + ":";
+  ys::ranking::RankingCache cache(redis, prefix);
   size_t applied = 0, rejected = 0, alerts = 0;
+  double in_redis = 0;
   std::chrono::steady_clock::time_point t0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   while (applied + rejected < facts && std::chrono::steady_clock::now() < deadline) {
     auto b = inbox.RunOnce();
     if (!b.ok()) return ys::bench::Fail("ranking_ingest", b.status());
-    if (applied + rejected == 0 && b->polled > 0) t0 = std::chrono::steady_clock::now();
+    if (b->polled == 0) continue;
+    if (applied + rejected == 0) t0 = std::chrono::steady_clock::now();
     applied += b->applied;
     rejected += b->rejected;
     alerts += ingest.raised().size();
+    const auto r0 = std::chrono::steady_clock::now();
+    if (auto w = cache.Write(ingest.changed()); !w.ok()) return ys::bench::Fail("ranking_ingest", w);
+    in_redis += std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double rate = static_cast<double>(applied + rejected) / secs;
-  std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1 indicators per month)\n",
-              facts, counties.size(), indicators.size());
+  const double ingest_rate = static_cast<double>(applied + rejected) / secs;
+  std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1 indicators per month), "
+              "batches of %zu\n",
+              facts, counties.size(), indicators.size(), batch);
   std::printf("  raw Kafka consume (baseline)   %10.0f msg/s\n", baseline->consume_per_s);
-  std::printf("  ingest end to end (no Redis)   %10.0f facts/s  (%zu applied, %zu rejected, %zu alerts)\n",
-              rate, applied, rejected, alerts);
+  std::printf("  ingest end to end with Redis   %10.0f facts/s  (%zu applied, %zu rejected, %zu alerts; "
+              "%.0f%% of the time in Redis writes)\n",
+              ingest_rate, applied, rejected, alerts, 100 * in_redis / secs);
   std::printf("  ratio to baseline              %10.3f   (issue 4's first target: 20,000 facts/s)\n",
-              rate / baseline->consume_per_s);
-  return applied == facts ? 0 : 1;
+              ingest_rate / baseline->consume_per_s);
+
+  // 2. GetScorecard over gRPC at a fixed rate: from Redis (cache built), then from PostgreSQL.
+  if (auto n = cache.Rebuild(**pool); !n.ok()) return ys::bench::Fail("ranking_ingest", n.status());
+  ys::ApiKeyAuthenticator auth;
+  auth.Add(ys::Sha256Hex("bench"), {"bench", "viewer"});
+  ys::ranking::PgFactReader pg_reader(**pool);
+  ys::ranking::CachedFactReader cached(cache, pg_reader, metrics);
+  ys::ranking::RankingQueryImpl from_redis(cached, **pool, replica, auth);
+  ys::ranking::RankingQueryImpl from_pg(pg_reader, **pool, replica, auth);
+  std::vector<std::string> periods;
+  for (size_t m = 0; m * per_month < facts; ++m) periods.push_back(absl::StrFormat("%04d-%02d", 2020 + m / 12, m % 12 + 1));
+  Latency redis_latency, pg_latency;
+  for (auto [service, out] : {std::pair{&from_redis, &redis_latency}, std::pair{&from_pg, &pg_latency}}) {
+    ys::GrpcServer server(ys::GrpcServerOptions{}, metrics, &auth);
+    server.AddService(service);
+    if (auto s = server.Start(); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
+    auto stub = ys::ranking::pb::RankingQuery::NewStub(
+        grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+    MeasureScorecard(*stub, "bench", counties, periods, rate, 1);  // warm up
+    *out = MeasureScorecard(*stub, "bench", counties, periods, rate, 10);
+    server.Shutdown();
+  }
+  std::printf("  GetScorecard at %.0f req/s, 10 s (%zu indicators a card):\n", rate, indicators.size());
+  std::printf("    from Redis                   p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%zu errors)\n",
+              redis_latency.p50_ms, redis_latency.p99_ms, redis_latency.max_ms, redis_latency.errors);
+  std::printf("    from PostgreSQL (baseline)   p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%zu errors)\n",
+              pg_latency.p50_ms, pg_latency.p99_ms, pg_latency.max_ms, pg_latency.errors);
+  std::printf("    ratio p99 Redis/PostgreSQL   %10.3f\n", redis_latency.p99_ms / pg_latency.p99_ms);
+
+  // 3. Rebuild for 374,400 facts: 100 counties x 104 indicators x 36 months, in their own schema.
+  pg.schema = "bench_rebuild_" + run;
+  auto rebuild_pool = ys::PgPool::Connect(pg);
+  if (!rebuild_pool.ok()) return ys::bench::Fail("ranking_ingest", rebuild_pool.status());
+  if (auto s = ys::MigrateService(**rebuild_pool, "ranking", *migrations); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
+  std::vector<std::string> codes;
+  for (int i = 1; codes.size() < 104; ++i) {
+    codes.push_back(absl::StrFormat("I%02d", (i - 1) % 18 + 1) + (i > 18 ? absl::StrFormat("-%02d", (i - 1) / 18) : ""));
+  }
+  size_t written = 0;
+  for (size_t m = 0; m < 36 && written < rebuild_facts; ++m) {
+    const std::string period = absl::StrFormat("%04d-%02d", 2020 + m / 12, m % 12 + 1);
+    std::vector<std::string> k, source, evaluation, indicator, scope, region, per, rank, total, revision, body;
+    for (size_t c = 0; c < 100 && c < counties.size(); ++c) {
+      for (size_t i = 0; i < codes.size() && written < rebuild_facts; ++i, ++written) {
+        ys::ranking::pb::RankingFact f;
+        f.set_source("sample");
+        f.set_evaluation(ys::ranking::pb::EVALUATION_OFFICIAL);
+        f.set_indicator_code(codes[i]);
+        f.set_scope(ys::ranking::pb::SCOPE_COUNTY);
+        f.set_region_code(counties[c]);
+        f.set_period(period);
+        f.set_rank(static_cast<int>((c * 7 + i + m) % 100) + 1);
+        f.set_total(100);
+        f.set_revision(1);
+        k.push_back(ys::ranking::FactKey(f));
+        source.push_back("sample");
+        evaluation.push_back("EVALUATION_OFFICIAL");
+        indicator.push_back(codes[i]);
+        scope.push_back("SCOPE_COUNTY");
+        region.push_back(counties[c]);
+        per.push_back(period);
+        rank.push_back(std::to_string(f.rank()));
+        total.push_back("100");
+        revision.push_back("1");
+        body.push_back(ys::PgHexBytes(f.SerializeAsString()));
+      }
+    }
+    auto s = (*rebuild_pool)->WithTransaction([&](pqxx::work& tx) {
+      tx.exec_params(
+          "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, NULL, rev, b, now() "
+          "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+          "$7::text[], $8::int[], $9::int[], $10::bigint[], $11::bytea[]) "
+          "AS u(k, s, e, i, sc, r, p, rk, t, rev, b)",
+          ys::PgArray(k), ys::PgArray(source), ys::PgArray(evaluation), ys::PgArray(indicator),
+          ys::PgArray(scope), ys::PgArray(region), ys::PgArray(per), ys::PgArray(rank),
+          ys::PgArray(total), ys::PgArray(revision), ys::PgArray(body));
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return ys::bench::Fail("ranking_ingest", s);
+  }
+  // Baseline: the same pages read from PostgreSQL and parsed, nothing written.
+  const auto read0 = std::chrono::steady_clock::now();
+  size_t read = 0;
+  if (auto s = (*rebuild_pool)->WithTransaction([&](pqxx::work& tx) -> absl::Status {
+        std::string after;
+        for (;;) {
+          const pqxx::result rows = tx.exec_params(
+              "SELECT fact_key, body FROM current_facts WHERE fact_key > $1 ORDER BY fact_key LIMIT 5000", after);
+          if (rows.empty()) return absl::OkStatus();
+          for (const auto& row : rows) {
+            ys::ranking::pb::RankingFact f;
+            f.ParseFromString(pqxx::binarystring(row[1]).str());
+            after = row[0].as<std::string>();
+            ++read;
+          }
+        }
+      });
+      !s.ok()) {
+    return ys::bench::Fail("ranking_ingest", s);
+  }
+  const double read_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - read0).count();
+  ys::ranking::RankingCache rebuild_cache(redis, "bench" + run + "r:");
+  const auto rb0 = std::chrono::steady_clock::now();
+  auto rebuilt = rebuild_cache.Rebuild(**rebuild_pool);
+  if (!rebuilt.ok()) return ys::bench::Fail("ranking_ingest", rebuilt.status());
+  const double rebuild_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - rb0).count();
+  std::printf("  cache rebuild, %zu facts (100 counties x 104 indicators x 36 months):\n", *rebuilt);
+  std::printf("    read from PostgreSQL only (baseline) %7.2f s  (%zu facts)\n", read_secs, read);
+  std::printf("    rebuild into Redis                   %7.2f s  (%.0f facts/s)\n", rebuild_secs,
+              static_cast<double>(*rebuilt) / rebuild_secs);
+  std::printf("    ratio rebuild/read                   %7.2f\n", rebuild_secs / read_secs);
+
+  // Leave nothing behind: the bench schemas and Redis keys.
+  for (auto* p : {&*pool, &*rebuild_pool}) {
+    (void)(*p)->WithTransaction([&](pqxx::work& tx) {
+      tx.exec("DROP SCHEMA " + ys::QuoteIdent((*p)->options().schema) + " CASCADE");
+      return absl::OkStatus();
+    });
+  }
+  for (const std::string& pattern : {prefix + "*", "bench" + run + "r:*"}) {
+    std::string cursor = "0";
+    do {
+      auto r = redis.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "5000"});
+      if (!r.ok() || r->elements.size() != 2) break;
+      cursor = r->elements[0].str;
+      std::vector<std::string> del = {"UNLINK"};
+      for (const auto& e : r->elements[1].elements) del.push_back(e.str);
+      if (del.size() > 1) (void)redis.Command(del);
+    } while (cursor != "0");
+  }
+  return applied == facts && *rebuilt == rebuild_facts ? 0 : 1;
 }
