@@ -1,0 +1,146 @@
+#include "services/rectification/service.h"
+
+#include "absl/strings/str_format.h"
+#include "common/grpc/paging.h"
+#include "common/grpc/unary.h"
+#include "common/status/macros.h"
+#include "common/time/proto_time.h"
+
+namespace ys::rectification {
+
+absl::Status RectificationImpl::CheckOwner(const Principal& who, const std::string& id) {
+  auto unit = who.Unit();
+  if (!unit.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(pb::Case c, store_.Get(id));
+  if (c.unit() != *unit) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("case %s belongs to %s, not to %s", id, c.unit(), *unit));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Req>
+grpc::ServerUnaryReactor* RectificationImpl::OfficeChange(
+    grpc::CallbackServerContext* ctx, const Req* req, pb::Case* resp,
+    absl::StatusOr<pb::Case> (CaseStore::*change)(const Principal&, const Req&)) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office"}));
+    ASSIGN_OR_RETURN(*resp, (store_.*change)(who, *req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::OpenCase(grpc::CallbackServerContext* ctx,
+                                                      const pb::OpenCaseRequest* req, pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Open);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::VerifyCase(grpc::CallbackServerContext* ctx,
+                                                        const pb::VerifyCaseRequest* req, pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Verify);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::CloseCase(grpc::CallbackServerContext* ctx,
+                                                       const pb::CloseCaseRequest* req, pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Close);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ReopenCase(grpc::CallbackServerContext* ctx,
+                                                        const pb::ReopenCaseRequest* req, pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Reopen);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ExtendDeadline(grpc::CallbackServerContext* ctx,
+                                                            const pb::ExtendDeadlineRequest* req,
+                                                            pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Extend);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::GetCase(grpc::CallbackServerContext* ctx,
+                                                     const pb::GetCaseRequest* req, pb::Case* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
+    RETURN_IF_ERROR(CheckOwner(who, req->id()));
+    ASSIGN_OR_RETURN(*resp, store_.Get(req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ReportProgress(grpc::CallbackServerContext* ctx,
+                                                            const pb::ReportProgressRequest* req,
+                                                            pb::Case* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office", "unit:*"}));
+    RETURN_IF_ERROR(CheckOwner(who, req->id()));
+    ASSIGN_OR_RETURN(*resp, store_.Report(who, *req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ListCases(grpc::CallbackServerContext* ctx,
+                                                       const pb::ListCasesRequest* req,
+                                                       pb::ListCasesResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
+    ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
+    if (req->state() != pb::STATE_UNSPECIFIED && !pb::State_IsValid(req->state())) {
+      return absl::InvalidArgumentError("field 'state': unknown state");
+    }
+    CaseStore::ListQuery q;
+    q.unit = who.Unit().value_or(req->unit());  // a unit sees its own cases, whatever it asks
+    q.state = req->state();
+    q.overdue_only = req->overdue_only();
+    q.as_of = req->has_as_of() ? FromProtoTime(req->as_of()) : clock_.Now();
+    q.offset = page.offset;
+    q.limit = page.size;
+    ASSIGN_OR_RETURN(auto listed, store_.List(q));
+    for (auto& c : listed.first) *resp->add_cases() = std::move(c);
+    resp->set_total(static_cast<int>(listed.second));
+    resp->mutable_page()->set_next_page_token(NextPageToken(page, listed.second));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerContext* ctx,
+                                                         const pb::OverdueRequest* req,
+                                                         pb::OverdueResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
+    ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
+    absl::Time as_of = clock_.Now();
+    if (!req->as_of().empty()) {
+      auto day = ParseIsoDate(req->as_of());
+      if (!day.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("field 'as_of': '%s' is not a date (2022-11-20)", req->as_of()));
+      }
+      as_of = EndOfDay(*day) - absl::Seconds(1);  // at the end of that day
+    }
+    CaseStore::ListQuery q;
+    q.unit = who.Unit().value_or("");
+    q.overdue_only = true;
+    q.as_of = as_of;
+    q.offset = page.offset;
+    q.limit = page.size;
+    ASSIGN_OR_RETURN(auto listed, store_.List(q));
+    resp->set_as_of(req->as_of().empty() ? FormatIsoDate(absl::ToCivilDay(as_of, Shanghai())) : req->as_of());
+    for (auto& c : listed.first) {
+      pb::OverdueCase* o = resp->add_cases();
+      o->set_level_at(LevelAt(FromProtoTime(c.due_at()), as_of, store_.policies().escalation));
+      *o->mutable_case_() = std::move(c);
+    }
+    resp->mutable_page()->set_next_page_token(NextPageToken(page, listed.second));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::GetStats(grpc::CallbackServerContext* ctx,
+                                                      const pb::StatsRequest* req, pb::StatsResponse* resp) {
+  return FinishUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
+    ASSIGN_OR_RETURN(*resp, store_.Stats(req->period()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace ys::rectification

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "common/grpc/auth.h"
+#include "services/rectification/store.h"
+#include "yingshang/rectification/v1/rectification.grpc.pb.h"
+
+namespace ys::rectification {
+
+// The gRPC face of the cases. Roles: office (everything), unit:<name> (reads and reports on its own
+// cases only), viewer and the others (read).
+class RectificationImpl final : public pb::RectificationService::CallbackService {
+ public:
+  RectificationImpl(CaseStore& store, const Clock& clock, const ApiKeyAuthenticator& auth)
+      : store_(store), clock_(clock), auth_(auth) {}
+
+  grpc::ServerUnaryReactor* OpenCase(grpc::CallbackServerContext* ctx, const pb::OpenCaseRequest* req,
+                                     pb::Case* resp) override;
+  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx, const pb::GetCaseRequest* req,
+                                    pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* ctx, const pb::ListCasesRequest* req,
+                                      pb::ListCasesResponse* resp) override;
+  grpc::ServerUnaryReactor* ReportProgress(grpc::CallbackServerContext* ctx,
+                                           const pb::ReportProgressRequest* req, pb::Case* resp) override;
+  grpc::ServerUnaryReactor* VerifyCase(grpc::CallbackServerContext* ctx, const pb::VerifyCaseRequest* req,
+                                       pb::Case* resp) override;
+  grpc::ServerUnaryReactor* CloseCase(grpc::CallbackServerContext* ctx, const pb::CloseCaseRequest* req,
+                                      pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ReopenCase(grpc::CallbackServerContext* ctx, const pb::ReopenCaseRequest* req,
+                                       pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ExtendDeadline(grpc::CallbackServerContext* ctx,
+                                           const pb::ExtendDeadlineRequest* req, pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ListOverdue(grpc::CallbackServerContext* ctx, const pb::OverdueRequest* req,
+                                        pb::OverdueResponse* resp) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx, const pb::StatsRequest* req,
+                                     pb::StatsResponse* resp) override;
+
+ private:
+  // A unit may only touch its own cases: PERMISSION_DENIED naming the owner otherwise.
+  absl::Status CheckOwner(const Principal& who, const std::string& id);
+  template <typename Req>
+  grpc::ServerUnaryReactor* OfficeChange(
+      grpc::CallbackServerContext* ctx, const Req* req, pb::Case* resp,
+      absl::StatusOr<pb::Case> (CaseStore::*change)(const Principal&, const Req&));
+
+  CaseStore& store_;
+  const Clock& clock_;
+  const ApiKeyAuthenticator& auth_;
+};
+
+}  // namespace ys::rectification

@@ -1,0 +1,29 @@
+#pragma once
+
+// The rectification policies from the service's YAML config (and YS_* overrides). Every key is
+// optional; a missing one keeps the work plan's default.
+//
+//   cases:
+//     deadline: {months: 1}                     # the default: one calendar month (work plan 四(五))
+//     deadlines:                                # per origin, e.g.
+//       inspection: {working_days: 15}          #   a 督查 finding: 15 working days
+//     escalation_days: {reminder: 0, raised: 7, referred: 14}
+//     open_on_rules: [last_in_province, bottom_three, quarter_floor_breached, county_composite_beyond]
+//     fallback_unit: 市营商办                   # when an indicator names no unit
+//     sweep_interval: 60s
+
+#include "absl/status/statusor.h"
+#include "common/config/config.h"
+#include "services/rectification/store.h"
+
+namespace ys::rectification {
+
+struct RectificationSettings {
+  CasePolicies policies;
+  absl::Duration sweep_interval = absl::Seconds(60);
+};
+
+// INVALID_ARGUMENT naming the key for a bad value.
+absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& config);
+
+}  // namespace ys::rectification

@@ -1,0 +1,528 @@
+#include "services/rectification/store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_format.h"
+#include "common/pg/inbox.h"
+#include "common/pg/outbox.h"
+#include "common/status/macros.h"
+#include "common/time/period.h"
+#include "common/time/proto_time.h"
+
+namespace ys::rectification {
+namespace {
+
+constexpr char kOutstanding[] =
+    "('STATE_OPEN', 'STATE_IN_PROGRESS', 'STATE_REJECTED', 'STATE_REOPENED')";
+constexpr char kService[] = "rectification";  // the actor of automatic changes
+
+struct Loaded {
+  pb::Case c;
+  int64_t version = 0;
+};
+
+absl::StatusOr<Loaded> LoadCase(pqxx::transaction_base& tx, const std::string& id, bool lock) {
+  const pqxx::result r = tx.exec_params(
+      std::string("SELECT body, version FROM cases WHERE id = $1") + (lock ? " FOR UPDATE" : ""), id);
+  if (r.empty()) return absl::NotFoundError(absl::StrFormat("field 'id': no case %s", id));
+  Loaded out;
+  out.c.ParseFromString(pqxx::binarystring(r[0][0]).str());
+  out.version = r[0][1].as<int64_t>();
+  return out;
+}
+
+std::optional<std::string> TimeOrNull(const pb::Case& c, bool (pb::Case::*has)() const,
+                                      const google::protobuf::Timestamp& (pb::Case::*get)() const) {
+  if (!(c.*has)()) return std::nullopt;
+  return PgTime(FromProtoTime((c.*get)()));
+}
+
+void SaveCase(pqxx::transaction_base& tx, const pb::Case& c, int64_t version, bool insert) {
+  pb::Case stored = c;
+  stored.clear_history();
+  stored.clear_overdue();
+  stored.clear_days_overdue();
+  const auto reported = TimeOrNull(c, &pb::Case::has_reported_at, &pb::Case::reported_at);
+  const auto closed = TimeOrNull(c, &pb::Case::has_closed_at, &pb::Case::closed_at);
+  if (insert) {
+    tx.exec_params(
+        "INSERT INTO cases (id, origin, unit, region_code, indicator_code, state, escalation, opened_at, "
+        "due_at, reported_at, closed_at, version, body) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "$8::timestamptz, $9::timestamptz, $10::timestamptz, $11::timestamptz, $12, $13::bytea)",
+        c.id(), pb::Origin_Name(c.origin()), c.unit(), c.region_code(), c.indicator_code(),
+        pb::State_Name(c.state()), static_cast<int>(c.escalation()), PgTime(FromProtoTime(c.opened_at())),
+        PgTime(FromProtoTime(c.due_at())), reported, closed, version, PgHexBytes(stored.SerializeAsString()));
+    return;
+  }
+  tx.exec_params(
+      "UPDATE cases SET state = $2, escalation = $3, due_at = $4::timestamptz, reported_at = $5::timestamptz, "
+      "closed_at = $6::timestamptz, version = $7, body = $8::bytea WHERE id = $1",
+      c.id(), pb::State_Name(c.state()), static_cast<int>(c.escalation()),
+      PgTime(FromProtoTime(c.due_at())), reported, closed, version, PgHexBytes(stored.SerializeAsString()));
+}
+
+void AddHistory(pqxx::transaction_base& tx, const std::string& id, absl::Time at, const std::string& actor,
+                const std::string& action, const std::string& before, const std::string& after,
+                const std::string& note) {
+  tx.exec_params(
+      "INSERT INTO case_history (case_id, at, actor, action, before, after, note) "
+      "VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7)",
+      id, PgTime(at), actor, action, before, after, note);
+}
+
+void Emit(pqxx::transaction_base& tx, pb::CaseEvent::Kind kind, const pb::Case& c, int64_t version,
+          pb::Escalation level, const std::string& message, absl::Time now) {
+  pb::CaseEvent e;
+  e.set_kind(kind);
+  *e.mutable_snapshot() = c;
+  e.mutable_snapshot()->clear_history();
+  e.set_escalation(level);
+  e.set_message(message);
+  OutgoingEvent out;
+  out.topic = kEventsTopic;
+  out.event.id = absl::StrFormat("case:%s:%d:%s:%d", c.id(), version, pb::CaseEvent::Kind_Name(kind),
+                                 static_cast<int>(level));
+  out.event.source = "/yingshang/rectification";
+  out.event.type = "yingshang.rectification.v1.CaseEvent";
+  out.event.time = now;
+  out.event.key = c.id();
+  out.event.subject = c.id();
+  out.event.data = e.SerializeAsString();
+  EnqueueOutbox(tx, out);
+}
+
+std::string DueText(const pb::Case& c) { return c.due_date(); }
+
+const char* LadderName(pb::Escalation e) {
+  switch (e) {
+    case pb::ESCALATION_REMINDER: return "督办";
+    case pb::ESCALATION_RAISED: return "提级办理";
+    case pb::ESCALATION_REFERRED: return "移送市纪委监委";
+    default: return "无";
+  }
+}
+
+}  // namespace
+
+// --- from alerts -------------------------------------------------------------------------------
+
+absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                                    std::vector<absl::Status>* results) {
+  const absl::Time now = clock_.Now();
+  for (size_t i = 0; i < events.size(); ++i) {
+    rpb::RankingAlert alert;
+    if (!alert.ParseFromString(events[i]->data) || alert.id().empty()) {
+      absl::Status bad = absl::InvalidArgumentError("body is not a RankingAlert");
+      bad.SetPayload(kInboxReasonPayload, absl::Cord("malformed"));
+      (*results)[i] = bad;
+      continue;
+    }
+    const rpb::RankingFact& f = alert.fact();
+    const std::string rule = rpb::AlertRule_Name(alert.rule());
+    for (const CaseDraft& d : DraftsFor(alert, policies_.alerts)) {
+      if (!tx.exec_params("SELECT 1 FROM alert_keys WHERE unit = $1 AND indicator_code = $2 AND "
+                          "period = $3 AND rule = $4",
+                          d.unit, f.indicator_code(), f.period(), rule)
+               .empty()) {
+        continue;  // this alert reached this unit before
+      }
+      const pqxx::result open = tx.exec_params(
+          "SELECT id FROM cases WHERE origin = 'ORIGIN_RANKING_ALERT' AND unit = $1 AND "
+          "indicator_code = $2 AND state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED') FOR UPDATE",
+          d.unit, f.indicator_code());
+      std::string case_id;
+      if (!open.empty()) {
+        // The same indicator failed again while the unit's case is open: count it on that case.
+        case_id = open[0][0].as<std::string>();
+        ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, case_id, false));
+        pb::Case& c = l.c;
+        const bool new_period = c.period() != f.period() &&
+                                std::find(c.linked_periods().begin(), c.linked_periods().end(),
+                                          f.period()) == c.linked_periods().end();
+        const std::string before = std::to_string(c.consecutive_periods());
+        if (new_period) {
+          c.add_linked_periods(f.period());
+          c.set_consecutive_periods(c.consecutive_periods() + 1);
+        }
+        SaveCase(tx, c, ++l.version, false);
+        AddHistory(tx, c.id(), now, kService, "linked", before, std::to_string(c.consecutive_periods()),
+                   absl::StrFormat("%s %s", f.period(), rule));
+        Emit(tx, pb::CaseEvent::KIND_LINKED, c, l.version, c.escalation(),
+             absl::StrFormat("%s 再次%s（连续%d期），并入整改案件 %s", d.unit, alert.message(),
+                             c.consecutive_periods(), c.id()),
+             now);
+      } else {
+        const int64_t n = tx.exec("SELECT nextval('case_number')")[0][0].as<int64_t>();
+        pb::Case c;
+        c.set_id(absl::StrFormat("RC-%06d", n));
+        c.set_origin(pb::ORIGIN_RANKING_ALERT);
+        c.set_origin_ref(alert.id());
+        c.set_unit(d.unit);
+        c.set_region_code(d.region_code);
+        c.set_indicator_code(f.indicator_code());
+        c.set_period(f.period());
+        c.set_rule(rule);
+        c.set_title(d.title);
+        c.set_description(d.description);
+        c.set_lead(alert.lead());
+        *c.mutable_opened_at() = ToProtoTime(now);
+        ASSIGN_OR_RETURN(absl::CivilDay due,
+                         DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_));
+        *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
+        c.set_due_date(FormatIsoDate(due));
+        c.set_state(pb::STATE_OPEN);
+        c.set_consecutive_periods(1);
+        SaveCase(tx, c, 1, true);
+        AddHistory(tx, c.id(), now, kService, "opened", "", "STATE_OPEN", alert.id());
+        Emit(tx, pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
+             absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", d.unit, alert.message(), c.due_date(),
+                             c.id()),
+             now);
+        case_id = c.id();
+      }
+      tx.exec_params("INSERT INTO alert_keys VALUES ($1, $2, $3, $4, $5)", d.unit, f.indicator_code(),
+                     f.period(), rule, case_id);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// --- by hand -----------------------------------------------------------------------------------
+
+absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCaseRequest& req) {
+  if (req.origin() == pb::ORIGIN_UNSPECIFIED || req.origin() == pb::ORIGIN_RANKING_ALERT ||
+      !pb::Origin_IsValid(req.origin())) {
+    return absl::InvalidArgumentError(
+        "field 'origin': must be bulletin, inspection, negative_case, special_campaign or manual "
+        "(ranking alerts open their cases themselves)");
+  }
+  if (req.unit().empty()) return absl::InvalidArgumentError("field 'unit': is required");
+  if (req.title().empty()) return absl::InvalidArgumentError("field 'title': is required");
+  if (!req.period().empty() && !Period::Parse(req.period()).ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("field 'period': '%s' is not a period", req.period()));
+  }
+  const absl::Time now = clock_.Now();
+  ASSIGN_OR_RETURN(absl::CivilDay due, DueDay(now, policies_.deadlines.For(req.origin()), calendar_));
+  pb::Case c;
+  c.set_origin(req.origin());
+  c.set_origin_ref(req.origin_ref());
+  c.set_unit(req.unit());
+  c.set_region_code(req.region_code());
+  c.set_indicator_code(req.indicator_code());
+  c.set_period(req.period());
+  c.set_title(req.title());
+  c.set_description(req.description());
+  c.set_assignee(req.assignee());
+  *c.mutable_opened_at() = ToProtoTime(now);
+  *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
+  c.set_due_date(FormatIsoDate(due));
+  c.set_state(pb::STATE_OPEN);
+  c.set_consecutive_periods(1);
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    c.set_id(absl::StrFormat("RC-%06d", tx.exec("SELECT nextval('case_number')")[0][0].as<int64_t>()));
+    SaveCase(tx, c, 1, true);
+    AddHistory(tx, c.id(), now, who.name, "opened", "", "STATE_OPEN", pb::Origin_Name(c.origin()));
+    Emit(tx, pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
+         absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", c.unit(), c.title(), c.due_date(), c.id()),
+         now);
+    return absl::OkStatus();
+  }));
+  return Get(c.id());
+}
+
+absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
+  pb::Case c;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, id, false));
+    c = std::move(l.c);
+    for (const auto& row : tx.exec_params(
+             "SELECT (extract(epoch FROM at) * 1e6)::bigint, actor, action, before, after, note "
+             "FROM case_history WHERE case_id = $1 ORDER BY seq",
+             id)) {
+      pb::HistoryEntry* h = c.add_history();
+      *h->mutable_at() = ToProtoTime(absl::FromUnixMicros(row[0].as<int64_t>()));
+      h->set_actor(row[1].as<std::string>());
+      h->set_action(row[2].as<std::string>());
+      h->set_before(row[3].as<std::string>());
+      h->set_after(row[4].as<std::string>());
+      h->set_note(row[5].as<std::string>());
+    }
+    return absl::OkStatus();
+  }));
+  const absl::Time now = clock_.Now();
+  const absl::Time due = FromProtoTime(c.due_at());
+  c.set_overdue(Outstanding(c.state()) && now >= due);
+  c.set_days_overdue(c.overdue() ? DaysOverdue(due, now) : 0);
+  return c;
+}
+
+struct Effect {
+  std::string action, before, after, actor;
+  pb::CaseEvent::Kind kind = pb::CaseEvent::KIND_UNSPECIFIED;  // unspecified: no event
+  std::string message;
+};
+
+template <typename Fn>
+absl::StatusOr<pb::Case> CaseStore::Change(const std::string& id, Fn&& change) {
+  const absl::Time now = clock_.Now();
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, id, true));
+    ASSIGN_OR_RETURN(Effect effect, change(l.c, now));
+    SaveCase(tx, l.c, ++l.version, false);
+    AddHistory(tx, id, now, effect.actor.empty() ? kService : effect.actor, effect.action, effect.before,
+               effect.after, effect.message);
+    if (effect.kind != pb::CaseEvent::KIND_UNSPECIFIED) {
+      Emit(tx, effect.kind, l.c, l.version, l.c.escalation(), effect.message, now);
+    }
+    return absl::OkStatus();
+  }));
+  return Get(id);
+}
+
+absl::StatusOr<pb::Case> CaseStore::Report(const Principal& who, const pb::ReportProgressRequest& req) {
+  if (req.text().empty()) return absl::InvalidArgumentError("field 'text': is required");
+  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+    const pb::State before = c.state();
+    ASSIGN_OR_RETURN(pb::State after,
+                     Transition(before, req.final() ? Action::kReportFinal : Action::kStart));
+    pb::ProgressReport* r = c.add_reports();
+    *r->mutable_at() = ToProtoTime(now);
+    r->set_author(who.name);
+    r->set_text(req.text());
+    r->mutable_attachments()->CopyFrom(req.attachments());
+    r->set_final(req.final());
+    c.set_state(after);
+    if (req.final()) *c.mutable_reported_at() = ToProtoTime(now);
+    Effect e{"reported", pb::State_Name(before), pb::State_Name(after), who.name};
+    if (req.final()) {
+      e.kind = pb::CaseEvent::KIND_REPORTED;
+      e.message = absl::StrFormat("%s 已报送整改情况（%s），待市营商办核查", c.unit(), c.id());
+    } else {
+      e.action = "progress";
+      e.message = req.text();
+    }
+    return e;
+  });
+}
+
+absl::StatusOr<pb::Case> CaseStore::Verify(const Principal& who, const pb::VerifyCaseRequest& req) {
+  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+    const pb::State before = c.state();
+    ASSIGN_OR_RETURN(pb::State after,
+                     Transition(before, req.passed() ? Action::kVerifyPass : Action::kVerifyFail));
+    pb::Verification* v = c.add_verifications();
+    *v->mutable_at() = ToProtoTime(now);
+    v->set_by(who.name);
+    v->set_passed(req.passed());
+    v->set_comment(req.comment());
+    c.set_state(after);
+    if (!req.passed()) c.clear_reported_at();  // the report did not stand: it must come again
+    Effect e{req.passed() ? "verified" : "rejected", pb::State_Name(before), pb::State_Name(after), who.name};
+    e.kind = req.passed() ? pb::CaseEvent::KIND_VERIFIED : pb::CaseEvent::KIND_REJECTED;
+    e.message = req.passed()
+                    ? absl::StrFormat("%s 整改经核查通过（%s）", c.unit(), c.id())
+                    : absl::StrFormat("%s 整改未通过核查，退回继续整改（%s）：%s", c.unit(), c.id(), req.comment());
+    return e;
+  });
+}
+
+absl::StatusOr<pb::Case> CaseStore::Close(const Principal& who, const pb::CloseCaseRequest& req) {
+  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+    const pb::State before = c.state();
+    ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kClose));
+    c.set_state(after);
+    *c.mutable_closed_at() = ToProtoTime(now);
+    Effect e{"closed", pb::State_Name(before), pb::State_Name(after), who.name};
+    e.kind = pb::CaseEvent::KIND_CLOSED;
+    e.message = absl::StrFormat("整改案件 %s（%s）已销号%s%s", c.id(), c.unit(),
+                                req.comment().empty() ? "" : "：", req.comment());
+    return e;
+  });
+}
+
+absl::StatusOr<pb::Case> CaseStore::Reopen(const Principal& who, const pb::ReopenCaseRequest& req) {
+  if (req.reason().empty()) return absl::InvalidArgumentError("field 'reason': is required");
+  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+    const pb::State before = c.state();
+    ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kReopen));
+    c.set_state(after);
+    c.clear_closed_at();
+    c.clear_reported_at();
+    Effect e{"reopened", pb::State_Name(before), pb::State_Name(after), who.name};
+    e.kind = pb::CaseEvent::KIND_REOPENED;
+    e.message = absl::StrFormat("整改案件 %s（%s）重新打开：%s", c.id(), c.unit(), req.reason());
+    return e;
+  });
+}
+
+absl::StatusOr<pb::Case> CaseStore::Extend(const Principal& who, const pb::ExtendDeadlineRequest& req) {
+  if (req.reason().empty()) return absl::InvalidArgumentError("field 'reason': is required (it is audited)");
+  auto day = ParseIsoDate(req.due_date());
+  if (!day.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("field 'due_date': '%s' is not a date", req.due_date()));
+  }
+  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+    if (!Outstanding(c.state())) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "cannot extend the deadline of a case in state %s", pb::State_Name(c.state())));
+    }
+    if (req.due_date() <= c.due_date()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "field 'due_date': %s is not after the current due date %s", req.due_date(), c.due_date()));
+    }
+    const std::string before = c.due_date();
+    c.set_due_date(FormatIsoDate(*day));
+    *c.mutable_due_at() = ToProtoTime(EndOfDay(*day));
+    Effect e{"extended", before, c.due_date(), who.name};
+    e.kind = pb::CaseEvent::KIND_DEADLINE_EXTENDED;
+    e.message = absl::StrFormat("整改案件 %s（%s）期限由%s延至%s：%s", c.id(), c.unit(), before,
+                                c.due_date(), req.reason());
+    return e;
+  });
+}
+
+// --- reading -----------------------------------------------------------------------------------
+
+absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const ListQuery& q) {
+  std::vector<pb::Case> out;
+  size_t total = 0;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    const pqxx::result rows = tx.exec_params(
+        std::string("SELECT body, count(*) OVER () FROM cases WHERE ($1 = '' OR unit = $1) AND "
+                    "($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
+            kOutstanding + " AND due_at <= $4::timestamptz)) ORDER BY due_at, id LIMIT $5 OFFSET $6",
+        q.unit, q.state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(q.state), q.overdue_only,
+        PgTime(q.as_of), static_cast<int64_t>(q.limit), static_cast<int64_t>(q.offset));
+    for (const auto& row : rows) {
+      pb::Case& c = out.emplace_back();
+      c.ParseFromString(pqxx::binarystring(row[0]).str());
+      const absl::Time due = FromProtoTime(c.due_at());
+      c.set_overdue(Outstanding(c.state()) && q.as_of >= due);
+      c.set_days_overdue(c.overdue() ? DaysOverdue(due, q.as_of) : 0);
+      total = row[1].as<size_t>();
+    }
+    return absl::OkStatus();
+  }));
+  return std::make_pair(std::move(out), total);
+}
+
+absl::StatusOr<SweepResult> CaseStore::Sweep(size_t limit) {
+  SweepResult result;
+  const absl::Time now = clock_.Now();
+  const EscalationPolicy& p = policies_.escalation;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    result = {};
+    const pqxx::result due = tx.exec_params(
+        std::string("SELECT id FROM cases WHERE state IN ") + kOutstanding +
+            " AND due_at + $2::bigint * interval '1 second' <= $1::timestamptz AND escalation < "
+            "CASE WHEN due_at + $4::bigint * interval '1 second' <= $1::timestamptz THEN 3 "
+            "WHEN due_at + $3::bigint * interval '1 second' <= $1::timestamptz THEN 2 ELSE 1 END "
+            "ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED",
+        PgTime(now), absl::ToInt64Seconds(p.reminder_after), absl::ToInt64Seconds(p.raise_after),
+        absl::ToInt64Seconds(p.refer_after), static_cast<int64_t>(limit));
+    for (const auto& row : due) {
+      ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, row[0].as<std::string>(), false));
+      pb::Case& c = l.c;
+      const pb::Escalation target = LevelAt(FromProtoTime(c.due_at()), now, p);
+      const pb::Escalation from = c.escalation();
+      if (target <= from) continue;
+      c.set_escalation(target);
+      SaveCase(tx, c, ++l.version, false);
+      ++result.cases;
+      for (int level = from + 1; level <= target; ++level) {
+        const auto step = static_cast<pb::Escalation>(level);
+        if (tx.exec_params("INSERT INTO escalations VALUES ($1, $2, $3::timestamptz) ON CONFLICT DO NOTHING",
+                           c.id(), level, PgTime(now))
+                .affected_rows() == 0) {
+          continue;  // this step was taken before
+        }
+        const std::string message =
+            step == pb::ESCALATION_RAISED
+                ? absl::StrFormat("【提级办理】%s 逾期%d天未完成整改（%s，期限%s），提请领班%s督办", c.unit(),
+                                  DaysOverdue(FromProtoTime(c.due_at()), now), c.id(), DueText(c),
+                                  c.lead().empty() ? "市领导" : c.lead())
+            : step == pb::ESCALATION_REFERRED
+                ? absl::StrFormat("【移送市纪委监委】%s 逾期%d天仍未完成整改（%s，期限%s）", c.unit(),
+                                  DaysOverdue(FromProtoTime(c.due_at()), now), c.id(), DueText(c))
+                : absl::StrFormat("【督办】%s 整改已到期未报（%s，期限%s），请立即整改并报市营商办",
+                                  c.unit(), c.id(), DueText(c));
+        AddHistory(tx, c.id(), now, kService, "escalated", LadderName(static_cast<pb::Escalation>(level - 1)),
+                   LadderName(step), message);
+        Emit(tx, pb::CaseEvent::KIND_ESCALATED, c, l.version, step, message, now);
+        ++result.steps;
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
+  LevelCounts out;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec_params(
+             std::string("SELECT escalation, count(*), count(*) FILTER (WHERE due_at <= $1::timestamptz) "
+                         "FROM cases WHERE state IN ") +
+                 kOutstanding + " GROUP BY escalation",
+             PgTime(clock_.Now()))) {
+      const auto level = static_cast<pb::Escalation>(row[0].as<int>());
+      out.open[level] = row[1].as<int64_t>();
+      out.overdue[level] = row[2].as<int64_t>();
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period) {
+  auto p = Period::Parse(period);
+  if (!p.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("field 'period': '%s' is not a month or quarter (2022-09, 2022Q3)", period));
+  }
+  pb::StatsResponse out;
+  out.set_period(period);
+  pb::UnitStats& total = *out.mutable_total();
+  total.set_unit("合计");
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec_params(
+             std::string(
+                 "SELECT unit, max(region_code), count(*), "
+                 "count(*) FILTER (WHERE state = 'STATE_CLOSED' AND reported_at <= due_at), "
+                 "count(*) FILTER (WHERE state = 'STATE_CLOSED' AND (reported_at IS NULL OR reported_at > due_at)), "
+                 "count(*) FILTER (WHERE state <> 'STATE_CLOSED'), "
+                 "count(*) FILTER (WHERE state IN ") +
+                 kOutstanding +
+                 " AND due_at <= $3::timestamptz) FROM cases WHERE opened_at >= $1::timestamptz AND "
+                 "opened_at < $2::timestamptz GROUP BY unit ORDER BY unit",
+             PgTime(absl::FromCivil(p->FirstDay(), Shanghai())), PgTime(EndOfDay(p->LastDay())),
+             PgTime(clock_.Now()))) {
+      pb::UnitStats* u = out.add_units();
+      u->set_unit(row[0].as<std::string>());
+      u->set_region_code(row[1].as<std::string>());
+      u->set_opened(row[2].as<int>());
+      u->set_closed_on_time(row[3].as<int>());
+      u->set_closed_late(row[4].as<int>());
+      u->set_open(row[5].as<int>());
+      u->set_overdue(row[6].as<int>());
+    }
+    return absl::OkStatus();
+  }));
+  auto rate = [](pb::UnitStats& u) {
+    const int denominator = u.closed_on_time() + u.closed_late() + u.overdue();
+    u.set_on_time_rate(denominator == 0 ? 0 : static_cast<double>(u.closed_on_time()) / denominator);
+  };
+  for (auto& u : *out.mutable_units()) {
+    rate(u);
+    total.set_opened(total.opened() + u.opened());
+    total.set_closed_on_time(total.closed_on_time() + u.closed_on_time());
+    total.set_closed_late(total.closed_late() + u.closed_late());
+    total.set_open(total.open() + u.open());
+    total.set_overdue(total.overdue() + u.overdue());
+  }
+  rate(total);
+  return out;
+}
+
+}  // namespace ys::rectification

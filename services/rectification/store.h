@@ -1,0 +1,88 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/grpc/auth.h"
+#include "common/kafka/kafka.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/pool.h"
+#include "common/time/clock.h"
+#include "services/rectification/domain.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace ys::rectification {
+
+inline constexpr char kAlertsTopic[] = "ys.rankings.alerts.v1";
+inline constexpr char kEventsTopic[] = "ys.rectification.v1";
+
+struct CasePolicies {
+  DeadlinePolicies deadlines;
+  EscalationPolicy escalation;
+  AlertCasePolicy alerts;
+};
+
+struct SweepResult {
+  size_t cases = 0;  // cases that moved up the ladder
+  size_t steps = 0;  // escalation events emitted
+};
+
+// Cases in PostgreSQL: every change in one transaction with its history rows and its event on
+// ys.rectification.v1 (outbox). Role checks are the service's; this class enforces the state
+// machine, deadlines and the ladder.
+class CaseStore {
+ public:
+  CaseStore(PgPool& pool, const Clock& clock, const WorkingDayCalendar& calendar, CasePolicies policies)
+      : pool_(pool), clock_(clock), calendar_(calendar), policies_(std::move(policies)) {}
+
+  // The inbox batch handler for ys.rankings.alerts.v1: one case per (unit, indicator, period, rule),
+  // linked to the unit's unfinished case of the same indicator when there is one.
+  absl::Status ApplyAlerts(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                           std::vector<absl::Status>* results);
+
+  absl::StatusOr<pb::Case> Open(const Principal& who, const pb::OpenCaseRequest& req);
+  // With its history; NOT_FOUND naming the id.
+  absl::StatusOr<pb::Case> Get(const std::string& id);
+  absl::StatusOr<pb::Case> Report(const Principal& who, const pb::ReportProgressRequest& req);
+  absl::StatusOr<pb::Case> Verify(const Principal& who, const pb::VerifyCaseRequest& req);
+  absl::StatusOr<pb::Case> Close(const Principal& who, const pb::CloseCaseRequest& req);
+  absl::StatusOr<pb::Case> Reopen(const Principal& who, const pb::ReopenCaseRequest& req);
+  absl::StatusOr<pb::Case> Extend(const Principal& who, const pb::ExtendDeadlineRequest& req);
+
+  struct ListQuery {
+    std::string unit;
+    pb::State state = pb::STATE_UNSPECIFIED;
+    bool overdue_only = false;
+    absl::Time as_of;
+    size_t offset = 0, limit = 100;
+  };
+  absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> List(const ListQuery& q);
+
+  // Moves every outstanding case past due up the ladder, one event per step, each step once.
+  // Safe to run concurrently (rows are claimed with SKIP LOCKED) and again (steps are keyed).
+  absl::StatusOr<SweepResult> Sweep(size_t limit = 1000);
+  // Open and overdue outstanding cases per escalation level, now (for the gauges).
+  struct LevelCounts {
+    std::map<pb::Escalation, int64_t> open, overdue;
+  };
+  absl::StatusOr<LevelCounts> CountByLevel();
+
+  absl::StatusOr<pb::StatsResponse> Stats(const std::string& period);
+
+  const CasePolicies& policies() const { return policies_; }
+
+ private:
+  // Loads a case FOR UPDATE, applies `change`, saves it, appends history and emits `kind`.
+  template <typename Fn>
+  absl::StatusOr<pb::Case> Change(const std::string& id, Fn&& change);
+
+  PgPool& pool_;
+  const Clock& clock_;
+  const WorkingDayCalendar& calendar_;
+  CasePolicies policies_;
+};
+
+}  // namespace ys::rectification

@@ -1,0 +1,190 @@
+#include "services/rectification/domain.h"
+
+#include "common/time/clock.h"
+#include "gtest/gtest.h"
+#include "services/rectification/settings.h"
+
+namespace ys::rectification {
+namespace {
+
+absl::Time At(int y, int m, int d, int hh = 10) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), Shanghai());
+}
+
+const WorkingDayCalendar& Calendar() {
+  static const WorkingDayCalendar* c = new WorkingDayCalendar(*WorkingDayCalendar::LoadEmbedded());
+  return *c;
+}
+
+TEST(DueDayTest, Table) {
+  const DeadlinePolicy month;
+  const DeadlinePolicy two_months{DeadlinePolicy::Kind::kCalendarMonths, 2};
+  const DeadlinePolicy five_days{DeadlinePolicy::Kind::kWorkingDays, 5};
+  struct Case {
+    absl::Time opened;
+    DeadlinePolicy policy;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {At(2022, 9, 30), month, "2022-10-30"},   // the issue's example
+      {At(2022, 1, 31), month, "2022-02-28"},   // clamped to the month's end
+      {At(2024, 1, 31), month, "2024-02-29"},   // leap year
+      {At(2023, 1, 29), month, "2023-02-28"},
+      {At(2022, 12, 31), month, "2023-01-31"},  // across the year
+      {At(2022, 3, 31), month, "2022-04-30"},
+      {At(2022, 8, 31), two_months, "2022-10-31"},
+      {At(2022, 9, 30, 23), month, "2022-10-30"},  // 23:00 Shanghai is still the 30th
+      {absl::FromCivil(absl::CivilSecond(2022, 9, 30, 17, 0, 0), absl::UTCTimeZone()), month,
+       "2022-11-01"},  // 17:00 UTC on 09-30 is 01:00 on 10-01 in Shanghai
+      // 国庆 2022: 10-01..10-07 off, 10-08 and 10-09 are make-up working days.
+      {At(2022, 9, 30), five_days, "2022-10-12"},
+      {At(2022, 9, 29), five_days, "2022-10-11"},  // 09-30, 10-08, 10-09, 10-10, 10-11
+      {At(2023, 1, 20), five_days, "2023-02-01"},  // 春节 2023: 01-21..01-27 off, 01-28/29 worked
+  };
+  for (const Case& c : cases) {
+    auto due = DueDay(c.opened, c.policy, Calendar());
+    ASSERT_TRUE(due.ok()) << due.status();
+    EXPECT_EQ(FormatIsoDate(*due), c.want) << absl::FormatTime(c.opened, Shanghai());
+  }
+  EXPECT_EQ(EndOfDay(absl::CivilDay(2022, 10, 30)), At(2022, 10, 31, 0));
+  // A year whose holidays are not published cannot be counted in working days.
+  EXPECT_FALSE(DueDay(At(2031, 3, 1), five_days, Calendar()).ok());
+}
+
+TEST(TransitionTest, Table) {
+  struct Case {
+    pb::State from;
+    Action action;
+    pb::State want;  // UNSPECIFIED: illegal
+  };
+  const std::vector<Case> cases = {
+      {pb::STATE_OPEN, Action::kStart, pb::STATE_IN_PROGRESS},
+      {pb::STATE_OPEN, Action::kReportFinal, pb::STATE_REPORTED},
+      {pb::STATE_IN_PROGRESS, Action::kStart, pb::STATE_IN_PROGRESS},
+      {pb::STATE_IN_PROGRESS, Action::kReportFinal, pb::STATE_REPORTED},
+      {pb::STATE_REPORTED, Action::kVerifyPass, pb::STATE_VERIFIED},
+      {pb::STATE_REPORTED, Action::kVerifyFail, pb::STATE_REJECTED},
+      {pb::STATE_REJECTED, Action::kStart, pb::STATE_IN_PROGRESS},
+      {pb::STATE_REJECTED, Action::kReportFinal, pb::STATE_REPORTED},
+      {pb::STATE_VERIFIED, Action::kClose, pb::STATE_CLOSED},
+      {pb::STATE_CLOSED, Action::kReopen, pb::STATE_REOPENED},
+      {pb::STATE_REOPENED, Action::kReportFinal, pb::STATE_REPORTED},
+      {pb::STATE_OPEN, Action::kVerifyPass, pb::STATE_UNSPECIFIED},
+      {pb::STATE_OPEN, Action::kClose, pb::STATE_UNSPECIFIED},
+      {pb::STATE_REPORTED, Action::kReportFinal, pb::STATE_UNSPECIFIED},
+      {pb::STATE_REPORTED, Action::kClose, pb::STATE_UNSPECIFIED},
+      {pb::STATE_CLOSED, Action::kStart, pb::STATE_UNSPECIFIED},
+      {pb::STATE_CLOSED, Action::kVerifyFail, pb::STATE_UNSPECIFIED},
+      {pb::STATE_OPEN, Action::kReopen, pb::STATE_UNSPECIFIED},
+  };
+  for (const Case& c : cases) {
+    auto got = Transition(c.from, c.action);
+    if (c.want == pb::STATE_UNSPECIFIED) {
+      ASSERT_FALSE(got.ok()) << pb::State_Name(c.from);
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_NE(got.status().message().find(pb::State_Name(c.from)), std::string::npos);
+    } else {
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(*got, c.want) << pb::State_Name(c.from);
+    }
+  }
+}
+
+TEST(EscalationTest, LadderByDaysPastDue) {
+  const EscalationPolicy p;
+  const absl::Time due = At(2022, 10, 31, 0);
+  struct Case {
+    absl::Duration after;
+    pb::Escalation want;
+    int days;
+  };
+  const std::vector<Case> cases = {
+      {-absl::Seconds(1), pb::ESCALATION_NONE, 0},
+      {absl::ZeroDuration(), pb::ESCALATION_REMINDER, 1},
+      {absl::Hours(7 * 24) - absl::Seconds(1), pb::ESCALATION_REMINDER, 7},
+      {absl::Hours(7 * 24), pb::ESCALATION_RAISED, 8},
+      {absl::Hours(14 * 24) - absl::Seconds(1), pb::ESCALATION_RAISED, 14},
+      {absl::Hours(14 * 24), pb::ESCALATION_REFERRED, 15},
+      {absl::Hours(100 * 24), pb::ESCALATION_REFERRED, 101},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(LevelAt(due, due + c.after, p), c.want) << c.after;
+    EXPECT_EQ(DaysOverdue(due, due + c.after), c.days) << c.after;
+  }
+}
+
+rpb::RankingAlert Alert(rpb::AlertRule rule, rpb::Scope scope, const std::string& region) {
+  rpb::RankingAlert a;
+  a.set_id("x");
+  a.set_rule(rule);
+  a.mutable_fact()->set_scope(scope);
+  a.mutable_fact()->set_region_code(region);
+  a.mutable_fact()->set_indicator_code("I03");
+  a.mutable_fact()->set_period("2022-09");
+  a.set_region_name(scope == rpb::SCOPE_CITY ? "上饶市" : "信州区");
+  a.set_indicator_name("办理建筑许可");
+  for (const char* u : {"市住建局", "市自然资源局"}) a.add_units()->set_unit(u);
+  return a;
+}
+
+TEST(DraftsForTest, WhoAnswersForWhichAlert) {
+  const AlertCasePolicy policy;
+  auto units = [&](const rpb::RankingAlert& a) {
+    std::vector<std::string> out;
+    for (const auto& d : DraftsFor(a, policy)) out.push_back(d.unit + "|" + d.region_code);
+    return out;
+  };
+  EXPECT_EQ(units(Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::SCOPE_CITY, "3611")),
+            (std::vector<std::string>{"市住建局|", "市自然资源局|"}));
+  EXPECT_EQ(units(Alert(rpb::ALERT_RULE_BOTTOM_THREE, rpb::SCOPE_COUNTY, "361102")),
+            (std::vector<std::string>{"信州区|361102"}));
+  EXPECT_TRUE(units(Alert(rpb::ALERT_RULE_FELL_PLACES, rpb::SCOPE_CITY, "3611")).empty());
+  rpb::RankingAlert composite = Alert(rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED, rpb::SCOPE_CITY, "3611");
+  composite.clear_units();
+  EXPECT_EQ(units(composite), (std::vector<std::string>{"市营商办|"}));
+  const auto d = DraftsFor(Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::SCOPE_CITY, "3611"), policy);
+  EXPECT_NE(d[0].title.find("办理建筑许可"), std::string::npos);
+}
+
+absl::StatusOr<RectificationSettings> Load(const std::string& yaml) {
+  auto config = Config::FromString(yaml, [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  if (!config.ok()) return config.status();
+  return LoadRectificationSettings(*config);
+}
+
+TEST(RectificationSettingsTest, ReadsPoliciesAndNamesBadKeys) {
+  auto s = Load(R"(
+cases:
+  deadline: {months: 2}
+  deadlines: {inspection: {working_days: 15}}
+  escalation_days: {reminder: 1, raised: 5, referred: 10}
+  open_on_rules: [last_in_province]
+  fallback_unit: 市发改委
+  sweep_interval: 30s
+)");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const CasePolicies& p = s->policies;
+  EXPECT_EQ(p.deadlines.For(pb::ORIGIN_MANUAL).amount, 2);
+  EXPECT_EQ(p.deadlines.For(pb::ORIGIN_INSPECTION).kind, DeadlinePolicy::Kind::kWorkingDays);
+  EXPECT_EQ(p.deadlines.For(pb::ORIGIN_INSPECTION).amount, 15);
+  EXPECT_EQ(p.escalation.raise_after, absl::Hours(5 * 24));
+  EXPECT_EQ(p.alerts.rules, std::set<rpb::AlertRule>{rpb::ALERT_RULE_LAST_IN_PROVINCE});
+  EXPECT_EQ(p.alerts.fallback_unit, "市发改委");
+  EXPECT_EQ(s->sweep_interval, absl::Seconds(30));
+  auto defaults = Load("log: {level: info}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->policies.deadlines.For(pb::ORIGIN_RANKING_ALERT).amount, 1);
+  EXPECT_EQ(defaults->policies.escalation.refer_after, absl::Hours(14 * 24));
+  for (const auto& [yaml, key] : std::vector<std::pair<std::string, std::string>>{
+           {"cases: {deadline: {months: 1, working_days: 3}}", "cases.deadline"},
+           {"cases: {deadlines: {gossip: {months: 1}}}", "cases.deadlines.gossip"},
+           {"cases: {open_on_rules: [whenever]}", "cases.open_on_rules"},
+           {"cases: {escalation_days: {raised: 20}}", "cases.escalation_days"}}) {
+    auto bad = Load(yaml);
+    ASSERT_FALSE(bad.ok()) << yaml;
+    EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status();
+  }
+}
+
+}  // namespace
+}  // namespace ys::rectification
