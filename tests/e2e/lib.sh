@@ -13,6 +13,11 @@ export YS_API_KEY=$KEY
 declare -A SERVICE_PID
 printf 'api_keys:\n  e2e: {role: office, sha256: %s}\n' "$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)" > "$WORK/keys.yaml"
 
+add_key() {  # add_key KEY ROLE: another API key the services started after this will accept
+  printf '  %s: {role: "%s", sha256: %s}\n' "key-$(printf '%s' "$1" | sha256sum | cut -c1-8)" "$2" \
+    "$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)" >> "$WORK/keys.yaml"
+}
+
 e2e_cleanup() {
   for p in "${SERVICE_PID[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || "$SRC/deploy/local/stack.sh" up >/dev/null 2>&1 || true

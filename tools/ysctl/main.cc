@@ -3,6 +3,7 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/ysctl/calendar_commands.h"
+#include "tools/ysctl/case_commands.h"
 #include "tools/ysctl/catalog_commands.h"
 #include "tools/ysctl/health_command.h"
 #include "tools/ysctl/programme_commands.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddRedemptionCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddProgrammeCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddRankingCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddCaseCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

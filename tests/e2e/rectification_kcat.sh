@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# e2e: a last place reaches the units. ys-indicator, ys-ranking and ys-rectification on the local
+# stack; one JSON ranking fact sent with kcat puts 上饶市 last on I12 跨境贸易 (two responsible units:
+# 市商务局 and 上饶海关); each unit gets a case due one calendar month later; a unit's key reports on
+# its own case and is refused on the other's; the events are on ys.rectification.v1.
+#   rectification_kcat.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+BUILD=$1
+SRC=$2
+source "$SRC/tests/e2e/lib.sh"
+SHANGWU_KEY=shangwu-$RUN
+HAIGUAN_KEY=haiguan-$RUN
+add_key "$SHANGWU_KEY" "unit:市商务局"
+add_key "$HAIGUAN_KEY" "unit:上饶海关"
+start_service indicator 0
+start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
+start_service rectification 4
+load_catalog
+wait_for_ranking_replica
+
+printf 'I12/3611\t{"specversion":"1.0","id":"%s","source":"/platform/jxyshj","type":"yingshang.ranking.v1.RankingFact","data":{"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"I12","scope":"SCOPE_CITY","regionCode":"3611","period":"2022-09","rank":11,"total":11,"revision":"1"}}\n' \
+  "$RUN-last" | kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' \
+  -H content-type=application/cloudevents+json
+
+two_cases() { [ "$("${YSCTL[@]}" cases list 2>/dev/null | tail -1)" = "2 case(s)" ]; }
+wait_until 60 two_cases || fail "want 2 cases, got: $("${YSCTL[@]}" cases list 2>&1)"
+listing=$("${YSCTL[@]}" cases list)
+echo "$listing"
+# Due one calendar month after opening (today in Asia/Shanghai), clamped to the month's end.
+today=$(TZ=Asia/Shanghai date +%Y-%m-%d)
+first_next=$(date -d "$(date -d "$today" +%Y-%m-01) +1 month" +%Y-%m-%d)
+last_next=$(date -d "$first_next +1 month -1 day" +%Y-%m-%d)
+want_due=$(date -d "$first_next" +%Y-%m)-$(date -d "$today" +%d)
+[ "$want_due" \> "$last_next" ] && want_due=$last_next
+for unit in 市商务局 上饶海关; do
+  line=$(grep " $unit " <<<"$listing") || fail "no case for $unit"
+  grep -q " I12 " <<<"$line" || fail "$unit's case is not about I12: $line"
+  grep -q "due $want_due" <<<"$line" || fail "$unit's case is not due $want_due: $line"
+done
+mine=$(grep ' 市商务局 ' <<<"$listing" | awk '{print $1}')
+theirs=$(grep ' 上饶海关 ' <<<"$listing" | awk '{print $1}')
+
+# The unit's own key: its own case only.
+YS_API_KEY=$SHANGWU_KEY "${YSCTL[@]}" cases list | grep -q "^1 case(s)$" || fail "市商务局 sees other units' cases"
+YS_API_KEY=$SHANGWU_KEY "${YSCTL[@]}" case report "$mine" --text "已对标省先进地区制定整改方案" >/dev/null \
+  || fail "市商务局 could not report on its own case"
+if denied=$(YS_API_KEY=$SHANGWU_KEY "${YSCTL[@]}" case report "$theirs" --text "x" 2>&1); then
+  fail "市商务局 reported on 上饶海关's case"
+fi
+grep -q "belongs to 上饶海关, not to 市商务局" <<<"$denied" || fail "want PERMISSION_DENIED naming the owner, got: $denied"
+echo "refused as it should be: $denied"
+"${YSCTL[@]}" case show "$mine" | grep -q "in_progress" || fail "the report did not move the case"
+
+opened() {
+  kcat -C -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rectification.v1" -o beginning -e -q -f '%h\n' 2>/dev/null \
+    | grep -c 'KIND_OPENED' || true
+}
+two_events() { [ "$(opened)" = 2 ]; }
+wait_until 30 two_events || fail "want 2 opened events on ys.rectification.v1, got $(opened)"
+echo "e2e rectification: last place -> a case per responsible unit due $want_due, unit keys scoped, events out: OK"
