@@ -64,6 +64,7 @@ bench: build
 	@$(BUILD)/bench/kafka_baseline
 	@$(BUILD)/bench/redemption_ingest
 	@$(BUILD)/bench/ranking_ingest
+	@$(BUILD)/bench/rectification
 
 clean:
 	rm -rf $(BUILD)

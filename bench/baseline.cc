@@ -1,8 +1,12 @@
 #include "bench/baseline.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "common/kafka/kafka.h"
@@ -75,6 +79,42 @@ std::string EnvOr(const char* name, const char* fallback) {
 int Fail(const char* bench, const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", bench, std::string(s.message()).c_str());
   return 1;
+}
+
+}  // namespace ys::bench
+
+namespace ys::bench {
+
+Latency MeasureAtRate(double rate, double seconds, const std::function<bool(size_t)>& call) {
+  Latency out;
+  out.calls = static_cast<size_t>(rate * seconds);
+  const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<double> ms(out.calls);
+  std::atomic<size_t> next{0}, errors{0};
+  // Independent clients: call i starts at start + i * interval on whichever worker is free, so a
+  // slow call delays others only when every worker is busy (then the wait is counted).
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kClientThreads; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < out.calls; i = next++) {
+        const auto scheduled = start + interval * static_cast<int64_t>(i);
+        std::this_thread::sleep_until(scheduled);
+        if (!call(i)) ++errors;
+        ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - scheduled).count();
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  out.errors = errors.load();
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double p) {
+    return ms.empty() ? 0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
+  };
+  out.p50_ms = at(0.50);
+  out.p99_ms = at(0.99);
+  out.max_ms = at(1.0);
+  return out;
 }
 
 }  // namespace ys::bench

@@ -36,47 +36,6 @@ std::string Data(const std::string& name) {
   return buf.str();
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-struct Latency {
-  double p50_ms = 0, p99_ms = 0, max_ms = 0;
-  size_t errors = 0;
-};
-
-// Calls GetScorecard open-loop at `rate` per second for `seconds` (each call starts on its schedule
-// even if the one before was slow) and reports the latency of each.
-Latency MeasureScorecard(ys::ranking::pb::RankingQuery::Stub& stub, const std::string& key,
-                         const std::vector<std::string>& regions, const std::vector<std::string>& periods,
-                         double rate, double seconds) {
-  const size_t calls = static_cast<size_t>(rate * seconds);
-  const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate));
-  std::vector<double> ms;
-  Latency out;
-  auto next = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < calls; ++i) {
-    std::this_thread::sleep_until(next);
-    const auto scheduled = next;
-    next += interval;
-    ys::ranking::pb::GetScorecardRequest req;
-    req.set_region_code(regions[(i * 7) % regions.size()]);
-    req.set_period(periods[(i * 3) % periods.size()]);
-    ys::ranking::pb::Scorecard card;
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + key);
-    grpc::Status s = stub.GetScorecard(&ctx, req, &card);
-    if (!s.ok() || card.rows_size() == 0) ++out.errors;
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - scheduled).count());
-  }
-  out.p50_ms = Percentile(ms, 0.50);
-  out.p99_ms = Percentile(ms, 0.99);
-  out.max_ms = Percentile(ms, 1.0);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,15 +172,24 @@ int main(int argc, char** argv) {
   ys::ranking::RankingQueryImpl from_pg(pg_reader, **pool, replica, auth);
   std::vector<std::string> periods;
   for (size_t m = 0; m * per_month < facts; ++m) periods.push_back(absl::StrFormat("%04d-%02d", 2020 + m / 12, m % 12 + 1));
-  Latency redis_latency, pg_latency;
+  ys::bench::Latency redis_latency, pg_latency;
   for (auto [service, out] : {std::pair{&from_redis, &redis_latency}, std::pair{&from_pg, &pg_latency}}) {
     ys::GrpcServer server(ys::GrpcServerOptions{}, metrics, &auth);
     server.AddService(service);
     if (auto s = server.Start(); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
     auto stub = ys::ranking::pb::RankingQuery::NewStub(
         grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
-    MeasureScorecard(*stub, "bench", counties, periods, rate, 1);  // warm up
-    *out = MeasureScorecard(*stub, "bench", counties, periods, rate, 10);
+    auto scorecard = [&](size_t i) {
+      ys::ranking::pb::GetScorecardRequest req;
+      req.set_region_code(counties[(i * 7) % counties.size()]);
+      req.set_period(periods[(i * 3) % periods.size()]);
+      ys::ranking::pb::Scorecard card;
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer bench");
+      return stub->GetScorecard(&ctx, req, &card).ok() && card.rows_size() > 0;
+    };
+    ys::bench::MeasureAtRate(rate, 1, scorecard);  // warm up
+    *out = ys::bench::MeasureAtRate(rate, 10, scorecard);
     server.Shutdown();
   }
   std::printf("  GetScorecard at %.0f req/s, 10 s (%zu indicators a card):\n", rate, indicators.size());

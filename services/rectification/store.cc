@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/pg/inbox.h"
 #include "common/pg/outbox.h"
@@ -38,59 +39,118 @@ std::optional<std::string> TimeOrNull(const pb::Case& c, bool (pb::Case::*has)()
   return PgTime(FromProtoTime((c.*get)()));
 }
 
-void SaveCase(pqxx::transaction_base& tx, const pb::Case& c, int64_t version, bool insert) {
-  pb::Case stored = c;
-  stored.clear_history();
-  stored.clear_overdue();
-  stored.clear_days_overdue();
-  const auto reported = TimeOrNull(c, &pb::Case::has_reported_at, &pb::Case::reported_at);
-  const auto closed = TimeOrNull(c, &pb::Case::has_closed_at, &pb::Case::closed_at);
-  if (insert) {
-    tx.exec_params(
-        "INSERT INTO cases (id, origin, unit, region_code, indicator_code, state, escalation, opened_at, "
-        "due_at, reported_at, closed_at, version, body) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8::timestamptz, $9::timestamptz, $10::timestamptz, $11::timestamptz, $12, $13::bytea)",
-        c.id(), pb::Origin_Name(c.origin()), c.unit(), c.region_code(), c.indicator_code(),
-        pb::State_Name(c.state()), static_cast<int>(c.escalation()), PgTime(FromProtoTime(c.opened_at())),
-        PgTime(FromProtoTime(c.due_at())), reported, closed, version, PgHexBytes(stored.SerializeAsString()));
-    return;
+// What one transaction changes: cases (each saved once, in its last form), history rows and
+// events, written with one statement per table however many cases a batch touches.
+class Writes {
+ public:
+  void Save(const pb::Case& c, int64_t version, bool insert) {
+    auto [it, fresh] = saved_.try_emplace(c.id(), Saved{c, version, insert});
+    if (!fresh) {
+      it->second.c = c;
+      it->second.version = version;
+    } else {
+      order_.push_back(c.id());
+    }
   }
-  tx.exec_params(
-      "UPDATE cases SET state = $2, escalation = $3, due_at = $4::timestamptz, reported_at = $5::timestamptz, "
-      "closed_at = $6::timestamptz, version = $7, body = $8::bytea WHERE id = $1",
-      c.id(), pb::State_Name(c.state()), static_cast<int>(c.escalation()),
-      PgTime(FromProtoTime(c.due_at())), reported, closed, version, PgHexBytes(stored.SerializeAsString()));
-}
+  void Log(const std::string& id, absl::Time at, const std::string& actor, const std::string& action,
+           const std::string& before, const std::string& after, const std::string& note) {
+    for (auto [column, value] : {std::pair{&h_id_, &id}, {&h_actor_, &actor}, {&h_action_, &action},
+                                 {&h_before_, &before}, {&h_after_, &after}, {&h_note_, &note}}) {
+      column->push_back(*value);
+    }
+    h_at_.push_back(PgTime(at));
+  }
+  void Emit(pb::CaseEvent::Kind kind, const pb::Case& c, int64_t version, pb::Escalation level,
+            const std::string& message, absl::Time now) {
+    pb::CaseEvent e;
+    e.set_kind(kind);
+    *e.mutable_snapshot() = c;
+    e.mutable_snapshot()->clear_history();
+    e.set_escalation(level);
+    e.set_message(message);
+    OutgoingEvent& out = events_.emplace_back();
+    out.topic = kEventsTopic;
+    out.event.id = absl::StrFormat("case:%s:%d:%s:%d", c.id(), version, pb::CaseEvent::Kind_Name(kind),
+                                   static_cast<int>(level));
+    out.event.source = "/yingshang/rectification";
+    out.event.type = "yingshang.rectification.v1.CaseEvent";
+    out.event.time = now;
+    out.event.key = c.id();
+    out.event.subject = c.id();
+    out.event.data = e.SerializeAsString();
+  }
 
-void AddHistory(pqxx::transaction_base& tx, const std::string& id, absl::Time at, const std::string& actor,
-                const std::string& action, const std::string& before, const std::string& after,
-                const std::string& note) {
-  tx.exec_params(
-      "INSERT INTO case_history (case_id, at, actor, action, before, after, note) "
-      "VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7)",
-      id, PgTime(at), actor, action, before, after, note);
-}
+  void Flush(pqxx::transaction_base& tx) {
+    std::vector<std::string> id, origin, unit, region, indicator, state, escalation, opened, due, version, body;
+    std::vector<std::optional<std::string>> reported, closed;
+    for (const bool insert : {true, false}) {
+      for (auto* v : {&id, &origin, &unit, &region, &indicator, &state, &escalation, &opened, &due, &version, &body}) {
+        v->clear();
+      }
+      reported.clear();
+      closed.clear();
+      for (const std::string& key : order_) {
+        const Saved& x = saved_.at(key);
+        if (x.insert != insert) continue;
+        pb::Case stored = x.c;
+        stored.clear_history();
+        stored.clear_overdue();
+        stored.clear_days_overdue();
+        id.push_back(x.c.id());
+        origin.push_back(pb::Origin_Name(x.c.origin()));
+        unit.push_back(x.c.unit());
+        region.push_back(x.c.region_code());
+        indicator.push_back(x.c.indicator_code());
+        state.push_back(pb::State_Name(x.c.state()));
+        escalation.push_back(std::to_string(static_cast<int>(x.c.escalation())));
+        opened.push_back(PgTime(FromProtoTime(x.c.opened_at())));
+        due.push_back(PgTime(FromProtoTime(x.c.due_at())));
+        reported.push_back(TimeOrNull(x.c, &pb::Case::has_reported_at, &pb::Case::reported_at));
+        closed.push_back(TimeOrNull(x.c, &pb::Case::has_closed_at, &pb::Case::closed_at));
+        version.push_back(std::to_string(x.version));
+        body.push_back(PgHexBytes(stored.SerializeAsString()));
+      }
+      if (id.empty()) continue;
+      if (insert) {
+        tx.exec_params(
+            "INSERT INTO cases (id, origin, unit, region_code, indicator_code, state, escalation, "
+            "opened_at, due_at, reported_at, closed_at, version, body) SELECT * FROM unnest($1::text[], "
+            "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], "
+            "$9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::bigint[], $13::bytea[])",
+            PgArray(id), PgArray(origin), PgArray(unit), PgArray(region), PgArray(indicator), PgArray(state),
+            PgArray(escalation), PgArray(opened), PgArray(due), PgArray(reported), PgArray(closed),
+            PgArray(version), PgArray(body));
+      } else {
+        tx.exec_params(
+            "UPDATE cases c SET state = u.s, escalation = u.e, due_at = u.d, reported_at = u.r, "
+            "closed_at = u.cl, version = u.v, body = u.b FROM unnest($1::text[], $2::text[], $3::int[], "
+            "$4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::bytea[]) "
+            "AS u(i, s, e, d, r, cl, v, b) WHERE c.id = u.i",
+            PgArray(id), PgArray(state), PgArray(escalation), PgArray(due), PgArray(reported),
+            PgArray(closed), PgArray(version), PgArray(body));
+      }
+    }
+    if (!h_id_.empty()) {
+      tx.exec_params(
+          "INSERT INTO case_history (case_id, at, actor, action, before, after, note) SELECT * FROM "
+          "unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+          PgArray(h_id_), PgArray(h_at_), PgArray(h_actor_), PgArray(h_action_), PgArray(h_before_),
+          PgArray(h_after_), PgArray(h_note_));
+    }
+    if (!events_.empty()) EnqueueOutboxBatch(tx, events_);
+  }
 
-void Emit(pqxx::transaction_base& tx, pb::CaseEvent::Kind kind, const pb::Case& c, int64_t version,
-          pb::Escalation level, const std::string& message, absl::Time now) {
-  pb::CaseEvent e;
-  e.set_kind(kind);
-  *e.mutable_snapshot() = c;
-  e.mutable_snapshot()->clear_history();
-  e.set_escalation(level);
-  e.set_message(message);
-  OutgoingEvent out;
-  out.topic = kEventsTopic;
-  out.event.id = absl::StrFormat("case:%s:%d:%s:%d", c.id(), version, pb::CaseEvent::Kind_Name(kind),
-                                 static_cast<int>(level));
-  out.event.source = "/yingshang/rectification";
-  out.event.type = "yingshang.rectification.v1.CaseEvent";
-  out.event.time = now;
-  out.event.key = c.id();
-  out.event.subject = c.id();
-  out.event.data = e.SerializeAsString();
-  EnqueueOutbox(tx, out);
-}
+ private:
+  struct Saved {
+    pb::Case c;
+    int64_t version;
+    bool insert;
+  };
+  std::map<std::string, Saved> saved_;
+  std::vector<std::string> order_;
+  std::vector<std::string> h_id_, h_at_, h_actor_, h_action_, h_before_, h_after_, h_note_;
+  std::vector<OutgoingEvent> events_;
+};
 
 std::string DueText(const pb::Case& c) { return c.due_date(); }
 
@@ -110,80 +170,142 @@ const char* LadderName(pb::Escalation e) {
 absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                                     std::vector<absl::Status>* results) {
   const absl::Time now = clock_.Now();
+  // Every (alert, responsible unit) of the batch, in order.
+  struct Item {
+    const rpb::RankingAlert* alert;
+    CaseDraft draft;
+  };
+  std::vector<rpb::RankingAlert> alerts(events.size());
+  std::vector<Item> items;
   for (size_t i = 0; i < events.size(); ++i) {
-    rpb::RankingAlert alert;
-    if (!alert.ParseFromString(events[i]->data) || alert.id().empty()) {
+    if (!alerts[i].ParseFromString(events[i]->data) || alerts[i].id().empty()) {
       absl::Status bad = absl::InvalidArgumentError("body is not a RankingAlert");
       bad.SetPayload(kInboxReasonPayload, absl::Cord("malformed"));
       (*results)[i] = bad;
       continue;
     }
-    const rpb::RankingFact& f = alert.fact();
-    const std::string rule = rpb::AlertRule_Name(alert.rule());
-    for (const CaseDraft& d : DraftsFor(alert, policies_.alerts)) {
-      if (!tx.exec_params("SELECT 1 FROM alert_keys WHERE unit = $1 AND indicator_code = $2 AND "
-                          "period = $3 AND rule = $4",
-                          d.unit, f.indicator_code(), f.period(), rule)
-               .empty()) {
-        continue;  // this alert reached this unit before
-      }
-      const pqxx::result open = tx.exec_params(
-          "SELECT id FROM cases WHERE origin = 'ORIGIN_RANKING_ALERT' AND unit = $1 AND "
-          "indicator_code = $2 AND state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED') FOR UPDATE",
-          d.unit, f.indicator_code());
-      std::string case_id;
-      if (!open.empty()) {
-        // The same indicator failed again while the unit's case is open: count it on that case.
-        case_id = open[0][0].as<std::string>();
-        ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, case_id, false));
-        pb::Case& c = l.c;
-        const bool new_period = c.period() != f.period() &&
-                                std::find(c.linked_periods().begin(), c.linked_periods().end(),
-                                          f.period()) == c.linked_periods().end();
-        const std::string before = std::to_string(c.consecutive_periods());
-        if (new_period) {
-          c.add_linked_periods(f.period());
-          c.set_consecutive_periods(c.consecutive_periods() + 1);
-        }
-        SaveCase(tx, c, ++l.version, false);
-        AddHistory(tx, c.id(), now, kService, "linked", before, std::to_string(c.consecutive_periods()),
-                   absl::StrFormat("%s %s", f.period(), rule));
-        Emit(tx, pb::CaseEvent::KIND_LINKED, c, l.version, c.escalation(),
-             absl::StrFormat("%s 再次%s（连续%d期），并入整改案件 %s", d.unit, alert.message(),
-                             c.consecutive_periods(), c.id()),
-             now);
-      } else {
-        const int64_t n = tx.exec("SELECT nextval('case_number')")[0][0].as<int64_t>();
-        pb::Case c;
-        c.set_id(absl::StrFormat("RC-%06d", n));
-        c.set_origin(pb::ORIGIN_RANKING_ALERT);
-        c.set_origin_ref(alert.id());
-        c.set_unit(d.unit);
-        c.set_region_code(d.region_code);
-        c.set_indicator_code(f.indicator_code());
-        c.set_period(f.period());
-        c.set_rule(rule);
-        c.set_title(d.title);
-        c.set_description(d.description);
-        c.set_lead(alert.lead());
-        *c.mutable_opened_at() = ToProtoTime(now);
-        ASSIGN_OR_RETURN(absl::CivilDay due,
-                         DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_));
-        *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
-        c.set_due_date(FormatIsoDate(due));
-        c.set_state(pb::STATE_OPEN);
-        c.set_consecutive_periods(1);
-        SaveCase(tx, c, 1, true);
-        AddHistory(tx, c.id(), now, kService, "opened", "", "STATE_OPEN", alert.id());
-        Emit(tx, pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
-             absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", d.unit, alert.message(), c.due_date(),
-                             c.id()),
-             now);
-        case_id = c.id();
-      }
-      tx.exec_params("INSERT INTO alert_keys VALUES ($1, $2, $3, $4, $5)", d.unit, f.indicator_code(),
-                     f.period(), rule, case_id);
+    for (CaseDraft& d : DraftsFor(alerts[i], policies_.alerts)) items.push_back({&alerts[i], std::move(d)});
+  }
+  if (items.empty()) return absl::OkStatus();
+  auto key_of = [](const std::string& unit, const std::string& indicator, const std::string& period,
+                   const std::string& rule) { return absl::StrCat(unit, "\x1f", indicator, "\x1f", period, "\x1f", rule); };
+  std::vector<std::string> units, indicators, periods, rules;
+  for (const Item& it : items) {
+    units.push_back(it.draft.unit);
+    indicators.push_back(it.alert->fact().indicator_code());
+    periods.push_back(it.alert->fact().period());
+    rules.push_back(rpb::AlertRule_Name(it.alert->rule()));
+  }
+  // 1. Which of them reached their unit before (the same alert again is a no-op).
+  std::set<std::string> seen;
+  for (const auto& row : tx.exec_params(
+           "SELECT k.unit, k.indicator_code, k.period, k.rule FROM alert_keys k JOIN unnest($1::text[], "
+           "$2::text[], $3::text[], $4::text[]) AS u(unit, i, p, r) ON k.unit = u.unit AND "
+           "k.indicator_code = u.i AND k.period = u.p AND k.rule = u.r",
+           PgArray(units), PgArray(indicators), PgArray(periods), PgArray(rules))) {
+    seen.insert(key_of(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                       row[3].as<std::string>()));
+  }
+  // 2. The units' unfinished cases of these indicators: a later fall links to them.
+  std::map<std::pair<std::string, std::string>, Loaded> open;
+  for (const auto& row : tx.exec_params(
+           "SELECT c.body, c.version FROM cases c JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) "
+           "AS u(unit, i) ON c.unit = u.unit AND c.indicator_code = u.i WHERE c.origin = 'ORIGIN_RANKING_ALERT' "
+           "AND c.state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED') ORDER BY c.id FOR UPDATE OF c",
+           PgArray(units), PgArray(indicators))) {
+    Loaded l;
+    l.c.ParseFromString(pqxx::binarystring(row[0]).str());
+    l.version = row[1].as<int64_t>();
+    open[{l.c.unit(), l.c.indicator_code()}] = std::move(l);
+  }
+  // 3. Which items open a case; their numbers in one round trip.
+  std::vector<size_t> creating;
+  {
+    std::set<std::pair<std::string, std::string>> will_open;
+    std::set<std::string> batch_seen = seen;
+    for (size_t k = 0; k < items.size(); ++k) {
+      if (!batch_seen.insert(key_of(units[k], indicators[k], periods[k], rules[k])).second) continue;
+      const std::pair<std::string, std::string> pair{units[k], indicators[k]};
+      if (!open.contains(pair) && will_open.insert(pair).second) creating.push_back(k);
     }
+  }
+  std::vector<int64_t> numbers;
+  if (!creating.empty()) {
+    for (const auto& row : tx.exec_params("SELECT nextval('case_number') FROM generate_series(1, $1)",
+                                          static_cast<int64_t>(creating.size()))) {
+      numbers.push_back(row[0].as<int64_t>());
+    }
+  }
+  // 4. In order: open or link, and remember which case each key went to.
+  Writes writes;
+  std::vector<std::string> key_unit, key_indicator, key_period, key_rule, key_case;
+  size_t next_number = 0;
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (!seen.insert(key_of(units[k], indicators[k], periods[k], rules[k])).second) continue;
+    const rpb::RankingAlert& alert = *items[k].alert;
+    const CaseDraft& d = items[k].draft;
+    const rpb::RankingFact& f = alert.fact();
+    auto it = open.find({d.unit, f.indicator_code()});
+    if (it == open.end()) {
+      Loaded l;
+      pb::Case& c = l.c;
+      c.set_id(absl::StrFormat("RC-%06d", numbers[next_number++]));
+      c.set_origin(pb::ORIGIN_RANKING_ALERT);
+      c.set_origin_ref(alert.id());
+      c.set_unit(d.unit);
+      c.set_region_code(d.region_code);
+      c.set_indicator_code(f.indicator_code());
+      c.set_period(f.period());
+      c.set_rule(rules[k]);
+      c.set_title(d.title);
+      c.set_description(d.description);
+      c.set_lead(alert.lead());
+      *c.mutable_opened_at() = ToProtoTime(now);
+      ASSIGN_OR_RETURN(absl::CivilDay due,
+                       DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_));
+      *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
+      c.set_due_date(FormatIsoDate(due));
+      c.set_state(pb::STATE_OPEN);
+      c.set_consecutive_periods(1);
+      l.version = 1;
+      writes.Save(c, 1, /*insert=*/true);
+      writes.Log(c.id(), now, kService, "opened", "", "STATE_OPEN", alert.id());
+      writes.Emit(pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
+                  absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", d.unit, alert.message(),
+                                  c.due_date(), c.id()),
+                  now);
+      it = open.emplace(std::make_pair(d.unit, f.indicator_code()), std::move(l)).first;
+    } else {
+      // The same indicator failed again while the unit's case is open: count it on that case.
+      pb::Case& c = it->second.c;
+      const bool new_period = c.period() != f.period() &&
+                              std::find(c.linked_periods().begin(), c.linked_periods().end(), f.period()) ==
+                                  c.linked_periods().end();
+      const std::string before = std::to_string(c.consecutive_periods());
+      if (new_period) {
+        c.add_linked_periods(f.period());
+        c.set_consecutive_periods(c.consecutive_periods() + 1);
+      }
+      const int64_t version = ++it->second.version;
+      writes.Save(c, version, /*insert=*/false);
+      writes.Log(c.id(), now, kService, "linked", before, std::to_string(c.consecutive_periods()),
+                 absl::StrFormat("%s %s", f.period(), rules[k]));
+      writes.Emit(pb::CaseEvent::KIND_LINKED, c, version, c.escalation(),
+                  absl::StrFormat("%s 再次%s（连续%d期），并入整改案件 %s", d.unit, alert.message(),
+                                  c.consecutive_periods(), c.id()),
+                  now);
+    }
+    key_unit.push_back(d.unit);
+    key_indicator.push_back(f.indicator_code());
+    key_period.push_back(f.period());
+    key_rule.push_back(rules[k]);
+    key_case.push_back(it->second.c.id());
+  }
+  writes.Flush(tx);
+  if (!key_unit.empty()) {
+    tx.exec_params("INSERT INTO alert_keys SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
+                   PgArray(key_unit), PgArray(key_indicator), PgArray(key_period), PgArray(key_rule),
+                   PgArray(key_case));
   }
   return absl::OkStatus();
 }
@@ -221,11 +343,14 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
   c.set_consecutive_periods(1);
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     c.set_id(absl::StrFormat("RC-%06d", tx.exec("SELECT nextval('case_number')")[0][0].as<int64_t>()));
-    SaveCase(tx, c, 1, true);
-    AddHistory(tx, c.id(), now, who.name, "opened", "", "STATE_OPEN", pb::Origin_Name(c.origin()));
-    Emit(tx, pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
-         absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", c.unit(), c.title(), c.due_date(), c.id()),
-         now);
+    Writes writes;
+    writes.Save(c, 1, /*insert=*/true);
+    writes.Log(c.id(), now, who.name, "opened", "", "STATE_OPEN", pb::Origin_Name(c.origin()));
+    writes.Emit(pb::CaseEvent::KIND_OPENED, c, 1, pb::ESCALATION_NONE,
+                absl::StrFormat("%s：%s，请于%s前整改并报市营商办（%s）", c.unit(), c.title(), c.due_date(),
+                                c.id()),
+                now);
+    writes.Flush(tx);
     return absl::OkStatus();
   }));
   return Get(c.id());
@@ -269,12 +394,14 @@ absl::StatusOr<pb::Case> CaseStore::Change(const std::string& id, Fn&& change) {
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, id, true));
     ASSIGN_OR_RETURN(Effect effect, change(l.c, now));
-    SaveCase(tx, l.c, ++l.version, false);
-    AddHistory(tx, id, now, effect.actor.empty() ? kService : effect.actor, effect.action, effect.before,
+    Writes writes;
+    writes.Save(l.c, ++l.version, /*insert=*/false);
+    writes.Log(id, now, effect.actor.empty() ? kService : effect.actor, effect.action, effect.before,
                effect.after, effect.message);
     if (effect.kind != pb::CaseEvent::KIND_UNSPECIFIED) {
-      Emit(tx, effect.kind, l.c, l.version, l.c.escalation(), effect.message, now);
+      writes.Emit(effect.kind, l.c, l.version, l.c.escalation(), effect.message, now);
     }
+    writes.Flush(tx);
     return absl::OkStatus();
   }));
   return Get(id);
@@ -388,19 +515,25 @@ absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const L
   std::vector<pb::Case> out;
   size_t total = 0;
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    const pqxx::result rows = tx.exec_params(
-        std::string("SELECT body, count(*) OVER () FROM cases WHERE ($1 = '' OR unit = $1) AND "
-                    "($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
-            kOutstanding + " AND due_at <= $4::timestamptz)) ORDER BY due_at, id LIMIT $5 OFFSET $6",
-        q.unit, q.state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(q.state), q.overdue_only,
-        PgTime(q.as_of), static_cast<int64_t>(q.limit), static_cast<int64_t>(q.offset));
+    // The page by the (unit|state|outstanding, due_at, id) indexes; the total apart, so the page
+    // query stops after `limit` rows instead of reading every match.
+    const std::string where =
+        std::string(" FROM cases WHERE ($1 = '' OR unit = $1) AND ($2 = '' OR state = $2) AND "
+                    "(NOT $3 OR (state IN ") +
+        kOutstanding + " AND due_at <= $4::timestamptz))";
+    const std::string state = q.state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(q.state);
+    total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
+                .as<size_t>();
+    const pqxx::result rows =
+        tx.exec_params("SELECT body" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit, state,
+                       q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
+                       static_cast<int64_t>(q.offset));
     for (const auto& row : rows) {
       pb::Case& c = out.emplace_back();
       c.ParseFromString(pqxx::binarystring(row[0]).str());
       const absl::Time due = FromProtoTime(c.due_at());
       c.set_overdue(Outstanding(c.state()) && q.as_of >= due);
       c.set_days_overdue(c.overdue() ? DaysOverdue(due, q.as_of) : 0);
-      total = row[1].as<size_t>();
     }
     return absl::OkStatus();
   }));
@@ -428,7 +561,8 @@ absl::StatusOr<SweepResult> CaseStore::Sweep(size_t limit) {
       const pb::Escalation from = c.escalation();
       if (target <= from) continue;
       c.set_escalation(target);
-      SaveCase(tx, c, ++l.version, false);
+      Writes writes;
+      writes.Save(c, ++l.version, /*insert=*/false);
       ++result.cases;
       for (int level = from + 1; level <= target; ++level) {
         const auto step = static_cast<pb::Escalation>(level);
@@ -447,11 +581,12 @@ absl::StatusOr<SweepResult> CaseStore::Sweep(size_t limit) {
                                   DaysOverdue(FromProtoTime(c.due_at()), now), c.id(), DueText(c))
                 : absl::StrFormat("【督办】%s 整改已到期未报（%s，期限%s），请立即整改并报市营商办",
                                   c.unit(), c.id(), DueText(c));
-        AddHistory(tx, c.id(), now, kService, "escalated", LadderName(static_cast<pb::Escalation>(level - 1)),
+        writes.Log(c.id(), now, kService, "escalated", LadderName(static_cast<pb::Escalation>(level - 1)),
                    LadderName(step), message);
-        Emit(tx, pb::CaseEvent::KIND_ESCALATED, c, l.version, step, message, now);
+        writes.Emit(pb::CaseEvent::KIND_ESCALATED, c, l.version, step, message, now);
         ++result.steps;
       }
+      writes.Flush(tx);
     }
     return absl::OkStatus();
   }));

@@ -19,6 +19,7 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_unit_due ON cases (unit, due_at, id);
 CREATE INDEX cases_due ON cases (due_at, id);
+CREATE INDEX cases_state_due ON cases (state, due_at, id);
 CREATE INDEX cases_outstanding_due ON cases (due_at)
   WHERE state IN ('STATE_OPEN', 'STATE_IN_PROGRESS', 'STATE_REJECTED', 'STATE_REOPENED');
 CREATE INDEX cases_opened ON cases (opened_at);
