@@ -67,6 +67,36 @@ sed -n 1,12p "${YS_VAR:-$ROOT/var}/alerts.txt"
 tail -1 "${YS_VAR:-$ROOT/var}/alerts.txt"
 echo '$ ysctl rankings show --indicator C00 --scope city --period 2022-09'
 "$YSCTL" rankings show --indicator C00 --scope city --period 2022-09
+echo '$ ysctl rankings consequences --year 2022   (考核奖惩; first 12 lines)'
+"$YSCTL" rankings consequences --year 2022 | sed -n 1,12p
+echo
+echo "== rectification: the alerts above opened cases (one per responsible unit, due in a month)"
+sleep 2
+echo '$ ysctl cases list   (first 10)'
+"$YSCTL" cases list > "${YS_VAR:-$ROOT/var}/cases.txt"
+sed -n 1,10p "${YS_VAR:-$ROOT/var}/cases.txt"
+tail -1 "${YS_VAR:-$ROOT/var}/cases.txt"
+first="" unit_key=""
+for pair in 市商务局:unit-shangwu 市住建局:unit-zhujian; do  # the units with a development key
+  first=$(grep -m1 -E "^RC-[0-9]+ +open .* ${pair%%:*} " "${YS_VAR:-$ROOT/var}/cases.txt" | awk '{print $1}' || true)
+  unit_key=${pair#*:}
+  [ -n "$first" ] && break
+done
+if [ -n "$first" ]; then
+  echo "\$ YS_API_KEY=\$(cat var/keys/$unit_key.key) ysctl case report $first --text … --final   (the unit itself)"
+  YS_API_KEY=$(cat "${YS_VAR:-$ROOT/var}/keys/$unit_key.key") "$YSCTL" case report "$first" \
+    --text "【样例】已对标省内先进地区制定整改方案并完成整改" --attachment "sample:整改报告.pdf" --final | sed -n 1,3p
+  echo "\$ ysctl case verify $first --pass; ysctl case close $first; ysctl case show $first"
+  "$YSCTL" case verify "$first" --pass --comment "【样例】材料齐全" >/dev/null
+  "$YSCTL" case close "$first" >/dev/null
+  "$YSCTL" case show "$first"
+fi
+month=$(TZ=Asia/Shanghai date +%Y-%m)
+echo "\$ ysctl cases stats --month $month"
+"$YSCTL" cases stats --month "$month" | tail -4
+later=$(TZ=Asia/Shanghai date -d '+40 days' +%Y-%m-%d)
+echo "\$ ysctl cases overdue --as-of $later   (planning: what would be overdue then; last 3 lines)"
+"$YSCTL" cases overdue --as-of "$later" | tail -3
 echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do

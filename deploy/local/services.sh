@@ -9,20 +9,28 @@ VAR=${YS_VAR:-$ROOT/var}
 BUILD=${2:-$ROOT/build}
 SERVICES=(indicator ranking rectification duty notify)
 declare -A GRPC_PORT=([indicator]=7101 [ranking]=7102 [rectification]=7103 [duty]=7104 [notify]=7105)
-ROLES=(office viewer huiqitong platform:provincial unit:市住建局)
+ROLES=(office viewer huiqitong platform:provincial unit:市住建局 unit:市商务局)
 
 mkdir -p "$VAR/log" "$VAR/run" "$VAR/keys"
 
+key_name() {
+  case "$1" in
+    unit:市住建局) echo unit-zhujian ;;
+    unit:市商务局) echo unit-shangwu ;;
+    *) printf '%s' "$1" | sed 's/[^A-Za-z0-9]/-/g; s/-\+$//' ;;
+  esac
+}
+
 make_keys() {
-  local file=$VAR/keys/api-keys.yaml tmp
-  [ -f "$file" ] && return 0
+  local file=$VAR/keys/api-keys.yaml tmp role missing=""
+  for role in "${ROLES[@]}"; do [ -f "$VAR/keys/$(key_name "$role").key" ] || missing=1; done
+  [ -f "$file" ] && [ -z "$missing" ] && return 0
   tmp=$(mktemp)
   echo "# Development API keys: names -> role and SHA-256 of the key. The keys are in var/keys/*.key." > "$tmp"
   echo "api_keys:" >> "$tmp"
-  local role name key
+  local name key
   for role in "${ROLES[@]}"; do
-    name=$(printf '%s' "$role" | sed 's/[^A-Za-z0-9]/-/g; s/-\+$//')
-    [ "$role" = "unit:市住建局" ] && name=unit-zhujian
+    name=$(key_name "$role")
     key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
     printf '%s' "$key" > "$VAR/keys/$name.key"
     chmod 600 "$VAR/keys/$name.key"
