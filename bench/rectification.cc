@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <pqxx/pqxx>
+
 #include "absl/strings/str_format.h"
 #include "bench/baseline.h"
 #include "common/grpc/server.h"
@@ -118,10 +120,15 @@ int main(int argc, char** argv) {
           "$4::timestamptz[], $5::timestamptz[], $6::bytea[]) AS x(i, u, s, o, d, b)",
           ys::PgArray(id), ys::PgArray(unit), ys::PgArray(state), ys::PgArray(opened), ys::PgArray(due),
           ys::PgArray(body));
-      tx.exec("ANALYZE cases");
       return absl::OkStatus();
     });
     if (!s.ok()) return ys::bench::Fail(kBench, s);
+  }
+  {
+    // As autovacuum would leave a table that has settled: visibility map set, statistics fresh.
+    pqxx::connection c(pg.uri);
+    pqxx::nontransaction tx(c);
+    tx.exec("VACUUM ANALYZE " + ys::QuoteIdent(pg.schema) + ".cases");
   }
   ys::ApiKeyAuthenticator auth;
   auth.Add(ys::Sha256Hex("bench"), {"bench", "office"});
