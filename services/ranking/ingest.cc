@@ -409,7 +409,10 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
         "ON CONFLICT (fact_key) DO UPDATE SET rank = EXCLUDED.rank, total = EXCLUDED.total, "
         "score = EXCLUDED.score, revision = EXCLUDED.revision, body = EXCLUDED.body, "
-        "updated_at = EXCLUDED.updated_at",
+        "updated_at = EXCLUDED.updated_at "
+        // Two writers (the Kafka consumer and Submit/Replay) racing on a key neither saw yet: the
+        // higher revision stays current whichever commits last.
+        "WHERE current_facts.revision < EXCLUDED.revision",
         PgArray(k), PgArray(source), PgArray(evaluation), PgArray(indicator), PgArray(scope),
         PgArray(region), PgArray(period), PgArray(rank), PgArray(total), PgArray(score),
         PgArray(revision), PgArray(body), PgTime(now));
