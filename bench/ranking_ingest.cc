@@ -6,8 +6,9 @@
 //     same calls answered from PostgreSQL;
 //  3. the time to rebuild the Redis cache for 374,400 facts (100 counties x 104 indicators x 36
 //     months), vs only reading them from PostgreSQL.
-//   ranking_ingest [--facts N] [--batch N] [--rate REQ_PER_S] [--rebuild-facts N]
+//   ranking_ingest [--facts N] [--batch N] [--consumers N] [--rate REQ_PER_S] [--rebuild-facts N]
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <cstdio>
@@ -40,12 +41,13 @@ std::string Data(const std::string& name) {
 
 int main(int argc, char** argv) {
   ys::log::Init("ranking_ingest", ys::log::Level::kError);
-  size_t facts = 20000, batch = 2000, rebuild_facts = 374400;
+  size_t facts = 100000, batch = 2000, rebuild_facts = 374400, consumers = 3;
   double rate = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--facts") facts = std::strtoull(argv[i + 1], nullptr, 10);
     if (flag == "--batch") batch = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--consumers") consumers = std::max<size_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
     if (flag == "--rate") rate = std::strtod(argv[i + 1], nullptr);
     if (flag == "--rebuild-facts") rebuild_facts = std::strtoull(argv[i + 1], nullptr, 10);
   }
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   ys::PgOptions pg;
   pg.uri = ys::bench::EnvOr("YS_PG_URI", "postgresql://postgres@127.0.0.1:15432/yingshang");
   pg.schema = "bench_ranking_" + run;
+  pg.pool_size = static_cast<int>(consumers) + 2;
   auto pool = ys::PgPool::Connect(pg);
   if (!pool.ok()) return ys::bench::Fail("ranking_ingest", pool.status());
   auto migrations = ys::MigrationsFromFiles(ys::ranking::EmbeddedMigrations());
@@ -97,7 +100,10 @@ int main(int argc, char** argv) {
   ys::KafkaOptions kafka;
   kafka.brokers = brokers;
   const std::string topic = "bench.rankings." + run;
-  if (auto s = ys::EnsureTopics(kafka, {{topic, 3, false}}); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
+  // As many partitions as consumers (at least the services' 3), so each consumer has work.
+  if (auto s = ys::EnsureTopics(kafka, {{topic, static_cast<int>(std::max<size_t>(3, consumers)), false}}); !s.ok()) {
+    return ys::bench::Fail("ranking_ingest", s);
+  }
   auto producer = ys::KafkaProducer::Create(kafka, nullptr);
   if (!producer.ok()) return ys::bench::Fail("ranking_ingest", producer.status());
   const size_t per_month = counties.size() * indicators.size();
@@ -123,42 +129,68 @@ int main(int argc, char** argv) {
   ys::RealClock clock;
   ys::ranking::LockPolicy lock;
   lock.lock_after_months = 1000;
-  ys::ranking::FactIngest ingest(**pool, replica, clock, {}, lock, {});
   ys::Metrics metrics("bench");
-  auto consumer = ys::KafkaConsumer::Create(kafka, {"bench-" + run, {topic}}, nullptr);
-  if (!consumer.ok()) return ys::bench::Fail("ranking_ingest", consumer.status());
-  ys::InboxProcessor inbox(**consumer, **pool, metrics,
-                           {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench", .batch_size = batch},
-                           [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
-                               std::vector<absl::Status>* r) { return ingest.ApplyBatch(tx, events, r); });
-  ys::RedisClient redis(ys::RedisOptions{.port = std::atoi(ys::bench::EnvOr("YS_REDIS_PORT", "16379").c_str())});
   const std::string prefix = "bench" + run + ":";
+  const auto redis_options = ys::RedisOptions{.port = std::atoi(ys::bench::EnvOr("YS_REDIS_PORT", "16379").c_str())};
+  ys::RedisClient redis(redis_options);
   ys::ranking::RankingCache cache(redis, prefix);
-  size_t applied = 0, rejected = 0, alerts = 0;
-  double in_redis = 0;
-  std::chrono::steady_clock::time_point t0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (applied + rejected < facts && std::chrono::steady_clock::now() < deadline) {
-    auto b = inbox.RunOnce();
-    if (!b.ok()) return ys::bench::Fail("ranking_ingest", b.status());
-    if (b->polled == 0) continue;
-    if (applied + rejected == 0) t0 = std::chrono::steady_clock::now();
-    applied += b->applied;
-    rejected += b->rejected;
-    alerts += ingest.raised().size();
-    const auto r0 = std::chrono::steady_clock::now();
-    if (auto w = cache.Write(ingest.changed()); !w.ok()) return ys::bench::Fail("ranking_ingest", w);
-    in_redis += std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
+  // `consumers` members of one group, each with its partitions, its transaction and Redis pipeline
+  // (what the service runs with kafka.consumers).
+  std::atomic<size_t> applied{0}, rejected{0}, alerts{0};
+  std::atomic<int64_t> first_ns{0};
+  std::atomic<double> redis_secs{0};
+  std::atomic<bool> failed{false};
+  const auto origin = std::chrono::steady_clock::now();
+  const auto deadline = origin + std::chrono::minutes(10);
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < consumers; ++w) {
+    workers.emplace_back([&] {
+      ys::ranking::FactIngest ingest(**pool, replica, clock, {}, lock, {});
+      auto consumer = ys::KafkaConsumer::Create(kafka, {"bench-" + run, {topic}}, nullptr);
+      ys::RedisClient worker_redis(redis_options);
+      ys::ranking::RankingCache worker_cache(worker_redis, prefix);
+      if (!consumer.ok()) {
+        failed = true;
+        return;
+      }
+      ys::InboxProcessor inbox(**consumer, **pool, metrics,
+                               {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench", .batch_size = batch},
+                               [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
+                                   std::vector<absl::Status>* r) { return ingest.ApplyBatch(tx, events, r); });
+      while (!failed && applied + rejected < facts && std::chrono::steady_clock::now() < deadline) {
+        auto b = inbox.RunOnce();
+        if (!b.ok()) {
+          std::fprintf(stderr, "ranking_ingest: %s\n", std::string(b.status().message()).c_str());
+          failed = true;
+          return;
+        }
+        if (b->polled == 0) continue;
+        int64_t none = 0;
+        first_ns.compare_exchange_strong(
+            none, std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - origin).count());
+        applied += b->applied;
+        rejected += b->rejected;
+        alerts += ingest.raised().size();
+        const auto r0 = std::chrono::steady_clock::now();
+        if (auto w = worker_cache.Write(ingest.changed()); !w.ok()) failed = true;
+        redis_secs = redis_secs + std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
+      }
+      (*consumer)->Close();
+    });
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (auto& t : workers) t.join();
+  if (failed) return ys::bench::Fail("ranking_ingest", absl::InternalError("a consumer failed"));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - origin).count() -
+                      static_cast<double>(first_ns.load()) / 1e9;
+  const double in_redis = redis_secs / static_cast<double>(consumers);
   const double ingest_rate = static_cast<double>(applied + rejected) / secs;
   std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1 indicators per month), "
-              "batches of %zu\n",
-              facts, counties.size(), indicators.size(), batch);
+              "%zu consumer(s), batches of %zu\n",
+              facts, counties.size(), indicators.size(), consumers, batch);
   std::printf("  raw Kafka consume (baseline)   %10.0f msg/s\n", baseline->consume_per_s);
   std::printf("  ingest end to end with Redis   %10.0f facts/s  (%zu applied, %zu rejected, %zu alerts; "
               "%.0f%% of the time in Redis writes)\n",
-              ingest_rate, applied, rejected, alerts, 100 * in_redis / secs);
+              ingest_rate, applied.load(), rejected.load(), alerts.load(), 100 * in_redis / secs);
   std::printf("  ratio to baseline              %10.3f   (issue 4's first target: 20,000 facts/s)\n",
               ingest_rate / baseline->consume_per_s);
 
@@ -300,5 +332,5 @@ int main(int argc, char** argv) {
       if (del.size() > 1) (void)redis.Command(del);
     } while (cursor != "0");
   }
-  return applied == facts && *rebuilt == rebuild_facts ? 0 : 1;
+  return applied.load() == facts && *rebuilt == rebuild_facts ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 // ys-ranking: provincial rankings in, alerts out. Wiring only.
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   const auto settings = ys::ValueOrExit(kProgram, ys::ranking::LoadRankingSettings(config));
   // Facts per consumer transaction: larger batches amortise the commit (bench/ranking_ingest).
   const auto batch_size = static_cast<size_t>(ys::ValueOrExit(kProgram, config.GetInt("kafka.batch_size", 2000)));
+  const auto consumers = static_cast<size_t>(std::max<int64_t>(1, ys::ValueOrExit(kProgram, config.GetInt("kafka.consumers", 3))));
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,
                                                ys::ranking::EmbeddedMigrations(),
@@ -59,14 +61,9 @@ int main(int argc, char** argv) {
   ys::ranking::PgFactReader pg_reader(*pool);
   ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
   ys::ranking::CatalogReplicaStore replica(*pool);
-  ys::ranking::FactIngest ingest(*pool, replica, clock, settings.validation, settings.lock,
-                                 settings.rules);
 
   auto catalog_consumer = ys::ValueOrExit(
       kProgram, ys::KafkaConsumer::Create(kafka_options, {group + ".catalog", {ys::ranking::kCatalogTopic}},
-                                          &kafka_metrics));
-  auto submissions = ys::ValueOrExit(
-      kProgram, ys::KafkaConsumer::Create(kafka_options, {group, {ys::ranking::kSubmittedTopic}},
                                           &kafka_metrics));
   ys::InboxProcessor catalog_inbox(
       *catalog_consumer, *pool, metrics,
@@ -74,19 +71,35 @@ int main(int argc, char** argv) {
        .poll_timeout = absl::Milliseconds(20)},
       [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
           std::vector<absl::Status>* results) { return replica.ApplyBatch(tx, events, results); });
-  ys::InboxProcessor fact_inbox(
-      *submissions, *pool, metrics,
-      {.consumer = "ranking.submissions",
-       .dlq_topic = ys::ranking::kDlqTopic,
-       .source = "/yingshang/ranking",
-       .batch_size = batch_size,
-       .on_reject =
-           [&](pqxx::transaction_base& tx, const ys::KafkaMessage& record, const std::string& id,
-               const absl::Status& reason) {
-             ys::ranking::FactIngest::RecordRejected(tx, record, id, reason, clock.Now());
-           }},
-      [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
-          std::vector<absl::Status>* results) { return ingest.ApplyBatch(tx, events, results); });
+  // Several members of the submissions group, each with its partitions and its own transaction:
+  // one consumer leaves the CPU half idle while it waits for PostgreSQL (bench/ranking_ingest).
+  struct FactWorker {
+    std::unique_ptr<ys::KafkaConsumer> consumer;
+    std::unique_ptr<ys::ranking::FactIngest> ingest;
+    std::unique_ptr<ys::InboxProcessor> inbox;
+  };
+  std::vector<FactWorker> workers(consumers);
+  for (FactWorker& w : workers) {
+    w.consumer = ys::ValueOrExit(
+        kProgram, ys::KafkaConsumer::Create(kafka_options, {group, {ys::ranking::kSubmittedTopic}},
+                                            &kafka_metrics));
+    w.ingest = std::make_unique<ys::ranking::FactIngest>(*pool, replica, clock, settings.validation,
+                                                         settings.lock, settings.rules);
+    ys::ranking::FactIngest* ingest = w.ingest.get();
+    w.inbox = std::make_unique<ys::InboxProcessor>(
+        *w.consumer, *pool, metrics,
+        ys::InboxOptions{.consumer = "ranking.submissions",
+                         .dlq_topic = ys::ranking::kDlqTopic,
+                         .source = "/yingshang/ranking",
+                         .batch_size = batch_size,
+                         .on_reject =
+                             [&](pqxx::transaction_base& tx, const ys::KafkaMessage& record,
+                                 const std::string& id, const absl::Status& reason) {
+                               ys::ranking::FactIngest::RecordRejected(tx, record, id, reason, clock.Now());
+                             }},
+        [ingest](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
+                 std::vector<absl::Status>* results) { return ingest->ApplyBatch(tx, events, results); });
+  }
 
   ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth);
   ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
@@ -101,28 +114,36 @@ int main(int argc, char** argv) {
   std::atomic<bool> cache_dirty{true};  // rebuilt from PostgreSQL at start
   // Facts are validated against the catalog replica, so the replica catches up with ys.catalog.v1
   // first: until then no submission is read and the service reports NOT_SERVING.
-  std::thread consumers([&] {
-    bool catalog_ready = false;
+  std::atomic<bool> catalog_ready{false};
+  std::thread catalog_thread([&] {
     while (!stop.load()) {
       auto c = catalog_inbox.RunOnce();
       if (c.ok() && c->applied > 0) replica.Invalidate();
-      if (!catalog_ready) {
-        auto caught_up = catalog_consumer->CaughtUp();
-        if (!caught_up.ok() || !*caught_up) continue;
-        catalog_ready = true;
-        server.SetServing(true);
-        ys::log::Info("ranking serving", {{"grpc", server.address()},
-                                          {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
-      }
-      auto f = fact_inbox.RunOnce();
-      if (!f.ok()) {
-        ys::log::Warn("ranking batch failed; retrying", {{"error", std::string(f.status().message())}});
-        absl::SleepFor(absl::Seconds(1));
-        continue;
-      }
-      if (auto w = cache.Write(ingest.changed()); !w.ok()) cache_dirty = true;
+      if (catalog_ready.load()) continue;
+      auto caught_up = catalog_consumer->CaughtUp();
+      if (!caught_up.ok() || !*caught_up) continue;
+      catalog_ready = true;
+      server.SetServing(true);
+      ys::log::Info("ranking serving", {{"grpc", server.address()},
+                                        {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())},
+                                        {"consumers", std::to_string(consumers)}});
     }
   });
+  std::vector<std::thread> fact_threads;
+  for (FactWorker& w : workers) {
+    fact_threads.emplace_back([&] {
+      while (!stop.load() && !catalog_ready.load()) absl::SleepFor(absl::Milliseconds(50));
+      while (!stop.load()) {
+        auto f = w.inbox->RunOnce();
+        if (!f.ok()) {
+          ys::log::Warn("ranking batch failed; retrying", {{"error", std::string(f.status().message())}});
+          absl::SleepFor(absl::Seconds(1));
+          continue;
+        }
+        if (auto written = cache.Write(w.ingest->changed()); !written.ok()) cache_dirty = true;
+      }
+    });
+  }
   std::thread cache_keeper([&] {
     while (!stop.load()) {
       auto built = cache.IsBuilt();
@@ -142,9 +163,10 @@ int main(int argc, char** argv) {
   ys::WaitForTermination();
   server.Shutdown();
   stop = true;
-  consumers.join();
+  catalog_thread.join();
+  for (auto& t : fact_threads) t.join();
   cache_keeper.join();
   catalog_consumer->Close();
-  submissions->Close();  // the runtime then stops the relay and flushes the producer
+  for (FactWorker& w : workers) w.consumer->Close();  // the runtime then stops the relay and flushes the producer
   return 0;
 }
