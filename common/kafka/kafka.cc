@@ -1,6 +1,8 @@
 #include "common/kafka/kafka.h"
 
 #include <librdkafka/rdkafka.h>
+
+#include <set>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
@@ -381,6 +383,28 @@ absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::
     out.push_back(std::move(m));
   }
   return out;
+}
+
+absl::Status KafkaConsumer::Rewind(const std::vector<KafkaMessage>& messages) {
+  std::map<std::pair<std::string, int32_t>, int64_t> first;
+  for (const KafkaMessage& m : messages) {
+    auto [it, fresh] = first.try_emplace({m.topic, m.partition}, m.offset);
+    if (!fresh) it->second = std::min(it->second, m.offset);
+  }
+  std::vector<RdKafka::TopicPartition*> assigned;
+  consumer_->assignment(assigned);
+  std::set<std::pair<std::string, int32_t>> mine;
+  for (auto* p : assigned) mine.emplace(p->topic(), p->partition());
+  RdKafka::TopicPartition::destroy(assigned);
+  for (const auto& [tp, offset] : first) {
+    if (!mine.contains({topic_prefix_ + tp.first, tp.second})) continue;
+    std::unique_ptr<RdKafka::TopicPartition> part(
+        RdKafka::TopicPartition::create(topic_prefix_ + tp.first, tp.second, offset));
+    if (RdKafka::ErrorCode err = consumer_->seek(*part, 5000); err != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(absl::StrFormat("seek %s[%d] to %d", tp.first, tp.second, offset), err);
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status KafkaConsumer::Commit(const std::vector<KafkaMessage>& messages) {

@@ -97,6 +97,10 @@ class KafkaConsumer {
   // Up to `max` messages, waiting at most `timeout` for the first one. An empty vector is a quiet
   // topic, not an error. UNAVAILABLE when the broker cannot be reached.
   absl::StatusOr<std::vector<KafkaMessage>> Poll(size_t max, absl::Duration timeout);
+  // Seeks each partition of `messages` back to the first of them, so the next Poll returns them
+  // again (after a batch whose transaction failed). A partition no longer assigned is skipped: its
+  // new owner starts from the committed offset anyway.
+  absl::Status Rewind(const std::vector<KafkaMessage>& messages);
   // Commits, synchronously, the positions after the given messages (the highest per partition).
   absl::Status Commit(const std::vector<KafkaMessage>& messages);
   // True once every assigned partition has been read up to its end as of now (the position, or the

@@ -210,7 +210,14 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
     }
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    // Nothing of the batch was committed: read it again next time. Without the rewind the next
+    // poll would go on from after it and its commit would skip these records for good.
+    if (auto r = consumer_.Rewind(*polled); !r.ok()) {
+      log::Warn("kafka rewind after a failed batch failed", {{"error", std::string(r.message())}});
+    }
+    return status;
+  }
   if (auto c = consumer_.Commit(*polled); !c.ok()) {
     // The transaction is durable; redelivery after a failed commit is deduplicated by the inbox.
     log::Warn("kafka offset commit failed", {{"error", std::string(c.message())}});

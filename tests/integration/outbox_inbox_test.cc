@@ -159,5 +159,41 @@ TEST_F(OutboxInboxTest, BadRecordsGoToTheDeadLetterTopicWithTheReason) {
       << text;
 }
 
+TEST_F(OutboxInboxTest, AFailedBatchIsReadAgainNotSkipped) {
+  // The handler's dependency times out for the first two batches: nothing of them may
+  // be committed, and the records must come back, not be skipped by the next batch's commit.
+  int failures_left = 2;
+  auto handler = [&](pqxx::transaction_base& tx, const CloudEvent& e) -> absl::Status {
+    if (failures_left > 0) {
+      --failures_left;
+      return absl::DeadlineExceededError("dependency did not answer in time");
+    }
+    return testing::ApplyOnce(tx, e);
+  };
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.rewind", .dlq_topic = dlq_, .source = "/yingshang/test",
+                        .batch_size = 7},
+                       handler);
+  std::vector<OutgoingEvent> events;
+  for (int i = 0; i < 40; ++i) events.push_back(testing::SampleEvent(topic_, i, "v"));
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 40u);
+  int failed_batches = 0;
+  size_t applied = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (applied < 40 && absl::Now() < deadline) {
+    auto b = inbox.RunOnce();
+    if (!b.ok()) {
+      ++failed_batches;
+      continue;
+    }
+    applied += b->applied;
+  }
+  EXPECT_GE(failed_batches, 1);  // (WithTransaction may retry inside one RunOnce)
+  EXPECT_EQ(applied, 40u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 40);
+}
+
 }  // namespace
 }  // namespace ys
