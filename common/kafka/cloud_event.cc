@@ -105,7 +105,14 @@ absl::StatusOr<CloudEvent> ParseCloudEvent(const KafkaMessage& m) {
   for (const auto& [k, v] : m.headers) {
     if ((k == "content-type" || k == "content_type") &&
         absl::StartsWithIgnoreCase(v, "application/cloudevents+json")) {
-      return ParseStructured(m);
+      auto e = ParseStructured(m);
+      if (!e.ok()) return e;
+      // Extension headers on the record (ce_ysvalidateonly) count as attributes too, unless the
+      // body already set them.
+      for (const auto& [hk, hv] : m.headers) {
+        if (hk.rfind("ce_", 0) == 0 && !e->Extension(hk).has_value()) e->extensions.emplace_back(hk, hv);
+      }
+      return e;
     }
   }
   CloudEvent e;

@@ -373,7 +373,7 @@ absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::
       metrics_->consumed.Add({{"topic", m.topic}}).Increment();
       int64_t low = 0;
       int64_t high = 0;
-      if (consumer_->get_watermark_offsets(m.topic, m.partition, &low, &high) ==
+      if (consumer_->get_watermark_offsets(topic_prefix_ + m.topic, m.partition, &low, &high) ==
               RdKafka::ERR_NO_ERROR &&
           high >= 0) {
         metrics_->lag.Add({{"topic", m.topic}, {"partition", std::to_string(m.partition)}})

@@ -324,9 +324,18 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     facts[i] = std::move(f);
   }
 
-  // 2. The current facts of these keys and of their previous periods, in one query.
+  // 2. The current facts of these keys and of their previous periods, in one query. First the
+  // keys themselves are locked (advisory, sorted, so writers never deadlock): a key not stored yet
+  // has no row for FOR UPDATE to lock, and two writers (consumers, Submit, Replay) must not both
+  // decide "new" for it.
   std::map<std::string, pb::RankingFact> current;
   if (!keys.empty()) {
+    std::vector<std::string> own;
+    for (size_t k = 0; k < keys.size(); k += 2) own.push_back(keys[k]);
+    tx.exec_params(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM "
+        "(SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) s",
+        PgArray(own));
     for (const auto& row : tx.exec_params(
              "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[]) FOR UPDATE",
              PgArray(keys))) {

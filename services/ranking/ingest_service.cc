@@ -60,6 +60,7 @@ grpc::ServerReadReactor<pb::SubmitRequest>* RankingIngestImpl::Submit(grpc::Call
 absl::Status RankingIngestImpl::Process(const Principal& who,
                                         const std::vector<pb::SubmitRequest>& requests,
                                         pb::SubmitResponse* resp) {
+  if (!ready_) return absl::UnavailableError("the catalog replica is still loading; try again shortly");
   FactIngest::Options options;
   if (!requests.empty()) {
     options.validate_only = requests.front().validate_only();
@@ -76,6 +77,9 @@ absl::Status RankingIngestImpl::Process(const Principal& who,
   {
     std::lock_guard lock(mu_);
     absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
+      // A retried transaction starts from nothing: no result of the aborted attempt survives.
+      results.assign(inputs.size(), absl::OkStatus());
+      outcomes.assign(inputs.size(), RevisionOutcome::kNew);
       return ingest_.ApplyFacts(tx, inputs, options, &results, &outcomes);
     });
     if (!s.ok()) return s;
@@ -150,6 +154,7 @@ grpc::ServerUnaryReactor* RankingIngestImpl::Replay(grpc::CallbackServerContext*
                                                    pb::ReplayResponse* resp) {
   return FinishUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, {"office"}).status());
+    if (!ready_) return absl::UnavailableError("the catalog replica is still loading; try again shortly");
     if (req->ids().empty() && !req->all()) {
       return absl::InvalidArgumentError("field 'ids': name the rejected submissions, or set 'all'");
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <mutex>
 
 #include "common/grpc/auth.h"
@@ -26,6 +27,10 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
   grpc::ServerUnaryReactor* Replay(grpc::CallbackServerContext* ctx, const pb::ReplayRequest* req,
                                    pb::ReplayResponse* resp) override;
 
+  // Until the catalog replica has caught up, writes would be judged against a partial catalog:
+  // Submit and Replay answer UNAVAILABLE while not ready.
+  void SetReady(bool ready) { ready_ = ready; }
+
   // Applies collected requests for a caller (also what the reactor calls when the stream ends).
   absl::Status Process(const Principal& who, const std::vector<pb::SubmitRequest>& requests,
                        pb::SubmitResponse* resp);
@@ -36,6 +41,7 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
   std::mutex mu_;       // one Submit or Replay at a time through `ingest_`
   RankingCache& cache_;
   const ApiKeyAuthenticator& auth_;
+  std::atomic<bool> ready_{true};
 };
 
 }  // namespace ys::ranking

@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
                                         settings.rules);
   ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth);
+  submit.SetReady(false);
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&query);
   server.AddService(&submit);
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
       auto caught_up = catalog_consumer->CaughtUp();
       if (!caught_up.ok() || !*caught_up) continue;
       catalog_ready = true;
+      submit.SetReady(true);
       server.SetServing(true);
       ys::log::Info("ranking serving", {{"grpc", server.address()},
                                         {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())},
@@ -140,6 +142,8 @@ int main(int argc, char** argv) {
           absl::SleepFor(absl::Seconds(1));
           continue;
         }
+        // Only after a committed batch: an idle poll leaves changed() from the batch before.
+        if (f->applied == 0) continue;
         if (auto written = cache.Write(w.ingest->changed()); !written.ok()) cache_dirty = true;
       }
     });

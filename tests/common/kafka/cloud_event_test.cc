@@ -86,6 +86,10 @@ TEST(CloudEventTest, StructuredModeCarriesTheWholeEventInTheValue) {
   m.value = R"({"specversion":"1.0","id":"e-2","source":"s","type":"t","data_base64":"aGk="})";
   ASSERT_TRUE(ParseCloudEvent(m).ok());
   EXPECT_EQ(ParseCloudEvent(m)->data, "hi");
+  // An extension set as a record header (kcat -H ce_ysvalidateonly=true) counts as well.
+  m.headers.emplace_back("ce_ysvalidateonly", "true");
+  EXPECT_EQ(ParseCloudEvent(m)->Extension("ce_ysvalidateonly"), "true");
+  m.headers.pop_back();
   for (const auto& [bad, want] : std::vector<std::pair<std::string, std::string>>{
            {"{not json", "not a JSON object"},
            {R"({"id":"x","source":"s","type":"t"})", "specversion is missing"},
