@@ -47,7 +47,7 @@ absl::StatusOr<pb::State> Transition(pb::State from, Action action) {
       if (from == pb::STATE_VERIFIED) return pb::STATE_CLOSED;
       break;
     case Action::kReopen:
-      if (from == pb::STATE_CLOSED || from == pb::STATE_VERIFIED) return pb::STATE_REOPENED;
+      if (from == pb::STATE_CLOSED) return pb::STATE_REOPENED;
       break;
   }
   static constexpr const char* kActions[] = {"start work on", "report", "verify", "reject",

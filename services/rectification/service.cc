@@ -137,8 +137,9 @@ grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RectificationImpl::GetStats(grpc::CallbackServerContext* ctx,
                                                       const pb::StatsRequest* req, pb::StatsResponse* resp) {
   return FinishUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
-    ASSIGN_OR_RETURN(*resp, store_.Stats(req->period()));
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
+    // A unit sees its own line (and a total of it); the office and viewers see every unit.
+    ASSIGN_OR_RETURN(*resp, store_.Stats(req->period(), who.Unit().value_or("")));
     return absl::OkStatus();
   });
 }

@@ -66,6 +66,9 @@ class Writes {
     e.set_kind(kind);
     *e.mutable_snapshot() = c;
     e.mutable_snapshot()->clear_history();
+    const absl::Time due = FromProtoTime(c.due_at());
+    e.mutable_snapshot()->set_overdue(Outstanding(c.state()) && now >= due);
+    e.mutable_snapshot()->set_days_overdue(e.snapshot().overdue() ? DaysOverdue(due, now) : 0);
     e.set_escalation(level);
     e.set_message(message);
     OutgoingEvent& out = events_.emplace_back();
@@ -187,6 +190,18 @@ absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vecto
     for (CaseDraft& d : DraftsFor(alerts[i], policies_.alerts)) items.push_back({&alerts[i], std::move(d)});
   }
   if (items.empty()) return absl::OkStatus();
+  // The same due day for every case the batch opens. A policy that cannot be applied (working days
+  // in a year whose holidays are not published) is the alerts' fault: they go to the dead letters.
+  auto due_day = DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_);
+  if (!due_day.ok()) {
+    absl::Status bad = absl::FailedPreconditionError(
+        absl::StrFormat("cannot set a deadline: %s", due_day.status().message()));
+    bad.SetPayload(kInboxReasonPayload, absl::Cord("no_deadline"));
+    for (size_t i = 0; i < events.size(); ++i) {
+      if ((*results)[i].ok()) (*results)[i] = bad;
+    }
+    return absl::OkStatus();
+  }
   auto key_of = [](const std::string& unit, const std::string& indicator, const std::string& period,
                    const std::string& rule) { return absl::StrCat(unit, "\x1f", indicator, "\x1f", period, "\x1f", rule); };
   std::vector<std::string> units, indicators, periods, rules;
@@ -261,10 +276,8 @@ absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vecto
       c.set_description(d.description);
       c.set_lead(alert.lead());
       *c.mutable_opened_at() = ToProtoTime(now);
-      ASSIGN_OR_RETURN(absl::CivilDay due,
-                       DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_));
-      *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
-      c.set_due_date(FormatIsoDate(due));
+      *c.mutable_due_at() = ToProtoTime(EndOfDay(*due_day));
+      c.set_due_date(FormatIsoDate(*due_day));
       c.set_state(pb::STATE_OPEN);
       c.set_consecutive_periods(1);
       l.version = 1;
@@ -354,6 +367,19 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
     return absl::OkStatus();
   }));
   return Get(c.id());
+}
+
+absl::StatusOr<std::string> CaseStore::OpenAlertCase(const std::string& unit, const std::string& indicator) {
+  std::string id;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    const pqxx::result r = tx.exec_params(
+        "SELECT id FROM cases WHERE origin = 'ORIGIN_RANKING_ALERT' AND unit = $1 AND indicator_code = $2 "
+        "AND state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED')",
+        unit, indicator);
+    if (!r.empty()) id = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  }));
+  return id;
 }
 
 absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
@@ -473,6 +499,19 @@ absl::StatusOr<pb::Case> CaseStore::Reopen(const Principal& who, const pb::Reope
   return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     const pb::State before = c.state();
     ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kReopen));
+    if (c.origin() == pb::ORIGIN_RANKING_ALERT) {
+      // One unfinished alert case per unit and indicator: a newer one would take the later falls.
+      ASSIGN_OR_RETURN(std::string other, OpenAlertCase(c.unit(), c.indicator_code()));
+      if (!other.empty()) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "%s has an open case for %s (%s): continue that one instead", c.unit(), c.indicator_code(), other));
+      }
+    }
+    // A new deadline from today, and the ladder starts again from it.
+    ASSIGN_OR_RETURN(absl::CivilDay due, DueDay(now, policies_.deadlines.For(c.origin()), calendar_));
+    *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
+    c.set_due_date(FormatIsoDate(due));
+    c.set_escalation(pb::ESCALATION_NONE);
     c.set_state(after);
     c.clear_closed_at();
     c.clear_reported_at();
@@ -494,13 +533,15 @@ absl::StatusOr<pb::Case> CaseStore::Extend(const Principal& who, const pb::Exten
       return absl::FailedPreconditionError(absl::StrFormat(
           "cannot extend the deadline of a case in state %s", pb::State_Name(c.state())));
     }
-    if (req.due_date() <= c.due_date()) {
+    auto current = ParseIsoDate(c.due_date());
+    if (current.ok() && *day <= *current) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "field 'due_date': %s is not after the current due date %s", req.due_date(), c.due_date()));
     }
     const std::string before = c.due_date();
     c.set_due_date(FormatIsoDate(*day));
     *c.mutable_due_at() = ToProtoTime(EndOfDay(*day));
+    c.set_escalation(pb::ESCALATION_NONE);  // the ladder starts again from the new due time
     Effect e{"extended", before, c.due_date(), who.name};
     e.kind = pb::CaseEvent::KIND_DEADLINE_EXTENDED;
     e.message = absl::StrFormat("整改案件 %s（%s）期限由%s延至%s：%s", c.id(), c.unit(), before,
@@ -566,8 +607,9 @@ absl::StatusOr<SweepResult> CaseStore::Sweep(size_t limit) {
       ++result.cases;
       for (int level = from + 1; level <= target; ++level) {
         const auto step = static_cast<pb::Escalation>(level);
-        if (tx.exec_params("INSERT INTO escalations VALUES ($1, $2, $3::timestamptz) ON CONFLICT DO NOTHING",
-                           c.id(), level, PgTime(now))
+        if (tx.exec_params("INSERT INTO escalations VALUES ($1, $2::timestamptz, $3, $4::timestamptz) "
+                           "ON CONFLICT DO NOTHING",
+                           c.id(), PgTime(FromProtoTime(c.due_at())), level, PgTime(now))
                 .affected_rows() == 0) {
           continue;  // this step was taken before
         }
@@ -610,7 +652,7 @@ absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
   return out;
 }
 
-absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period) {
+absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, const std::string& unit) {
   auto p = Period::Parse(period);
   if (!p.ok()) {
     return absl::InvalidArgumentError(
@@ -630,9 +672,9 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period) {
                  "count(*) FILTER (WHERE state IN ") +
                  kOutstanding +
                  " AND due_at <= $3::timestamptz) FROM cases WHERE opened_at >= $1::timestamptz AND "
-                 "opened_at < $2::timestamptz GROUP BY unit ORDER BY unit",
+                 "opened_at < $2::timestamptz AND ($4 = '' OR unit = $4) GROUP BY unit ORDER BY unit",
              PgTime(absl::FromCivil(p->FirstDay(), Shanghai())), PgTime(EndOfDay(p->LastDay())),
-             PgTime(clock_.Now()))) {
+             PgTime(clock_.Now()), unit)) {
       pb::UnitStats* u = out.add_units();
       u->set_unit(row[0].as<std::string>());
       u->set_region_code(row[1].as<std::string>());

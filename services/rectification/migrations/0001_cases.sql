@@ -51,10 +51,12 @@ CREATE TABLE case_history (
 );
 CREATE INDEX case_history_case ON case_history (case_id, seq);
 
--- Each escalation step of each case, once.
+-- Each escalation step of each case, once per deadline (an extended or reopened case climbs the
+-- ladder again from its new due time).
 CREATE TABLE escalations (
   case_id text        NOT NULL REFERENCES cases (id),
+  due_at  timestamptz NOT NULL,
   level   int         NOT NULL,
   at      timestamptz NOT NULL,
-  PRIMARY KEY (case_id, level)
+  PRIMARY KEY (case_id, due_at, level)
 );

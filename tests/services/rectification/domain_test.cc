@@ -76,6 +76,7 @@ TEST(TransitionTest, Table) {
       {pb::STATE_CLOSED, Action::kStart, pb::STATE_UNSPECIFIED},
       {pb::STATE_CLOSED, Action::kVerifyFail, pb::STATE_UNSPECIFIED},
       {pb::STATE_OPEN, Action::kReopen, pb::STATE_UNSPECIFIED},
+      {pb::STATE_VERIFIED, Action::kReopen, pb::STATE_UNSPECIFIED},  // verified: close it first
   };
   for (const Case& c : cases) {
     auto got = Transition(c.from, c.action);

@@ -167,19 +167,36 @@ TEST_F(CaseStoreTest, StatesAreCheckedAndEveryChangeIsAudited) {
                                                "rejected:office-key", "reported:zjj-key",
                                                "verified:office-key", "closed:office-key"}));
   EXPECT_EQ(store_->Report(unit, progress).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // Stats are taken before the reopen below: closed on time.
+  auto closed_stats = store_->Stats("2022Q3");
+  ASSERT_TRUE(closed_stats.ok()) << closed_stats.status();
+  EXPECT_EQ(closed_stats->units(0).closed_on_time(), 1);
+
+  // Reopened on 11-10: a new deadline a month from then, and the ladder starts again.
+  clock_.Set(At(2022, 11, 10));
+  pb::ReopenCaseRequest reopen;
+  reopen.set_id(id);
+  reopen.set_reason("复查发现问题反弹");
+  auto reopened = store_->Reopen(office, reopen);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->state(), pb::STATE_REOPENED);
+  EXPECT_EQ(reopened->due_date(), "2022-12-10");
+  EXPECT_FALSE(reopened->overdue());
   pb::ExtendDeadlineRequest extend;
   extend.set_id(id);
   extend.set_due_date("2022-12-01");
   extend.set_reason("x");
-  EXPECT_EQ(store_->Extend(office, extend).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Extend(office, extend).status().code(), absl::StatusCode::kInvalidArgument);  // earlier
+  extend.set_due_date("2022-9-05 ");  // not a date, whatever its string order
+  EXPECT_EQ(store_->Extend(office, extend).status().code(), absl::StatusCode::kInvalidArgument);
 
-  // Closed on time: its final report (10-25) came before the due date (10-30).
+  // Reopened, it counts as open again.
   auto stats = store_->Stats("2022Q3");
   ASSERT_TRUE(stats.ok()) << stats.status();
   ASSERT_EQ(stats->units_size(), 1);
   EXPECT_EQ(stats->units(0).opened(), 1);
-  EXPECT_EQ(stats->units(0).closed_on_time(), 1);
-  EXPECT_DOUBLE_EQ(stats->units(0).on_time_rate(), 1.0);
+  EXPECT_EQ(stats->units(0).open(), 1);
   EXPECT_EQ(store_->Stats("2022Q4")->units_size(), 0);
   EXPECT_EQ(store_->Stats("Q3").status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -207,20 +224,37 @@ TEST_F(CaseStoreTest, OverdueLadderTakesEachStepOnceAcrossRestarts) {
   EXPECT_EQ(restarted.Sweep()->steps, 0u);
   EXPECT_EQ(steps(), 3);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM escalations"), 3);
+  int64_t steps_before_second = 0;
   auto c = store_->Get(id);
   EXPECT_EQ(c->escalation(), pb::ESCALATION_REFERRED);
   auto counts = store_->CountByLevel();
   EXPECT_EQ(counts->overdue[pb::ESCALATION_REFERRED], 1);
 
+  // Extending the deadline starts the ladder again: the new due time brings its own 督办, once.
+  pb::ExtendDeadlineRequest extend;
+  extend.set_id(id);
+  extend.set_due_date("2022-12-31");
+  extend.set_reason("省里调整考核口径");
+  auto extended = store_->Extend({"office-key", "office"}, extend);
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  EXPECT_EQ(extended->escalation(), pb::ESCALATION_NONE);
+  EXPECT_FALSE(extended->overdue());
+  clock_.Set(At(2023, 1, 2));
+  EXPECT_EQ(store_->Sweep()->steps, 1u);
+  EXPECT_EQ(store_->Sweep()->steps, 0u);
+  EXPECT_EQ(store_->Get(id)->escalation(), pb::ESCALATION_REMINDER);
+
   // A case that skipped straight past two steps gets both events, each once.
+  steps_before_second = steps();
   clock_.Set(At(2022, 9, 30));
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I05", "2022-09", {"市税务局"})});
   clock_.Set(At(2022, 11, 10));  // 10 days past due
   EXPECT_EQ(store_->Sweep()->steps, 2u);  // reminder and raised
+  EXPECT_EQ(steps() - steps_before_second, 2);
 
   // Planning: what is overdue at a date, without changing anything.
   auto overdue = store_->List({.overdue_only = true, .as_of = At(2022, 10, 31, 0)});
-  EXPECT_EQ(overdue->second, 2u);
+  EXPECT_EQ(overdue->second, 1u);  // the first case's deadline was extended to 12-31
   EXPECT_EQ(store_->List({.overdue_only = true, .as_of = At(2022, 10, 30, 12)})->second, 0u);
 }
 
@@ -332,6 +366,15 @@ TEST_F(RectificationServiceTest, AUnitReportsOnItsOwnCasesOnly) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Call("", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+  // Statistics: the office sees every unit, a unit its own line.
+  pb::StatsRequest stats;
+  stats.set_period("2022Q3");
+  pb::StatsResponse all, own;
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::GetStats, stats, &all).ok());
+  EXPECT_EQ(all.units_size(), 3);
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetStats, stats, &own).ok());
+  ASSERT_EQ(own.units_size(), 1);
+  EXPECT_EQ(own.units(0).unit(), "市住建局");
 }
 
 }  // namespace
