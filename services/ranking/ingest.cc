@@ -324,18 +324,9 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     facts[i] = std::move(f);
   }
 
-  // 2. The current facts of these keys and of their previous periods, in one query. First the
-  // keys themselves are locked (advisory, sorted, so writers never deadlock): a key not stored yet
-  // has no row for FOR UPDATE to lock, and two writers (consumers, Submit, Replay) must not both
-  // decide "new" for it.
+  // 2. The current facts of these keys and of their previous periods, in one query.
   std::map<std::string, pb::RankingFact> current;
   if (!keys.empty()) {
-    std::vector<std::string> own;
-    for (size_t k = 0; k < keys.size(); k += 2) own.push_back(keys[k]);
-    tx.exec_params(
-        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM "
-        "(SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) s",
-        PgArray(own));
     for (const auto& row : tx.exec_params(
              "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[]) FOR UPDATE",
              PgArray(keys))) {
@@ -407,11 +398,12 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       score.push_back(f.has_score() ? std::optional(absl::StrFormat("%.17g", f.score())) : std::nullopt);
       revision.push_back(std::to_string(f.revision()));
       body.push_back(PgHexBytes(f.SerializeAsString()));
-      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", f, now,
-                          absl::StrFormat("accepted:%s:%d", key, f.revision())));
-      changed_.push_back(f);
     }
-    tx.exec_params(
+    // A key not stored yet has no row for FOR UPDATE to lock: two writers (several consumers,
+    // Submit, Replay) may both take it for new. The upsert keeps the higher revision whichever
+    // commits last, and RETURNING says which of ours took effect: only those are announced,
+    // cached and judged by the rules.
+    const pqxx::result won = tx.exec_params(
         "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
         "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
         "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
@@ -419,12 +411,26 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         "ON CONFLICT (fact_key) DO UPDATE SET rank = EXCLUDED.rank, total = EXCLUDED.total, "
         "score = EXCLUDED.score, revision = EXCLUDED.revision, body = EXCLUDED.body, "
         "updated_at = EXCLUDED.updated_at "
-        // Two writers (the Kafka consumer and Submit/Replay) racing on a key neither saw yet: the
-        // higher revision stays current whichever commits last.
-        "WHERE current_facts.revision < EXCLUDED.revision",
+        "WHERE current_facts.revision < EXCLUDED.revision RETURNING fact_key",
         PgArray(k), PgArray(source), PgArray(evaluation), PgArray(indicator), PgArray(scope),
         PgArray(region), PgArray(period), PgArray(rank), PgArray(total), PgArray(score),
         PgArray(revision), PgArray(body), PgTime(now));
+    std::set<std::string> took;
+    for (const auto& row : won) took.insert(row[0].as<std::string>());
+    for (auto it = became_current.begin(); it != became_current.end();) {
+      if (!took.contains(it->first)) {
+        it = became_current.erase(it);
+        continue;
+      }
+      const pb::RankingFact& f = it->second;
+      out.push_back(Event(kAcceptedTopic, it->first, "yingshang.ranking.v1.RankingFact", f, now,
+                          absl::StrFormat("accepted:%s:%d", it->first, f.revision())));
+      changed_.push_back(f);
+      ++it;
+    }
+    for (auto it = alerts.begin(); it != alerts.end();) {
+      it = became_current.contains(FactKey(it->second.fact())) ? std::next(it) : alerts.erase(it);
+    }
   }
   if (!alerts.empty()) {
     std::vector<std::string> id, rule, severity, indicator, region, period, body;
