@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
@@ -51,6 +52,49 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m, con
   e.extensions.emplace_back("ys_dlq_topic", m.topic);
   e.extensions.emplace_back("ys_dlq_partition", std::to_string(m.partition));
   e.extensions.emplace_back("ys_dlq_offset", std::to_string(m.offset));
+  return out;
+}
+
+// PostgreSQL text takes UTF-8 without NUL bytes; a record key or header that is not such text would
+// fail the batch's statements (and, read again, fail it forever).
+bool PgText(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (c == 0 || n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4) || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+        (c == 0xF4 && c1 >= 0x90)) {
+      return false;  // overlong, surrogate or beyond U+10FFFF
+    }
+    i += n;
+  }
+  return true;
+}
+
+bool PgTextRecord(const KafkaMessage& m) {
+  if (!PgText(m.key)) return false;
+  for (const auto& [k, v] : m.headers) {
+    if (!PgText(k) || !PgText(v)) return false;
+  }
+  return true;
+}
+
+// The record with every key/header that is not text replaced by "hex:<bytes in hex>", so it can be
+// dead-lettered and kept.
+KafkaMessage PgTextCopy(const KafkaMessage& m) {
+  auto text = [](const std::string& s) {
+    return PgText(s) ? s : "hex:" + absl::BytesToHexString(s);
+  };
+  KafkaMessage out = m;
+  out.key = text(m.key);
+  for (auto& [k, v] : out.headers) {
+    k = text(k);
+    v = text(v);
+  }
   return out;
 }
 
@@ -138,7 +182,9 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
     events.reserve(n);
     ids.reserve(n);
     for (const KafkaMessage& m : *polled) {
-      events.push_back(ParseCloudEvent(m));
+      events.push_back(PgTextRecord(m) ? ParseCloudEvent(m)
+                                       : absl::InvalidArgumentError(
+                                             "record key or headers are not UTF-8 text (or hold NUL bytes)"));
       ids.push_back(events.back().ok()
                         ? events.back()->id
                         : absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset));
@@ -202,8 +248,9 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
         continue;
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
-      EnqueueOutbox(tx, DeadLetter(options_, (*polled)[i], ids[i], applied));
-      if (options_.on_reject) options_.on_reject(tx, (*polled)[i], DeadLetterId((*polled)[i]), applied);
+      const KafkaMessage record = PgTextCopy((*polled)[i]);
+      EnqueueOutbox(tx, DeadLetter(options_, record, ids[i], applied));
+      if (options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), applied);
       ++batch.rejected;
       batch.rejections.push_back(applied);
       rejected_codes.emplace_back(ids[i], applied);

@@ -159,6 +159,25 @@ TEST_F(OutboxInboxTest, BadRecordsGoToTheDeadLetterTopicWithTheReason) {
       << text;
 }
 
+TEST_F(OutboxInboxTest, ARecordThatIsNotTextIsDeadLetteredNotAPoisonPill) {
+  // A key and a header that are not UTF-8 text would fail every statement of the batch; the record
+  // is refused on its own (with its bytes kept as hex) and the good one next to it is applied.
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.text", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       [](pqxx::transaction_base& tx, const CloudEvent& e) { return testing::ApplyOnce(tx, e); });
+  OutgoingEvent bad = testing::SampleEvent(topic_, 1, "v");
+  bad.event.key = std::string("k\xff\x00", 3);
+  bad.event.extensions.emplace_back("ys_note", "\xc0\xaf");
+  const std::vector<OutgoingEvent> events = {bad, testing::SampleEvent(topic_, 2, "v")};
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 2u);
+  auto seen = Consume(inbox, 2);
+  EXPECT_EQ(seen.applied, 1u);
+  EXPECT_EQ(seen.rejected, 1u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM outbox WHERE msg_key = 'hex:6bff00'"), 1);
+}
+
 TEST_F(OutboxInboxTest, AFailedBatchIsReadAgainNotSkipped) {
   // The handler's dependency times out for the first two batches: nothing of them may
   // be committed, and the records must come back, not be skipped by the next batch's commit.
