@@ -117,7 +117,17 @@ int main(int argc, char** argv) {
   // first: until then no submission is read and the service reports NOT_SERVING.
   std::atomic<bool> catalog_ready{false};
   std::thread catalog_thread([&] {
+    absl::Time next_purge = absl::Now() + absl::Minutes(5);
     while (!stop.load()) {
+      if (absl::Now() >= next_purge) {
+        // Forget processed ce_ids after 14 days (topics keep 7): the inbox table stays bounded.
+        for (ys::InboxProcessor* inbox : {&catalog_inbox, workers.front().inbox.get()}) {
+          if (auto purged = inbox->PurgeOlderThan(absl::Hours(24 * 14)); !purged.ok()) {
+            ys::log::Warn("inbox purge failed", {{"error", std::string(purged.status().message())}});
+          }
+        }
+        next_purge = absl::Now() + absl::Hours(1);
+      }
       auto c = catalog_inbox.RunOnce();
       if (c.ok() && c->applied > 0) replica.Invalidate();
       if (catalog_ready.load()) continue;

@@ -80,12 +80,20 @@ int main(int argc, char** argv) {
   // The overdue sweeper: idempotent and safe beside other replicas (SKIP LOCKED, keyed steps).
   std::thread sweeper([&] {
     absl::Time next = absl::Now();
+    absl::Time next_purge = absl::Now() + absl::Minutes(5);
     while (!stop.load()) {
       if (absl::Now() < next) {
         absl::SleepFor(absl::Milliseconds(200));
         continue;
       }
       next = absl::Now() + settings.sweep_interval;
+      if (absl::Now() >= next_purge) {
+        // Forget processed ce_ids after 14 days (topics keep 7): the inbox table stays bounded.
+        if (auto purged = inbox.PurgeOlderThan(absl::Hours(24 * 14)); !purged.ok()) {
+          ys::log::Warn("inbox purge failed", {{"error", std::string(purged.status().message())}});
+        }
+        next_purge = absl::Now() + absl::Hours(1);
+      }
       auto swept = store.Sweep();
       if (!swept.ok()) {
         ys::log::Warn("overdue sweep failed", {{"error", std::string(swept.status().message())}});
