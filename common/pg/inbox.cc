@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
@@ -102,6 +103,11 @@ KafkaMessage PgTextCopy(const KafkaMessage& m) {
 
 std::string DeadLetterId(const KafkaMessage& m) {
   return absl::StrFormat("dlq:%s:%d:%d", m.topic, m.partition, m.offset);
+}
+
+absl::Status WithRejectionReason(absl::Status s, absl::string_view reason) {
+  s.SetPayload(kInboxReasonPayload, absl::Cord(reason));
+  return s;
 }
 
 std::string RejectionReason(const absl::Status& s) {

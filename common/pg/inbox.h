@@ -58,6 +58,8 @@ struct InboxBatch {
 // ys_dlq_reason_code header and the `reason` label of ys_dlq_records_total.
 inline constexpr char kInboxReasonPayload[] = "type.yingshang.cn/inbox.reason";
 std::string RejectionReason(const absl::Status& s);
+// `s` with `reason` attached as its kInboxReasonPayload.
+absl::Status WithRejectionReason(absl::Status s, absl::string_view reason);
 
 // Consumes a topic into PostgreSQL effectively once: each polled batch is applied in one transaction
 // that also records every ce_id in the inbox; Kafka offsets are committed only after it commits.

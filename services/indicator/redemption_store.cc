@@ -32,11 +32,7 @@ std::optional<std::string> TimeOrNull(const std::optional<absl::Time>& t) {
   return SqlTime(*t);
 }
 
-absl::Status Rejected(const RedemptionRejection& why) {
-  absl::Status s = why.status;
-  s.SetPayload(kInboxReasonPayload, absl::Cord(why.reason));
-  return s;
-}
+absl::Status Rejected(const RedemptionRejection& why) { return WithRejectionReason(why.status, why.reason); }
 
 }  // namespace
 

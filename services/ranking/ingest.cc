@@ -15,11 +15,6 @@
 namespace ys::ranking {
 namespace {
 
-absl::Status Reject(absl::Status s, const std::string& reason) {
-  s.SetPayload(kInboxReasonPayload, absl::Cord(reason));
-  return s;
-}
-
 // The platform a submission comes from: ce_source "/platform/<source>".
 std::string PlatformOf(const CloudEvent& e) {
   absl::string_view src = e.source;
@@ -31,7 +26,7 @@ absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
   pb::RankingFact f;
   if (absl::StartsWith(e.content_type, "application/protobuf")) {
     if (!f.ParseFromString(e.data)) {
-      return Reject(absl::InvalidArgumentError("body is not a RankingFact protobuf"), "malformed");
+      return WithRejectionReason(absl::InvalidArgumentError("body is not a RankingFact protobuf"), "malformed");
     }
     return f;
   }
@@ -39,13 +34,13 @@ absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
     if (auto s = google::protobuf::util::JsonStringToMessage(e.data, &f, options); !s.ok()) {
-      return Reject(absl::InvalidArgumentError(absl::StrFormat(
+      return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
                         "body is not a RankingFact in proto3 JSON: %s", std::string(s.message()))),
                     "malformed");
     }
     return f;
   }
-  return Reject(absl::InvalidArgumentError(absl::StrFormat(
+  return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
                     "content-type '%s' is not application/protobuf or application/json",
                     e.content_type)),
                 "bad_content_type");
@@ -110,7 +105,7 @@ absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
   for (size_t i = 0; i < events.size(); ++i) {
     ipb::CatalogEntity e;
     if (!e.ParseFromString(events[i]->data) || events[i]->key.empty()) {
-      (*results)[i] = Reject(absl::InvalidArgumentError("body is not a CatalogEntity"), "malformed");
+      (*results)[i] = WithRejectionReason(absl::InvalidArgumentError("body is not a CatalogEntity"), "malformed");
       continue;
     }
     auto [it, fresh] = latest.emplace(events[i]->key, e);
@@ -240,7 +235,7 @@ absl::StatusOr<std::vector<pb::SubmitResult>> FactIngest::Replay(pqxx::transacti
     const auto& row = rows[i];
     out[i].set_event_id(row[0].as<std::string>());
     if (row[5].as<bool>()) {
-      out[i] = MakeResult("", Reject(absl::FailedPreconditionError("already replayed"), "already_replayed"),
+      out[i] = MakeResult("", WithRejectionReason(absl::FailedPreconditionError("already replayed"), "already_replayed"),
                           RevisionOutcome::kSame);
       out[i].set_event_id(row[0].as<std::string>());
       continue;
@@ -306,7 +301,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     const std::string& platform = inputs[i].platform;
     if (f.source().empty()) f.set_source(platform);
     if (!platform.empty() && f.source() != platform) {
-      (*results)[i] = Reject(absl::InvalidArgumentError(absl::StrFormat(
+      (*results)[i] = WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
                                  "field 'source': %s, but it comes from platform %s [RV02]",
                                  f.source(), platform)),
                              "RV02");
@@ -314,7 +309,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
     const auto violations = ValidateFact(f, **replica, validation_, now);
     if (!violations.empty()) {
-      (*results)[i] = Reject(ViolationsStatus(violations), violations.front().code);
+      (*results)[i] = WithRejectionReason(ViolationsStatus(violations), violations.front().code);
       continue;
     }
     keys.push_back(FactKey(f));
@@ -346,7 +341,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(it->second), f,
                                   lock_, now, options.correction);
     if (!outcome.ok()) {
-      (*results)[i] = Reject(outcome.status(), outcome.status().code() == absl::StatusCode::kAlreadyExists
+      (*results)[i] = WithRejectionReason(outcome.status(), outcome.status().code() == absl::StatusCode::kAlreadyExists
                                                    ? "revision_conflict"
                                                    : "period_locked");
       continue;

@@ -1,6 +1,7 @@
 #include "services/ranking/settings.h"
 
 #include "absl/strings/ascii.h"
+#include "common/config/enum_name.h"
 #include "absl/strings/str_format.h"
 #include "common/status/macros.h"
 
@@ -9,8 +10,7 @@ namespace {
 
 absl::StatusOr<pb::Evaluation> ParseEvaluation(const std::string& key, const std::string& name) {
   pb::Evaluation e;
-  if (pb::Evaluation_Parse("EVALUATION_" + absl::AsciiStrToUpper(name), &e) &&
-      e != pb::EVALUATION_UNSPECIFIED) {
+  if (ParseEnumShortName("EVALUATION_", name, &pb::Evaluation_Parse, &e)) {
     return e;
   }
   return absl::InvalidArgumentError(absl::StrFormat(
@@ -61,8 +61,7 @@ absl::StatusOr<RankingSettings> LoadRankingSettings(const Config& config) {
     ASSIGN_OR_RETURN(std::vector<std::string> names, config.GetStringList("rankings.rules.disabled"));
     for (const auto& n : names) {
       pb::AlertRule rule;
-      if (!pb::AlertRule_Parse("ALERT_RULE_" + absl::AsciiStrToUpper(n), &rule) ||
-          rule == pb::ALERT_RULE_UNSPECIFIED) {
+      if (!ParseEnumShortName("ALERT_RULE_", n, &pb::AlertRule_Parse, &rule)) {
         return absl::InvalidArgumentError(
             absl::StrFormat("config key 'rankings.rules.disabled': unknown rule '%s'", n));
       }

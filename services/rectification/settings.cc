@@ -3,6 +3,7 @@
 #include <array>
 
 #include "absl/strings/ascii.h"
+#include "common/config/enum_name.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status/macros.h"
@@ -38,8 +39,7 @@ absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& co
   }
   for (const std::string& name : config.Keys("cases.deadlines")) {
     pb::Origin origin;
-    if (!pb::Origin_Parse("ORIGIN_" + absl::AsciiStrToUpper(name), &origin) ||
-        origin == pb::ORIGIN_UNSPECIFIED) {
+    if (!ParseEnumShortName("ORIGIN_", name, &pb::Origin_Parse, &origin)) {
       return absl::InvalidArgumentError(
           absl::StrFormat("config key 'cases.deadlines.%s': unknown origin", name));
     }
@@ -66,8 +66,7 @@ absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& co
     p.alerts.rules.clear();
     for (const auto& n : names) {
       rpb::AlertRule rule;
-      if (!rpb::AlertRule_Parse("ALERT_RULE_" + absl::AsciiStrToUpper(n), &rule) ||
-          rule == rpb::ALERT_RULE_UNSPECIFIED) {
+      if (!ParseEnumShortName("ALERT_RULE_", n, &rpb::AlertRule_Parse, &rule)) {
         return absl::InvalidArgumentError(
             absl::StrFormat("config key 'cases.open_on_rules': unknown rule '%s'", n));
       }

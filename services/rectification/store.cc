@@ -182,9 +182,7 @@ absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vecto
   std::vector<Item> items;
   for (size_t i = 0; i < events.size(); ++i) {
     if (!alerts[i].ParseFromString(events[i]->data) || alerts[i].id().empty()) {
-      absl::Status bad = absl::InvalidArgumentError("body is not a RankingAlert");
-      bad.SetPayload(kInboxReasonPayload, absl::Cord("malformed"));
-      (*results)[i] = bad;
+      (*results)[i] = WithRejectionReason(absl::InvalidArgumentError("body is not a RankingAlert"), "malformed");
       continue;
     }
     for (CaseDraft& d : DraftsFor(alerts[i], policies_.alerts)) items.push_back({&alerts[i], std::move(d)});
@@ -194,9 +192,9 @@ absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vecto
   // in a year whose holidays are not published) is the alerts' fault: they go to the dead letters.
   auto due_day = DueDay(now, policies_.deadlines.For(pb::ORIGIN_RANKING_ALERT), calendar_);
   if (!due_day.ok()) {
-    absl::Status bad = absl::FailedPreconditionError(
-        absl::StrFormat("cannot set a deadline: %s", due_day.status().message()));
-    bad.SetPayload(kInboxReasonPayload, absl::Cord("no_deadline"));
+    const absl::Status bad = WithRejectionReason(
+        absl::FailedPreconditionError(absl::StrFormat("cannot set a deadline: %s", due_day.status().message())),
+        "no_deadline");
     for (size_t i = 0; i < events.size(); ++i) {
       if ((*results)[i].ok()) (*results)[i] = bad;
     }
@@ -369,19 +367,6 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
   return Get(c.id());
 }
 
-absl::StatusOr<std::string> CaseStore::OpenAlertCase(const std::string& unit, const std::string& indicator) {
-  std::string id;
-  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    const pqxx::result r = tx.exec_params(
-        "SELECT id FROM cases WHERE origin = 'ORIGIN_RANKING_ALERT' AND unit = $1 AND indicator_code = $2 "
-        "AND state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED')",
-        unit, indicator);
-    if (!r.empty()) id = r[0][0].as<std::string>();
-    return absl::OkStatus();
-  }));
-  return id;
-}
-
 absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
   pb::Case c;
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
@@ -419,7 +404,7 @@ absl::StatusOr<pb::Case> CaseStore::Change(const std::string& id, Fn&& change) {
   const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, id, true));
-    ASSIGN_OR_RETURN(Effect effect, change(l.c, now));
+    ASSIGN_OR_RETURN(Effect effect, change(tx, l.c, now));
     Writes writes;
     writes.Save(l.c, ++l.version, /*insert=*/false);
     writes.Log(id, now, effect.actor.empty() ? kService : effect.actor, effect.action, effect.before,
@@ -435,7 +420,7 @@ absl::StatusOr<pb::Case> CaseStore::Change(const std::string& id, Fn&& change) {
 
 absl::StatusOr<pb::Case> CaseStore::Report(const Principal& who, const pb::ReportProgressRequest& req) {
   if (req.text().empty()) return absl::InvalidArgumentError("field 'text': is required");
-  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+  return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     const pb::State before = c.state();
     ASSIGN_OR_RETURN(pb::State after,
                      Transition(before, req.final() ? Action::kReportFinal : Action::kStart));
@@ -460,7 +445,7 @@ absl::StatusOr<pb::Case> CaseStore::Report(const Principal& who, const pb::Repor
 }
 
 absl::StatusOr<pb::Case> CaseStore::Verify(const Principal& who, const pb::VerifyCaseRequest& req) {
-  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+  return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     const pb::State before = c.state();
     ASSIGN_OR_RETURN(pb::State after,
                      Transition(before, req.passed() ? Action::kVerifyPass : Action::kVerifyFail));
@@ -481,7 +466,7 @@ absl::StatusOr<pb::Case> CaseStore::Verify(const Principal& who, const pb::Verif
 }
 
 absl::StatusOr<pb::Case> CaseStore::Close(const Principal& who, const pb::CloseCaseRequest& req) {
-  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+  return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     const pb::State before = c.state();
     ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kClose));
     c.set_state(after);
@@ -496,15 +481,19 @@ absl::StatusOr<pb::Case> CaseStore::Close(const Principal& who, const pb::CloseC
 
 absl::StatusOr<pb::Case> CaseStore::Reopen(const Principal& who, const pb::ReopenCaseRequest& req) {
   if (req.reason().empty()) return absl::InvalidArgumentError("field 'reason': is required");
-  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+  return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     const pb::State before = c.state();
     ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kReopen));
     if (c.origin() == pb::ORIGIN_RANKING_ALERT) {
       // One unfinished alert case per unit and indicator: a newer one would take the later falls.
-      ASSIGN_OR_RETURN(std::string other, OpenAlertCase(c.unit(), c.indicator_code()));
+      const pqxx::result other = tx.exec_params(
+          "SELECT id FROM cases WHERE origin = 'ORIGIN_RANKING_ALERT' AND unit = $1 AND indicator_code = $2 "
+          "AND state NOT IN ('STATE_VERIFIED', 'STATE_CLOSED')",
+          c.unit(), c.indicator_code());
       if (!other.empty()) {
         return absl::FailedPreconditionError(absl::StrFormat(
-            "%s has an open case for %s (%s): continue that one instead", c.unit(), c.indicator_code(), other));
+            "%s has an open case for %s (%s): continue that one instead", c.unit(), c.indicator_code(),
+            other[0][0].as<std::string>()));
       }
     }
     // A new deadline from today, and the ladder starts again from it.
@@ -528,7 +517,7 @@ absl::StatusOr<pb::Case> CaseStore::Extend(const Principal& who, const pb::Exten
   if (!day.ok()) {
     return absl::InvalidArgumentError(absl::StrFormat("field 'due_date': '%s' is not a date", req.due_date()));
   }
-  return Change(req.id(), [&](pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
+  return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     if (!Outstanding(c.state())) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "cannot extend the deadline of a case in state %s", pb::State_Name(c.state())));

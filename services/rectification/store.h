@@ -76,8 +76,6 @@ class CaseStore {
   const CasePolicies& policies() const { return policies_; }
 
  private:
-  // The unit's unfinished alert case for the indicator ("" when none).
-  absl::StatusOr<std::string> OpenAlertCase(const std::string& unit, const std::string& indicator);
   // Loads a case FOR UPDATE, applies `change`, saves it, appends history and emits `kind`.
   template <typename Fn>
   absl::StatusOr<pb::Case> Change(const std::string& id, Fn&& change);

@@ -1,6 +1,7 @@
 #include "tools/ysctl/case_commands.h"
 
 #include "absl/strings/ascii.h"
+#include "common/config/enum_name.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time/clock.h"
@@ -114,7 +115,7 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
     req.set_unit(args->unit);
     if (!args->state.empty()) {
       pb::State s;
-      if (!pb::State_Parse("STATE_" + absl::AsciiStrToUpper(args->state), &s)) {
+      if (!ParseEnumShortName("STATE_", args->state, &pb::State_Parse, &s)) {
         err << "ysctl: --state " << args->state << " is not a case state\n";
         *exit_code = 2;
         return;
@@ -274,7 +275,7 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   open->callback(case_call(&pb::RectificationService::Stub::OpenCase, [args] {
     pb::OpenCaseRequest r;
     pb::Origin o = pb::ORIGIN_UNSPECIFIED;
-    pb::Origin_Parse("ORIGIN_" + absl::AsciiStrToUpper(args->origin), &o);
+    ParseEnumShortName("ORIGIN_", args->origin, &pb::Origin_Parse, &o);
     r.set_origin(o);
     r.set_origin_ref(args->origin_ref);
     r.set_unit(args->unit);
