@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/kafka/kafka.h"
+#include <pqxx/pqxx>
 
 namespace ys::bench {
 
@@ -115,6 +116,13 @@ Latency MeasureAtRate(double rate, double seconds, const std::function<bool(size
   out.p99_ms = at(0.99);
   out.max_ms = at(1.0);
   return out;
+}
+
+void DropSchema(PgPool& pool) {
+  (void)pool.WithTransaction([&](pqxx::work& tx) {
+    tx.exec("DROP SCHEMA IF EXISTS " + QuoteIdent(pool.options().schema) + " CASCADE");
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace ys::bench

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/pg/pool.h"
 
 namespace ys::bench {
 
@@ -33,6 +34,9 @@ Latency MeasureAtRate(double rate, double seconds, const std::function<bool(size
 
 // An environment variable, or `fallback` when unset or empty (the stack's address settings).
 std::string EnvOr(const char* name, const char* fallback);
+
+// Drops the pool's schema with everything in it: a bench leaves nothing behind.
+void DropSchema(PgPool& pool);
 
 // Prints "<bench>: <message>" and returns the exit code for a failed run.
 int Fail(const char* bench, const absl::Status& s);

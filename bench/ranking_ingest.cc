@@ -315,12 +315,8 @@ int main(int argc, char** argv) {
   std::printf("    ratio rebuild/read                   %7.2f\n", rebuild_secs / read_secs);
 
   // Leave nothing behind: the bench schemas and Redis keys.
-  for (auto* p : {&*pool, &*rebuild_pool}) {
-    (void)(*p)->WithTransaction([&](pqxx::work& tx) {
-      tx.exec("DROP SCHEMA " + ys::QuoteIdent((*p)->options().schema) + " CASCADE");
-      return absl::OkStatus();
-    });
-  }
+  ys::bench::DropSchema(**pool);
+  ys::bench::DropSchema(**rebuild_pool);
   for (const std::string& pattern : {prefix + "*", "bench" + run + "r:*"}) {
     std::string cursor = "0";
     do {

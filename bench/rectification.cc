@@ -173,9 +173,6 @@ int main(int argc, char** argv) {
               got.p50_ms, got.p99_ms, got.max_ms, got.errors);
   std::printf("    ratio p99 ListCases/GetCase  %10.2f\n", listed.p99_ms / got.p99_ms);
 
-  (void)(*pool)->WithTransaction([&](pqxx::work& tx) {
-    tx.exec("DROP SCHEMA " + ys::QuoteIdent(pg.schema) + " CASCADE");
-    return absl::OkStatus();
-  });
+  ys::bench::DropSchema(**pool);
   return applied == alerts && listed.errors == 0 ? 0 : 1;
 }

@@ -96,5 +96,6 @@ int main(int argc, char** argv) {
               "batches of 500, one transaction each)\n",
               rate, applied, rejected);
   std::printf("  ratio to baseline              %10.3f\n", rate / baseline->consume_per_s);
+  ys::bench::DropSchema(**pool);
   return applied == events ? 0 : 1;
 }

@@ -81,6 +81,12 @@ CREATE TABLE inbox (
   PRIMARY KEY (consumer, ce_id)
 );
 )sql"},
+      // Identifiers are ASCII compared byte by byte: the database's linguistic collation (even
+      // C.UTF-8, which PostgreSQL 15 does not treat as C) made every index comparison a strcoll.
+      {2, "0002_identifier_collation", R"sql(
+ALTER TABLE inbox ALTER COLUMN consumer TYPE text COLLATE "C", ALTER COLUMN ce_id TYPE text COLLATE "C";
+ALTER TABLE outbox ALTER COLUMN ce_id TYPE text COLLATE "C";
+)sql"},
   };
   return *migrations;
 }

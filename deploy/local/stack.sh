@@ -102,7 +102,7 @@ pg_up() {
       > "$VAR/log/initdb.log" 2>&1 || die "initdb failed (see $VAR/log/initdb.log)"
   fi
   pg_as "$bin/pg_ctl" -D "$data" -l "$VAR/log/postgresql.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
     start > /dev/null || die "postgresql did not start (see $VAR/log/postgresql.log)"
   wait_for postgresql 30 pg_isready -h 127.0.0.1 -p "$PG_PORT"
   if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" | grep -q 1; then

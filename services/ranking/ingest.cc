@@ -295,7 +295,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
 
   // 1. Validate each fact on its own.
   std::vector<std::optional<pb::RankingFact>> facts(inputs.size());
-  std::vector<std::string> keys;
+  std::set<std::string> keys, previous_keys;
   for (size_t i = 0; i < inputs.size(); ++i) {
     pb::RankingFact f = inputs[i].fact;
     const std::string& platform = inputs[i].platform;
@@ -312,27 +312,54 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       (*results)[i] = WithRejectionReason(ViolationsStatus(violations), violations.front().code);
       continue;
     }
-    keys.push_back(FactKey(f));
+    keys.insert(FactKey(f));
     pb::RankingFact prev = f;
     prev.set_period(PreviousPeriod(f.period()));
-    keys.push_back(FactKey(prev));
+    previous_keys.insert(FactKey(prev));
     facts[i] = std::move(f);
   }
 
-  // 2. The current facts of these keys and of their previous periods, in one query.
+  // 2. The stored current facts of these keys, locked (their next revision is decided here), and
+  //    of their previous periods, only read (for the month-on-month movement).
   std::map<std::string, pb::RankingFact> current;
+  struct StoredRow {
+    std::string body;
+    std::string updated_at;
+  };
+  std::map<std::string, StoredRow> stored;  // the stored current rows of the keys written
   if (!keys.empty()) {
     for (const auto& row : tx.exec_params(
-             "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[]) FOR UPDATE",
-             PgArray(keys))) {
-      current[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
+             "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "
+             "FOR UPDATE",
+             PgArray(std::vector<std::string>(keys.begin(), keys.end())))) {
+      StoredRow& r = stored[row[0].as<std::string>()];
+      r.body = pqxx::binarystring(row[1]).str();
+      r.updated_at = row[2].as<std::string>();
+      current[row[0].as<std::string>()].ParseFromString(r.body);
+    }
+    std::vector<std::string> read_only;
+    for (const std::string& k : previous_keys) {
+      if (!keys.contains(k)) read_only.push_back(k);
+    }
+    if (!read_only.empty()) {
+      for (const auto& row : tx.exec_params(
+               "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[])",
+               PgArray(read_only))) {
+        current[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
+      }
     }
   }
 
-  // 3. Each submission in order, against what the earlier ones left.
-  std::vector<std::pair<std::string, const pb::RankingFact*>> revisions;  // to keep
+  // 3. Each submission in order, against what the earlier ones left. Every revision is kept once:
+  //    the one that ends up current in current_facts, every other one in fact_revisions (a late
+  //    lower revision, one superseded within the batch, and the stored current it supersedes).
+  struct HistoryRow {
+    std::string key, revision, body, received_at;
+  };
+  std::vector<HistoryRow> history;
   std::map<std::string, pb::RankingFact> became_current;
   std::map<std::string, pb::RankingAlert> alerts;
+  const std::string received = PgTime(now);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!facts[i].has_value()) continue;
     const pb::RankingFact& f = *facts[i];
@@ -348,8 +375,17 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
     (*outcomes)[i] = *outcome;
     if (*outcome == RevisionOutcome::kSame) continue;
-    revisions.emplace_back(key, &f);
-    if (*outcome == RevisionOutcome::kOlder) continue;
+    if (*outcome == RevisionOutcome::kOlder) {
+      history.push_back({key, std::to_string(f.revision()), f.SerializeAsString(), received});
+      continue;
+    }
+    if (auto earlier = became_current.find(key); earlier != became_current.end()) {
+      history.push_back({key, std::to_string(earlier->second.revision()),
+                         earlier->second.SerializeAsString(), received});
+    } else if (auto row = stored.find(key); row != stored.end()) {
+      history.push_back({key, std::to_string(current[key].revision()), row->second.body,
+                         row->second.updated_at});
+    }
     current[key] = f;
     became_current[key] = f;
     pb::RankingFact prev_key = f;
@@ -361,20 +397,8 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
   }
 
-  // 4. Writes: every revision, the current facts, new alerts, and their events.
+  // 4. Writes: the current facts, the other revisions, new alerts, and their events.
   if (options.validate_only) return absl::OkStatus();
-  if (!revisions.empty()) {
-    std::vector<std::string> k, rev, body;
-    for (const auto& [key, f] : revisions) {
-      k.push_back(key);
-      rev.push_back(std::to_string(f->revision()));
-      body.push_back(PgHexBytes(f->SerializeAsString()));
-    }
-    tx.exec_params(
-        "INSERT INTO fact_revisions (fact_key, revision, body) "
-        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) ON CONFLICT DO NOTHING",
-        PgArray(k), PgArray(rev), PgArray(body));
-  }
   std::vector<OutgoingEvent> out;
   if (!became_current.empty()) {
     std::vector<std::string> k, source, evaluation, indicator, scope, region, period, rank, total,
@@ -412,8 +436,14 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         PgArray(revision), PgArray(body), PgTime(now));
     std::set<std::string> took;
     for (const auto& row : won) took.insert(row[0].as<std::string>());
+    std::vector<std::string> lost_key, lost_revision, lost_body;
     for (auto it = became_current.begin(); it != became_current.end();) {
       if (!took.contains(it->first)) {
+        // A racing writer stored a higher (or this same) revision first: ours is history, unless
+        // it is that very revision.
+        lost_key.push_back(it->first);
+        lost_revision.push_back(std::to_string(it->second.revision()));
+        lost_body.push_back(PgHexBytes(it->second.SerializeAsString()));
         it = became_current.erase(it);
         continue;
       }
@@ -426,6 +456,28 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     for (auto it = alerts.begin(); it != alerts.end();) {
       it = became_current.contains(FactKey(it->second.fact())) ? std::next(it) : alerts.erase(it);
     }
+    if (!lost_key.empty()) {
+      tx.exec_params(
+          "INSERT INTO fact_revisions (fact_key, revision, body, received_at) "
+          "SELECT k, rev, b, $4::timestamptz FROM unnest($1::text[], $2::bigint[], $3::bytea[]) "
+          "AS u(k, rev, b) WHERE NOT EXISTS (SELECT 1 FROM current_facts c "
+          "WHERE c.fact_key = u.k AND c.revision = u.rev) ON CONFLICT DO NOTHING",
+          PgArray(lost_key), PgArray(lost_revision), PgArray(lost_body), PgTime(now));
+    }
+  }
+  if (!history.empty()) {
+    std::vector<std::string> k, rev, body, at;
+    for (HistoryRow& h : history) {
+      k.push_back(std::move(h.key));
+      rev.push_back(std::move(h.revision));
+      body.push_back(PgHexBytes(h.body));
+      at.push_back(std::move(h.received_at));
+    }
+    tx.exec_params(
+        "INSERT INTO fact_revisions (fact_key, revision, body, received_at) "
+        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::timestamptz[]) "
+        "ON CONFLICT DO NOTHING",
+        PgArray(k), PgArray(rev), PgArray(body), PgArray(at));
   }
   if (!alerts.empty()) {
     std::vector<std::string> id, rule, severity, indicator, region, period, body;

@@ -43,7 +43,7 @@ kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' -H c
   -l "$WORK/facts.jsonl"
 echo "produced $FACTS facts with kcat"
 
-stored() { psql_e2e "$SCHEMA" "SELECT count(*) FROM fact_revisions WHERE fact_key LIKE '$SOURCE/%'"; }
+stored() { psql_e2e "$SCHEMA" "SELECT count(*) FROM revisions WHERE fact_key LIKE '$SOURCE/%'"; }
 some_stored() { [ "$(stored)" -ge $((FACTS / 5)) ]; }
 wait_until 300 some_stored || fail "the replay did not start"
 kill -9 "${SERVICE_PID[ranking]}"
@@ -61,7 +61,7 @@ wait_until 120 drained || fail "the outbox did not drain"
 
 current=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM current_facts WHERE source = '$SOURCE'")
 revisions=$(stored)
-distinct_keys=$(psql_e2e "$SCHEMA" "SELECT count(DISTINCT fact_key) FROM fact_revisions WHERE fact_key LIKE '$SOURCE/%'")
+distinct_keys=$(psql_e2e "$SCHEMA" "SELECT count(DISTINCT fact_key) FROM revisions WHERE fact_key LIKE '$SOURCE/%'")
 alerts=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM alerts")
 ledger=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM consequences")
 # Every record on this run's alerts topic.

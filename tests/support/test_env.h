@@ -1,7 +1,12 @@
 #pragma once
 
 #include <cstdlib>
+#include <mutex>
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "absl/strings/str_format.h"
 #include "common/kafka/cloud_event.h"
@@ -23,10 +28,46 @@ inline int RedisPort() {
   return std::stoi(addr.substr(addr.rfind(':') + 1));
 }
 
+// Drops, when the test program ends, every schema named by UniqueName: a test run leaves no
+// schemas behind in the developer's database.
+class SchemaJanitor : public ::testing::Environment {
+ public:
+  static SchemaJanitor& Get() {
+    static SchemaJanitor* const janitor = [] {
+      auto* j = new SchemaJanitor;
+      ::testing::AddGlobalTestEnvironment(j);  // gtest owns it
+      return j;
+    }();
+    return *janitor;
+  }
+  void Add(const std::string& name) {
+    std::lock_guard lock(mu_);
+    names_.push_back(name);
+  }
+  void TearDown() override {
+    std::lock_guard lock(mu_);
+    if (names_.empty()) return;
+    try {
+      pqxx::connection c(PgUri());
+      pqxx::nontransaction tx(c);
+      for (const std::string& name : names_) tx.exec("DROP SCHEMA IF EXISTS " + tx.quote_name(name) + " CASCADE");
+    } catch (const std::exception&) {
+      // The stack is down: nothing to clean.
+    }
+    names_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> names_;
+};
+
 // A name no other test (or earlier run) uses: topics, schemas, groups.
 inline std::string UniqueName(const std::string& prefix) {
   std::string id = NewEventId().substr(0, 8);
-  return absl::StrFormat("%s_%s", prefix, id);
+  std::string name = absl::StrFormat("%s_%s", prefix, id);
+  SchemaJanitor::Get().Add(name);
+  return name;
 }
 
 }  // namespace ys::testing

@@ -115,7 +115,7 @@ TEST_F(RankingIngestTest, StoresRevisionsRaisesAlertsOnceAndDeadLettersBadFacts)
   }
   auto third = Send(again);
   EXPECT_EQ(third.rejected, 2u);
-  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM fact_revisions"), 4);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions"), 4);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alerts"), 3);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic <> 'ys.rankings.dlq.v1'"),
             outbox_before - 2);  // only the new dead letters were added
@@ -126,12 +126,38 @@ TEST_F(RankingIngestTest, StoresRevisionsRaisesAlertsOnceAndDeadLettersBadFacts)
   EXPECT_EQ(QueryInt(*pool_, "SELECT revision FROM current_facts WHERE indicator_code = 'I03' AND "
                              "region_code = '3611' AND period = '2022-09'"),
             2);
+  // Every revision is kept once: revision 1 moved to the history with its body, 2 is current.
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions"), 5);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT revision FROM fact_revisions WHERE fact_key LIKE '%/I03/%/2022-09'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions r JOIN current_facts c USING (fact_key) "
+                             "WHERE NOT r.current AND r.body = c.body"),
+            0);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alerts"), 3);
   // The same revision with other content is a conflict.
   auto conflict = Send({Submission("I03", "3611", 10, 11, 2)});
   ASSERT_EQ(conflict.rejected, 1u);
   EXPECT_EQ(RejectionReason(conflict.rejections[0]), "revision_conflict");
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic = 'ys.rankings.alerts.v1'"), 3);
+}
+
+TEST_F(RankingIngestTest, EveryRevisionOfABatchIsKeptOnceAndTheHighestIsCurrent) {
+  // Revision 1, then 3, then a late 2 of one new key in one batch; then 1 again (the same content).
+  auto first = Send({Submission("I05", "3611", 4, 11, 1), Submission("I05", "3611", 6, 11, 3),
+                     Submission("I05", "3611", 5, 11, 2)});
+  EXPECT_EQ(first.applied, 3u);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT revision FROM current_facts WHERE indicator_code = 'I05'"), 3);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT rank FROM current_facts WHERE indicator_code = 'I05'"), 6);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM fact_revisions WHERE revision IN (1, 2)"), 2);
+  auto again = Send({Submission("I05", "3611", 4, 11, 1)});
+  EXPECT_EQ(again.applied, 1u);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions"), 3);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(DISTINCT (fact_key, revision)) FROM revisions"), 3);
+  // Revision 4 in the next batch moves the stored revision 3 into the history.
+  Send({Submission("I05", "3611", 7, 11, 4)});
+  EXPECT_EQ(QueryInt(*pool_, "SELECT revision FROM current_facts WHERE indicator_code = 'I05'"), 4);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT (string_agg(revision::text, ',' ORDER BY revision) = '1,2,3')::int "
+                             "FROM fact_revisions"),
+            1);
 }
 
 TEST_F(RankingIngestTest, ValidateOnlyOnKafkaReportsAndStoresNothing) {
@@ -204,7 +230,7 @@ TEST_F(RankingIngestTest, RejectedSubmissionsAreKeptAndReplayedOnceTheCatalogKno
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM current_facts WHERE indicator_code = 'I42'"), 1);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM rejected_submissions WHERE replayed_at IS NULL"), 1);
   EXPECT_EQ(replay(false).size(), 1u);  // the replayed one is not run again
-  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM fact_revisions"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions"), 1);
   // An unknown id is NOT_FOUND, naming it.
   absl::Status unknown = pool_->WithTransaction([&](pqxx::work& tx) {
     return ingest_->Replay(tx, {"dlq:nope:0:0"}, false, false).status();
