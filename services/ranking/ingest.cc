@@ -10,7 +10,7 @@
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
 #include "common/time/period.h"
-#include "google/protobuf/util/json_util.h"
+#include "services/ranking/fact_json.h"
 
 namespace ys::ranking {
 namespace {
@@ -30,16 +30,7 @@ absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
     }
     return f;
   }
-  if (absl::StartsWith(e.content_type, "application/json")) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    if (auto s = google::protobuf::util::JsonStringToMessage(e.data, &f, options); !s.ok()) {
-      return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
-                        "body is not a RankingFact in proto3 JSON: %s", std::string(s.message()))),
-                    "malformed");
-    }
-    return f;
-  }
+  if (absl::StartsWith(e.content_type, "application/json")) return DecodeFactJson(e.data);
   return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
                     "content-type '%s' is not application/protobuf or application/json",
                     e.content_type)),
