@@ -125,4 +125,16 @@ void DropSchema(PgPool& pool) {
   });
 }
 
+void DeleteRedisKeys(RedisClient& redis, const std::string& prefix) {
+  std::string cursor = "0";
+  do {
+    auto r = redis.Command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "5000"});
+    if (!r.ok() || r->elements.size() != 2) break;
+    cursor = r->elements[0].str;
+    std::vector<std::string> del = {"UNLINK"};
+    for (const auto& e : r->elements[1].elements) del.push_back(e.str);
+    if (del.size() > 1) (void)redis.Command(del);
+  } while (cursor != "0");
+}
+
 }  // namespace ys::bench

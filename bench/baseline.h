@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/pg/pool.h"
+#include "common/redis/redis.h"
 
 namespace ys::bench {
 
@@ -37,6 +38,9 @@ std::string EnvOr(const char* name, const char* fallback);
 
 // Drops the pool's schema with everything in it: a bench leaves nothing behind.
 void DropSchema(PgPool& pool);
+
+// Deletes every Redis key that starts with `prefix`.
+void DeleteRedisKeys(RedisClient& redis, const std::string& prefix);
 
 // Prints "<bench>: <message>" and returns the exit code for a failed run.
 int Fail(const char* bench, const absl::Status& s);

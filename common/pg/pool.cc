@@ -53,14 +53,16 @@ std::string ArrayLiteral(size_t n, At at) {
       continue;
     }
     out += '"';
-    absl::string_view rest = *v;
-    for (size_t special; (special = rest.find_first_of("\"\\")) != absl::string_view::npos;) {
-      out.append(rest.data(), special);
+    size_t run = 0;  // the start of the run of characters that need no escape
+    for (size_t k = 0; k < v->size(); ++k) {
+      const char c = (*v)[k];
+      if (c != '"' && c != '\\') continue;
+      out.append(*v, run, k - run);
       out += '\\';
-      out += rest[special];
-      rest.remove_prefix(special + 1);
+      out += c;
+      run = k + 1;
     }
-    out.append(rest.data(), rest.size());
+    out.append(*v, run, v->size() - run);
     out += '"';
   }
   out += '}';

@@ -113,11 +113,11 @@ absl::Status ViolationsStatus(const std::vector<Violation>& violations) {
   return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
 }
 
-std::string FactKey(const pb::RankingFact& f) {
-  return absl::StrJoin({f.source(), std::string(pb::Evaluation_Name(f.evaluation())),
-                        f.indicator_code(), std::string(ScopeName(f.scope())), f.region_code(),
-                        f.period()},
-                       "/");
+std::string FactKey(const pb::RankingFact& f) { return FactKey(f, f.period()); }
+
+std::string FactKey(const pb::RankingFact& f, absl::string_view period) {
+  return absl::StrCat(f.source(), "/", pb::Evaluation_Name(f.evaluation()), "/", f.indicator_code(), "/",
+                      ScopeName(f.scope()), "/", f.region_code(), "/", period);
 }
 
 absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFact>& current,

@@ -52,6 +52,8 @@ absl::Status ViolationsStatus(const std::vector<Violation>& violations);
 
 // The key a revision belongs to: (source, evaluation, indicator, scope, region, period).
 std::string FactKey(const pb::RankingFact& fact);
+// The key of the same fact in another period (the previous one, for movement).
+std::string FactKey(const pb::RankingFact& fact, absl::string_view period);
 
 enum class RevisionOutcome {
   kNew,         // the first revision of this key: it becomes current

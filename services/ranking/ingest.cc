@@ -286,6 +286,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
 
   // 1. Validate each fact on its own.
   std::vector<std::optional<pb::RankingFact>> facts(inputs.size());
+  std::vector<std::string> fact_keys(inputs.size()), previous_fact_keys(inputs.size());
   std::set<std::string> keys, previous_keys;
   for (size_t i = 0; i < inputs.size(); ++i) {
     pb::RankingFact f = inputs[i].fact;
@@ -303,15 +304,18 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       (*results)[i] = WithRejectionReason(ViolationsStatus(violations), violations.front().code);
       continue;
     }
-    keys.insert(FactKey(f));
-    pb::RankingFact prev = f;
-    prev.set_period(PreviousPeriod(f.period()));
-    previous_keys.insert(FactKey(prev));
+    fact_keys[i] = FactKey(f);
+    previous_fact_keys[i] = FactKey(f, PreviousPeriod(f.period()));
+    keys.insert(fact_keys[i]);
+    previous_keys.insert(previous_fact_keys[i]);
     facts[i] = std::move(f);
   }
 
-  // 2. The stored current facts of these keys, locked (their next revision is decided here), and
-  //    of their previous periods, only read (for the month-on-month movement).
+  // 2. The stored current facts of these keys and of their previous periods (for the movement),
+  //    read in one statement; then the rows of these keys that exist are locked and read again
+  //    (their next revision is decided here). A key not stored yet has nothing to lock: racing
+  //    writers of a new key are settled by the upsert below. Nearly every fact of a month is new,
+  //    so the locking read is usually empty.
   std::map<std::string, pb::RankingFact> current;
   struct StoredRow {
     std::string body;
@@ -319,24 +323,29 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   };
   std::map<std::string, StoredRow> stored;  // the stored current rows of the keys written
   if (!keys.empty()) {
-    for (const auto& row : tx.exec_params(
-             "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "
-             "FOR UPDATE",
-             PgArray(std::vector<std::string>(keys.begin(), keys.end())))) {
-      StoredRow& r = stored[row[0].as<std::string>()];
-      r.body = pqxx::binarystring(row[1]).str();
-      r.updated_at = row[2].as<std::string>();
-      current[row[0].as<std::string>()].ParseFromString(r.body);
-    }
-    std::vector<std::string> read_only;
+    std::vector<std::string> all(keys.begin(), keys.end());
     for (const std::string& k : previous_keys) {
-      if (!keys.contains(k)) read_only.push_back(k);
+      if (!keys.contains(k)) all.push_back(k);
     }
-    if (!read_only.empty()) {
+    std::vector<std::string> existing;
+    for (const auto& row : tx.exec_params(
+             "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[])", PgArray(all))) {
+      const std::string key = row[0].as<std::string>();
+      if (keys.contains(key)) {
+        existing.push_back(key);
+      } else {
+        current[key].ParseFromString(pqxx::binarystring(row[1]).str());
+      }
+    }
+    if (!existing.empty()) {
       for (const auto& row : tx.exec_params(
-               "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[])",
-               PgArray(read_only))) {
-        current[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
+               "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "
+               "FOR UPDATE",
+               PgArray(existing))) {
+        StoredRow& r = stored[row[0].as<std::string>()];
+        r.body = pqxx::binarystring(row[1]).str();
+        r.updated_at = row[2].as<std::string>();
+        current[row[0].as<std::string>()].ParseFromString(r.body);
       }
     }
   }
@@ -354,7 +363,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!facts[i].has_value()) continue;
     const pb::RankingFact& f = *facts[i];
-    const std::string key = FactKey(f);
+    const std::string& key = fact_keys[i];
     auto it = current.find(key);
     auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(it->second), f,
                                   lock_, now, options.correction);
@@ -379,9 +388,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
     current[key] = f;
     became_current[key] = f;
-    pb::RankingFact prev_key = f;
-    prev_key.set_period(PreviousPeriod(f.period()));
-    auto prev = current.find(FactKey(prev_key));
+    auto prev = current.find(previous_fact_keys[i]);
     for (auto& a : EvaluateRules(f, prev == current.end() ? std::nullopt : std::optional(prev->second),
                                  **replica, rules_)) {
       alerts.emplace(a.id(), std::move(a));  // the first of a batch wins, like the table's key
