@@ -42,7 +42,7 @@ std::string Data(const std::string& name) {
 
 int main(int argc, char** argv) {
   ys::log::Init("ranking_ingest", ys::log::Level::kError);
-  size_t facts = 100000, batch = 2000, rebuild_facts = 374400, consumers = 3, rounds = 3;
+  size_t facts = 200000, batch = 2000, rebuild_facts = 374400, consumers = 3, rounds = 3;
   double rate = 200;
   bool ingest_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -75,13 +75,13 @@ int main(int argc, char** argv) {
     ce.data = e.SerializeAsString();
     entities.push_back(ce);
   }
-  // SAMPLE facts: the 100 counties on the first-level indicators, month after month.
+  // SAMPLE facts: the 100 counties on the 18 first- and 86 second-level indicators, month after month.
   std::vector<std::string> counties, indicators;
   for (const auto& [code, r] : catalog.regions) {
     if (r.kind() == ys::indicator::pb::REGION_KIND_COUNTY) counties.push_back(code);
   }
   for (const auto& [code, i] : catalog.indicators) {
-    if (i.level() == ys::indicator::pb::INDICATOR_LEVEL_FIRST) indicators.push_back(code);
+    if (i.level() != ys::indicator::pb::INDICATOR_LEVEL_COMPOSITE) indicators.push_back(code);
   }
   const size_t per_month = counties.size() * indicators.size();
 
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<ys::ranking::CatalogReplicaStore> replica;
   std::vector<double> rates;
   size_t applied_total = 0;
-  std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1 indicators per month), "
+  std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1/L2 indicators per month), "
               "%zu consumer(s), batches of %zu, %zu round(s)\n",
               facts, counties.size(), indicators.size(), consumers, batch, rounds);
   std::printf("  raw Kafka consume (baseline)   %10.0f msg/s\n", baseline->consume_per_s);

@@ -19,21 +19,30 @@ void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& e) {
 
 void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events) {
   if (events.empty()) return;
-  std::vector<std::string> topic, key, id, type, source, time, subject, content_type, payload, headers;
+  // The values are passed by reference into the array literals; only what needs formatting is
+  // made here (a batch's events mostly share one time, formatted once).
+  std::vector<std::string> time, payload, headers;
+  time.reserve(events.size());
+  payload.reserve(events.size());
+  headers.reserve(events.size());
   for (const OutgoingEvent& e : events) {
-    topic.push_back(e.topic);
-    key.push_back(e.event.key);
-    id.push_back(e.event.id);
-    type.push_back(e.event.type);
-    source.push_back(e.event.source);
-    time.push_back(PgTime(e.event.time));
-    subject.push_back(e.event.subject);
-    content_type.push_back(e.event.content_type);
+    if (time.empty() || e.event.time != events[time.size() - 1].event.time) {
+      time.push_back(PgTime(e.event.time));
+    } else {
+      time.push_back(time.back());
+    }
     payload.push_back(PgHexBytes(e.event.data));
+    if (e.event.extensions.empty()) {
+      headers.emplace_back("[]");
+      continue;
+    }
     nlohmann::json h = nlohmann::json::array();
     for (const auto& [k, v] : e.event.extensions) h.push_back({k, v});
     headers.push_back(h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
+  auto column = [&](auto field) {
+    return PgArrayOf(events.size(), [&](size_t i) { return &field(events[i]); });
+  };
   // WITH ORDINALITY keeps the ids (bigserial) in the order given.
   tx.exec_params(
       "INSERT INTO outbox (topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, "
@@ -41,8 +50,15 @@ void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEv
       "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], "
       "$8::text[], $9::bytea[], $10::jsonb[]) WITH ORDINALITY AS u(t, k, i, ty, s, tm, sb, ct, p, h, n) "
       "ORDER BY n",
-      PgArray(topic), PgArray(key), PgArray(id), PgArray(type), PgArray(source), PgArray(time),
-      PgArray(subject), PgArray(content_type), PgArray(payload), PgArray(headers));
+      column([](const OutgoingEvent& e) -> const std::string& { return e.topic; }),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.key; }),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.id; }),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.type; }),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.source; }),
+      PgArray(time),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.subject; }),
+      column([](const OutgoingEvent& e) -> const std::string& { return e.event.content_type; }),
+      PgArray(payload), PgArray(headers));
 }
 
 OutboxRelay::OutboxRelay(PgPool& pool, EventPublisher& publisher, Metrics& metrics,

@@ -31,52 +31,27 @@ std::string QuoteIdent(absl::string_view name) {
   return absl::StrCat("\"", absl::StrReplaceAll(name, {{"\"", "\"\""}}), "\"");
 }
 
-namespace {
-
-// A text[] literal of n elements (`at(i)` is the i-th or nullptr for NULL), quoted, with '"' and
-// '\\' escaped. Built in one allocation: batches pass arrays of thousands of bodies.
-template <typename At>
-std::string ArrayLiteral(size_t n, At at) {
-  size_t size = 2;
-  for (size_t i = 0; i < n; ++i) {
-    const std::string* v = at(i);
-    size += v == nullptr ? 5 : v->size() + 3;
+void AppendPgArrayElement(std::string* out, absl::string_view v) {
+  *out += '"';
+  size_t run = 0;  // the start of the run of characters that need no escape
+  for (size_t k = 0; k < v.size(); ++k) {
+    const char c = v[k];
+    if (c != '"' && c != '\\') continue;
+    out->append(v.data() + run, k - run);
+    *out += '\\';
+    *out += c;
+    run = k + 1;
   }
-  std::string out;
-  out.reserve(size + size / 16);
-  out += '{';
-  for (size_t i = 0; i < n; ++i) {
-    if (i > 0) out += ',';
-    const std::string* v = at(i);
-    if (v == nullptr) {
-      out += "NULL";
-      continue;
-    }
-    out += '"';
-    size_t run = 0;  // the start of the run of characters that need no escape
-    for (size_t k = 0; k < v->size(); ++k) {
-      const char c = (*v)[k];
-      if (c != '"' && c != '\\') continue;
-      out.append(*v, run, k - run);
-      out += '\\';
-      out += c;
-      run = k + 1;
-    }
-    out.append(*v, run, v->size() - run);
-    out += '"';
-  }
-  out += '}';
-  return out;
+  out->append(v.data() + run, v.size() - run);
+  *out += '"';
 }
 
-}  // namespace
-
 std::string PgArray(const std::vector<std::optional<std::string>>& values) {
-  return ArrayLiteral(values.size(), [&](size_t i) { return values[i].has_value() ? &*values[i] : nullptr; });
+  return PgArrayOf(values.size(), [&](size_t i) { return values[i].has_value() ? &*values[i] : nullptr; });
 }
 
 std::string PgArray(const std::vector<std::string>& values) {
-  return ArrayLiteral(values.size(), [&](size_t i) { return &values[i]; });
+  return PgArrayOf(values.size(), [&](size_t i) { return &values[i]; });
 }
 
 std::vector<std::string> PgTextArray(const pqxx::field& field) {

@@ -102,12 +102,14 @@ pg_up() {
       > "$VAR/log/initdb.log" 2>&1 || die "initdb failed (see $VAR/log/initdb.log)"
   fi
   pg_as "$bin/pg_ctl" -D "$data" -l "$VAR/log/postgresql.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=15min" \
     start > /dev/null || die "postgresql did not start (see $VAR/log/postgresql.log)"
   wait_for postgresql 30 pg_isready -h 127.0.0.1 -p "$PG_PORT"
   if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $PG_DB" >/dev/null
   fi
+  # Per-statement times for operators and benchmark work (SELECT * FROM pg_stat_statements).
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   say "postgresql up on 127.0.0.1:$PG_PORT (database $PG_DB)"
 }
 

@@ -1,5 +1,7 @@
 #include "services/ranking/cache.h"
 
+#include <map>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -63,13 +65,23 @@ absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForIndicator(pb::Eval
 
 absl::Status RankingCache::Write(const std::vector<pb::RankingFact>& facts) {
   if (facts.empty()) return absl::OkStatus();
-  std::vector<std::vector<std::string>> cmds;
+  // One ZADD per sorted set and one HSET per hash with all of the batch's members, in the order
+  // given (a later value of the same member wins, as with one command each).
+  std::map<std::string, std::vector<std::string>> ranks, hashes;
   for (const auto& f : facts) {
-    cmds.push_back({"ZADD", RankKey(f.evaluation(), f.scope(), f.indicator_code(), f.period()),
-                    std::to_string(f.rank()), f.region_code()});
-    cmds.push_back({"HSET", FactsKey(f.evaluation(), f.region_code(), f.period()), f.indicator_code(),
-                    f.SerializeAsString()});
+    auto [r, fresh_rank] = ranks.try_emplace(RankKey(f.evaluation(), f.scope(), f.indicator_code(), f.period()));
+    if (fresh_rank) r->second = {"ZADD", r->first};
+    r->second.push_back(std::to_string(f.rank()));
+    r->second.push_back(f.region_code());
+    auto [h, fresh_hash] = hashes.try_emplace(FactsKey(f.evaluation(), f.region_code(), f.period()));
+    if (fresh_hash) h->second = {"HSET", h->first};
+    h->second.push_back(f.indicator_code());
+    h->second.push_back(f.SerializeAsString());
   }
+  std::vector<std::vector<std::string>> cmds;
+  cmds.reserve(ranks.size() + hashes.size());
+  for (auto& [key, cmd] : ranks) cmds.push_back(std::move(cmd));
+  for (auto& [key, cmd] : hashes) cmds.push_back(std::move(cmd));
   auto r = redis_.Pipeline(cmds);
   return r.ok() ? absl::OkStatus() : r.status();
 }

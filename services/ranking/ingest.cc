@@ -66,6 +66,29 @@ pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
   return pb::SubmitResult::OUTCOME_UNSPECIFIED;
 }
 
+// The columns of current_facts for a batch of facts, as arrays for unnest().
+struct CurrentRows {
+  std::vector<std::string> key, source, evaluation, indicator, scope, region, period, rank, total,
+      revision, body;
+  std::vector<std::optional<std::string>> score;
+
+  bool empty() const { return key.empty(); }
+  void Add(const std::string& k, const pb::RankingFact& f) {
+    key.push_back(k);
+    source.push_back(f.source());
+    evaluation.push_back(pb::Evaluation_Name(f.evaluation()));
+    indicator.push_back(f.indicator_code());
+    scope.push_back(pb::Scope_Name(f.scope()));
+    region.push_back(f.region_code());
+    period.push_back(f.period());
+    rank.push_back(std::to_string(f.rank()));
+    total.push_back(std::to_string(f.total()));
+    score.push_back(f.has_score() ? std::optional(absl::StrFormat("%.17g", f.score())) : std::nullopt);
+    revision.push_back(std::to_string(f.revision()));
+    body.push_back(PgHexBytes(f.SerializeAsString()));
+  }
+};
+
 }  // namespace
 
 pb::SubmitResult MakeResult(const std::string& fact_key, const absl::Status& status,
@@ -328,6 +351,10 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       if (!keys.contains(k)) all.push_back(k);
     }
     std::vector<std::string> existing;
+    // Thousands of keys against a small table make the planner scan all of it (hashing each row
+    // against the array): the cost of every batch then grows with the table. Index probes cost the
+    // same at any size, so the lookup is held to the primary key.
+    tx.exec("SET LOCAL enable_seqscan = off");
     for (const auto& row : tx.exec_params(
              "SELECT fact_key, body FROM current_facts WHERE fact_key = ANY($1::text[])", PgArray(all))) {
       const std::string key = row[0].as<std::string>();
@@ -337,6 +364,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         current[key].ParseFromString(pqxx::binarystring(row[1]).str());
       }
     }
+    tx.exec("SET LOCAL enable_seqscan = on");
     if (!existing.empty()) {
       for (const auto& row : tx.exec_params(
                "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "
@@ -399,68 +427,47 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   if (options.validate_only) return absl::OkStatus();
   std::vector<OutgoingEvent> out;
   if (!became_current.empty()) {
-    std::vector<std::string> k, source, evaluation, indicator, scope, region, period, rank, total,
-        revision, body;
-    std::vector<std::optional<std::string>> score;
-    for (const auto& [key, f] : became_current) {
-      k.push_back(key);
-      source.push_back(f.source());
-      evaluation.push_back(pb::Evaluation_Name(f.evaluation()));
-      indicator.push_back(f.indicator_code());
-      scope.push_back(pb::Scope_Name(f.scope()));
-      region.push_back(f.region_code());
-      period.push_back(f.period());
-      rank.push_back(std::to_string(f.rank()));
-      total.push_back(std::to_string(f.total()));
-      score.push_back(f.has_score() ? std::optional(absl::StrFormat("%.17g", f.score())) : std::nullopt);
-      revision.push_back(std::to_string(f.revision()));
-      body.push_back(PgHexBytes(f.SerializeAsString()));
-    }
-    // A key not stored yet has no row for FOR UPDATE to lock: two writers (several consumers,
-    // Submit, Replay) may both take it for new. The upsert keeps the higher revision whichever
-    // commits last, and RETURNING says which of ours took effect: only those are announced,
-    // cached and judged by the rules.
-    const pqxx::result won = tx.exec_params(
-        "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
-        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-        "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
-        "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
-        "ON CONFLICT (fact_key) DO UPDATE SET rank = EXCLUDED.rank, total = EXCLUDED.total, "
-        "score = EXCLUDED.score, revision = EXCLUDED.revision, body = EXCLUDED.body, "
-        "updated_at = EXCLUDED.updated_at "
-        "WHERE current_facts.revision < EXCLUDED.revision RETURNING fact_key",
-        PgArray(k), PgArray(source), PgArray(evaluation), PgArray(indicator), PgArray(scope),
-        PgArray(region), PgArray(period), PgArray(rank), PgArray(total), PgArray(score),
-        PgArray(revision), PgArray(body), PgTime(now));
-    std::set<std::string> took;
-    for (const auto& row : won) took.insert(row[0].as<std::string>());
-    std::vector<std::string> lost_key, lost_revision, lost_body;
-    for (auto it = became_current.begin(); it != became_current.end();) {
-      if (!took.contains(it->first)) {
-        // A racing writer stored a higher (or this same) revision first: ours is history, unless
-        // it is that very revision.
-        lost_key.push_back(it->first);
-        lost_revision.push_back(std::to_string(it->second.revision()));
-        lost_body.push_back(PgHexBytes(it->second.SerializeAsString()));
-        it = became_current.erase(it);
-        continue;
-      }
-      const pb::RankingFact& f = it->second;
-      out.push_back(Event(kAcceptedTopic, it->first, "yingshang.ranking.v1.RankingFact", f, now,
-                          absl::StrFormat("accepted:%s:%d", it->first, f.revision())));
-      changed_.push_back(f);
-      ++it;
-    }
-    for (auto it = alerts.begin(); it != alerts.end();) {
-      it = became_current.contains(FactKey(it->second.fact())) ? std::next(it) : alerts.erase(it);
-    }
-    if (!lost_key.empty()) {
+    // New keys are inserted, stored ones (locked above) updated: an upsert's speculative
+    // insertion cost 40% more per row. A key not stored yet has no row to lock, so two writers
+    // (several consumers, Submit, Replay) may both take it for new: the second insert then fails
+    // on the primary key, and the whole batch is decided again (ABORTED: PgPool retries it) —
+    // this time against the row the first one stored.
+    CurrentRows inserts, updates;
+    for (const auto& [key, f] : became_current) (stored.contains(key) ? updates : inserts).Add(key, f);
+    if (!updates.empty()) {
       tx.exec_params(
-          "INSERT INTO fact_revisions (fact_key, revision, body, received_at) "
-          "SELECT k, rev, b, $4::timestamptz FROM unnest($1::text[], $2::bigint[], $3::bytea[]) "
-          "AS u(k, rev, b) WHERE NOT EXISTS (SELECT 1 FROM current_facts c "
-          "WHERE c.fact_key = u.k AND c.revision = u.rev) ON CONFLICT DO NOTHING",
-          PgArray(lost_key), PgArray(lost_revision), PgArray(lost_body), PgTime(now));
+          "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
+          "body = u.b, updated_at = $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], "
+          "$4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::float8[], "
+          "$11::bigint[], $12::bytea[]) AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
+          "WHERE c.fact_key = u.k",
+          PgArray(updates.key), PgArray(updates.source), PgArray(updates.evaluation),
+          PgArray(updates.indicator), PgArray(updates.scope), PgArray(updates.region),
+          PgArray(updates.period), PgArray(updates.rank), PgArray(updates.total), PgArray(updates.score),
+          PgArray(updates.revision), PgArray(updates.body), PgTime(now));
+    }
+    if (!inserts.empty()) {
+      try {
+        tx.exec_params(
+            "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
+            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+            "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
+            "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b)",
+            PgArray(inserts.key), PgArray(inserts.source), PgArray(inserts.evaluation),
+            PgArray(inserts.indicator), PgArray(inserts.scope), PgArray(inserts.region),
+            PgArray(inserts.period), PgArray(inserts.rank), PgArray(inserts.total), PgArray(inserts.score),
+            PgArray(inserts.revision), PgArray(inserts.body), PgTime(now));
+      } catch (const pqxx::unique_violation& e) {
+        new_key_races_.fetch_add(1);
+        return absl::AbortedError(absl::StrFormat(
+            "another writer stored one of this batch's new facts first; deciding the batch again (%s)",
+            e.what()));
+      }
+    }
+    for (const auto& [key, f] : became_current) {
+      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", f, now,
+                          absl::StrFormat("accepted:%s:%d", key, f.revision())));
+      changed_.push_back(f);
     }
   }
   if (!history.empty()) {

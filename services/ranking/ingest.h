@@ -91,6 +91,8 @@ class FactIngest {
   // What the last successful ApplyBatch made current and which alerts it raised.
   const std::vector<pb::RankingFact>& changed() const { return changed_; }
   const std::vector<pb::RankingAlert>& raised() const { return raised_; }
+  // How often a batch was decided again because another writer stored one of its new keys first.
+  int64_t new_key_races() const { return new_key_races_.load(); }
 
  private:
   PgPool& pool_;
@@ -101,6 +103,7 @@ class FactIngest {
   RuleConfig rules_;
   std::vector<pb::RankingFact> changed_;
   std::vector<pb::RankingAlert> raised_;
+  std::atomic<int64_t> new_key_races_{0};
 };
 
 // A per-fact result as Submit, Replay and the validation topic report it.

@@ -2,9 +2,12 @@
 // inbox, revisions, alerts raised once, dead letters with rule codes.
 #include "services/ranking/ingest.h"
 
+#include <thread>
+
 #include <pqxx/pqxx>
 
 #include "common/pg/migrations.h"
+#include "common/status/macros.h"
 #include "gtest/gtest.h"
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
@@ -158,6 +161,52 @@ TEST_F(RankingIngestTest, EveryRevisionOfABatchIsKeptOnceAndTheHighestIsCurrent)
   EXPECT_EQ(QueryInt(*pool_, "SELECT (string_agg(revision::text, ',' ORDER BY revision) = '1,2,3')::int "
                              "FROM fact_revisions"),
             1);
+}
+
+// Two writers take the same not-yet-stored key for new (there is no row to lock): the second
+// insert waits on the first's key, fails when it commits, and its batch is decided again against
+// the stored row — revision 1 is kept in the history, revision 2 is current, each announced once.
+TEST_F(RankingIngestTest, RacingWritersOfANewKeyAreDecidedAgainNotLost) {
+  auto fact = [](int rank, int revision) {
+    pb::RankingFact f;
+    f.set_evaluation(pb::EVALUATION_OFFICIAL);
+    f.set_indicator_code("I07");
+    f.set_scope(pb::SCOPE_CITY);
+    f.set_region_code("3611");
+    f.set_period("2022-09");
+    f.set_rank(rank);
+    f.set_total(11);
+    f.set_revision(revision);
+    return FactIngest::Input{f, "jxyshj"};
+  };
+  FactIngest other(*pool_, *replica_, clock_, ValidationPolicy{}, LockPolicy{}, RuleConfig{});
+  std::vector<absl::Status> second_results(1);
+  std::vector<RevisionOutcome> second_outcomes(1);
+  absl::Status second;
+  ASSERT_TRUE(pool_->WithConnection([&](pqxx::connection& c) -> absl::Status {
+                    pqxx::work first(c);
+                    std::vector<absl::Status> results(1);
+                    std::vector<RevisionOutcome> outcomes(1);
+                    RETURN_IF_ERROR(ingest_->ApplyFacts(first, {fact(5, 1)}, {}, &results, &outcomes));
+                    EXPECT_EQ(outcomes[0], RevisionOutcome::kNew);
+                    std::thread racer([&] {
+                      second = pool_->WithTransaction([&](pqxx::work& tx) {
+                        return other.ApplyFacts(tx, {fact(9, 2)}, {}, &second_results, &second_outcomes);
+                      });
+                    });
+                    absl::SleepFor(absl::Milliseconds(300));  // the racer waits on the uncommitted key
+                    first.commit();
+                    racer.join();
+                    return absl::OkStatus();
+                  }).ok());
+  ASSERT_TRUE(second.ok()) << second;
+  EXPECT_TRUE(second_results[0].ok());
+  EXPECT_EQ(second_outcomes[0], RevisionOutcome::kSupersedes);  // decided again, against revision 1
+  EXPECT_EQ(other.new_key_races(), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT revision FROM current_facts WHERE indicator_code = 'I07'"), 2);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT rank FROM current_facts WHERE indicator_code = 'I07'"), 9);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM fact_revisions WHERE revision = 1"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic = 'ys.rankings.accepted.v1'"), 2);
 }
 
 TEST_F(RankingIngestTest, ValidateOnlyOnKafkaReportsAndStoresNothing) {
