@@ -73,6 +73,13 @@ struct CurrentRows {
   std::vector<std::optional<std::string>> score;
 
   bool empty() const { return key.empty(); }
+  // Runs `sql` with these columns as $1…$12 (unnest order: key, source, evaluation, indicator,
+  // scope, region, period, rank, total, score, revision, body) and `now` as $13.
+  void Exec(pqxx::transaction_base& tx, const std::string& sql, absl::Time now) const {
+    tx.exec_params(sql, PgArray(key), PgArray(source), PgArray(evaluation), PgArray(indicator),
+                   PgArray(scope), PgArray(region), PgArray(period), PgArray(rank), PgArray(total),
+                   PgArray(score), PgArray(revision), PgArray(body), PgTime(now));
+  }
   void Add(const std::string& k, const pb::RankingFact& f) {
     key.push_back(k);
     source.push_back(f.source());
@@ -435,28 +442,22 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     CurrentRows inserts, updates;
     for (const auto& [key, f] : became_current) (stored.contains(key) ? updates : inserts).Add(key, f);
     if (!updates.empty()) {
-      tx.exec_params(
-          "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
-          "body = u.b, updated_at = $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], "
-          "$4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::float8[], "
-          "$11::bigint[], $12::bytea[]) AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
-          "WHERE c.fact_key = u.k",
-          PgArray(updates.key), PgArray(updates.source), PgArray(updates.evaluation),
-          PgArray(updates.indicator), PgArray(updates.scope), PgArray(updates.region),
-          PgArray(updates.period), PgArray(updates.rank), PgArray(updates.total), PgArray(updates.score),
-          PgArray(updates.revision), PgArray(updates.body), PgTime(now));
+      updates.Exec(tx,
+                   "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
+                   "body = u.b, updated_at = $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], "
+                   "$4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::float8[], "
+                   "$11::bigint[], $12::bytea[]) AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
+                   "WHERE c.fact_key = u.k",
+                   now);
     }
     if (!inserts.empty()) {
       try {
-        tx.exec_params(
-            "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
-            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-            "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
-            "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b)",
-            PgArray(inserts.key), PgArray(inserts.source), PgArray(inserts.evaluation),
-            PgArray(inserts.indicator), PgArray(inserts.scope), PgArray(inserts.region),
-            PgArray(inserts.period), PgArray(inserts.rank), PgArray(inserts.total), PgArray(inserts.score),
-            PgArray(inserts.revision), PgArray(inserts.body), PgTime(now));
+        inserts.Exec(tx,
+                     "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
+                     "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+                     "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
+                     "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b)",
+                     now);
       } catch (const pqxx::unique_violation& e) {
         new_key_races_.fetch_add(1);
         return absl::AbortedError(absl::StrFormat(
