@@ -42,7 +42,7 @@ std::string Data(const std::string& name) {
 
 int main(int argc, char** argv) {
   ys::log::Init("ranking_ingest", ys::log::Level::kError);
-  size_t facts = 200000, batch = 2000, rebuild_facts = 374400, consumers = 3, rounds = 3;
+  size_t facts = 200000, batch = 4000, rebuild_facts = 374400, consumers = 3, rounds = 3;
   double rate = 200;
   bool ingest_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  librdkafka-dev libhiredis-dev prometheus-cpp-dev libpqxx-dev libpq-dev
+  librdkafka-dev libhiredis-dev prometheus-cpp-dev libpqxx-dev libpq-dev libjemalloc-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   default-jre-headless maven kcat curl

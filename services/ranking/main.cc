@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   const std::string group = config.GetString("kafka.group_id", "ys-ranking");
   const auto settings = ys::ValueOrExit(kProgram, ys::ranking::LoadRankingSettings(config));
   // Facts per consumer transaction: larger batches amortise the commit (bench/ranking_ingest).
-  const auto batch_size = static_cast<size_t>(ys::ValueOrExit(kProgram, config.GetInt("kafka.batch_size", 2000)));
+  const auto batch_size = static_cast<size_t>(ys::ValueOrExit(kProgram, config.GetInt("kafka.batch_size", 4000)));
   const auto consumers = static_cast<size_t>(std::max<int64_t>(1, ys::ValueOrExit(kProgram, config.GetInt("kafka.consumers", 3))));
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,
