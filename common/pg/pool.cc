@@ -1,5 +1,7 @@
 #include "common/pg/pool.h"
 
+#include <cstring>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
@@ -33,16 +35,23 @@ std::string QuoteIdent(absl::string_view name) {
 
 void AppendPgArrayElement(std::string* out, absl::string_view v) {
   *out += '"';
-  size_t run = 0;  // the start of the run of characters that need no escape
-  for (size_t k = 0; k < v.size(); ++k) {
-    const char c = v[k];
-    if (c != '"' && c != '\\') continue;
-    out->append(v.data() + run, k - run);
+  const char* p = v.data();
+  const char* const end = p + v.size();
+  while (p < end) {
+    // The next '"' or '\\' (memchr is vectorised; most values have none, a bytea hex one only its
+    // leading "\\x").
+    const auto* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
+    const auto* slash = static_cast<const char*>(std::memchr(p, '\\', (quote != nullptr ? quote : end) - p));
+    const char* special = slash != nullptr ? slash : quote;
+    if (special == nullptr) {
+      out->append(p, end - p);
+      break;
+    }
+    out->append(p, special - p);
     *out += '\\';
-    *out += c;
-    run = k + 1;
+    *out += *special;
+    p = special + 1;
   }
-  out->append(v.data() + run, v.size() - run);
   *out += '"';
 }
 

@@ -1,5 +1,7 @@
 #include "services/ranking/ingest.h"
 
+#include <unordered_map>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/cord.h"
@@ -344,9 +346,10 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   // 2. The stored current facts of these keys and of their previous periods (for the movement),
   //    read in one statement; then the rows of these keys that exist are locked and read again
   //    (their next revision is decided here). A key not stored yet has nothing to lock: racing
-  //    writers of a new key are settled by the upsert below. Nearly every fact of a month is new,
+  //    writers of a new key are settled by the insert below. Nearly every fact of a month is new,
   //    so the locking read is usually empty.
-  std::map<std::string, pb::RankingFact> current;
+  std::map<std::string, pb::RankingFact> loaded;                      // stored facts, parsed
+  std::unordered_map<std::string, const pb::RankingFact*> current;  // by key: loaded or submitted
   struct StoredRow {
     std::string body;
     std::string updated_at;
@@ -368,7 +371,9 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       if (keys.contains(key)) {
         existing.push_back(key);
       } else {
-        current[key].ParseFromString(pqxx::binarystring(row[1]).str());
+        pb::RankingFact& f = loaded[key];
+        f.ParseFromString(pqxx::binarystring(row[1]).str());
+        current[key] = &f;
       }
     }
     tx.exec("SET LOCAL enable_seqscan = on");
@@ -377,10 +382,13 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
                "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "
                "FOR UPDATE",
                PgArray(existing))) {
-        StoredRow& r = stored[row[0].as<std::string>()];
+        const std::string key = row[0].as<std::string>();
+        StoredRow& r = stored[key];
         r.body = pqxx::binarystring(row[1]).str();
         r.updated_at = row[2].as<std::string>();
-        current[row[0].as<std::string>()].ParseFromString(r.body);
+        pb::RankingFact& f = loaded[key];
+        f.ParseFromString(r.body);
+        current[key] = &f;
       }
     }
   }
@@ -392,7 +400,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     std::string key, revision, body, received_at;
   };
   std::vector<HistoryRow> history;
-  std::map<std::string, pb::RankingFact> became_current;
+  std::map<std::string, const pb::RankingFact*> became_current;  // in key order: the inserts' order
   std::map<std::string, pb::RankingAlert> alerts;
   const std::string received = PgTime(now);
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -400,7 +408,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     const pb::RankingFact& f = *facts[i];
     const std::string& key = fact_keys[i];
     auto it = current.find(key);
-    auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(it->second), f,
+    auto outcome = DecideRevision(it == current.end() ? std::nullopt : std::optional(*it->second), f,
                                   lock_, now, options.correction);
     if (!outcome.ok()) {
       (*results)[i] = WithRejectionReason(outcome.status(), outcome.status().code() == absl::StatusCode::kAlreadyExists
@@ -415,16 +423,16 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       continue;
     }
     if (auto earlier = became_current.find(key); earlier != became_current.end()) {
-      history.push_back({key, std::to_string(earlier->second.revision()),
-                         earlier->second.SerializeAsString(), received});
+      history.push_back({key, std::to_string(earlier->second->revision()),
+                         earlier->second->SerializeAsString(), received});
     } else if (auto row = stored.find(key); row != stored.end()) {
-      history.push_back({key, std::to_string(current[key].revision()), row->second.body,
+      history.push_back({key, std::to_string(current[key]->revision()), row->second.body,
                          row->second.updated_at});
     }
-    current[key] = f;
-    became_current[key] = f;
+    current[key] = &f;
+    became_current[key] = &f;
     auto prev = current.find(previous_fact_keys[i]);
-    for (auto& a : EvaluateRules(f, prev == current.end() ? std::nullopt : std::optional(prev->second),
+    for (auto& a : EvaluateRules(f, prev == current.end() ? std::nullopt : std::optional(*prev->second),
                                  **replica, rules_)) {
       alerts.emplace(a.id(), std::move(a));  // the first of a batch wins, like the table's key
     }
@@ -440,7 +448,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     // on the primary key, and the whole batch is decided again (ABORTED: PgPool retries it) —
     // this time against the row the first one stored.
     CurrentRows inserts, updates;
-    for (const auto& [key, f] : became_current) (stored.contains(key) ? updates : inserts).Add(key, f);
+    for (const auto& [key, f] : became_current) (stored.contains(key) ? updates : inserts).Add(key, *f);
     if (!updates.empty()) {
       updates.Exec(tx,
                    "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
@@ -466,9 +474,9 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       }
     }
     for (const auto& [key, f] : became_current) {
-      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", f, now,
-                          absl::StrFormat("accepted:%s:%d", key, f.revision())));
-      changed_.push_back(f);
+      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,
+                          absl::StrFormat("accepted:%s:%d", key, f->revision())));
+      changed_.push_back(*f);
     }
   }
   if (!history.empty()) {
