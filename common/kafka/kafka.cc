@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <set>
 #include <librdkafka/rdkafkacpp.h>
 
@@ -342,6 +343,8 @@ absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
 
 absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::Duration timeout) {
   std::vector<KafkaMessage> out;
+  std::map<std::string, int64_t> consumed;                        // records per topic
+  std::map<std::pair<std::string, int32_t>, int64_t> last_offset;  // per partition, for the lag
   int wait_ms = ToMillis(timeout);
   while (out.size() < max) {
     std::unique_ptr<RdKafka::Message> msg(consumer_->consume(out.empty() ? wait_ms : 0));
@@ -360,27 +363,33 @@ absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::
     if (msg->key() != nullptr) m.key = *msg->key();
     m.value.assign(static_cast<const char*>(msg->payload()), msg->len());
     m.timestamp = absl::FromUnixMillis(msg->timestamp().timestamp);
-    if (RdKafka::Headers* h = msg->headers(); h != nullptr) {
-      for (const RdKafka::Headers::Header& header : h->get_all()) {
-        m.headers.emplace_back(header.key(),
-                               header.value() == nullptr
-                                   ? std::string()
-                                   : std::string(static_cast<const char*>(header.value()),
-                                                 header.value_size()));
+    // The headers straight from librdkafka's C view (the C++ get_all() copies each one twice).
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(msg->c_ptr(), &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* name = nullptr;
+      const void* value = nullptr;
+      size_t size = 0;
+      for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        m.headers.emplace_back(name, value == nullptr ? std::string() : std::string(static_cast<const char*>(value), size));
       }
     }
     if (metrics_ != nullptr) {
-      metrics_->consumed.Add({{"topic", m.topic}}).Increment();
-      int64_t low = 0;
-      int64_t high = 0;
-      if (consumer_->get_watermark_offsets(topic_prefix_ + m.topic, m.partition, &low, &high) ==
-              RdKafka::ERR_NO_ERROR &&
-          high >= 0) {
-        metrics_->lag.Add({{"topic", m.topic}, {"partition", std::to_string(m.partition)}})
-            .Set(static_cast<double>(std::max<int64_t>(0, high - m.offset - 1)));
-      }
+      ++consumed[m.topic];
+      last_offset[{m.topic, m.partition}] = m.offset;
     }
     out.push_back(std::move(m));
+  }
+  // Metrics once per topic and partition of the poll, not per record.
+  for (const auto& [topic, n] : consumed) metrics_->consumed.Add({{"topic", topic}}).Increment(static_cast<double>(n));
+  for (const auto& [where, offset] : last_offset) {
+    int64_t low = 0;
+    int64_t high = 0;
+    if (consumer_->get_watermark_offsets(topic_prefix_ + where.first, where.second, &low, &high) ==
+            RdKafka::ERR_NO_ERROR &&
+        high >= 0) {
+      metrics_->lag.Add({{"topic", where.first}, {"partition", std::to_string(where.second)}})
+          .Set(static_cast<double>(std::max<int64_t>(0, high - offset - 1)));
+    }
   }
   return out;
 }
