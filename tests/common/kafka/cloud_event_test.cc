@@ -82,6 +82,13 @@ TEST(CloudEventTest, StructuredModeCarriesTheWholeEventInTheValue) {
   EXPECT_EQ(e->Extension("ce_ysvalidateonly"), "true");
   EXPECT_NE(e->data.find(R"("rank":11)"), std::string::npos) << e->data;
   EXPECT_NE(e->data.find("上饶市"), std::string::npos) << e->data;
+  // The data object is passed on as JSON with its numbers as written (integers stay integers).
+  m.value = R"({"specversion":"1.0","id":"e-3","source":"s","type":"t","n":7,)"
+            R"("data":{"revision":9007199254740993,"score":81.25,"nested":{"a":[1,true,null]}}})";
+  auto nested = ParseCloudEvent(m);
+  ASSERT_TRUE(nested.ok()) << nested.status();
+  EXPECT_EQ(nested->data, R"({"nested":{"a":[1,true,null]},"revision":9007199254740993,"score":81.25})");
+  EXPECT_EQ(nested->Extension("ce_n"), "7");
 
   m.value = R"({"specversion":"1.0","id":"e-2","source":"s","type":"t","data_base64":"aGk="})";
   ASSERT_TRUE(ParseCloudEvent(m).ok());
@@ -92,6 +99,7 @@ TEST(CloudEventTest, StructuredModeCarriesTheWholeEventInTheValue) {
   m.headers.pop_back();
   for (const auto& [bad, want] : std::vector<std::pair<std::string, std::string>>{
            {"{not json", "not a JSON object"},
+           {"[1,2]", "not a JSON object"},
            {R"({"id":"x","source":"s","type":"t"})", "specversion is missing"},
            {R"({"specversion":"1.0","source":"s","type":"t"})", "id is missing"},
            {R"({"specversion":"1.0","id":"x","source":"s","type":"t","time":"noon"})", "time 'noon'"}}) {
