@@ -64,6 +64,7 @@ bench: build
 	@$(BUILD)/bench/kafka_baseline
 	@$(BUILD)/bench/redemption_ingest
 	@$(BUILD)/bench/ranking_ingest
+	@bench/ranking_service.sh $(BUILD) .
 	@$(BUILD)/bench/rectification
 
 clean:
