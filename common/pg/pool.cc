@@ -37,10 +37,12 @@ void AppendPgArrayElement(std::string* out, absl::string_view v) {
   *out += '"';
   const char* p = v.data();
   const char* const end = p + v.size();
+  // The next '"' is looked for again only once passed: a value of many backslashes stays linear.
+  const auto* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
   while (p < end) {
     // The next '"' or '\\' (memchr is vectorised; most values have none, a bytea hex one only its
     // leading "\\x").
-    const auto* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
+    if (quote != nullptr && quote < p) quote = static_cast<const char*>(std::memchr(p, '"', end - p));
     const auto* slash = static_cast<const char*>(std::memchr(p, '\\', (quote != nullptr ? quote : end) - p));
     const char* special = slash != nullptr ? slash : quote;
     if (special == nullptr) {

@@ -94,17 +94,28 @@ class FlatObjectReader {
     const size_t digits = pos_;
     while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
     if (pos_ == digits || (pos_ - digits > 1 && s_[digits] == '0')) return false;
+    bool fraction_or_exponent = false;
     if (pos_ < s_.size() && s_[pos_] == '.') {
+      fraction_or_exponent = true;
       const size_t frac = ++pos_;
       while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
       if (pos_ == frac) return false;
     }
     if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      fraction_or_exponent = true;
       ++pos_;
       if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
       const size_t exp = pos_;
       while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
       if (pos_ == exp) return false;
+    }
+    if (!fraction_or_exponent) {
+      // Read as an integer and converted, like protobuf (strtod would keep the sign of "-0").
+      int64_t v = 0;
+      const auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, v);
+      if (ec != std::errc() || end != s_.data() + pos_) return false;
+      *out = static_cast<double>(v);
+      return true;
     }
     const std::string text(s_.substr(start, pos_ - start));
     char* end = nullptr;

@@ -376,7 +376,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         current[key] = &f;
       }
     }
-    tx.exec("SET LOCAL enable_seqscan = on");
+    tx.exec("SET LOCAL enable_seqscan TO DEFAULT");
     if (!existing.empty()) {
       for (const auto& row : tx.exec_params(
                "SELECT fact_key, body, updated_at FROM current_facts WHERE fact_key = ANY($1::text[]) "

@@ -19,11 +19,14 @@ add_key() {  # add_key KEY ROLE: another API key the services started after this
 }
 
 e2e_cleanup() {
+  local rc=$?
   for p in "${SERVICE_PID[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || "$SRC/deploy/local/stack.sh" up >/dev/null 2>&1 || true
-  # This run's schemas go with it (the e2e sigkill runs alone leave 100,000 facts behind).
+  # This run's schemas go with it (the e2e sigkill runs alone leave 100,000 facts behind), unless
+  # it failed: then they are kept for a look.
   local s
-  for s in $(psql -X -qtA "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" \
+  [ "$rc" = 0 ] || echo "e2e: schemas e2e_*_$RUN kept for inspection (DROP SCHEMA … CASCADE when done)"
+  [ "$rc" = 0 ] && for s in $(psql -X -qtA "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" \
                -c "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'e2e\\_%\\_$RUN'" 2>/dev/null); do
     psql -X -q "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" -c "DROP SCHEMA $s CASCADE" \
       >/dev/null 2>&1 || true

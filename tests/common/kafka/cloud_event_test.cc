@@ -100,6 +100,11 @@ TEST(CloudEventTest, StructuredModeCarriesTheWholeEventInTheValue) {
   for (const auto& [bad, want] : std::vector<std::pair<std::string, std::string>>{
            {"{not json", "not a JSON object"},
            {"[1,2]", "not a JSON object"},
+           {R"({"specversion":"1.0","id":"a","id":"b","source":"s","type":"t"})", "repeats a key"},
+           {R"({"specversion":"1.0","id":"a","source":"s","type":"t","data":{"rank":1,"rank":2}})", "repeats a key"},
+           {R"({"specversion":"1.0","id":"a","source":"s","type":"t","data":)" + std::string(100000, '[') +
+                std::string(100000, ']') + "}",
+            "nested deeper than 64 levels"},
            {R"({"id":"x","source":"s","type":"t"})", "specversion is missing"},
            {R"({"specversion":"1.0","source":"s","type":"t"})", "id is missing"},
            {R"({"specversion":"1.0","id":"x","source":"s","type":"t","time":"noon"})", "time 'noon'"}}) {

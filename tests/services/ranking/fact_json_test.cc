@@ -1,5 +1,6 @@
 // The direct RankingFact JSON decoder must give exactly what protobuf's parser gives (the same
 // message, or an error with the same text), and must take the common shapes itself.
+#include <cmath>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@ void ExpectSameAsProtobuf(const std::string& json) {
   EXPECT_EQ(got->SerializeAsString(), want->SerializeAsString())
       << "got " << got->ShortDebugString() << "\nwant " << want->ShortDebugString();
   EXPECT_EQ(got->has_score(), want->has_score());
+  EXPECT_EQ(std::signbit(got->score()), std::signbit(want->score()));  // -0 and 0 compare equal
 }
 
 TEST(FactJsonTest, TakesTheCommonShapesItself) {
@@ -67,6 +69,9 @@ TEST(FactJsonTest, LeavesEverythingElseToProtobufWithItsOwnResult) {
       R"({"revision":"-3"})",
       R"({"revision":"12345678901234567890"})",
       R"({"revision":1.5})",
+      R"({"score":-0})",                                          // protobuf: +0 (read as an integer)
+      R"({"score":-0.0})",
+      R"({"score":12345678901234567890})",
       R"({"score":"NaN"})",
       R"({"score":"1.5"})",
       R"({"score":1e999})",
