@@ -80,3 +80,31 @@ psql_e2e() {  # psql_e2e SCHEMA SQL: one value
   psql -X -qtA "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" \
     -c "SET search_path TO $1" -c "$2" | tail -1
 }
+
+# ranking_facts N SOURCE FILE: N structured-mode JSON ranking CloudEvents from platform SOURCE, one
+# per line as "KEY<TAB>EVENT" for kcat -K: month after month from 2021-01, every indicator of the
+# running ranking service's catalog, the 11 cities (ranks a permutation of 1..11) and the 100
+# counties (a permutation of 1..100).
+ranking_facts() {
+  local indicators cities counties
+  mapfile -t indicators < <("${YSCTL[@]}" indicators list | awk '$1 ~ /^(C00|I[0-9][0-9](-[0-9][0-9])?)$/ {print $1}')
+  cities=$(grep -oE '\{code: "36[0-9]{2}"' "$SRC/data/catalog/regions.yaml" | grep -oE '36[0-9]{2}' | tr '\n' ' ')
+  counties=$(sed -n '/^jiangxi_counties:/,$p' "$SRC/data/catalog/regions.yaml" | grep -oE '\b36[0-9]{4}\b' | sort -u | tr '\n' ' ')
+  awk -v n="$1" -v run="$RUN" -v src="$2" -v inds="${indicators[*]}" -v cities="$cities" -v counties="$counties" '
+BEGIN {
+  ni = split(inds, I, " "); nc = split(cities, C, " "); nk = split(counties, K, " ")
+  made = 0
+  for (m = 0; made < n; m++) {
+    period = sprintf("%04d-%02d", 2021 + int(m / 12), m % 12 + 1)
+    for (i = 1; i <= ni && made < n; i++) {
+      for (c = 1; c <= nc && made < n; c++) emit(I[i], "SCOPE_CITY", C[c], (c + i + m) % nc + 1, nc, period)
+      for (c = 1; c <= nk && made < n; c++) emit(I[i], "SCOPE_COUNTY", K[c], (c * 7 + i + m) % nk + 1, nk, period)
+    }
+  }
+}
+function emit(ind, scope, region, rank, total, period) {
+  printf "%s/%s/%s\t{\"specversion\":\"1.0\",\"id\":\"%s-%d\",\"source\":\"/platform/%s\",\"type\":\"yingshang.ranking.v1.RankingFact\",\"data\":{\"evaluation\":\"EVALUATION_OFFICIAL\",\"indicatorCode\":\"%s\",\"scope\":\"%s\",\"regionCode\":\"%s\",\"period\":\"%s\",\"rank\":%d,\"total\":%d,\"revision\":\"1\"}}\n", \
+    ind, region, period, run, made, src, ind, scope, region, period, rank, total
+  made++
+}' > "$3"
+}

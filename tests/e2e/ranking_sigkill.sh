@@ -16,28 +16,7 @@ start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
 load_catalog
 wait_for_ranking_replica
 
-# FACTS facts from platform $SOURCE: month after month from 2021-01, every indicator, the 11 cities
-# (ranks a permutation of 1..11) and the 100 counties (a permutation of 1..100).
-mapfile -t indicators < <("${YSCTL[@]}" indicators list | awk '$1 ~ /^(C00|I[0-9][0-9](-[0-9][0-9])?)$/ {print $1}')
-cities=$(grep -oE '\{code: "36[0-9]{2}"' "$SRC/data/catalog/regions.yaml" | grep -oE '36[0-9]{2}' | tr '\n' ' ')
-counties=$(sed -n '/^jiangxi_counties:/,$p' "$SRC/data/catalog/regions.yaml" | grep -oE '\b36[0-9]{4}\b' | sort -u | tr '\n' ' ')
-awk -v n="$FACTS" -v run="$RUN" -v src="$SOURCE" -v inds="${indicators[*]}" -v cities="$cities" -v counties="$counties" '
-BEGIN {
-  ni = split(inds, I, " "); nc = split(cities, C, " "); nk = split(counties, K, " ")
-  made = 0
-  for (m = 0; made < n; m++) {
-    period = sprintf("%04d-%02d", 2021 + int(m / 12), m % 12 + 1)
-    for (i = 1; i <= ni && made < n; i++) {
-      for (c = 1; c <= nc && made < n; c++) emit(I[i], "SCOPE_CITY", C[c], (c + i + m) % nc + 1, nc, period)
-      for (c = 1; c <= nk && made < n; c++) emit(I[i], "SCOPE_COUNTY", K[c], (c * 7 + i + m) % nk + 1, nk, period)
-    }
-  }
-}
-function emit(ind, scope, region, rank, total, period) {
-  printf "%s/%s/%s\t{\"specversion\":\"1.0\",\"id\":\"%s-%d\",\"source\":\"/platform/%s\",\"type\":\"yingshang.ranking.v1.RankingFact\",\"data\":{\"evaluation\":\"EVALUATION_OFFICIAL\",\"indicatorCode\":\"%s\",\"scope\":\"%s\",\"regionCode\":\"%s\",\"period\":\"%s\",\"rank\":%d,\"total\":%d,\"revision\":\"1\"}}\n", \
-    ind, region, period, run, made, src, ind, scope, region, period, rank, total
-  made++
-}' > "$WORK/facts.jsonl"
+ranking_facts "$FACTS" "$SOURCE" "$WORK/facts.jsonl"
 [ "$(wc -l < "$WORK/facts.jsonl")" = "$FACTS" ] || fail "generated $(wc -l < "$WORK/facts.jsonl") facts"
 kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' -H content-type=application/cloudevents+json \
   -l "$WORK/facts.jsonl"
