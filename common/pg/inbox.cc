@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "common/log/log.h"
+#include "common/pg/copy.h"
 #include "common/pg/outbox.h"
 #include "common/status/macros.h"
 
@@ -124,13 +125,14 @@ bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const s
 
 std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
                                       const std::vector<std::string>& ce_ids) {
-  // Nearly every id is new: a plain insert costs half of ON CONFLICT's speculative insertion. When
+  // Nearly every id is new: a plain insert (a COPY) costs half of ON CONFLICT's speculative insertion. When
   // some id was seen before (a redelivery, or twice in this batch), the savepoint undoes the
   // failed insert and the ids not seen before are claimed with ON CONFLICT DO NOTHING.
-  const std::string ids = PgArray(ce_ids);
+  PgCopyRows rows;
+  for (const std::string& id : ce_ids) rows.Text(consumer).Text(id).EndRow();
   tx.exec("SAVEPOINT ys_inbox_claim");
   try {
-    tx.exec_params("INSERT INTO inbox (consumer, ce_id) SELECT $1, unnest($2::text[])", consumer, ids);
+    rows.CopyInto(tx, "inbox", {"consumer", "ce_id"});
     tx.exec("RELEASE SAVEPOINT ys_inbox_claim");
     return std::set<std::string>(ce_ids.begin(), ce_ids.end());
   } catch (const pqxx::unique_violation&) {
@@ -140,7 +142,7 @@ std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::str
   for (const auto& row : tx.exec_params(
            "INSERT INTO inbox (consumer, ce_id) SELECT $1, unnest($2::text[]) "
            "ON CONFLICT DO NOTHING RETURNING ce_id",
-           consumer, ids)) {
+           consumer, PgArray(ce_ids))) {
     fresh.insert(row[0].as<std::string>());
   }
   return fresh;

@@ -87,6 +87,25 @@ CREATE TABLE inbox (
 ALTER TABLE inbox ALTER COLUMN consumer TYPE text COLLATE "C", ALTER COLUMN ce_id TYPE text COLLATE "C";
 ALTER TABLE outbox ALTER COLUMN ce_id TYPE text COLLATE "C";
 )sql"},
+      // The outbox holds only what is still to be published; the relay moves what it published to
+      // outbox_sent (kept for inspection, then purged). Marking rows sent in place was a non-HOT
+      // update through every index, and every insert paid for a partial index of pending rows
+      // and a unique index of ids (ids are unique by construction, and consumers dedup by id).
+      {3, "0003_outbox_pending_only", R"sql(
+CREATE TABLE outbox_sent (LIKE outbox);
+ALTER TABLE outbox_sent ALTER COLUMN sent_at SET NOT NULL;
+INSERT INTO outbox_sent SELECT * FROM outbox WHERE sent_at IS NOT NULL;
+DELETE FROM outbox WHERE sent_at IS NOT NULL;
+ALTER TABLE outbox DROP COLUMN sent_at;  -- and the partial index outbox_pending with it
+ALTER TABLE outbox DROP CONSTRAINT outbox_ce_id_key;
+-- Every event this service emitted and still keeps: pending ones have no sent_at.
+CREATE VIEW outbox_log AS
+  SELECT id, topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, content_type, payload,
+         headers, created_at, NULL::timestamptz AS sent_at FROM outbox
+  UNION ALL
+  SELECT id, topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, content_type, payload,
+         headers, created_at, sent_at FROM outbox_sent;
+)sql"},
   };
   return *migrations;
 }

@@ -3,9 +3,16 @@
 #include <pqxx/pqxx>
 
 #include "common/log/log.h"
+#include "common/pg/copy.h"
 #include "nlohmann/json.hpp"
 
 namespace ys {
+namespace {
+constexpr char kOutboxColumns[] =
+    "id, topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, content_type, payload, "
+    "headers, created_at";
+}  // namespace
+
 void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& e) {
   nlohmann::json headers = nlohmann::json::array();
   for (const auto& [k, v] : e.event.extensions) headers.push_back({k, v});
@@ -19,46 +26,37 @@ void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& e) {
 
 void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events) {
   if (events.empty()) return;
-  // The values are passed by reference into the array literals; only what needs formatting is
-  // made here (a batch's events mostly share one time, formatted once).
-  std::vector<std::string> time, payload, headers;
-  time.reserve(events.size());
-  payload.reserve(events.size());
-  headers.reserve(events.size());
-  for (const OutgoingEvent& e : events) {
-    if (time.empty() || e.event.time != events[time.size() - 1].event.time) {
-      time.push_back(PgTime(e.event.time));
-    } else {
-      time.push_back(time.back());
-    }
-    payload.push_back(PgHexBytes(e.event.data));
+  // One COPY, in the order given (so the ids, a bigserial, follow it). A batch's events mostly
+  // share one time, formatted once.
+  PgCopyRows rows;
+  std::string time;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const OutgoingEvent& e = events[i];
+    if (i == 0 || e.event.time != events[i - 1].event.time) time = PgTime(e.event.time);
+    rows.Text(e.topic).Text(e.event.key).Text(e.event.id).Text(e.event.type).Text(e.event.source);
+    rows.Text(time).Text(e.event.subject).Text(e.event.content_type).Bytes(e.event.data);
     if (e.event.extensions.empty()) {
-      headers.emplace_back("[]");
-      continue;
+      rows.Text("[]");
+    } else {
+      nlohmann::json h = nlohmann::json::array();
+      for (const auto& [k, v] : e.event.extensions) h.push_back({k, v});
+      rows.Text(h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
-    nlohmann::json h = nlohmann::json::array();
-    for (const auto& [k, v] : e.event.extensions) h.push_back({k, v});
-    headers.push_back(h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    rows.EndRow();
   }
-  auto column = [&](auto field) {
-    return PgArrayOf(events.size(), [&](size_t i) { return &field(events[i]); });
-  };
-  // WITH ORDINALITY keeps the ids (bigserial) in the order given.
-  tx.exec_params(
-      "INSERT INTO outbox (topic, msg_key, ce_id, ce_type, ce_source, ce_time, ce_subject, "
-      "content_type, payload, headers) SELECT t, k, i, ty, s, tm, sb, ct, p, h FROM unnest("
-      "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], "
-      "$8::text[], $9::bytea[], $10::jsonb[]) WITH ORDINALITY AS u(t, k, i, ty, s, tm, sb, ct, p, h, n) "
-      "ORDER BY n",
-      column([](const OutgoingEvent& e) -> const std::string& { return e.topic; }),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.key; }),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.id; }),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.type; }),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.source; }),
-      PgArray(time),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.subject; }),
-      column([](const OutgoingEvent& e) -> const std::string& { return e.event.content_type; }),
-      PgArray(payload), PgArray(headers));
+  rows.CopyInto(tx, "outbox",
+                {"topic", "msg_key", "ce_id", "ce_type", "ce_source", "ce_time", "ce_subject",
+                 "content_type", "payload", "headers"});
+}
+
+int64_t RequeueSentEvents(pqxx::transaction_base& tx, const std::string& topic) {
+  // Their ids are kept, so they go out in their first order, before anything enqueued later.
+  return tx
+      .exec_params("WITH back AS (DELETE FROM outbox_sent WHERE $1 = '' OR topic = $1 "
+                   "RETURNING " + std::string(kOutboxColumns) + ") INSERT INTO outbox (" +
+                       kOutboxColumns + ") SELECT * FROM back",
+                   topic)
+      .affected_rows();
 }
 
 OutboxRelay::OutboxRelay(PgPool& pool, EventPublisher& publisher, Metrics& metrics,
@@ -96,8 +94,7 @@ absl::StatusOr<size_t> OutboxRelay::RunOnce() {
     const pqxx::result rows = tx.exec_params(
         "SELECT id, topic, msg_key, ce_id, ce_type, ce_source, "
         "to_char(ce_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ce_subject, "
-        "content_type, payload, headers::text FROM outbox WHERE sent_at IS NULL "
-        "ORDER BY id LIMIT $1",
+        "content_type, payload, headers::text FROM outbox ORDER BY id LIMIT $1",
         static_cast<int64_t>(options_.batch_size));
     if (rows.empty()) return absl::OkStatus();
     std::vector<OutgoingEvent> events;
@@ -124,15 +121,19 @@ absl::StatusOr<size_t> OutboxRelay::RunOnce() {
     auto delivered = publisher_.PublishBatch(events, options_.publish_timeout);
     if (!delivered.ok()) return delivered.status();
     if (options_.after_publish) options_.after_publish();
-    // Mark the delivered prefix; anything after a failure goes again next round, in order.
-    // By id list, not range: a row with an id inside the range may have committed after our SELECT.
+    // Move the delivered prefix to outbox_sent; anything after a failure goes again next round, in
+    // order. By id list, not range: a row with an id inside the range may have committed after our
+    // SELECT.
     std::string id_list = "{";
     for (size_t i = 0; i < *delivered; ++i) {
       if (i > 0) id_list += ',';
       id_list += std::to_string(ids[i]);
     }
     id_list += '}';
-    tx.exec_params("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", id_list);
+    tx.exec_params("WITH moved AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING " +
+                       std::string(kOutboxColumns) + ") INSERT INTO outbox_sent (" + kOutboxColumns +
+                       ", sent_at) SELECT *, now() FROM moved",
+                   id_list);
     marked = *delivered;
     return absl::OkStatus();
   });
@@ -147,7 +148,7 @@ absl::StatusOr<size_t> OutboxRelay::RunOnce() {
 absl::StatusOr<int64_t> OutboxRelay::Pending() {
   int64_t n = 0;
   absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
-    n = tx.exec1("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0].as<int64_t>();
+    n = tx.exec1("SELECT count(*) FROM outbox")[0].as<int64_t>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -158,7 +159,7 @@ absl::StatusOr<int64_t> OutboxRelay::Pending() {
 absl::StatusOr<int64_t> OutboxRelay::PurgeSent() {
   int64_t n = 0;
   absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
-    n = tx.exec_params("DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)",
+    n = tx.exec_params("DELETE FROM outbox_sent WHERE sent_at < now() - make_interval(secs => $1)",
                        absl::ToDoubleSeconds(options_.keep_sent))
             .affected_rows();
     return absl::OkStatus();

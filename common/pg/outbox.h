@@ -23,19 +23,25 @@ namespace ys {
 void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& event);
 // The same for many events in one statement (in order).
 void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events);
+// Puts events already published (one topic's, or all when topic is empty) back in the outbox, to be published again
+// in their first order: for a consumer whose topic was lost. Consumers dedup them by ce_id.
+// Returns how many.
+int64_t RequeueSentEvents(pqxx::transaction_base& tx, const std::string& topic);
 
 struct OutboxRelayOptions {
   size_t batch_size = 500;
   absl::Duration publish_timeout = absl::Seconds(15);
   absl::Duration idle_wait = absl::Milliseconds(100);
-  // Sent rows are kept this long (for inspection), then deleted by the running relay.
+  // Sent rows (moved to outbox_sent; the view outbox_log shows them with the pending ones) are
+  // kept this long for inspection, then deleted by the running relay.
   absl::Duration keep_sent = absl::Hours(24 * 7);
   // Called after a batch is delivered and before it is marked sent; fault-injection tests use it to
   // widen the window in which a crash publishes rows twice. Empty in services.
   std::function<void()> after_publish;
 };
 
-// Publishes pending outbox rows in id order (so in order per key) and marks them sent. One relay
+// Publishes pending outbox rows in id order (so in order per key) and moves them to outbox_sent,
+// which marks them sent (the outbox holds only what is pending). One relay
 // per schema is active at a time (transaction-level advisory lock), so replicas are safe. A crash
 // between publishing and marking publishes the rows again: consumers dedup by ce_id (inbox).
 class OutboxRelay {
@@ -44,12 +50,12 @@ class OutboxRelay {
               OutboxRelayOptions options = {});
   ~OutboxRelay();
 
-  // One batch: how many rows were published and marked sent (0 when nothing is pending or another
+  // One batch: how many rows were published and moved to outbox_sent (0 when nothing is pending or another
   // replica holds the relay lock).
   absl::StatusOr<size_t> RunOnce();
   // Rows not yet sent.
   absl::StatusOr<int64_t> Pending();
-  // Deletes rows sent more than keep_sent ago; returns how many.
+  // Deletes rows of outbox_sent sent more than keep_sent ago; returns how many.
   absl::StatusOr<int64_t> PurgeSent();
 
   // Runs batches on a background thread until Stop; errors are logged, counted and retried.

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
+#include "common/pg/copy.h"
 #include "common/pg/outbox.h"
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
@@ -69,6 +70,9 @@ pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
 }
 
 // The columns of current_facts for a batch of facts, as arrays for unnest().
+// A score as PostgreSQL reads it back to the same double.
+std::string ScoreText(double score) { return absl::StrFormat("%.17g", score); }
+
 struct CurrentRows {
   std::vector<std::string> key, source, evaluation, indicator, scope, region, period, rank, total,
       revision, body;
@@ -92,7 +96,7 @@ struct CurrentRows {
     period.push_back(f.period());
     rank.push_back(std::to_string(f.rank()));
     total.push_back(std::to_string(f.total()));
-    score.push_back(f.has_score() ? std::optional(absl::StrFormat("%.17g", f.score())) : std::nullopt);
+    score.push_back(f.has_score() ? std::optional(ScoreText(f.score())) : std::nullopt);
     revision.push_back(std::to_string(f.revision()));
     body.push_back(PgHexBytes(f.SerializeAsString()));
   }
@@ -447,8 +451,24 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     // (several consumers, Submit, Replay) may both take it for new: the second insert then fails
     // on the primary key, and the whole batch is decided again (ABORTED: PgPool retries it) —
     // this time against the row the first one stored.
-    CurrentRows inserts, updates;
-    for (const auto& [key, f] : became_current) (stored.contains(key) ? updates : inserts).Add(key, *f);
+    CurrentRows updates;
+    PgCopyRows inserts;
+    const std::string updated_at = PgTime(now);
+    for (const auto& [key, f] : became_current) {
+      if (stored.contains(key)) {
+        updates.Add(key, *f);
+        continue;
+      }
+      inserts.Text(key).Text(f->source()).Text(pb::Evaluation_Name(f->evaluation()));
+      inserts.Text(f->indicator_code()).Text(pb::Scope_Name(f->scope())).Text(f->region_code());
+      inserts.Text(f->period()).Int(f->rank()).Int(f->total());
+      if (f->has_score()) {
+        inserts.Text(ScoreText(f->score()));
+      } else {
+        inserts.Null();
+      }
+      inserts.Int(f->revision()).Bytes(f->SerializeAsString()).Text(updated_at).EndRow();
+    }
     if (!updates.empty()) {
       updates.Exec(tx,
                    "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
@@ -458,20 +478,15 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
                    "WHERE c.fact_key = u.k",
                    now);
     }
-    if (!inserts.empty()) {
-      try {
-        inserts.Exec(tx,
-                     "INSERT INTO current_facts SELECT k, s, e, i, sc, r, p, rk, t, score, rev, b, $13::timestamptz "
-                     "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-                     "$7::text[], $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bytea[]) "
-                     "AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b)",
-                     now);
-      } catch (const pqxx::unique_violation& e) {
-        new_key_races_.fetch_add(1);
-        return absl::AbortedError(absl::StrFormat(
-            "another writer stored one of this batch's new facts first; deciding the batch again (%s)",
-            e.what()));
-      }
+    try {
+      inserts.CopyInto(tx, "current_facts",
+                       {"fact_key", "source", "evaluation", "indicator_code", "scope", "region_code",
+                        "period", "rank", "total", "score", "revision", "body", "updated_at"});
+    } catch (const pqxx::unique_violation& e) {
+      new_key_races_.fetch_add(1);
+      return absl::AbortedError(absl::StrFormat(
+          "another writer stored one of this batch's new facts first; deciding the batch again (%s)",
+          e.what()));
     }
     for (const auto& [key, f] : became_current) {
       out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,

@@ -28,7 +28,7 @@ sleep 2  # anything still in flight would show as more than ALERTS
 total=$(cases)
 keys=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM alert_keys")
 distinct=$(psql_e2e "$SCHEMA" "SELECT count(DISTINCT (unit, indicator_code)) FROM cases")
-events=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM outbox WHERE ce_id LIKE '%KIND_OPENED%'")
+events=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM outbox_log WHERE ce_id LIKE '%KIND_OPENED%'")
 history=$(psql_e2e "$SCHEMA" "SELECT count(*) FROM case_history WHERE action = 'opened'")
 echo "cases $total, alert keys $keys, distinct (unit, indicator) $distinct, opened events $events, history rows $history"
 for v in "$total" "$keys" "$distinct" "$events" "$history"; do

@@ -1,6 +1,9 @@
 #include <pqxx/pqxx>
 
+#include "absl/strings/escaping.h"
+#include "common/pg/copy.h"
 #include "common/pg/migrations.h"
+#include "common/pg/outbox.h"
 #include "common/pg/pool.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_env.h"
@@ -85,6 +88,39 @@ TEST(PgTest, TransactionsCommitOnOkAndRollBackOnError) {
   EXPECT_EQ(n, 1);
 }
 
+// A schema from before outbox_sent: its sent rows move there, its pending ones stay, and the relay
+// and the outbox_log view see both.
+TEST(PgTest, OutboxMigrationMovesSentRowsAndKeepsPendingOnes) {
+  auto pool = Pool(testing::UniqueName("t_obx"));
+  ASSERT_NE(pool, nullptr);
+  const std::vector<Migration> before(CommonMigrations().begin(), CommonMigrations().begin() + 2);
+  ASSERT_TRUE(ApplyMigrations(*pool, "ys_common", before).ok());
+  ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
+                    tx.exec("INSERT INTO outbox (topic, msg_key, ce_id, ce_type, ce_source, ce_time, "
+                            "content_type, payload, sent_at) SELECT 't', 'k', 'id-' || g, 'ty', 's', now(), "
+                            "'application/json', '\\x7b7d', CASE WHEN g <= 3 THEN now() END "
+                            "FROM generate_series(1, 5) g");
+                    return absl::OkStatus();
+                  }).ok());
+  ASSERT_TRUE(ApplyMigrations(*pool, "ys_common", CommonMigrations()).ok());
+  ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
+                    EXPECT_EQ(tx.exec1("SELECT string_agg(ce_id, ',' ORDER BY id) FROM outbox")[0].as<std::string>(),
+                              "id-4,id-5");
+                    EXPECT_EQ(tx.exec1("SELECT string_agg(ce_id, ',' ORDER BY id) FROM outbox_sent")[0].as<std::string>(),
+                              "id-1,id-2,id-3");
+                    const pqxx::row log =
+                        tx.exec1("SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FROM outbox_log");
+                    EXPECT_EQ(log[0].as<int64_t>(), 2);
+                    EXPECT_EQ(log[1].as<int64_t>(), 5);
+                    // Requeued events keep their ids, so they go out first again.
+                    EXPECT_EQ(RequeueSentEvents(tx, "other"), 0);
+                    EXPECT_EQ(RequeueSentEvents(tx, "t"), 3);
+                    EXPECT_EQ(tx.exec1("SELECT string_agg(ce_id, ',' ORDER BY id) FROM outbox")[0].as<std::string>(),
+                              "id-1,id-2,id-3,id-4,id-5");
+                    return absl::OkStatus();
+                  }).ok());
+}
+
 TEST(PgTest, ArrayLiteralsRoundTripEveryValue) {
   auto pool = Pool(testing::UniqueName("t_arr"));
   ASSERT_NE(pool, nullptr);
@@ -108,6 +144,57 @@ TEST(PgTest, ArrayLiteralsRoundTripEveryValue) {
                         PgArray(bodies));
                     EXPECT_EQ(b[0][0].as<std::string>(), "00ff225c");
                     EXPECT_EQ(b[1][0].as<std::string>(), "");
+                    return absl::OkStatus();
+                  }).ok());
+}
+
+TEST(PgTest, CopyRowsRoundTripEveryValue) {
+  auto pool = Pool(testing::UniqueName("t_copy"));
+  ASSERT_NE(pool, nullptr);
+  ASSERT_TRUE(MigrateService(*pool, "test", {}).ok());  // creates the schema
+  const std::vector<std::optional<std::string>> texts = {
+      "", "plain", "tab\there", "line\nbreak", "tab\t", "\\N", "\\", "a\rb\n\tc\\",
+      "上饶市营商办", std::nullopt, std::string(5000, '\\') + std::string(3, '\t'), "\\x0a1b", "\\."};
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c) every_byte += static_cast<char>(c);
+  PgCopyRows rows;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    rows.Int(static_cast<int64_t>(i) - 3);
+    if (texts[i].has_value()) {
+      rows.Text(*texts[i]);
+    } else {
+      rows.Null();
+    }
+    rows.Bytes(i % 2 == 0 ? every_byte : std::string()).EndRow();
+  }
+  EXPECT_EQ(rows.rows(), texts.size());
+  const absl::Status copied = pool->WithTransaction([&](pqxx::work& tx) {
+                    tx.exec("CREATE TABLE copied (n bigint PRIMARY KEY, t text, b bytea NOT NULL, "
+                            "at timestamptz NOT NULL DEFAULT now())");
+                    rows.CopyInto(tx, "copied", {"n", "t", "b"});
+                    const pqxx::result r =
+                        tx.exec("SELECT n, t, t IS NULL, encode(b, 'hex') FROM copied ORDER BY n");
+                    EXPECT_EQ(r.size(), texts.size());
+                    for (size_t i = 0; i < r.size() && i < texts.size(); ++i) {
+                      EXPECT_EQ(r[i][0].as<int64_t>(), static_cast<int64_t>(i) - 3);
+                      EXPECT_EQ(r[i][2].as<bool>(), !texts[i].has_value()) << i;
+                      if (texts[i].has_value()) {
+                        EXPECT_EQ(r[i][1].as<std::string>(), *texts[i]) << i;
+                      }
+                      EXPECT_EQ(r[i][3].as<std::string>(), i % 2 == 0 ? absl::BytesToHexString(every_byte) : "") << i;
+                    }
+                    return absl::OkStatus();
+                  });
+  ASSERT_TRUE(copied.ok()) << copied;
+  // A duplicate key fails like an INSERT's, and the transaction can go on after a savepoint.
+  ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
+                    tx.exec("SAVEPOINT dup");
+                    PgCopyRows again;
+                    again.Int(0).Text("again").Bytes("x").EndRow();
+                    EXPECT_THROW(again.CopyInto(tx, "copied", {"n", "t", "b"}), pqxx::unique_violation);
+                    tx.exec("ROLLBACK TO SAVEPOINT dup");
+                    EXPECT_EQ(tx.exec1("SELECT count(*) FROM copied")[0].as<int64_t>(),
+                              static_cast<int64_t>(texts.size()));
                     return absl::OkStatus();
                   }).ok());
 }

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   const ys::InboxBatch first_pass = drain(kCounties.size());
   // Deliver the same events again, as a relay that crashed before marking them would.
   ys::CheckOrExit(kProgram, pool->WithTransaction([&](pqxx::work& tx) {
-    tx.exec_params("UPDATE outbox SET sent_at = NULL WHERE topic = $1", topic);
+    ys::RequeueSentEvents(tx, topic);
     return absl::OkStatus();
   }));
   published = 0;
