@@ -116,34 +116,36 @@ std::string RejectionReason(const absl::Status& s) {
   return absl::AsciiStrToLower(absl::StatusCodeToString(s.code()));
 }
 
-bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const std::string& ce_id) {
-  return tx.exec_params("INSERT INTO inbox (consumer, ce_id) VALUES ($1, $2) "
+bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const EventIdentity& event) {
+  return tx.exec_params("INSERT INTO inbox (consumer, ce_source, ce_id) VALUES ($1, $2, $3) "
                         "ON CONFLICT DO NOTHING",
-                        consumer, ce_id)
+                        consumer, event.source, event.id)
              .affected_rows() == 1;
 }
 
-std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
-                                      const std::vector<std::string>& ce_ids) {
-  // Nearly every id is new: a plain insert (a COPY) costs half of ON CONFLICT's speculative insertion. When
-  // some id was seen before (a redelivery, or twice in this batch), the savepoint undoes the
-  // failed insert and the ids not seen before are claimed with ON CONFLICT DO NOTHING.
+std::set<EventIdentity> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
+                                        const std::vector<EventIdentity>& events) {
+  // Nearly every event is new: a plain insert (a COPY) costs half of ON CONFLICT's speculative
+  // insertion. When some event was seen before (a redelivery, or twice in this batch), the
+  // savepoint undoes the failed insert and those not seen before are claimed with ON CONFLICT DO
+  // NOTHING.
   PgCopyRows rows;
-  for (const std::string& id : ce_ids) rows.Text(consumer).Text(id).EndRow();
+  for (const EventIdentity& e : events) rows.Text(consumer).Text(e.source).Text(e.id).EndRow();
   tx.exec("SAVEPOINT ys_inbox_claim");
   try {
-    rows.CopyInto(tx, "inbox", {"consumer", "ce_id"});
+    rows.CopyInto(tx, "inbox", {"consumer", "ce_source", "ce_id"});
     tx.exec("RELEASE SAVEPOINT ys_inbox_claim");
-    return std::set<std::string>(ce_ids.begin(), ce_ids.end());
+    return std::set<EventIdentity>(events.begin(), events.end());
   } catch (const pqxx::unique_violation&) {
     tx.exec("ROLLBACK TO SAVEPOINT ys_inbox_claim");
   }
-  std::set<std::string> fresh;
+  std::set<EventIdentity> fresh;
   for (const auto& row : tx.exec_params(
-           "INSERT INTO inbox (consumer, ce_id) SELECT $1, unnest($2::text[]) "
-           "ON CONFLICT DO NOTHING RETURNING ce_id",
-           consumer, PgArray(ce_ids))) {
-    fresh.insert(row[0].as<std::string>());
+           "INSERT INTO inbox (consumer, ce_source, ce_id) SELECT $1, s, i FROM unnest($2::text[], "
+           "$3::text[]) AS u(s, i) ON CONFLICT DO NOTHING RETURNING ce_source, ce_id",
+           consumer, PgArrayOf(events.size(), [&](size_t i) { return &events[i].source; }),
+           PgArrayOf(events.size(), [&](size_t i) { return &events[i].id; }))) {
+    fresh.insert({row[0].as<std::string>(), row[1].as<std::string>()});
   }
   return fresh;
 }
@@ -195,10 +197,10 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
     batch.rejections.clear();
     rejected_codes.clear();
     // Every record's identity, claimed in one statement. A record that is not a CloudEvent has no
-    // ce_id: its position is its identity.
+    // ce_source and ce_id: its position is its identity.
     const size_t n = polled->size();
     std::vector<absl::StatusOr<CloudEvent>> events;
-    std::vector<std::string> ids;
+    std::vector<EventIdentity> ids;
     events.reserve(n);
     ids.reserve(n);
     for (const KafkaMessage& m : *polled) {
@@ -206,10 +208,10 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
                                        : absl::InvalidArgumentError(
                                              "record key or headers are not UTF-8 text (or hold NUL bytes)"));
       ids.push_back(events.back().ok()
-                        ? events.back()->id
-                        : absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset));
+                        ? EventIdentity{events.back()->source, events.back()->id}
+                        : EventIdentity{"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)});
     }
-    std::set<std::string> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
+    std::set<EventIdentity> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
     std::vector<size_t> todo;  // the first delivery of each id not seen before, in order
     for (size_t i = 0; i < n; ++i) {
       if (fresh.erase(ids[i]) == 1) {
@@ -269,11 +271,11 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
       const KafkaMessage record = PgTextCopy((*polled)[i]);
-      EnqueueOutbox(tx, DeadLetter(options_, record, ids[i], applied));
+      EnqueueOutbox(tx, DeadLetter(options_, record, ids[i].id, applied));
       if (options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), applied);
       ++batch.rejected;
       batch.rejections.push_back(applied);
-      rejected_codes.emplace_back(ids[i], applied);
+      rejected_codes.emplace_back(ids[i].id, applied);
     }
     return absl::OkStatus();
   });

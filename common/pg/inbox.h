@@ -17,12 +17,20 @@ class transaction_base;
 
 namespace ys {
 
-// Records in the caller's transaction that `consumer` processed event `ce_id`. False when it was
+// What identifies an event: CloudEvents makes source + id unique, so two platforms may both send an
+// id "1". A record that is not a CloudEvent is identified by its Kafka position (empty source).
+struct EventIdentity {
+  std::string source;
+  std::string id;
+  auto operator<=>(const EventIdentity&) const = default;
+};
+
+// Records in the caller's transaction that `consumer` processed the event. False when it was
 // processed before: the caller skips it (effectively-once with at-least-once delivery).
-bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const std::string& ce_id);
-// The same for many ids in one statement; returns those not processed before.
-std::set<std::string> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
-                                      const std::vector<std::string>& ce_ids);
+bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const EventIdentity& event);
+// The same for many events in one statement; returns those not processed before.
+std::set<EventIdentity> ClaimInboxBatch(pqxx::transaction_base& tx, const std::string& consumer,
+                                        const std::vector<EventIdentity>& events);
 
 struct InboxOptions {
   std::string consumer;   // the inbox name, e.g. "ranking.submissions"

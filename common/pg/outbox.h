@@ -24,7 +24,7 @@ void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& event);
 // The same for many events in one statement (in order).
 void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events);
 // Puts events already published (one topic's, or all when topic is empty) back in the outbox, to be published again
-// in their first order: for a consumer whose topic was lost. Consumers dedup them by ce_id.
+// in their first order: for a consumer whose topic was lost. Consumers dedup them (inbox).
 // Returns how many.
 int64_t RequeueSentEvents(pqxx::transaction_base& tx, const std::string& topic);
 
@@ -43,7 +43,7 @@ struct OutboxRelayOptions {
 // Publishes pending outbox rows in id order (so in order per key) and moves them to outbox_sent,
 // which marks them sent (the outbox holds only what is pending). One relay
 // per schema is active at a time (transaction-level advisory lock), so replicas are safe. A crash
-// between publishing and marking publishes the rows again: consumers dedup by ce_id (inbox).
+// between publishing and marking publishes the rows again: consumers dedup by source and id (inbox).
 class OutboxRelay {
  public:
   OutboxRelay(PgPool& pool, EventPublisher& publisher, Metrics& metrics,

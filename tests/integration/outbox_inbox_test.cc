@@ -179,6 +179,34 @@ TEST_F(OutboxInboxTest, ARecordThatIsNotTextIsDeadLetteredNotAPoisonPill) {
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM outbox WHERE msg_key = 'hex:6bff00'"), 1);
 }
 
+TEST_F(OutboxInboxTest, TheSameIdFromTwoSourcesIsTwoEvents) {
+  // CloudEvents makes source + id unique: two platforms both numbering their events from 1 must
+  // not lose each other's events; the same source and id twice is one event.
+  std::vector<std::string> seen_data;
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.sources", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       [&](pqxx::transaction_base&, const CloudEvent& e) {
+                         seen_data.push_back(e.data);
+                         return absl::OkStatus();
+                       });
+  std::vector<OutgoingEvent> events;
+  for (const auto& [source, data] : std::vector<std::pair<std::string, std::string>>{
+           {"/platform/a", "a"}, {"/platform/b", "b"}, {"/platform/a", "a again"}}) {
+    OutgoingEvent e = testing::SampleEvent(topic_, 1, data);
+    e.event.id = "1";
+    e.event.source = source;
+    events.push_back(e);
+  }
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 3u);
+  auto seen = Consume(inbox, 3);
+  EXPECT_EQ(seen.applied, 2u);
+  EXPECT_EQ(seen.duplicates, 1u);
+  EXPECT_EQ(seen_data, (std::vector<std::string>{"a", "b"}));  // one key: in order
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(DISTINCT ce_source) FROM inbox WHERE ce_id = '1'"), 2);
+}
+
 TEST_F(OutboxInboxTest, AFailedBatchIsReadAgainNotSkipped) {
   // The handler's dependency times out for the first two batches: nothing of them may
   // be committed, and the records must come back, not be skipped by the next batch's commit.
