@@ -207,9 +207,13 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       events.push_back(PgTextRecord(m) ? ParseCloudEvent(m)
                                        : absl::InvalidArgumentError(
                                              "record key or headers are not UTF-8 text (or hold NUL bytes)"));
-      ids.push_back(events.back().ok()
-                        ? EventIdentity{events.back()->source, events.back()->id}
-                        : EventIdentity{"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)});
+      if (!events.back().ok()) {
+        ids.push_back({"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)});
+      } else if (options_.dry_run && options_.dry_run(*events.back())) {
+        ids.push_back({events.back()->source, "dry-run:" + events.back()->id});
+      } else {
+        ids.push_back({events.back()->source, events.back()->id});
+      }
     }
     std::set<EventIdentity> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
     std::vector<size_t> todo;  // the first delivery of each id not seen before, in order
@@ -271,11 +275,11 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
       if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
       const KafkaMessage record = PgTextCopy((*polled)[i]);
-      EnqueueOutbox(tx, DeadLetter(options_, record, ids[i].id, applied));
+      EnqueueOutbox(tx, DeadLetter(options_, record, events[i].ok() ? events[i]->id : ids[i].id, applied));
       if (options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), applied);
       ++batch.rejected;
       batch.rejections.push_back(applied);
-      rejected_codes.emplace_back(ids[i].id, applied);
+      rejected_codes.emplace_back(events[i].ok() ? events[i]->id : ids[i].id, applied);
     }
     return absl::OkStatus();
   });

@@ -42,6 +42,9 @@ struct InboxOptions {
   // that checks everything before it writes can turn this off: PostgreSQL slows down sharply once a
   // transaction holds more than 64 subtransactions (measured: 431 events/s with, see README).
   bool savepoint_per_record = true;
+  // True for an event that changes nothing (a validate-only submission). Such events are claimed
+  // apart from the others, so the same event sent again for real is still applied.
+  std::function<bool(const CloudEvent&)> dry_run;
   // Called in the batch's transaction for each record sent to the dead-letter topic, with the
   // dead letter's id (DeadLetterId), so a service can keep it for an operator to list and replay.
   std::function<void(pqxx::transaction_base& tx, const KafkaMessage& record, const std::string& id,

@@ -1,6 +1,7 @@
 #include "common/pg/pool.h"
 
 #include <cstring>
+#include <random>
 
 #include <pqxx/pqxx>
 
@@ -197,6 +198,13 @@ absl::Status PgPool::WithTransaction(const TxFn& fn) {
     Release(std::move(*conn));
     if (status.code() != absl::StatusCode::kAborted) return status;
     last = status;
+    // Writers that collided (serialization failure, deadlock, a new key taken first) would collide
+    // again if they all retried at once: wait a random time, up to 5, 10, 20, 40 ms.
+    if (attempt + 1 < kAttempts) {
+      thread_local std::mt19937 random{std::random_device{}()};
+      std::uniform_int_distribution<int> wait_us(0, 5000 << attempt);
+      absl::SleepFor(absl::Microseconds(wait_us(random)));
+    }
   }
   return last;
 }

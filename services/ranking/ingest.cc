@@ -54,11 +54,6 @@ OutgoingEvent Event(const std::string& topic, const std::string& key, const std:
   return e;
 }
 
-bool IsValidateOnly(const CloudEvent& e) {
-  auto v = e.Extension(kValidateOnlyHeader);
-  return v.has_value() && (*v == "true" || *v == "1");
-}
-
 pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
   switch (o) {
     case RevisionOutcome::kNew: return pb::SubmitResult::OUTCOME_NEW;
@@ -103,6 +98,11 @@ struct CurrentRows {
 };
 
 }  // namespace
+
+bool IsValidateOnly(const CloudEvent& e) {
+  auto v = e.Extension(kValidateOnlyHeader);
+  return v.has_value() && (*v == "true" || *v == "1");
+}
 
 pb::SubmitResult MakeResult(const std::string& fact_key, const absl::Status& status,
                             RevisionOutcome outcome) {

@@ -25,6 +25,9 @@ inline constexpr char kCatalogTopic[] = "ys.catalog.v1";
 inline constexpr char kValidationTopic[] = "ys.rankings.validation.v1";
 // The CloudEvents extension that asks for a report instead of a write.
 inline constexpr char kValidateOnlyHeader[] = "ce_ysvalidateonly";
+// Whether a submission asks for a report only (the inbox's dry_run: the same event sent again
+// for real is still applied).
+bool IsValidateOnly(const CloudEvent& e);
 
 // The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
 // current replica to the ingest, reloading it from PostgreSQL only after it changed.

@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
                          .dlq_topic = ys::ranking::kDlqTopic,
                          .source = "/yingshang/ranking",
                          .batch_size = batch_size,
+                         .dry_run = ys::ranking::IsValidateOnly,
                          .on_reject =
                              [&](pqxx::transaction_base& tx, const ys::KafkaMessage& record,
                                  const std::string& id, const absl::Status& reason) {

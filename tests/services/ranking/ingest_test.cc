@@ -46,6 +46,7 @@ class RankingIngestTest : public ::testing::Test {
         InboxOptions{.consumer = "ranking.submissions",
                      .dlq_topic = kDlqTopic,
                      .source = "/yingshang/ranking",
+                     .dry_run = IsValidateOnly,
                      .on_reject =
                          [this](pqxx::transaction_base& tx, const KafkaMessage& m, const std::string& id,
                                 const absl::Status& reason) {
@@ -235,6 +236,16 @@ TEST_F(RankingIngestTest, ValidateOnlyOnKafkaReportsAndStoresNothing) {
   EXPECT_EQ(reports[good.id].outcome(), pb::SubmitResult::OUTCOME_NEW);
   EXPECT_EQ(reports[bad.id].code(), "RV09");
   EXPECT_EQ(reports["garbled"].code(), "malformed");
+
+  // The same event sent for real, with its id unchanged, is applied; the dry run sent again is not
+  // reported twice.
+  CloudEvent real = good;
+  real.extensions.clear();
+  auto again = Send({real, good});
+  EXPECT_EQ(again.applied, 1u);
+  EXPECT_EQ(again.duplicates, 1u);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE topic = 'ys.rankings.validation.v1'"), 3);
 }
 
 TEST_F(RankingIngestTest, RejectedSubmissionsAreKeptAndReplayedOnceTheCatalogKnowsThem) {
