@@ -34,7 +34,9 @@ while :; do
   if [ -z "$t0" ] && [ "$n" -gt 0 ]; then t0=$now; n0=$n; fi
   [ "$n" -ge "$FACTS" ] && break
   [ $SECONDS -lt $deadline ] || fail "only $n of $FACTS facts applied"
-  sleep 0.1
+  # Each look costs a curl and a few processes on the same two cores: often until the first fact,
+  # then every 0.3 s (the end is seen up to 0.3 s late, the rate up to ~3% low).
+  if [ -z "$t0" ]; then sleep 0.05; else sleep 0.3; fi
 done
 wait "$producer"
 rate=$(echo "($FACTS - $n0) / ($now - $t0)" | bc)
