@@ -10,7 +10,7 @@ PACKAGES=(
   librdkafka-dev libhiredis-dev prometheus-cpp-dev libpqxx-dev libpq-dev libjemalloc-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  default-jre-headless maven kcat curl
+  default-jre-headless maven kcat curl python3
   redis-server redis-tools postgresql postgresql-client prometheus
 )
 
