@@ -1,5 +1,8 @@
 #include "common/process/service_setup.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "CLI/CLI.hpp"
 #include "common/log/log.h"
 #include "common/pg/migrations.h"
@@ -12,7 +15,11 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
                                     int argc, char** argv) {
   CLI::App app{"Yingshang " + service + " service"};
   std::string config_path = "services/" + service + "/config.example.yaml";
+  bool check_config = false;
   app.add_option("--config", config_path, "YAML config")->capture_default_str();
+  app.add_flag("--check-config", check_config,
+               "Check the configuration (every key this service reads), print whether it is usable and "
+               "exit; connects to nothing");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -34,6 +41,8 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
       .kafka = ValueOrExit(program, KafkaOptionsFromConfig(config)),
       .metrics_listen = ValueOrExit(program, config.GetString("metrics.listen")),
       .auth = ValueOrExit(program, ApiKeyAuthenticator::FromConfig(config)),
+      .config_path = config_path,
+      .check_config = check_config,
   };
   if (setup.auth.size() == 0) {
     ExitOnStartupError(program, absl::InvalidArgumentError(
@@ -41,6 +50,12 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
                                     "key: nobody could call the service"));
   }
   return setup;
+}
+
+void ExitIfConfigCheck(const std::string& program, const ServiceSetup& setup) {
+  if (!setup.check_config) return;
+  std::printf("%s: configuration %s is usable\n", program.c_str(), setup.config_path.c_str());
+  std::exit(0);
 }
 
 ServiceRuntime::~ServiceRuntime() {

@@ -21,10 +21,16 @@ struct ServiceSetup {
   KafkaOptions kafka;
   std::string metrics_listen;
   ApiKeyAuthenticator auth;
+  std::string config_path;
+  bool check_config = false;  // --check-config: validate the configuration, connect to nothing
 };
 
 ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::string& service,
                                     int argc, char** argv);
+// With --check-config, once the service has also read its own settings: says the configuration is
+// usable and exits 0 (a bad key has already exited with its one line). A deployment checks its
+// rendered configuration this way (tests/deploy/check_helm.sh) before anything connects.
+void ExitIfConfigCheck(const std::string& program, const ServiceSetup& setup);
 
 class OutboxRelay;
 

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the local stack need: Debian packages (apt) and the
-# Apache Kafka broker jars (Maven Central). Skips what is already there.
+# Installs what the build, the tests and the local stack need: Debian packages (apt), the Apache
+# Kafka broker jars (Maven Central) and helm (Go module proxy, for the chart's test). Skips what is
+# already there. `deps.sh --build-only` installs only what compiling needs (the image build).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_ONLY=""
+[ "${1:-}" = "--build-only" ] && BUILD_ONLY=1
+HELM_VERSION=v3.22.0
 
 PACKAGES=(
-  build-essential cmake ninja-build ccache pkg-config git tzdata
+  build-essential cmake ninja-build ccache pkg-config git tzdata ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   librdkafka-dev libhiredis-dev prometheus-cpp-dev libpqxx-dev libpq-dev libjemalloc-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+)
+[ -n "$BUILD_ONLY" ] || PACKAGES+=(
   default-jre-headless maven kcat curl python3
   redis-server redis-tools postgresql postgresql-client prometheus
 )
@@ -34,5 +40,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ -n "$created_policy" ] && $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
+[ -n "$BUILD_ONLY" ] && { echo "deps: ready to build"; exit 0; }
+
 "$ROOT/deploy/local/stack.sh" kafka-libs
+if ! command -v helm >/dev/null 2>&1; then
+  command -v go >/dev/null 2>&1 || { echo "deps: helm (for the chart's test) needs Go 1.24 or later to install" >&2; exit 1; }
+  echo "deps: installing helm $HELM_VERSION (go install)"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO env GOBIN=/usr/local/bin GOPATH="$(go env GOPATH)" GOMODCACHE="$(go env GOMODCACHE)" \
+    GOCACHE="$(go env GOCACHE)" "$(command -v go)" install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+fi
 echo "deps: ready"

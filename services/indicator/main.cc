@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   const auto& grpc_options = setup.grpc;
   const auto& kafka_options = setup.kafka;
   const auto& auth = setup.auth;
+  ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(
       kProgram, "indicator", setup, ys::indicator::EmbeddedMigrations(),

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   // Facts per consumer transaction: larger batches amortise the commit (bench/ranking_ingest).
   const auto batch_size = static_cast<size_t>(ys::ValueOrExit(kProgram, config.GetInt("kafka.batch_size", 4000)));
   const auto consumers = static_cast<size_t>(std::max<int64_t>(1, ys::ValueOrExit(kProgram, config.GetInt("kafka.consumers", 3))));
+  ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,
                                                ys::ranking::EmbeddedMigrations(),

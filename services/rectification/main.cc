@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   const auto settings = ys::ValueOrExit(kProgram, ys::rectification::LoadRectificationSettings(config));
   const auto calendar = ys::ValueOrExit(kProgram, ys::WorkingDayCalendar::LoadEmbedded());
   const std::string group = config.GetString("kafka.group_id", "ys-rectification");
+  ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "rectification", setup,
                                                ys::rectification::EmbeddedMigrations(),

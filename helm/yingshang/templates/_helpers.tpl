@@ -1,0 +1,48 @@
+{{/* Names and labels. */}}
+{{- define "yingshang.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The name of one service's objects: <fullname>-<service>. Call with (dict "root" $ "name" $name). */}}
+{{- define "yingshang.serviceName" -}}
+{{- printf "%s-%s" (include "yingshang.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "yingshang.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: yingshang
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+{{ include "yingshang.selectorLabels" . }}
+{{- end -}}
+
+{{- define "yingshang.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{- define "yingshang.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/*
+One service's configuration file: what the chart decides (listen addresses, Kafka, Redis, auth,
+logging) merged over by the service's `config` values. Call with (dict "root" $ "name" $name "svc" $svc).
+*/}}
+{{- define "yingshang.config" -}}
+{{- $v := .root.Values -}}
+{{- $base := dict
+  "log" (dict "level" $v.log.level)
+  "grpc" (dict "listen" (printf "0.0.0.0:%v" .svc.grpcPort))
+  "metrics" (dict "listen" (printf "0.0.0.0:%v" .svc.metricsPort))
+  "kafka" (dict "brokers" $v.kafka.brokers "client_id" (printf "ys-%s" .name) "topic_prefix" $v.kafka.topicPrefix)
+  "redis" (dict "address" $v.redis.address)
+  "auth" (dict "api_keys_file" "/etc/yingshang/keys/api-keys.yaml")
+-}}
+{{- $config := mergeOverwrite $base (deepCopy (default dict .svc.config)) -}}
+{{- toYaml $config -}}
+{{- end -}}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The Helm chart (helm/yingshang) against the real service binaries (ctest unit.helm_chart).
+
+- `helm lint --strict` passes;
+- the default render has a Deployment, Service and ConfigMap per service, PodDisruptionBudgets only
+  for services with more than one replica, ServiceMonitors only when asked for, and refuses to
+  render without the PostgreSQL and API-key Secrets;
+- each service's rendered configuration is accepted by that service's own binary
+  (`ys-<name> --check-config`, which reads every setting it would start with and connects to
+  nothing), and a bad value set through the chart is refused naming its key.
+
+Usage: check_helm.py SOURCE_DIR BUILD_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SERVICES = ("indicator", "ranking", "rectification")
+
+
+def helm(*args, check=True):
+    r = subprocess.run(["helm", *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise SystemExit(f"helm {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
+    return r
+
+
+def render(chart, *sets):
+    args = ["template", "t", chart, "--kube-version", "1.29.0"]
+    for s in sets:
+        args += ["--set", s]
+    return helm(*args).stdout
+
+
+def documents(rendered):
+    return [d for d in rendered.split("\n---\n") if "kind:" in d]
+
+
+def kinds(rendered):
+    out = {}
+    for d in documents(rendered):
+        kind = re.search(r"^kind: (\w+)", d, re.M).group(1)
+        out[kind] = out.get(kind, 0) + 1
+    return out
+
+
+def configs(rendered):
+    """service name -> its rendered config.yaml"""
+    out = {}
+    for d in documents(rendered):
+        m = re.search(r"^kind: ConfigMap$.*?^  name: t-yingshang-(\w+)$.*?^  config.yaml: \|\n(.*)", d, re.M | re.S)
+        if m:
+            out[m.group(1)] = "\n".join(line[4:] for line in m.group(2).split("\n")) + "\n"
+    return out
+
+
+def check_config(build, name, text, keys_file):
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        f.write(text)
+    env = dict(os.environ, YS_PG_URI="postgresql://check@127.0.0.1:1/check",
+               YS_AUTH_API_KEYS_FILE=keys_file)
+    r = subprocess.run([os.path.join(build, "services", name, f"ys-{name}"), "--config", f.name,
+                        "--check-config"], capture_output=True, text=True, env=env, timeout=30)
+    os.unlink(f.name)
+    return r.returncode, (r.stdout + r.stderr).strip()
+
+
+def main():
+    root, build = sys.argv[1], sys.argv[2]
+    chart = os.path.join(root, "helm", "yingshang")
+    errors = []
+
+    lint = helm("lint", "--strict", chart, check=False)
+    if lint.returncode != 0:
+        errors.append(f"helm lint --strict:\n{lint.stdout}{lint.stderr}")
+
+    default = render(chart)
+    want = {"ConfigMap": 3, "Deployment": 3, "Service": 3}
+    if kinds(default) != want:
+        errors.append(f"default render: {kinds(default)}, want {want}")
+    more = kinds(render(chart, "services.ranking.replicas=2", "serviceMonitor.enabled=true"))
+    if more.get("PodDisruptionBudget") != 1 or more.get("ServiceMonitor") != 3:
+        errors.append(f"2 ranking replicas and ServiceMonitors: {more}")
+    if kinds(render(chart, "services.rectification.enabled=false")).get("Deployment") != 2:
+        errors.append("a disabled service is still rendered")
+    for missing in ("postgresql.existingSecret=", "auth.existingSecret="):
+        r = helm("template", "t", chart, "--kube-version", "1.29.0", "--set", missing, check=False)
+        if r.returncode == 0 or "existingSecret names the Secret" not in r.stderr:
+            errors.append(f"--set {missing}: rendered without the Secret ({r.stderr.strip()})")
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as keys:
+        keys.write("api_keys:\n  office: {role: office, sha256: " + "ab" * 32 + "}\n")
+    rendered = configs(default)
+    if sorted(rendered) != sorted(SERVICES):
+        errors.append(f"configs rendered for {sorted(rendered)}, want {sorted(SERVICES)}")
+    for name in SERVICES:
+        if name not in rendered:
+            continue
+        rc, out = check_config(build, name, rendered[name], keys.name)
+        if rc != 0 or "is usable" not in out:
+            errors.append(f"ys-{name} refuses the chart's configuration: {out}")
+        else:
+            print(f"ys-{name} accepts the chart's configuration")
+    # A bad value set through the chart reaches the service and is refused with its key.
+    bad = configs(render(chart, "services.ranking.config.kafka.consumers=lots",
+                         "services.rectification.config.cases.escalation_days.raised=-3"))
+    for name, key in (("ranking", "kafka.consumers"), ("rectification", "escalation_days")):
+        rc, out = check_config(build, name, bad[name], keys.name)
+        if rc == 0 or key not in out:
+            errors.append(f"ys-{name} accepted a bad {key} from the chart (exit {rc}): {out}")
+        else:
+            print(f"ys-{name} refuses a bad {key} set through the chart: {out}")
+    os.unlink(keys.name)
+
+    for e in errors:
+        print(e)
+    print("helm chart: " + ("FAILED" if errors else "ok"))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
