@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/pg/migrations.h"
 #include "common/pg/outbox.h"
@@ -34,6 +35,12 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
                                     level_name + "'"));
   }
   log::Init(service, level);
+  const int64_t outbox_batch_size = ValueOrExit(program, config.GetInt("outbox.batch_size", 2000));
+  if (outbox_batch_size < 1) {
+    ExitOnStartupError(program, absl::InvalidArgumentError(absl::StrFormat(
+                                    "config key 'outbox.batch_size' must be at least 1, got %d",
+                                    outbox_batch_size)));
+  }
   ServiceSetup setup{
       .config = config,
       .grpc = ValueOrExit(program, GrpcServerOptionsFromConfig(config)),
@@ -41,6 +48,7 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
       .kafka = ValueOrExit(program, KafkaOptionsFromConfig(config)),
       .metrics_listen = ValueOrExit(program, config.GetString("metrics.listen")),
       .auth = ValueOrExit(program, ApiKeyAuthenticator::FromConfig(config)),
+      .outbox_batch_size = static_cast<size_t>(outbox_batch_size),
       .config_path = config_path,
       .check_config = check_config,
   };
@@ -73,7 +81,8 @@ std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
   CheckOrExit(program, MigrateService(*rt->pool, service, migrations));
   CheckOrExit(program, EnsureTopics(setup.kafka, topics));
   rt->producer = ValueOrExit(program, KafkaProducer::Create(setup.kafka, &rt->kafka_metrics));
-  rt->relay = std::make_unique<OutboxRelay>(*rt->pool, *rt->producer, rt->metrics);
+  rt->relay = std::make_unique<OutboxRelay>(*rt->pool, *rt->producer, rt->metrics,
+                                            OutboxRelayOptions{.batch_size = setup.outbox_batch_size});
   rt->relay->Start();
   return rt;
 }

@@ -21,6 +21,7 @@ struct ServiceSetup {
   KafkaOptions kafka;
   std::string metrics_listen;
   ApiKeyAuthenticator auth;
+  size_t outbox_batch_size = 2000;  // outbox.batch_size: rows the relay publishes per round
   std::string config_path;
   bool check_config = false;  // --check-config: validate the configuration, connect to nothing
 };

@@ -105,8 +105,10 @@ def main():
             print(f"ys-{name} accepts the chart's configuration")
     # A bad value set through the chart reaches the service and is refused with its key.
     bad = configs(render(chart, "services.ranking.config.kafka.consumers=lots",
-                         "services.rectification.config.cases.escalation_days.raised=-3"))
-    for name, key in (("ranking", "kafka.consumers"), ("rectification", "escalation_days")):
+                         "services.rectification.config.cases.escalation_days.raised=-3",
+                         "services.indicator.config.outbox.batch_size=0"))
+    for name, key in (("ranking", "kafka.consumers"), ("rectification", "escalation_days"),
+                      ("indicator", "outbox.batch_size")):
         rc, out = check_config(build, name, bad[name], keys.name)
         if rc == 0 or key not in out:
             errors.append(f"ys-{name} accepted a bad {key} from the chart (exit {rc}): {out}")
