@@ -353,6 +353,27 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
   c.set_state(pb::STATE_OPEN);
   c.set_consecutive_periods(1);
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    // Opened from a reference before: the same request is answered with that case (a retry after
+    // a lost answer); a different one is refused, naming the case.
+    const bool keyed = !req.origin_ref().empty();
+    if (keyed) {
+      const pqxx::result first = tx.exec_params(
+          "SELECT case_id FROM manual_case_refs WHERE origin = $1 AND origin_ref = $2 AND unit = $3 "
+          "AND indicator_code = $4 AND period = $5",
+          pb::Origin_Name(req.origin()), req.origin_ref(), req.unit(), req.indicator_code(), req.period());
+      if (!first.empty()) {
+        ASSIGN_OR_RETURN(Loaded l, LoadCase(tx, first[0][0].as<std::string>(), false));
+        if (l.c.title() != req.title() || l.c.description() != req.description() ||
+            l.c.region_code() != req.region_code() || l.c.assignee() != req.assignee()) {
+          return absl::AlreadyExistsError(absl::StrFormat(
+              "field 'origin_ref': case %s was already opened from %s for %s %s %s, with other "
+              "details; change that case instead",
+              l.c.id(), req.origin_ref(), req.unit(), req.indicator_code(), req.period()));
+        }
+        c = std::move(l.c);
+        return absl::OkStatus();
+      }
+    }
     c.set_id(absl::StrFormat("RC-%06d", tx.exec("SELECT nextval('case_number')")[0][0].as<int64_t>()));
     Writes writes;
     writes.Save(c, 1, /*insert=*/true);
@@ -362,6 +383,16 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
                                 c.id()),
                 now);
     writes.Flush(tx);
+    if (keyed) {
+      try {
+        tx.exec_params("INSERT INTO manual_case_refs VALUES ($1, $2, $3, $4, $5, $6)",
+                       pb::Origin_Name(req.origin()), req.origin_ref(), req.unit(), req.indicator_code(),
+                       req.period(), c.id());
+      } catch (const pqxx::unique_violation&) {
+        // The same request at the same moment: decided again, it finds the other one's case.
+        return absl::AbortedError("the same case was being opened by another request");
+      }
+    }
     return absl::OkStatus();
   }));
   return Get(c.id());

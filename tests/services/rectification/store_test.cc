@@ -127,6 +127,42 @@ TEST_F(CaseStoreTest, AlertsOpenOneCasePerUnitAndLaterFallsLink) {
   EXPECT_EQ(bad[0].code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(CaseStoreTest, ACaseOpenedFromAReferenceIsOpenedOnce) {
+  const Principal office{"office-dev", "office"};
+  pb::OpenCaseRequest req;
+  req.set_origin(pb::ORIGIN_BULLETIN);
+  req.set_origin_ref("2022年第3期通报 第2项");
+  req.set_unit("市住建局");
+  req.set_indicator_code("I03");
+  req.set_period("2022-09");
+  req.set_title("施工许可办理超时");
+  auto first = store_->Open(office, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The same request again (a retry after a lost answer): the same case, nothing new.
+  auto again = store_->Open(office, req);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->id(), first->id());
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM case_history WHERE action = 'opened'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE ce_id LIKE '%KIND_OPENED%'"), 1);
+  // Other details under the same reference: refused, naming the case.
+  pb::OpenCaseRequest other = req;
+  other.set_title("另一个问题");
+  auto refused = store_->Open(office, other);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(refused.status().message().find("field 'origin_ref'"), std::string::npos) << refused.status();
+  EXPECT_NE(refused.status().message().find(first->id()), std::string::npos) << refused.status();
+  // The same reference for another unit, or no reference at all, opens a case each time.
+  pb::OpenCaseRequest unit = req;
+  unit.set_unit("市自然资源局");
+  ASSERT_TRUE(store_->Open(office, unit).ok());
+  pb::OpenCaseRequest unkeyed = req;
+  unkeyed.clear_origin_ref();
+  ASSERT_TRUE(store_->Open(office, unkeyed).ok());
+  ASSERT_TRUE(store_->Open(office, unkeyed).ok());
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 4);
+}
+
 TEST_F(CaseStoreTest, StatesAreCheckedAndEveryChangeIsAudited) {
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
   const std::string id = CaseOf("市住建局");
