@@ -82,8 +82,9 @@ void PgCopyRows::CopyInto(pqxx::transaction_base& tx, const std::string& table,
                           const std::vector<std::string>& columns) const {
   if (rows_ == 0) return;
   pqxx::tablewriter writer(tx, table, columns.begin(), columns.end());
-  // One write for every row; the writer ends the last line itself.
-  writer.write_raw_line(data_.substr(0, data_.size() - 1));
+  // One write for every row. The writer takes one trailing newline off and ends the line itself
+  // (taking ours off first would lose a last row of one empty field).
+  writer.write_raw_line(data_);
   writer.complete();
 }
 

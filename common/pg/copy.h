@@ -1,6 +1,6 @@
 // Bulk inserts with COPY … FROM STDIN (text format). COPY fills heap pages many rows at a time
-// (one WAL record a page, not one a row) and skips the array literals and unnest of an
-// INSERT … SELECT: a batch of thousands of rows costs about a third less.
+// (one heap WAL record a page, not one a row; index entries are still one a row) and skips the
+// array literals and unnest of an INSERT … SELECT: a batch of thousands of rows costs less.
 #pragma once
 
 #include <cstdint>

@@ -85,6 +85,16 @@ bool PgTextRecord(const KafkaMessage& m) {
   return true;
 }
 
+// The attributes of an event that go into PostgreSQL (the inbox, dead letters): a structured-mode
+// body can spell a NUL ("\u0000") that no Kafka header check sees.
+bool PgTextEvent(const CloudEvent& e) {
+  if (!PgText(e.id) || !PgText(e.source) || !PgText(e.type) || !PgText(e.subject)) return false;
+  for (const auto& [k, v] : e.extensions) {
+    if (!PgText(k) || !PgText(v)) return false;
+  }
+  return true;
+}
+
 // The record with every key/header that is not text replaced by "hex:<bytes in hex>", so it can be
 // dead-lettered and kept.
 KafkaMessage PgTextCopy(const KafkaMessage& m) {
@@ -184,6 +194,30 @@ absl::StatusOr<int64_t> InboxProcessor::PurgeOlderThan(absl::Duration keep) {
   return n;
 }
 
+void InboxProcessor::ForgetClaimedBeforeSources(pqxx::transaction_base& tx, std::set<EventIdentity>* fresh) {
+  const absl::Time now = absl::Now();
+  if (now - legacy_checked_ > absl::Minutes(10)) {
+    legacy_rows_ = tx.exec_params1("SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = $1 AND ce_source = '' "
+                                   "AND ce_id NOT LIKE 'kafka:%')",
+                                   options_.consumer)[0]
+                       .as<bool>();
+    legacy_checked_ = now;
+  }
+  if (!legacy_rows_ || fresh->empty()) return;
+  std::vector<std::string> ids;
+  for (const EventIdentity& e : *fresh) {
+    if (!e.source.empty()) ids.push_back(e.id);
+  }
+  if (ids.empty()) return;
+  std::set<std::string> before;
+  for (const auto& row : tx.exec_params("SELECT ce_id FROM inbox WHERE consumer = $1 AND ce_source = '' "
+                                        "AND ce_id = ANY($2::text[])",
+                                        options_.consumer, PgArray(ids))) {
+    before.insert(row[0].as<std::string>());
+  }
+  std::erase_if(*fresh, [&](const EventIdentity& e) { return !e.source.empty() && before.contains(e.id); });
+}
+
 absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
   auto polled = consumer_.Poll(options_.batch_size, options_.poll_timeout);
   if (!polled.ok()) return polled.status();
@@ -207,6 +241,10 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       events.push_back(PgTextRecord(m) ? ParseCloudEvent(m)
                                        : absl::InvalidArgumentError(
                                              "record key or headers are not UTF-8 text (or hold NUL bytes)"));
+      if (events.back().ok() && !PgTextEvent(*events.back())) {
+        events.back() = absl::InvalidArgumentError(
+            "event id, source, type, subject or an extension is not UTF-8 text (or holds NUL bytes)");
+      }
       if (!events.back().ok()) {
         ids.push_back({"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)});
       } else if (options_.dry_run && options_.dry_run(*events.back())) {
@@ -216,6 +254,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
     }
     std::set<EventIdentity> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
+    ForgetClaimedBeforeSources(tx, &fresh);
     std::vector<size_t> todo;  // the first delivery of each id not seen before, in order
     for (size_t i = 0; i < n; ++i) {
       if (fresh.erase(ids[i]) == 1) {

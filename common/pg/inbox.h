@@ -104,8 +104,15 @@ class InboxProcessor {
   InboxOptions options_;
   Handler handler_;
   BatchHandler batch_handler_;
+  // Drops from `fresh` the events an inbox row from before sources were recorded (migration 0004:
+  // empty ce_source) already claimed, while such rows may exist (looked up again every 10 minutes;
+  // they are purged after 14 days and never written again).
+  void ForgetClaimedBeforeSources(pqxx::transaction_base& tx, std::set<EventIdentity>* fresh);
+
   prometheus::Family<prometheus::Counter>& outcomes_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
+  bool legacy_rows_ = true;
+  absl::Time legacy_checked_ = absl::InfinitePast();
 };
 
 }  // namespace ys

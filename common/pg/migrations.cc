@@ -107,8 +107,8 @@ CREATE VIEW outbox_log AS
          headers, created_at, sent_at FROM outbox_sent;
 )sql"},
       // CloudEvents ids are unique per source only: two platforms may both send an id "1". Rows from
-      // before this have an empty source (an event redelivered across the upgrade, between its
-      // transaction and its offset commit, is applied again).
+      // before this have an empty source; until they are purged, an event whose id such a row holds
+      // counts as seen (InboxProcessor::ForgetClaimedBeforeSources).
       {4, "0004_inbox_by_source", R"sql(
 ALTER TABLE inbox ADD COLUMN ce_source text COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE inbox DROP CONSTRAINT inbox_pkey, ADD PRIMARY KEY (consumer, ce_source, ce_id);

@@ -194,6 +194,10 @@ absl::Status PgPool::WithTransaction(const TxFn& fn) {
       if (status.ok()) tx.commit();
     } catch (const std::exception& e) {
       status = PgErrorStatus(e);
+      // libpqxx reports a connection lost in the middle of a COPY as a plain failure.
+      if (!(*conn)->is_open() && status.code() != absl::StatusCode::kUnavailable) {
+        status = absl::UnavailableError(absl::StrFormat("postgresql unavailable: %s", e.what()));
+      }
     }
     Release(std::move(*conn));
     if (status.code() != absl::StatusCode::kAborted) return status;

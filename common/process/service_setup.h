@@ -30,7 +30,7 @@ ServiceSetup LoadServiceSetupOrExit(const std::string& program, const std::strin
                                     int argc, char** argv);
 // With --check-config, once the service has also read its own settings: says the configuration is
 // usable and exits 0 (a bad key has already exited with its one line). A deployment checks its
-// rendered configuration this way (tests/deploy/check_helm.sh) before anything connects.
+// rendered configuration this way (tests/deploy/check_helm.py) before anything connects.
 void ExitIfConfigCheck(const std::string& program, const ServiceSetup& setup);
 
 class OutboxRelay;

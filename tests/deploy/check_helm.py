@@ -59,8 +59,10 @@ def configs(rendered):
 def check_config(build, name, text, keys_file):
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write(text)
-    env = dict(os.environ, YS_PG_URI="postgresql://check@127.0.0.1:1/check",
-               YS_AUTH_API_KEYS_FILE=keys_file)
+    # Only what the Deployment sets besides the file: a YS_* variable of the caller's shell would
+    # override the rendered configuration.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "YS_PG_URI": "postgresql://check@127.0.0.1:1/check",
+           "YS_AUTH_API_KEYS_FILE": keys_file}
     r = subprocess.run([os.path.join(build, "services", name, f"ys-{name}"), "--config", f.name,
                         "--check-config"], capture_output=True, text=True, env=env, timeout=30)
     os.unlink(f.name)

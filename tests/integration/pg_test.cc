@@ -186,6 +186,17 @@ TEST(PgTest, CopyRowsRoundTripEveryValue) {
                     return absl::OkStatus();
                   });
   ASSERT_TRUE(copied.ok()) << copied;
+  // One column whose last value is empty: every row arrives (the line ends are not trimmed twice).
+  ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
+                    tx.exec("CREATE TABLE one_column (t text)");
+                    PgCopyRows one;
+                    one.Text("x").EndRow();
+                    one.Text("").EndRow();
+                    one.CopyInto(tx, "one_column", {"t"});
+                    EXPECT_EQ(tx.exec1("SELECT count(*) FROM one_column WHERE t = ''")[0].as<int64_t>(), 1);
+                    EXPECT_EQ(tx.exec1("SELECT count(*) FROM one_column")[0].as<int64_t>(), 2);
+                    return absl::OkStatus();
+                  }).ok());
   // A duplicate key fails like an INSERT's, and the transaction can go on after a savepoint.
   ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
                     tx.exec("SAVEPOINT dup");
