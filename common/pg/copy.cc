@@ -10,6 +10,7 @@
 #include <pqxx/tablewriter>
 
 #include "absl/strings/str_cat.h"
+#include "common/pg/pool.h"
 
 namespace ys {
 
@@ -59,16 +60,9 @@ PgCopyRows& PgCopyRows::Null() {
 }
 
 PgCopyRows& PgCopyRows::Bytes(absl::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   Separate();
   data_ += "\\\\x";  // bytea's "\x" prefix, its backslash escaped for COPY
-  const size_t at = data_.size();
-  data_.resize(at + bytes.size() * 2);
-  char* out = data_.data() + at;
-  for (unsigned char c : bytes) {
-    *out++ = kHex[c >> 4];
-    *out++ = kHex[c & 15];
-  }
+  AppendHexDigits(&data_, bytes);
   return *this;
 }
 

@@ -78,14 +78,21 @@ std::vector<std::string> PgTextArray(const pqxx::field& field) {
   return out;
 }
 
-std::string PgHexBytes(absl::string_view bytes) {
+void AppendHexDigits(std::string* out, absl::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const size_t at = out->size();
+  out->resize(at + bytes.size() * 2);
+  char* d = out->data() + at;
+  for (unsigned char c : bytes) {
+    *d++ = kHex[c >> 4];
+    *d++ = kHex[c & 15];
+  }
+}
+
+std::string PgHexBytes(absl::string_view bytes) {
   std::string out = "\\x";
   out.reserve(2 + bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
+  AppendHexDigits(&out, bytes);
   return out;
 }
 

@@ -101,6 +101,8 @@ std::string PgArrayOf(size_t n, At at) {
 std::vector<std::string> PgTextArray(const pqxx::field& field);
 // Bytes as a bytea hex literal ("\\x0a1b…") for an element of such an array.
 std::string PgHexBytes(absl::string_view bytes);
+// Appends the bytes as lower-case hex digits (the part of a bytea hex literal after "\\x").
+void AppendHexDigits(std::string* out, absl::string_view bytes);
 // RFC 3339 in UTC with microseconds, for timestamptz parameters.
 std::string PgTime(absl::Time t);
 

@@ -68,32 +68,27 @@ pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
 // A score as PostgreSQL reads it back to the same double.
 std::string ScoreText(double score) { return absl::StrFormat("%.17g", score); }
 
-struct CurrentRows {
-  std::vector<std::string> key, source, evaluation, indicator, scope, region, period, rank, total,
-      revision, body;
+// The columns a revision that supersedes a stored fact changes, for one UPDATE of a batch.
+struct CurrentUpdates {
+  std::vector<std::string> key, rank, total, revision, body;
   std::vector<std::optional<std::string>> score;
 
   bool empty() const { return key.empty(); }
-  // Runs `sql` with these columns as $1…$12 (unnest order: key, source, evaluation, indicator,
-  // scope, region, period, rank, total, score, revision, body) and `now` as $13.
-  void Exec(pqxx::transaction_base& tx, const std::string& sql, absl::Time now) const {
-    tx.exec_params(sql, PgArray(key), PgArray(source), PgArray(evaluation), PgArray(indicator),
-                   PgArray(scope), PgArray(region), PgArray(period), PgArray(rank), PgArray(total),
-                   PgArray(score), PgArray(revision), PgArray(body), PgTime(now));
-  }
   void Add(const std::string& k, const pb::RankingFact& f) {
     key.push_back(k);
-    source.push_back(f.source());
-    evaluation.push_back(pb::Evaluation_Name(f.evaluation()));
-    indicator.push_back(f.indicator_code());
-    scope.push_back(pb::Scope_Name(f.scope()));
-    region.push_back(f.region_code());
-    period.push_back(f.period());
     rank.push_back(std::to_string(f.rank()));
     total.push_back(std::to_string(f.total()));
     score.push_back(f.has_score() ? std::optional(ScoreText(f.score())) : std::nullopt);
     revision.push_back(std::to_string(f.revision()));
     body.push_back(PgHexBytes(f.SerializeAsString()));
+  }
+  void Exec(pqxx::transaction_base& tx, absl::Time now) const {
+    tx.exec_params(
+        "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, body = u.b, "
+        "updated_at = $7::timestamptz FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[], "
+        "$5::bigint[], $6::bytea[]) AS u(k, rk, t, score, rev, b) WHERE c.fact_key = u.k",
+        PgArray(key), PgArray(rank), PgArray(total), PgArray(score), PgArray(revision), PgArray(body),
+        PgTime(now));
   }
 };
 
@@ -451,7 +446,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     // (several consumers, Submit, Replay) may both take it for new: the second insert then fails
     // on the primary key, and the whole batch is decided again (ABORTED: PgPool retries it) —
     // this time against the row the first one stored.
-    CurrentRows updates;
+    CurrentUpdates updates;
     PgCopyRows inserts;
     const std::string updated_at = PgTime(now);
     for (const auto& [key, f] : became_current) {
@@ -469,15 +464,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       }
       inserts.Int(f->revision()).Bytes(f->SerializeAsString()).Text(updated_at).EndRow();
     }
-    if (!updates.empty()) {
-      updates.Exec(tx,
-                   "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, "
-                   "body = u.b, updated_at = $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], "
-                   "$4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::float8[], "
-                   "$11::bigint[], $12::bytea[]) AS u(k, s, e, i, sc, r, p, rk, t, score, rev, b) "
-                   "WHERE c.fact_key = u.k",
-                   now);
-    }
+    if (!updates.empty()) updates.Exec(tx, now);
     try {
       inserts.CopyInto(tx, "current_facts",
                        {"fact_key", "source", "evaluation", "indicator_code", "scope", "region_code",
