@@ -27,6 +27,7 @@
 #include "common/pg/migrations.h"
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
+#include "services/ranking/fact_pipeline.h"
 #include "services/ranking/ingest.h"
 
 namespace {
@@ -169,14 +170,20 @@ int main(int argc, char** argv) {
         auto consumer = ys::KafkaConsumer::Create(kafka, {topic + ".group", {topic}}, nullptr);
         ys::RedisClient worker_redis(redis_options);
         ys::ranking::RankingCache worker_cache(worker_redis, prefix);
+        // The service's own pipeline: apply, then Redis after the commit.
+        ys::ranking::FactPipeline pipeline(ingest, worker_cache, *pool);
+        pipeline.SetObserver([&](const ys::ranking::FactChanges& changes) { alerts += changes.raised.size(); });
         if (!consumer.ok()) {
           failed = true;
           return;
         }
         ys::InboxProcessor inbox(**consumer, *pool, metrics,
                                  {.consumer = "bench", .dlq_topic = "bench.dlq", .source = "/bench", .batch_size = batch},
-                                 [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
-                                     std::vector<absl::Status>* r) { return ingest.ApplyBatch(tx, events, r); });
+                                 ys::InboxProcessor::Pipeline{[&](pqxx::transaction_base& tx,
+                                                                  const std::vector<const ys::CloudEvent*>& events,
+                                                                  std::vector<absl::Status>* r) {
+                                   return pipeline.Apply(tx, events, r);
+                                 }});
         while (!failed && applied + rejected < facts && std::chrono::steady_clock::now() < deadline) {
           auto b = inbox.RunOnce();
           if (!b.ok()) {
@@ -190,11 +197,8 @@ int main(int argc, char** argv) {
               none, std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - origin).count());
           applied += b->applied;
           rejected += b->rejected;
-          alerts += ingest.raised().size();
-          const auto r0 = std::chrono::steady_clock::now();
-          if (auto w = worker_cache.Write(ingest.changed()); !w.ok()) failed = true;
-          redis_secs = redis_secs + std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
         }
+        redis_secs = redis_secs + pipeline.cache_write_seconds();
         (*consumer)->Close();
       });
     }
@@ -230,8 +234,9 @@ int main(int argc, char** argv) {
   auth.Add(ys::Sha256Hex("bench"), {"bench", "viewer"});
   ys::ranking::PgFactReader pg_reader(*pool);
   ys::ranking::CachedFactReader cached(cache, pg_reader, metrics);
-  ys::ranking::RankingQueryImpl from_redis(cached, *pool, *replica, auth);
-  ys::ranking::RankingQueryImpl from_pg(pg_reader, *pool, *replica, auth);
+  ys::CallExecutor executor(ys::CallExecutorOptions{}, metrics);
+  ys::ranking::RankingQueryImpl from_redis(cached, *pool, *replica, auth, executor);
+  ys::ranking::RankingQueryImpl from_pg(pg_reader, *pool, *replica, auth, executor);
   std::vector<std::string> periods;
   for (size_t m = 0; m * per_month < facts; ++m) periods.push_back(absl::StrFormat("%04d-%02d", 2020 + m / 12, m % 12 + 1));
   ys::bench::Latency redis_latency, pg_latency;

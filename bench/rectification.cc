@@ -132,7 +132,8 @@ int main(int argc, char** argv) {
   }
   ys::ApiKeyAuthenticator auth;
   auth.Add(ys::Sha256Hex("bench"), {"bench", "office"});
-  ys::rectification::RectificationImpl service(store, clock, auth);
+  ys::CallExecutor executor(ys::CallExecutorOptions{}, metrics);
+  ys::rectification::RectificationImpl service(store, clock, auth, executor);
   ys::GrpcServer server(ys::GrpcServerOptions{}, metrics, &auth);
   server.AddService(&service);
   if (auto s = server.Start(); !s.ok()) return ys::bench::Fail(kBench, s);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/strings/str_format.h"
@@ -22,6 +23,76 @@ absl::StatusOr<std::string> ReadFile(const std::string& key, const std::string& 
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+// An integer key within [min, max]; an error naming the key otherwise.
+absl::StatusOr<int64_t> IntInRange(const Config& config, const std::string& key, int64_t fallback,
+                                   int64_t min, int64_t max) {
+  auto v = config.GetInt(key, fallback);
+  if (!v.ok()) return v.status();
+  if (*v < min || *v > max) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' must be between %d and %d, got %d", key, min, max, *v));
+  }
+  return *v;
+}
+
+// A duration key within [min, max]; an error naming the key otherwise.
+absl::StatusOr<absl::Duration> DurationInRange(const Config& config, const std::string& key,
+                                               absl::Duration fallback, absl::Duration min,
+                                               absl::Duration max) {
+  auto v = config.GetDuration(key, fallback);
+  if (!v.ok()) return v.status();
+  if (*v < min || *v > max) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' must be between %s and %s, got %s", key,
+                        absl::FormatDuration(min), absl::FormatDuration(max),
+                        absl::FormatDuration(*v)));
+  }
+  return *v;
+}
+
+int Milliseconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+
+absl::StatusOr<GrpcLimits> GrpcLimitsFromConfig(const Config& config) {
+  constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+  // gRPC takes int milliseconds: about 24 days at most.
+  const absl::Duration kMaxInterval = absl::Milliseconds(kIntMax);
+  GrpcLimits limits;
+  auto receive = IntInRange(config, "grpc.max_receive_bytes", limits.max_receive_bytes, 1, kIntMax);
+  if (!receive.ok()) return receive.status();
+  limits.max_receive_bytes = static_cast<int>(*receive);
+  auto streams =
+      IntInRange(config, "grpc.max_concurrent_streams", limits.max_concurrent_streams, 1, kIntMax);
+  if (!streams.ok()) return streams.status();
+  limits.max_concurrent_streams = static_cast<int>(*streams);
+  auto budget = IntInRange(config, "grpc.stream_budget_bytes",
+                           static_cast<int64_t>(limits.stream_budget_bytes), 1,
+                           std::numeric_limits<int64_t>::max());
+  if (!budget.ok()) return budget.status();
+  limits.stream_budget_bytes = static_cast<size_t>(*budget);
+  auto time = DurationInRange(config, "grpc.keepalive.time", limits.keepalive_time,
+                              absl::Seconds(1), kMaxInterval);
+  if (!time.ok()) return time.status();
+  limits.keepalive_time = *time;
+  auto timeout = DurationInRange(config, "grpc.keepalive.timeout", limits.keepalive_timeout,
+                                 absl::Milliseconds(1), kMaxInterval);
+  if (!timeout.ok()) return timeout.status();
+  limits.keepalive_timeout = *timeout;
+  auto min_ping = DurationInRange(config, "grpc.keepalive.min_ping_interval",
+                                  limits.min_ping_interval, absl::ZeroDuration(), kMaxInterval);
+  if (!min_ping.ok()) return min_ping.status();
+  limits.min_ping_interval = *min_ping;
+  auto without_calls =
+      config.GetBool("grpc.keepalive.permit_without_calls", limits.permit_without_calls);
+  if (!without_calls.ok()) return without_calls.status();
+  limits.permit_without_calls = *without_calls;
+  // 0 would let a client ping as often as it likes.
+  auto strikes =
+      IntInRange(config, "grpc.keepalive.max_ping_strikes", limits.max_ping_strikes, 1, 1000);
+  if (!strikes.ok()) return strikes.status();
+  limits.max_ping_strikes = static_cast<int>(*strikes);
+  return limits;
 }
 
 }  // namespace
@@ -45,6 +116,17 @@ absl::StatusOr<GrpcServerOptions> GrpcServerOptionsFromConfig(const Config& conf
     tls.client_ca_file = config.GetString("grpc.tls.client_ca_file", "");
     options.tls = tls;
   }
+  auto limits = GrpcLimitsFromConfig(config);
+  if (!limits.ok()) return limits.status();
+  options.limits = *limits;
+  auto workers = IntInRange(config, "grpc.workers", static_cast<int64_t>(options.executor.workers),
+                            1, 1024);
+  if (!workers.ok()) return workers.status();
+  options.executor.workers = static_cast<size_t>(*workers);
+  auto queued = IntInRange(config, "grpc.max_queued_calls",
+                           static_cast<int64_t>(options.executor.max_queued_calls), 1, 1000000);
+  if (!queued.ok()) return queued.status();
+  options.executor.max_queued_calls = static_cast<size_t>(*queued);
   return options;
 }
 
@@ -83,6 +165,18 @@ absl::Status GrpcServer::Start() {
   grpc::ServerBuilder builder;
   // Without this a second process on the same port silently shares it (SO_REUSEPORT).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  const GrpcLimits& limits = options_.limits;
+  builder.SetMaxReceiveMessageSize(limits.max_receive_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Milliseconds(limits.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Milliseconds(limits.keepalive_timeout));
+  // The server's own keepalive pings go out on an idle connection too (the default stops after 2).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Milliseconds(limits.min_ping_interval));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+                             limits.permit_without_calls ? 1 : 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, limits.max_ping_strikes);
   builder.AddListeningPort(options_.listen, creds, &port_);
   for (grpc::Service* s : services_) builder.RegisterService(s);
 

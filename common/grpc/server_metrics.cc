@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/grpc/status.h"
+#include "grpcpp/generic/async_generic_service.h"
 
 namespace ys {
 
@@ -50,15 +51,20 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   ServerMetricsInterceptor(ServerMetricsInterceptorFactory* factory, ServerRpcInfo* info)
       : factory_(factory), start_(std::chrono::steady_clock::now()) {
+    // A method no registered service has reaches gRPC's own generic handler (which answers
+    // UNIMPLEMENTED); its path is whatever the caller sent, so it is counted under one label
+    // instead of a series per path. The servers register no generic service of their own.
+    const bool unregistered =
+        dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr;
     // "/yingshang.ranking.v1.RankingQuery/GetScorecard" -> service, method.
     const std::string full = info->method() == nullptr ? "" : info->method();
     const size_t slash = full.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
+    if (!unregistered && slash != std::string::npos && slash > 0) {
       service_ = full.substr(1, slash - 1);
       method_ = full.substr(slash + 1);
     } else {
       service_ = "unknown";
-      method_ = full;
+      method_ = "unknown";
     }
     type_ = TypeName(info->type());
   }

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/input/text_rules.h"
 
 namespace ys {
 
@@ -41,8 +42,14 @@ struct KafkaMessage {
 };
 
 Headers ToKafkaHeaders(const CloudEvent& event);
-// INVALID_ARGUMENT naming the missing or bad attribute (ce_id, ce_source, ce_type, ce_specversion).
-absl::StatusOr<CloudEvent> ParseCloudEvent(const KafkaMessage& message);
+// INVALID_ARGUMENT naming the missing or bad attribute (ce_id, ce_source, ce_type, ce_specversion),
+// or the attribute, header or key that breaks the input rules (common/input: UTF-8 text without
+// control characters, lengths, ce_time within 1970-2100). A record over limits.event_bytes (key,
+// headers and value) is refused before anything is parsed (reason too_long); so is a structured
+// event nested deeper than 64 levels (too_deep). A key repeated in one object of a structured event
+// is malformed.
+absl::StatusOr<CloudEvent> ParseCloudEvent(const KafkaMessage& message,
+                                           const input::InputLimits& limits = {});
 
 // A random (version 4) UUID, for ce_id.
 std::string NewEventId();

@@ -6,12 +6,15 @@
 #include <set>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/input/text_rules.h"
 #include "common/log/log.h"
 
 namespace ys {
@@ -74,6 +77,47 @@ class EventLogger final : public RdKafka::EventCb {
 };
 
 }  // namespace
+
+absl::Status ValidateTopicName(absl::string_view name) {
+  // Kafka's own rule (org.apache.kafka.common.internals.Topic): 1..249 of [a-zA-Z0-9._-], not "."
+  // or "..". librdkafka does not check it: it asks the broker for the topic's metadata and may
+  // then fail the record as an unknown topic, as it does for one not created yet.
+  const bool legal = !name.empty() && name.size() <= 249 && name != "." && name != ".." &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                              c == '-';
+                     });
+  if (legal) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "Invalid topic name %s: Kafka takes 1 to 249 ASCII letters, digits, '.', '_' and '-'",
+      input::QuoteInput(name)));
+}
+
+bool KafkaRefusesForGood(int error_code) {
+  switch (static_cast<RdKafka::ErrorCode>(error_code)) {
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:     // larger than message.max.bytes (client or broker)
+    case RdKafka::ERR_INVALID_MSG_SIZE:       // a size the broker cannot read
+    case RdKafka::ERR_RECORD_LIST_TOO_LARGE:  // larger than a log segment
+    case RdKafka::ERR_TOPIC_EXCEPTION:        // a topic name Kafka does not accept
+    case RdKafka::ERR_INVALID_RECORD:         // the broker's validation: no key on a compacted topic
+    case RdKafka::ERR__INVALID_ARG:           // produce() refused the arguments (a topic name over 512 bytes)
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string KafkaRefusalReason(int error_code) {
+  switch (static_cast<RdKafka::ErrorCode>(error_code)) {
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE: return "message_too_large";
+    case RdKafka::ERR_INVALID_MSG_SIZE: return "invalid_message_size";
+    case RdKafka::ERR_RECORD_LIST_TOO_LARGE: return "record_list_too_large";
+    case RdKafka::ERR_TOPIC_EXCEPTION: return "invalid_topic";
+    case RdKafka::ERR_INVALID_RECORD: return "invalid_record";
+    case RdKafka::ERR__INVALID_ARG: return "invalid_argument";
+    default: return "other";
+  }
+}
 
 absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
   KafkaOptions options;
@@ -147,8 +191,10 @@ struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
     delete slot;
   }
 
-  absl::Status Produce(const std::string& topic, const std::string& key, const std::string& value,
-                       const Headers& headers, DeliverySlot* slot, absl::Time deadline) {
+  // Hands one record to librdkafka, waiting for room in its queue until `deadline`. On an error the
+  // slot is not taken over (no delivery report will come for it).
+  RdKafka::ErrorCode Produce(const std::string& topic, const std::string& key, const std::string& value,
+                             const Headers& headers, DeliverySlot* slot, absl::Time deadline) {
     for (;;) {
       RdKafka::Headers* h = nullptr;
       if (!headers.empty()) {
@@ -159,11 +205,9 @@ struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
           topic_prefix + topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
           const_cast<char*>(value.data()), value.size(), key.empty() ? nullptr : key.data(),
           key.size(), 0, h, slot);
-      if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+      if (err == RdKafka::ERR_NO_ERROR) return err;
       delete h;  // not taken over on failure
-      if (err != RdKafka::ERR__QUEUE_FULL || absl::Now() > deadline) {
-        return KafkaError(absl::StrFormat("produce to %s", topic), err);
-      }
+      if (err != RdKafka::ERR__QUEUE_FULL || absl::Now() > deadline) return err;
       // The local queue is full: let the poller drain delivery reports, then try again.
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -211,52 +255,93 @@ KafkaProducer::~KafkaProducer() {
   impl_->producer->poll(0);
 }
 
-absl::StatusOr<size_t> KafkaProducer::PublishBatch(std::span<const OutgoingEvent> events,
-                                                   absl::Duration timeout) {
-  if (events.empty()) return 0;
+std::vector<Delivery> KafkaProducer::PublishEach(std::span<const OutgoingEvent> events,
+                                                absl::Duration timeout) {
+  std::vector<Delivery> out(events.size());
+  if (events.empty()) return out;
   const absl::Time deadline = absl::Now() + timeout;
   auto batch = std::make_shared<BatchState>();
   batch->results.assign(events.size(), RdKafka::ERR__IN_PROGRESS);
-  size_t sent = 0;
-  absl::Status produce_error;
-  for (; sent < events.size(); ++sent) {
-    {
-      std::lock_guard lock(batch->mu);
-      ++batch->pending;
-    }
-    const OutgoingEvent& e = events[sent];
-    auto* slot = new DeliverySlot{batch, sent};
-    produce_error = impl_->Produce(e.topic, e.event.key, e.event.data, ToKafkaHeaders(e.event),
-                                   slot, deadline);
-    if (!produce_error.ok()) {
+  // librdkafka refuses some records at produce() (larger than message.max.bytes), and a topic
+  // name Kafka does not accept is refused here: those are answered at once and the next ones still
+  // go. Any other refusal (the local queue still full at the deadline) stops the batch: the rest is
+  // not sent.
+  size_t produced = 0;  // events handed over or answered at produce()
+  RdKafka::ErrorCode stopped_by = RdKafka::ERR_NO_ERROR;
+  std::vector<std::string> refused_names(events.size());  // the reason, for an invalid topic name
+  for (; produced < events.size(); ++produced) {
+    const OutgoingEvent& e = events[produced];
+    RdKafka::ErrorCode err = RdKafka::ERR_TOPIC_EXCEPTION;
+    if (absl::Status name = ValidateTopicName(impl_->topic_prefix + e.topic); !name.ok()) {
+      refused_names[produced] = std::string(name.message());
+    } else {
+      {
+        std::lock_guard lock(batch->mu);
+        ++batch->pending;
+      }
+      auto* slot = new DeliverySlot{batch, produced};
+      err = impl_->Produce(e.topic, e.event.key, e.event.data, ToKafkaHeaders(e.event), slot, deadline);
+      if (err == RdKafka::ERR_NO_ERROR) continue;
       delete slot;
       std::lock_guard lock(batch->mu);
       --batch->pending;
+    }
+    {
+      std::lock_guard lock(batch->mu);
+      batch->results[produced] = err;
+    }
+    if (impl_->metrics != nullptr) {
+      impl_->metrics->delivery_failures.Add({{"topic", impl_->topic_prefix + e.topic}}).Increment();
+    }
+    if (!KafkaRefusesForGood(err)) {
+      stopped_by = err;
+      ++produced;
       break;
     }
   }
   impl_->producer->flush(0);  // send now rather than after linger.ms
   std::unique_lock lock(batch->mu);
   batch->cv.wait_until(lock, absl::ToChronoTime(deadline), [&] { return batch->pending == 0; });
+  for (size_t i = 0; i < events.size(); ++i) {
+    RdKafka::ErrorCode err = i < produced ? batch->results[i] : stopped_by;
+    if (err == RdKafka::ERR__IN_PROGRESS) err = RdKafka::ERR__TIMED_OUT;  // no report by the deadline
+    Delivery& d = out[i];
+    if (err == RdKafka::ERR_NO_ERROR) {
+      d.outcome = Delivery::Outcome::kDelivered;
+      continue;
+    }
+    d.outcome = KafkaRefusesForGood(err) ? Delivery::Outcome::kRefused : Delivery::Outcome::kNotDelivered;
+    d.error_code = static_cast<int>(err);
+    d.error = refused_names[i].empty() ? RdKafka::err2str(err) : refused_names[i];
+    if (d.outcome == Delivery::Outcome::kRefused) d.reason = KafkaRefusalReason(err);
+  }
+  return out;
+}
+
+absl::StatusOr<size_t> KafkaProducer::PublishBatch(std::span<const OutgoingEvent> events,
+                                                   absl::Duration timeout) {
+  const std::vector<Delivery> each = PublishEach(events, timeout);
   size_t delivered = 0;
-  while (delivered < sent && batch->results[delivered] == RdKafka::ERR_NO_ERROR) ++delivered;
-  if (delivered == 0) {
-    if (!produce_error.ok()) return produce_error;
-    const RdKafka::ErrorCode first = batch->results[0];
-    return KafkaError("delivery", first == RdKafka::ERR__IN_PROGRESS ? RdKafka::ERR__TIMED_OUT
-                                                                     : first);
+  while (delivered < each.size() && each[delivered].outcome == Delivery::Outcome::kDelivered) ++delivered;
+  if (delivered == 0 && !each.empty()) {
+    return KafkaError("delivery", static_cast<RdKafka::ErrorCode>(each[0].error_code));
   }
   return delivered;
 }
 
 absl::Status KafkaProducer::PublishAsync(const std::string& topic, const CloudEvent& event) {
-  return impl_->Produce(topic, event.key, event.data, ToKafkaHeaders(event), nullptr,
-                        absl::Now() + absl::Seconds(30));
+  const RdKafka::ErrorCode err = impl_->Produce(topic, event.key, event.data, ToKafkaHeaders(event),
+                                                nullptr, absl::Now() + absl::Seconds(30));
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(absl::StrFormat("produce to %s", topic), err);
+  return absl::OkStatus();
 }
 
 absl::Status KafkaProducer::ProduceRaw(const std::string& topic, const std::string& key,
                                        const std::string& value) {
-  return impl_->Produce(topic, key, value, {}, nullptr, absl::Now() + absl::Seconds(30));
+  const RdKafka::ErrorCode err =
+      impl_->Produce(topic, key, value, {}, nullptr, absl::Now() + absl::Seconds(30));
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(absl::StrFormat("produce to %s", topic), err);
+  return absl::OkStatus();
 }
 
 absl::Status KafkaProducer::Flush(absl::Duration timeout) {

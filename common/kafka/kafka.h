@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/config.h"
+#include "common/consumer/event_source.h"
 #include "common/kafka/cloud_event.h"
 #include "common/kafka/publisher.h"
 #include "common/metrics/metrics.h"
@@ -54,6 +55,22 @@ struct KafkaMetrics {
   prometheus::Family<prometheus::Gauge>& lag;
 };
 
+// Whether Kafka accepts `name` as a topic name (1 to 249 of [a-zA-Z0-9._-]); INVALID_ARGUMENT
+// saying why not.
+absl::Status ValidateTopicName(absl::string_view name);
+
+// True for the errors with which Kafka refuses a record for good, whatever is retried: the record
+// is too large (for the client's message.max.bytes or the broker's/topic's), the topic name is not
+// one Kafka accepts (TOPIC_EXCEPTION; PublishEach checks names with ValidateTopicName, as librdkafka
+// may report an invalid name as an unknown topic), the broker's validation fails (a compacted topic
+// and no key), or the client refuses the arguments. Not among them: a topic that does not exist or may not be written (the
+// deployment's fault, not the record's, and every later record of that topic would be refused the
+// same way: fix the deployment and the relay goes on, in order) and a corrupt record (a CRC error on
+// the wire is retried).
+bool KafkaRefusesForGood(int error_code);
+// A short name of such an error for metric labels ("message_too_large"); "other" otherwise.
+std::string KafkaRefusalReason(int error_code);
+
 // An idempotent producer (enable.idempotence, acks=all, Java-compatible murmur2 partitioning so
 // keys land on the same partitions as with kcat or Java clients). A background thread polls for
 // delivery reports; Flush on shutdown.
@@ -63,8 +80,11 @@ class KafkaProducer final : public EventPublisher {
                                                                KafkaMetrics* metrics);
   ~KafkaProducer() override;
 
-  absl::StatusOr<size_t> PublishBatch(std::span<const OutgoingEvent> events,
-                                      absl::Duration timeout) override;
+  std::vector<Delivery> PublishEach(std::span<const OutgoingEvent> events,
+                                    absl::Duration timeout) override;
+  // PublishEach, answered as how many leading events were delivered; the status of the first
+  // event's failure when none was (UNAVAILABLE for a broker down or a timeout).
+  absl::StatusOr<size_t> PublishBatch(std::span<const OutgoingEvent> events, absl::Duration timeout);
   // Fire and forget (delivery counted in metrics); for benchmarks and best-effort traffic.
   absl::Status PublishAsync(const std::string& topic, const CloudEvent& event);
   // Raw record without CloudEvents headers (benchmark baseline).
@@ -87,22 +107,22 @@ struct ConsumerOptions {
 
 // A consumer-group member with manual commits: the caller commits only after the database
 // transaction that applied the messages (DESIGN §4).
-class KafkaConsumer {
+class KafkaConsumer final : public EventSource {
  public:
   static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const KafkaOptions& options,
                                                                const ConsumerOptions& consumer,
                                                                KafkaMetrics* metrics);
-  ~KafkaConsumer();
+  ~KafkaConsumer() override;
 
   // Up to `max` messages, waiting at most `timeout` for the first one. An empty vector is a quiet
   // topic, not an error. UNAVAILABLE when the broker cannot be reached.
-  absl::StatusOr<std::vector<KafkaMessage>> Poll(size_t max, absl::Duration timeout);
+  absl::StatusOr<std::vector<KafkaMessage>> Poll(size_t max, absl::Duration timeout) override;
   // Seeks each partition of `messages` back to the first of them, so the next Poll returns them
   // again (after a batch whose transaction failed). A partition no longer assigned is skipped: its
   // new owner starts from the committed offset anyway.
-  absl::Status Rewind(const std::vector<KafkaMessage>& messages);
+  absl::Status Rewind(const std::vector<KafkaMessage>& messages) override;
   // Commits, synchronously, the positions after the given messages (the highest per partition).
-  absl::Status Commit(const std::vector<KafkaMessage>& messages);
+  absl::Status Commit(const std::vector<KafkaMessage>& messages) override;
   // True once every assigned partition has been read up to its end as of now (the position, or the
   // committed offset before the first read, has reached the high watermark). False while the group
   // has not assigned anything yet. For "apply the catalog before the facts that need it".

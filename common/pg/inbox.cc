@@ -22,8 +22,21 @@ bool IsRecordFault(const absl::Status& s) {
          s.code() == absl::StatusCode::kAlreadyExists;
 }
 
+// At most `max` bytes of the UTF-8 text `s`, cut at a character boundary.
+std::string Utf8Prefix(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+constexpr size_t kDeadLetterBodyBytes = 512 * 1024;
+constexpr size_t kDeadLetterHeaders = 64;
+constexpr size_t kDeadLetterKeyBytes = 4096;
+constexpr size_t kDeadLetterHeaderBytes = 4096;
+
 // The dead-letter record: the original key, body and headers, plus why and where it came from.
-OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m, const std::string& event_id,
+OutgoingEvent DeadLetterEvent(const InboxOptions& options, const KafkaMessage& m, const std::string& event_id,
                          const absl::Status& reason) {
   OutgoingEvent out;
   out.topic = options.dlq_topic;
@@ -32,10 +45,21 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m, con
   e.source = options.source;
   e.type = "yingshang.deadletter.v1";
   e.time = m.timestamp;
-  e.key = m.key;
-  e.data = m.value;
+  e.key = Utf8Prefix(m.key, kDeadLetterKeyBytes);
+  // A dead letter must fit the broker's default message size (1 MB) whatever it carries: a body
+  // larger than that keeps its first bytes and says how large it was (the original stays on its
+  // topic for the retention period; ys_dlq_topic/partition/offset say where).
+  e.data = m.value.substr(0, kDeadLetterBodyBytes);
   e.content_type = "application/octet-stream";
+  if (m.value.size() > kDeadLetterBodyBytes) {
+    e.extensions.emplace_back("ys_dlq_body_truncated", std::to_string(m.value.size()));
+  }
+  size_t copied = 0;
   for (const auto& [k, v] : m.headers) {
+    if (++copied > kDeadLetterHeaders) {
+      e.extensions.emplace_back("ys_dlq_headers_dropped", std::to_string(m.headers.size() - kDeadLetterHeaders));
+      break;
+    }
     if (k == "content-type" && absl::StartsWithIgnoreCase(v, "application/cloudevents+json")) {
       // Structured mode: the body is the whole original event, as JSON. Say so without making
       // the dead letter itself look like a structured event.
@@ -44,34 +68,43 @@ OutgoingEvent DeadLetter(const InboxOptions& options, const KafkaMessage& m, con
     } else if (k == "content-type") {
       e.content_type = v;
     } else if (k != "ce_specversion") {
-      e.extensions.emplace_back("orig_" + k, v);
+      e.extensions.emplace_back("orig_" + Utf8Prefix(k, 256), Utf8Prefix(v, kDeadLetterHeaderBytes));
     }
   }
-  e.extensions.emplace_back("ys_dlq_event_id", event_id);
-  e.extensions.emplace_back("ys_dlq_reason", std::string(reason.message()));
+  e.extensions.emplace_back("ys_dlq_event_id", Utf8Prefix(event_id, 256));
+  e.extensions.emplace_back("ys_dlq_reason", PrintableReason(reason.message()));
   e.extensions.emplace_back("ys_dlq_code", absl::StatusCodeToString(reason.code()));
-  e.extensions.emplace_back("ys_dlq_reason_code", RejectionReason(reason));
+  e.extensions.emplace_back("ys_dlq_reason_code", PrintableReason(RejectionReason(reason), 64));
   e.extensions.emplace_back("ys_dlq_topic", m.topic);
   e.extensions.emplace_back("ys_dlq_partition", std::to_string(m.partition));
   e.extensions.emplace_back("ys_dlq_offset", std::to_string(m.offset));
   return out;
 }
 
+// The length of the well-formed UTF-8 sequence `s` starts with, or 0 when it starts with a byte
+// that cannot begin one (overlong, surrogate, beyond U+10FFFF, truncated).
+size_t Utf8SequenceLength(absl::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4) || n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) return 0;
+  }
+  const auto c1 = n > 1 ? static_cast<unsigned char>(s[1]) : 0;
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+      (c == 0xF4 && c1 >= 0x90)) {
+    return 0;
+  }
+  return n;
+}
+
 // PostgreSQL text takes UTF-8 without NUL bytes; a record key or header that is not such text would
-// fail the batch's statements (and, read again, fail it forever).
+// fail the batch's statements.
 bool PgText(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (c == 0 || n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4) || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
-        (c == 0xF4 && c1 >= 0x90)) {
-      return false;  // overlong, surrogate or beyond U+10FFFF
-    }
+    if (s[i] == 0) return false;
+    const size_t n = Utf8SequenceLength(s.substr(i));
+    if (n == 0) return false;
     i += n;
   }
   return true;
@@ -116,14 +149,28 @@ std::string DeadLetterId(const KafkaMessage& m) {
   return absl::StrFormat("dlq:%s:%d:%d", m.topic, m.partition, m.offset);
 }
 
-absl::Status WithRejectionReason(absl::Status s, absl::string_view reason) {
-  s.SetPayload(kInboxReasonPayload, absl::Cord(reason));
-  return s;
-}
-
-std::string RejectionReason(const absl::Status& s) {
-  if (auto p = s.GetPayload(kInboxReasonPayload); p.has_value()) return std::string(*p);
-  return absl::AsciiStrToLower(absl::StatusCodeToString(s.code()));
+std::string PrintableReason(absl::string_view message, size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(message.size(), max_bytes) + 16);
+  for (size_t i = 0; i < message.size();) {
+    if (out.size() >= max_bytes) {
+      absl::StrAppend(&out, "… (", message.size(), " bytes)");
+      break;
+    }
+    const auto c = static_cast<unsigned char>(message[i]);
+    const size_t n = Utf8SequenceLength(message.substr(i));
+    if (n == 0) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+      ++i;
+    } else if (n == 1 && (c < 0x20 || c == 0x7F)) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+      ++i;
+    } else {
+      out.append(message.data() + i, n);
+      i += n;
+    }
+  }
+  return out;
 }
 
 bool ClaimInbox(pqxx::transaction_base& tx, const std::string& consumer, const EventIdentity& event) {
@@ -160,18 +207,72 @@ std::set<EventIdentity> ClaimInboxBatch(pqxx::transaction_base& tx, const std::s
   return fresh;
 }
 
-InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics,
-                               InboxOptions options, BatchHandler handler)
-    : InboxProcessor(consumer, pool, metrics, std::move(options), Handler()) {
-  batch_handler_ = std::move(handler);
+
+namespace {
+
+// The identity a record is claimed under: its ce_source and ce_id; a record that is not a usable
+// CloudEvent has none, so its position is its identity; a dry run is claimed apart.
+EventIdentity IdentityOf(const KafkaMessage& m, const absl::StatusOr<CloudEvent>& event,
+                         const std::function<bool(const CloudEvent&)>& dry_run) {
+  if (!event.ok()) return {"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)};
+  if (dry_run && dry_run(*event)) return {event->source, "dry-run:" + event->id};
+  return {event->source, event->id};
 }
 
-InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics,
-                               InboxOptions options, Handler handler)
-    : consumer_(consumer),
+absl::StatusOr<CloudEvent> DecodeRecord(const KafkaMessage& m, const input::InputLimits& limits) {
+  if (!PgTextRecord(m)) {
+    return absl::InvalidArgumentError("record key or headers are not UTF-8 text (or hold NUL bytes)");
+  }
+  auto event = ParseCloudEvent(m, limits);
+  if (event.ok() && !PgTextEvent(*event)) {
+    return absl::InvalidArgumentError(
+        "event id, source, type, subject or an extension is not UTF-8 text (or holds NUL bytes)");
+  }
+  // The inbox's key is (consumer, source, id): a B-tree entry holds at most about 2.7 kB.
+  constexpr size_t kMaxIdentityBytes = 512;
+  if (event.ok() && (event->id.size() > kMaxIdentityBytes || event->source.size() > kMaxIdentityBytes)) {
+    return absl::InvalidArgumentError(absl::StrFormat("event id or source is %d bytes, at most %d",
+                                                      std::max(event->id.size(), event->source.size()),
+                                                      kMaxIdentityBytes));
+  }
+  return event;
+}
+
+// A handler that threw: libpqxx's errors are mapped by SQLSTATE; anything else (a decoder's
+// exception, a conversion) comes from the record's content, unless memory ran out.
+absl::Status ThrownStatus(const std::exception& e) {
+  if (dynamic_cast<const pqxx::failure*>(&e) != nullptr || dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
+    return PgErrorStatus(e);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("record could not be processed: ", PrintableReason(e.what(), 512)));
+}
+
+}  // namespace
+
+InboxProcessor::InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
+                               BatchHandler handler)
+    : InboxProcessor(source, pool, metrics, std::move(options),
+                     Pipeline{[handler = std::move(handler)](
+                                         pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                                         std::vector<absl::Status>* results) -> absl::StatusOr<AfterCommit> {
+                       RETURN_IF_ERROR(handler(tx, events, results));
+                       return AfterCommit();
+                     }}) {}
+
+InboxProcessor::InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
+                               Handler handler)
+    : InboxProcessor(source, pool, metrics, std::move(options), Pipeline{}) {
+  handler_ = std::move(handler);
+}
+
+InboxProcessor::InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
+                               Pipeline pipeline)
+    : source_(source),
       pool_(pool),
+      metrics_(metrics),
       options_(std::move(options)),
-      handler_(std::move(handler)),
+      pipeline_handler_(std::move(pipeline.handler)),
+      failures_(metrics, options_.consumer),
       outcomes_(prometheus::BuildCounter()
                     .Name("ys_inbox_records_total")
                     .Help("Consumed records by outcome: applied, duplicate or rejected.")
@@ -180,6 +281,16 @@ InboxProcessor::InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& m
                         .Name("ys_dlq_records_total")
                         .Help("Records sent to a dead-letter topic, by reason code.")
                         .Register(metrics.registry())) {}
+
+absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
+  return ConsumeRound(source_, *this, options_.batch_size, options_.poll_timeout, &failures_);
+}
+
+std::unique_ptr<ConsumerLoop> InboxProcessor::MakeLoop(const Clock& clock, ConsumerLoopOptions options) {
+  options.batch_size = options_.batch_size;
+  options.poll_timeout = options_.poll_timeout;
+  return std::make_unique<ConsumerLoop>(source_, *this, metrics_, clock, std::move(options));
+}
 
 absl::StatusOr<int64_t> InboxProcessor::PurgeOlderThan(absl::Duration keep) {
   int64_t n = 0;
@@ -196,14 +307,19 @@ absl::StatusOr<int64_t> InboxProcessor::PurgeOlderThan(absl::Duration keep) {
 
 void InboxProcessor::ForgetClaimedBeforeSources(pqxx::transaction_base& tx, std::set<EventIdentity>* fresh) {
   const absl::Time now = absl::Now();
-  if (now - legacy_checked_ > absl::Minutes(10)) {
-    legacy_rows_ = tx.exec_params1("SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = $1 AND ce_source = '' "
-                                   "AND ce_id NOT LIKE 'kafka:%')",
-                                   options_.consumer)[0]
-                       .as<bool>();
-    legacy_checked_ = now;
+  bool legacy_rows;
+  {
+    std::lock_guard lock(legacy_mu_);
+    if (now - legacy_checked_ > absl::Minutes(10)) {
+      legacy_rows_ = tx.exec_params1("SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = $1 AND ce_source = '' "
+                                     "AND ce_id NOT LIKE 'kafka:%')",
+                                     options_.consumer)[0]
+                         .as<bool>();
+      legacy_checked_ = now;
+    }
+    legacy_rows = legacy_rows_;
   }
-  if (!legacy_rows_ || fresh->empty()) return;
+  if (!legacy_rows || fresh->empty()) return;
   std::vector<std::string> ids;
   for (const EventIdentity& e : *fresh) {
     if (!e.source.empty()) ids.push_back(e.id);
@@ -218,40 +334,25 @@ void InboxProcessor::ForgetClaimedBeforeSources(pqxx::transaction_base& tx, std:
   std::erase_if(*fresh, [&](const EventIdentity& e) { return !e.source.empty() && before.contains(e.id); });
 }
 
-absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
-  auto polled = consumer_.Poll(options_.batch_size, options_.poll_timeout);
-  if (!polled.ok()) return polled.status();
+absl::StatusOr<InboxBatch> InboxProcessor::Apply(std::span<const KafkaMessage> records) {
   InboxBatch batch;
-  batch.polled = polled->size();
-  if (polled->empty()) return batch;
-
+  batch.polled = records.size();
   std::vector<std::pair<std::string, absl::Status>> rejected_codes;
+  AfterCommit after_commit;
   absl::Status status = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     batch.applied = batch.duplicates = batch.rejected = 0;
     batch.rejections.clear();
     rejected_codes.clear();
-    // Every record's identity, claimed in one statement. A record that is not a CloudEvent has no
-    // ce_source and ce_id: its position is its identity.
-    const size_t n = polled->size();
+    after_commit = nullptr;
+    // Every record's identity, claimed in one statement.
+    const size_t n = records.size();
     std::vector<absl::StatusOr<CloudEvent>> events;
     std::vector<EventIdentity> ids;
     events.reserve(n);
     ids.reserve(n);
-    for (const KafkaMessage& m : *polled) {
-      events.push_back(PgTextRecord(m) ? ParseCloudEvent(m)
-                                       : absl::InvalidArgumentError(
-                                             "record key or headers are not UTF-8 text (or hold NUL bytes)"));
-      if (events.back().ok() && !PgTextEvent(*events.back())) {
-        events.back() = absl::InvalidArgumentError(
-            "event id, source, type, subject or an extension is not UTF-8 text (or holds NUL bytes)");
-      }
-      if (!events.back().ok()) {
-        ids.push_back({"", absl::StrFormat("kafka:%s:%d:%d", m.topic, m.partition, m.offset)});
-      } else if (options_.dry_run && options_.dry_run(*events.back())) {
-        ids.push_back({events.back()->source, "dry-run:" + events.back()->id});
-      } else {
-        ids.push_back({events.back()->source, events.back()->id});
-      }
+    for (const KafkaMessage& m : records) {
+      events.push_back(DecodeRecord(m, options_.limits));
+      ids.push_back(IdentityOf(m, events.back(), options_.dry_run));
     }
     std::set<EventIdentity> fresh = ClaimInboxBatch(tx, options_.consumer, ids);
     ForgetClaimedBeforeSources(tx, &fresh);
@@ -265,7 +366,7 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
     }
 
     std::vector<absl::Status> results(n);
-    if (batch_handler_) {
+    if (pipeline_handler_) {
       std::vector<const CloudEvent*> batch_events;
       std::vector<size_t> where;
       for (size_t i : todo) {
@@ -278,9 +379,11 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
       }
       std::vector<absl::Status> batch_results(batch_events.size());
       try {
-        RETURN_IF_ERROR(batch_handler_(tx, batch_events, &batch_results));
+        auto effect = pipeline_handler_(tx, batch_events, &batch_results);
+        if (!effect.ok()) return effect.status();
+        after_commit = std::move(*effect);
       } catch (const std::exception& e) {
-        return PgErrorStatus(e);
+        return ThrownStatus(e);
       }
       for (size_t k = 0; k < where.size(); ++k) results[where[k]] = batch_results[k];
     } else {
@@ -295,8 +398,8 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
         try {
           results[i] = handler_(tx, *events[i]);
         } catch (const std::exception& e) {
-          results[i] = PgErrorStatus(e);
-          // Without a savepoint a failed statement poisons the transaction: retry the batch.
+          results[i] = ThrownStatus(e);
+          // Without a savepoint a failed statement poisons the transaction: fail the batch.
           if (!options_.savepoint_per_record) return results[i];
         }
         if (options_.savepoint_per_record) {
@@ -312,44 +415,81 @@ absl::StatusOr<InboxBatch> InboxProcessor::RunOnce() {
         ++batch.applied;
         continue;
       }
-      if (!IsRecordFault(applied)) return applied;  // dependency trouble: retry the whole batch
-      const KafkaMessage record = PgTextCopy((*polled)[i]);
-      EnqueueOutbox(tx, DeadLetter(options_, record, events[i].ok() ? events[i]->id : ids[i].id, applied));
-      if (options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), applied);
+      if (!IsRecordFault(applied)) return applied;  // dependency trouble: the batch fails
+      const KafkaMessage record = PgTextCopy(records[i]);
+      const std::string event_id = events[i].ok() ? events[i]->id : ids[i].id;
+      EnqueueOutbox(tx, DeadLetterEvent(options_, record, event_id, applied));
+      if (options_.on_reject) {
+        options_.on_reject(tx, record, DeadLetterId(record),
+                           WithRejectionReason(absl::Status(applied.code(), PrintableReason(applied.message())),
+                                               RejectionReason(applied)));
+      }
       ++batch.rejected;
       batch.rejections.push_back(applied);
-      rejected_codes.emplace_back(events[i].ok() ? events[i]->id : ids[i].id, applied);
+      rejected_codes.emplace_back(event_id, applied);
     }
     return absl::OkStatus();
   });
-  if (!status.ok()) {
-    // Nothing of the batch was committed: read it again next time. Without the rewind the next
-    // poll would go on from after it and its commit would skip these records for good.
-    if (auto r = consumer_.Rewind(*polled); !r.ok()) {
-      log::Warn("kafka rewind after a failed batch failed", {{"error", std::string(r.message())}});
-    }
-    return status;
+  if (!status.ok()) return status;
+  CountOutcomes(batch, rejected_codes);
+  if (after_commit) after_commit();
+  return batch;
+}
+
+absl::StatusOr<InboxBatch> InboxProcessor::DeadLetter(const KafkaMessage& original, const absl::Status& reason) {
+  const KafkaMessage record = PgTextCopy(original);
+  const absl::StatusOr<CloudEvent> event = DecodeRecord(original, options_.limits);
+  const EventIdentity id = IdentityOf(original, event, options_.dry_run);
+  const std::string event_id = event.ok() ? PrintableReason(event->id, 256) : id.id;
+  const absl::Status why = WithRejectionReason(
+      absl::InvalidArgumentError(PrintableReason(reason.message())),
+      reason.GetPayload(kInboxReasonPayload).has_value() ? RejectionReason(reason) : "unprocessable");
+  InboxBatch batch;
+  batch.polled = 1;
+  // The dead letter with the service's own record of it (on_reject); if even that cannot be
+  // written, the dead letter alone.
+  for (const bool with_record : {true, false}) {
+    if (!with_record && !options_.on_reject) break;
+    absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      batch.duplicates = batch.rejected = 0;
+      if (ClaimInboxBatch(tx, options_.consumer, {id}).empty()) {
+        batch.duplicates = 1;
+        return absl::OkStatus();
+      }
+      EnqueueOutbox(tx, DeadLetterEvent(options_, record, event_id, why));
+      if (with_record && options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), why);
+      batch.rejected = 1;
+      return absl::OkStatus();
+    });
+    if (s.ok()) break;
+    if (!with_record || ClassifyFailure(s) == FailureKind::kDependency) return s;
   }
-  if (auto c = consumer_.Commit(*polled); !c.ok()) {
-    // The transaction is durable; redelivery after a failed commit is deduplicated by the inbox.
-    log::Warn("kafka offset commit failed", {{"error", std::string(c.message())}});
+  if (batch.rejected == 1) {
+    batch.rejections.push_back(why);
+    CountOutcomes(batch, {{event_id, why}});
+  } else {
+    CountOutcomes(batch, {});
   }
+  return batch;
+}
+
+void InboxProcessor::CountOutcomes(const InboxBatch& batch,
+                                   const std::vector<std::pair<std::string, absl::Status>>& rejected) {
   outcomes_.Add({{"consumer", options_.consumer}, {"outcome", "applied"}})
       .Increment(static_cast<double>(batch.applied));
   outcomes_.Add({{"consumer", options_.consumer}, {"outcome", "duplicate"}})
       .Increment(static_cast<double>(batch.duplicates));
   outcomes_.Add({{"consumer", options_.consumer}, {"outcome", "rejected"}})
       .Increment(static_cast<double>(batch.rejected));
-  for (const auto& [id, reason] : rejected_codes) {
+  for (const auto& [id, reason] : rejected) {
     dead_letters_
         .Add({{"topic", options_.dlq_topic},
               {"code", absl::StatusCodeToString(reason.code())},
-              {"reason", RejectionReason(reason)}})
+              {"reason", PrintableReason(RejectionReason(reason), 64)}})
         .Increment();
     log::Warn("record rejected to dead-letter topic",
-              {{"ce_id", id}, {"reason", std::string(reason.message())}});
+              {{"ce_id", PrintableReason(id, 256)}, {"reason", PrintableReason(reason.message(), 512)}});
   }
-  return batch;
 }
 
 }  // namespace ys

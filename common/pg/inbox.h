@@ -1,15 +1,23 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
 #include <set>
 #include <vector>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/consumer/consumer_loop.h"
+#include "common/consumer/event_source.h"
+#include "common/consumer/record_sink.h"
 #include "common/kafka/kafka.h"
 #include "common/metrics/metrics.h"
+#include "common/input/text_rules.h"
 #include "common/pg/pool.h"
+#include "common/status/rejection.h"
 
 namespace pqxx {
 class transaction_base;
@@ -36,6 +44,8 @@ struct InboxOptions {
   std::string consumer;   // the inbox name, e.g. "ranking.submissions"
   std::string dlq_topic;  // where rejected records go (through the outbox), with the reason
   std::string source;     // ce_source of dead-letter records, e.g. "/yingshang/ranking"
+  // The input rules' caps for the CloudEvent attributes and the whole record (config input.*).
+  input::InputLimits limits;
   size_t batch_size = 500;
   absl::Duration poll_timeout = absl::Milliseconds(200);
   // Each record runs under a savepoint, so a rejected record's partial writes are undone. A handler
@@ -55,62 +65,79 @@ struct InboxOptions {
 // "dlq:<topic>:<partition>:<offset>": the dead-letter record's ce_id, unique per refused record.
 std::string DeadLetterId(const KafkaMessage& m);
 
-struct InboxBatch {
-  size_t polled = 0;
-  size_t applied = 0;
-  size_t duplicates = 0;
-  size_t rejected = 0;
-  // Why each rejected record was refused (the handler's status, with its kInboxReasonPayload).
-  std::vector<absl::Status> rejections;
-};
+// A message for a dead letter or a log line from an error that may quote a record's bytes: valid
+// UTF-8 without control characters (other bytes as \xNN), at most `max_bytes` long.
+std::string PrintableReason(absl::string_view message, size_t max_bytes = 1024);
 
-// A handler may attach a short, bounded reason ("bad_credit_code") to a rejection with
-// status.SetPayload(kInboxReasonPayload, absl::Cord(reason)); it becomes the dead-letter record's
-// ys_dlq_reason_code header and the `reason` label of ys_dlq_records_total.
-inline constexpr char kInboxReasonPayload[] = "type.yingshang.cn/inbox.reason";
-std::string RejectionReason(const absl::Status& s);
-// `s` with `reason` attached as its kInboxReasonPayload.
-absl::Status WithRejectionReason(absl::Status s, absl::string_view reason);
-
-// Consumes a topic into PostgreSQL effectively once: each polled batch is applied in one transaction
-// that also records every ce_id in the inbox; Kafka offsets are committed only after it commits.
-// A handler error INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND is the record's fault: the
-// record's changes are rolled back (savepoint) and it goes to the dead-letter topic with the reason
-// in header ys_dlq_reason. Any other error (a dependency down) aborts the batch: nothing is committed
-// and the batch is read again.
-class InboxProcessor {
+// Consumes a topic into PostgreSQL effectively once: each batch is applied in one transaction
+// that also records every event's source and id in the inbox; offsets are committed only after it
+// commits (ConsumeRound). A handler error INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND /
+// OUT_OF_RANGE / ALREADY_EXISTS is the record's fault: the record's changes are rolled back and it
+// goes to the dead-letter topic with the reason in header ys_dlq_reason. A batch that fails as a
+// whole is split by ConsumeRound when the failure is the data's (a bad record that made a
+// statement fail) and retried when it is a dependency's.
+class InboxProcessor final : public RecordSink {
  public:
   using Handler = std::function<absl::Status(pqxx::transaction_base& tx, const CloudEvent& event)>;
   // Applies a whole batch at once (one query for many records): sets (*results)[i] for events[i],
-  // OK or the record's fault, and writes nothing for a rejected record. A non-OK return is
-  // dependency trouble: the batch is retried.
+  // OK or the record's fault, and writes nothing for a rejected record. A non-OK return fails the
+  // batch (ClassifyFailure decides whether it is split or retried).
   using BatchHandler = std::function<absl::Status(pqxx::transaction_base& tx,
                                                   const std::vector<const CloudEvent*>& events,
                                                   std::vector<absl::Status>* results)>;
+  // What to do once the batch's transaction committed (write a cache with what it changed).
+  using AfterCommit = std::function<void()>;
+  // A batch handler that also returns its after-commit work: a pipeline whose effects outside
+  // PostgreSQL must follow the commit, and only a commit.
+  using PipelineHandler = std::function<absl::StatusOr<AfterCommit>(
+      pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+      std::vector<absl::Status>* results)>;
 
-  InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics, InboxOptions options,
+  InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
                  Handler handler);
-  InboxProcessor(KafkaConsumer& consumer, PgPool& pool, Metrics& metrics, InboxOptions options,
+  InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
                  BatchHandler handler);
+  // (A struct of its own: a lambda returning absl::Status would convert to either handler type.)
+  struct Pipeline {
+    PipelineHandler handler;
+  };
+  InboxProcessor(EventSource& source, PgPool& pool, Metrics& metrics, InboxOptions options,
+                 Pipeline pipeline);
 
+  // One round (ConsumeRound with this inbox's batch size and poll timeout): for tests, benches and
+  // tools; services run a ConsumerLoop (MakeLoop).
   absl::StatusOr<InboxBatch> RunOnce();
+  // The service's loop over this inbox: backoff, purge, stop.
+  std::unique_ptr<ConsumerLoop> MakeLoop(const Clock& clock, ConsumerLoopOptions options = {});
+
+  // RecordSink.
+  const std::string& name() const override { return options_.consumer; }
+  absl::StatusOr<InboxBatch> Apply(std::span<const KafkaMessage> records) override;
+  absl::StatusOr<InboxBatch> DeadLetter(const KafkaMessage& record, const absl::Status& reason) override;
   // Forgets ce_ids processed more than `keep` ago: a redelivery older than that would be applied
   // again, so `keep` must exceed the topic's retention (7 days by default).
-  absl::StatusOr<int64_t> PurgeOlderThan(absl::Duration keep);
+  absl::StatusOr<int64_t> PurgeOlderThan(absl::Duration keep) override;
+
+  EventSource& source() { return source_; }
 
  private:
-  KafkaConsumer& consumer_;
-  PgPool& pool_;
-  InboxOptions options_;
-  Handler handler_;
-  BatchHandler batch_handler_;
   // Drops from `fresh` the events an inbox row from before sources were recorded (migration 0004:
   // empty ce_source) already claimed, while such rows may exist (looked up again every 10 minutes;
   // they are purged after 14 days and never written again).
   void ForgetClaimedBeforeSources(pqxx::transaction_base& tx, std::set<EventIdentity>* fresh);
+  void CountOutcomes(const InboxBatch& batch, const std::vector<std::pair<std::string, absl::Status>>& rejected);
+
+  EventSource& source_;
+  PgPool& pool_;
+  Metrics& metrics_;
+  InboxOptions options_;
+  Handler handler_;
+  PipelineHandler pipeline_handler_;
+  BatchFailureCounter failures_;
 
   prometheus::Family<prometheus::Counter>& outcomes_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
+  std::mutex legacy_mu_;
   bool legacy_rows_ = true;
   absl::Time legacy_checked_ = absl::InfinitePast();
 };

@@ -111,7 +111,9 @@ absl::Status PgErrorStatus(const std::exception& e) {
       return absl::AbortedError(absl::StrFormat("postgresql: %s", e.what()));
     }
     if (state == "23505") return absl::AlreadyExistsError(absl::StrFormat("postgresql: %s", e.what()));
-    if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0) {
+    // Data exceptions (22), integrity violations (23) and program limits (54: an index row or a
+    // value too large) come from what was written, not from the server's health.
+    if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0 || state.rfind("54", 0) == 0) {
       return absl::InvalidArgumentError(absl::StrFormat("postgresql: %s", e.what()));
     }
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {

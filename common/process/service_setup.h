@@ -8,6 +8,7 @@
 #include "common/grpc/server.h"
 #include "common/kafka/kafka.h"
 #include "common/metrics/metrics.h"
+#include "common/pg/outbox_admin.h"
 #include "common/pg/pool.h"
 
 namespace ys {
@@ -36,8 +37,8 @@ void ExitIfConfigCheck(const std::string& program, const ServiceSetup& setup);
 class OutboxRelay;
 
 // The running parts every service has: metrics served on metrics.listen, PostgreSQL migrated
-// (the common outbox/inbox tables and the service's own files), its Kafka topics, an idempotent
-// producer and the outbox relay. Built by StartServiceRuntimeOrExit; destroyed in reverse order
+// (the common outbox/inbox tables and the service's own files), the gRPC handlers' executor, its
+// Kafka topics, an idempotent producer and the outbox relay. Built by StartServiceRuntimeOrExit; destroyed in reverse order
 // (the relay stops before the producer flushes).
 struct ServiceRuntime {
   explicit ServiceRuntime(const std::string& service) : metrics(service), kafka_metrics(metrics) {}
@@ -47,8 +48,13 @@ struct ServiceRuntime {
   KafkaMetrics kafka_metrics;
   std::unique_ptr<MetricsExposer> exposer;
   std::unique_ptr<PgPool> pool;
+  // Where gRPC handlers do their PostgreSQL work (grpc.workers, grpc.max_queued_calls); after the
+  // pool, so it stops first. The gRPC server, stopped before the runtime, has finished every call.
+  std::unique_ptr<CallExecutor> executor;
   std::unique_ptr<KafkaProducer> producer;
   std::unique_ptr<OutboxRelay> relay;
+  // yingshang.admin.v1.OutboxAdmin (parked rows), for main to add to its gRPC server.
+  std::unique_ptr<OutboxAdminImpl> outbox_admin;
 };
 
 std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(

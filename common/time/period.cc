@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
 #include "common/time/clock.h"
 
 namespace ys {
@@ -23,7 +24,7 @@ bool ParseInt(absl::string_view s, int* out) {
 
 absl::Status Invalid(absl::string_view text) {
   return absl::InvalidArgumentError(absl::StrFormat(
-      "period '%s' is not a month (2022-09), a quarter (2022Q3) or a year (2022)", text));
+      "period %s is not a month (2022-09), a quarter (2022Q3) or a year (2022)", input::QuoteInput(text)));
 }
 
 absl::Status CheckYear(int year) {

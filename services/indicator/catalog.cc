@@ -668,14 +668,15 @@ std::map<std::string, pb::CatalogEntity> Catalog::Entities() const {
     setter(e);
     out[EntityKey(e)] = std::move(e);
   };
-  for (const auto& [_, v] : indicators) add([&](pb::CatalogEntity& e) { *e.mutable_indicator() = v; });
-  for (const auto& [_, v] : regions) add([&](pb::CatalogEntity& e) { *e.mutable_region() = v; });
-  for (const auto& [_, v] : units) add([&](pb::CatalogEntity& e) { *e.mutable_unit() = v; });
-  for (const auto& [_, v] : leaders) add([&](pb::CatalogEntity& e) { *e.mutable_leader() = v; });
-  for (const auto& [_, v] : programme_items) {
-    add([&](pb::CatalogEntity& e) { *e.mutable_programme_item() = v; });
+  // Pairs, not structured bindings: clang 14 (the fuzz build) cannot capture a binding in a lambda.
+  for (const auto& kv : indicators) add([&](pb::CatalogEntity& e) { *e.mutable_indicator() = kv.second; });
+  for (const auto& kv : regions) add([&](pb::CatalogEntity& e) { *e.mutable_region() = kv.second; });
+  for (const auto& kv : units) add([&](pb::CatalogEntity& e) { *e.mutable_unit() = kv.second; });
+  for (const auto& kv : leaders) add([&](pb::CatalogEntity& e) { *e.mutable_leader() = kv.second; });
+  for (const auto& kv : programme_items) {
+    add([&](pb::CatalogEntity& e) { *e.mutable_programme_item() = kv.second; });
   }
-  for (const auto& [_, v] : targets) add([&](pb::CatalogEntity& e) { *e.mutable_target() = v; });
+  for (const auto& kv : targets) add([&](pb::CatalogEntity& e) { *e.mutable_target() = kv.second; });
   return out;
 }
 
@@ -704,7 +705,18 @@ absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Cat
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(absl::StrFormat("field 'yaml': not valid YAML: %s", e.what()));
   }
-  return Parser(existing).Run(root);
+  try {
+    return Parser(existing).Run(root);
+  } catch (const YAML::Exception& e) {
+    // A single value where a section wants a mapping ("cities: [3611]"): yaml-cpp throws when the
+    // parser looks a key up in it. A problem of the file, not an error of the call.
+    ParsedImport parsed;
+    parsed.catalog = existing;
+    pb::ImportProblem& p = parsed.problems.emplace_back();
+    if (!e.mark.is_null()) p.set_path(absl::StrFormat("line %d, column %d", e.mark.line + 1, e.mark.column + 1));
+    p.set_message(absl::StrFormat("not the shape this section takes: %s", e.msg));
+    return parsed;
+  }
 }
 
 CatalogDiff DiffCatalog(const Catalog& existing, const ParsedImport& parsed) {

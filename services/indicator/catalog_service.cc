@@ -74,7 +74,7 @@ absl::Status CatalogServiceImpl::DoImport(const Principal& who, const pb::Import
 grpc::ServerUnaryReactor* CatalogServiceImpl::ImportCatalog(grpc::CallbackServerContext* ctx,
                                                             const pb::ImportCatalogRequest* req,
                                                             pb::ImportCatalogResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     // A dry run changes nothing, so anyone who may read the catalog may validate a file.
     ASSIGN_OR_RETURN(Principal who, req->validate_only() ? auth_.Require(*ctx, kAnyRole)
                                                          : auth_.Require(*ctx, {"office"}));
@@ -85,7 +85,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ImportCatalog(grpc::CallbackServer
 grpc::ServerUnaryReactor* CatalogServiceImpl::ExportCatalog(grpc::CallbackServerContext* ctx,
                                                             const pb::ExportCatalogRequest* req,
                                                             pb::ExportCatalogResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     resp->set_yaml(ExportCatalogYaml(c, req->include_retired()));
@@ -96,7 +96,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ExportCatalog(grpc::CallbackServer
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListIndicators(grpc::CallbackServerContext* ctx,
                                                              const pb::ListIndicatorsRequest* req,
                                                              pb::ListIndicatorsResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (!pb::IndicatorLevel_IsValid(req->level())) {
       return absl::InvalidArgumentError("field 'level' is not a known indicator level");
@@ -114,7 +114,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListIndicators(grpc::CallbackServe
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetIndicator(grpc::CallbackServerContext* ctx,
                                                            const pb::GetIndicatorRequest* req,
                                                            pb::Indicator* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->code().empty()) return absl::InvalidArgumentError("field 'code' is required");
     ASSIGN_OR_RETURN(Catalog c, Current());
@@ -130,7 +130,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetIndicator(grpc::CallbackServerC
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListRegions(grpc::CallbackServerContext* ctx,
                                                           const pb::ListRegionsRequest* req,
                                                           pb::ListRegionsResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto items = Select(c.regions, [&](const pb::Region& r) {
@@ -145,7 +145,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListRegions(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListUnits(grpc::CallbackServerContext* ctx,
                                                         const pb::ListUnitsRequest* req,
                                                         pb::ListUnitsResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto items = Select(c.units, [](const pb::Unit& u) { return !u.retired(); });
@@ -156,7 +156,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListUnits(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* CatalogServiceImpl::ResolveUnit(grpc::CallbackServerContext* ctx,
                                                           const pb::ResolveUnitRequest* req,
                                                           pb::Unit* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->name().empty()) return absl::InvalidArgumentError("field 'name' is required");
     ASSIGN_OR_RETURN(Catalog c, Current());

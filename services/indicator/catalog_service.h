@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "common/time/clock.h"
 #include "services/indicator/catalog_store.h"
 #include "yingshang/indicator/v1/catalog.grpc.pb.h"
@@ -10,8 +11,10 @@ namespace ys::indicator {
 // gRPC handlers for the catalog: translate, call the domain (catalog.h), store, answer.
 class CatalogServiceImpl final : public pb::CatalogService::CallbackService {
  public:
-  CatalogServiceImpl(CatalogStore& store, const ApiKeyAuthenticator& auth, const Clock& clock)
-      : store_(store), auth_(auth), clock_(clock) {}
+  // The handlers read and write the store (PostgreSQL) on `executor`, off gRPC's callback threads.
+  CatalogServiceImpl(CatalogStore& store, const ApiKeyAuthenticator& auth, const Clock& clock,
+                     CallExecutor& executor)
+      : store_(store), auth_(auth), clock_(clock), executor_(executor) {}
 
   grpc::ServerUnaryReactor* ImportCatalog(grpc::CallbackServerContext* ctx,
                                           const pb::ImportCatalogRequest* req,
@@ -44,6 +47,7 @@ class CatalogServiceImpl final : public pb::CatalogService::CallbackService {
   CatalogStore& store_;
   const ApiKeyAuthenticator& auth_;
   const Clock& clock_;
+  CallExecutor& executor_;
 };
 
 }  // namespace ys::indicator

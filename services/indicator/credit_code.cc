@@ -1,6 +1,7 @@
 #include "services/indicator/credit_code.h"
 
 #include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
 
 namespace ys::indicator {
 namespace {
@@ -31,14 +32,16 @@ char CreditCodeCheckCharacter(absl::string_view first17) {
 absl::Status ValidateCreditCode(absl::string_view code) {
   if (code.size() != 18) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "field 'enterprise_credit_code': '%s' has %d characters, a unified social credit code has 18",
-        code, code.size()));
+        "field 'enterprise_credit_code': %s has %d characters, a unified social credit code has 18",
+        input::QuoteInput(code), code.size()));
   }
   for (size_t i = 0; i < code.size(); ++i) {
     if (ValueOf(code[i]) < 0) {
+      size_t n = 1;  // the whole UTF-8 sequence of a non-ASCII character
+      while (i + n < code.size() && (static_cast<unsigned char>(code[i + n]) & 0xC0) == 0x80) ++n;
       return absl::InvalidArgumentError(absl::StrFormat(
-          "field 'enterprise_credit_code': character %d ('%c') is not allowed (0-9, A-Z without I O Z S V)",
-          i + 1, code[i]));
+          "field 'enterprise_credit_code': character %d (%s) is not allowed (0-9, A-Z without I O Z S V)",
+          i + 1, input::QuoteInput(code.substr(i, n))));
     }
   }
   const char want = CreditCodeCheckCharacter(code.substr(0, 17));

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/grpc/server.h"
+#include "common/input/text_rules.h"
 #include "common/kafka/kafka.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   const auto& grpc_options = setup.grpc;
   const auto& kafka_options = setup.kafka;
   const auto& auth = setup.auth;
+  const auto limits = ys::ValueOrExit(kProgram, ys::input::InputLimitsFromConfig(config));
   ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(
@@ -42,21 +44,22 @@ int main(int argc, char** argv) {
 
   ys::RealClock clock;
   ys::indicator::PgCatalogStore store(*pool);
-  ys::indicator::CatalogServiceImpl catalog(store, auth, clock);
-  ys::indicator::RedemptionServiceImpl redemptions(*pool, store, auth, clock);
-  ys::indicator::ProgrammeServiceImpl programme(*pool, store, auth, clock);
+  ys::indicator::CatalogServiceImpl catalog(store, auth, clock, *runtime->executor);
+  ys::indicator::RedemptionServiceImpl redemptions(*pool, store, auth, clock, *runtime->executor);
+  ys::indicator::ProgrammeServiceImpl programme(*pool, store, auth, clock, *runtime->executor);
   auto consumer = ys::ValueOrExit(
       kProgram, ys::KafkaConsumer::Create(kafka_options,
                                           {.group_id = config.GetString("kafka.group_id", "ys-indicator"),
                                            .topics = {ys::indicator::kRedemptionTopic}},
                                           &kafka_metrics));
-  ys::indicator::RedemptionIngest ingest(*consumer, *pool, store, metrics, clock);
+  ys::indicator::RedemptionIngest ingest(*consumer, *pool, store, metrics, clock, limits);
   ingest.Start();
 
   ys::GrpcServer server(grpc_options, metrics, &auth);
   server.AddService(&catalog);
   server.AddService(&redemptions);
   server.AddService(&programme);
+  server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
   server.SetServing(true);
   ys::log::Info("indicator serving", {{"grpc", server.address()},

@@ -88,7 +88,7 @@ absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog
 grpc::ServerUnaryReactor* ProgrammeServiceImpl::ReportProgress(grpc::CallbackServerContext* ctx,
                                                                const pb::ReportProgressRequest* req,
                                                                pb::ProgressReport* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office", "unit:*"}));
     ASSIGN_OR_RETURN(StoredCatalog stored, catalog_.Load());
     const absl::Time now = clock_.Now();
@@ -125,7 +125,7 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ReportProgress(grpc::CallbackSer
 grpc::ServerUnaryReactor* ProgrammeServiceImpl::ListProgress(grpc::CallbackServerContext* ctx,
                                                              const pb::ListProgressRequest* req,
                                                              pb::ListProgressResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, {"office", "unit:*", "viewer"}).status());
     auto month = Period::Parse(req->month());
     if (!month.ok() || month->kind() != Period::Kind::kMonth) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
 #include "services/indicator/catalog_store.h"
@@ -17,9 +18,10 @@ absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog
 
 class ProgrammeServiceImpl final : public pb::ProgrammeService::CallbackService {
  public:
+  // The handlers' PostgreSQL work runs on `executor`, off gRPC's callback threads.
   ProgrammeServiceImpl(PgPool& pool, CatalogStore& catalog, const ApiKeyAuthenticator& auth,
-                       const Clock& clock)
-      : pool_(pool), catalog_(catalog), auth_(auth), clock_(clock) {}
+                       const Clock& clock, CallExecutor& executor)
+      : pool_(pool), catalog_(catalog), auth_(auth), clock_(clock), executor_(executor) {}
 
   grpc::ServerUnaryReactor* ReportProgress(grpc::CallbackServerContext* ctx,
                                            const pb::ReportProgressRequest* req,
@@ -33,6 +35,7 @@ class ProgrammeServiceImpl final : public pb::ProgrammeService::CallbackService 
   CatalogStore& catalog_;
   const ApiKeyAuthenticator& auth_;
   const Clock& clock_;
+  CallExecutor& executor_;
 };
 
 }  // namespace ys::indicator

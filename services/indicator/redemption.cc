@@ -1,7 +1,10 @@
 #include "services/indicator/redemption.h"
 
+#include <tuple>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "common/status/rejection.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/indicator/credit_code.h"
@@ -22,6 +25,9 @@ bool CanFollow(rpb::RedemptionStatus from, rpb::RedemptionStatus to) {
 RedemptionRejection Reject(std::string reason, absl::Status status) {
   return {std::move(reason), std::move(status)};
 }
+
+// A rule of common/input broken: its status carries the reason.
+RedemptionRejection Reject(absl::Status status) { return {RejectionReason(status), std::move(status)}; }
 
 }  // namespace
 
@@ -51,21 +57,34 @@ absl::StatusOr<rpb::PolicyRedemption> DecodeRedemption(const CloudEvent& event,
     options.ignore_unknown_fields = true;  // newer producers may add fields
     auto s = google::protobuf::util::JsonStringToMessage(event.data, &r, options);
     if (!s.ok()) {
+      // protobuf's message quotes the input around the error.
       *why = Reject("malformed", absl::InvalidArgumentError(absl::StrFormat(
                                      "body is not a PolicyRedemption in proto3 JSON: %s",
-                                     std::string(s.message()))));
+                                     input::QuoteInput(std::string(s.message()), 200))));
       return why->status;
     }
     return r;
   }
   *why = Reject("bad_content_type",
                 absl::InvalidArgumentError(absl::StrFormat(
-                    "content-type '%s' is not application/protobuf or application/json",
-                    event.content_type)));
+                    "content-type %s is not application/protobuf or application/json",
+                    input::QuoteInput(event.content_type))));
   return why->status;
 }
 
-std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemption& r) {
+std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemption& r,
+                                                      const input::InputLimits& limits) {
+  using input::TextKind;
+  using TextField = std::tuple<const char*, const std::string*, TextKind>;
+  for (const auto& [name, value, kind] : std::initializer_list<TextField>{
+           {"redemption_id", &r.redemption_id(), TextKind::kCode},
+           {"policy_id", &r.policy_id(), TextKind::kCode},
+           {"policy_name", &r.policy_name(), TextKind::kName},
+           {"enterprise_credit_code", &r.enterprise_credit_code(), TextKind::kCode},
+           {"county_code", &r.county_code(), TextKind::kCode},
+           {"department", &r.department(), TextKind::kName}}) {
+    if (auto s = input::CheckText(name, *value, kind, limits); !s.ok()) return Reject(std::move(s));
+  }
   for (const auto& [name, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
            {"redemption_id", &r.redemption_id()},
            {"policy_id", &r.policy_id()},
@@ -79,9 +98,8 @@ std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemptio
   if (auto s = ValidateCreditCode(r.enterprise_credit_code()); !s.ok()) {
     return Reject("bad_credit_code", s);
   }
-  if (r.amount_fen() < 0) {
-    return Reject("negative_amount", absl::InvalidArgumentError(absl::StrFormat(
-                                         "field 'amount_fen': %d is negative", r.amount_fen())));
+  if (auto s = input::CheckAmountFen("amount_fen", r.amount_fen(), limits); !s.ok()) {
+    return Reject(std::move(s));  // negative_amount, amount_out_of_range
   }
   if (r.status() == rpb::REDEMPTION_STATUS_UNSPECIFIED || !rpb::RedemptionStatus_IsValid(r.status())) {
     return Reject("missing_field",
@@ -89,6 +107,10 @@ std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemptio
   }
   if (!r.has_status_time()) {
     return Reject("missing_field", absl::InvalidArgumentError("field 'status_time' is required"));
+  }
+  if (auto s = input::CheckTimestamp("status_time", r.status_time().seconds(), r.status_time().nanos());
+      !s.ok()) {
+    return Reject(std::move(s));
   }
   return std::nullopt;
 }

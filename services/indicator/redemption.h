@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/input/text_rules.h"
 #include "common/kafka/cloud_event.h"
 #include "yingshang/indicator/v1/redemption.pb.h"
 
@@ -19,7 +20,8 @@ inline constexpr char kRedemptionDlqTopic[] = "ys.policy.dlq.v1";
 // and the status whose message names the field.
 struct RedemptionRejection {
   std::string reason;  // malformed, bad_content_type, missing_field, bad_credit_code,
-                       // negative_amount, unknown_county, illegal_status_move
+                       // negative_amount, unknown_county, illegal_status_move; and the input rules'
+                       // bad_text, too_long, amount_out_of_range, bad_time (common/input)
   absl::Status status;
 };
 
@@ -28,8 +30,11 @@ struct RedemptionRejection {
 absl::StatusOr<rpb::PolicyRedemption> DecodeRedemption(const CloudEvent& event,
                                                        RedemptionRejection* why);
 
-// Field checks that need nothing but the event (the county is checked against the catalog).
-std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemption& r);
+// Field checks that need nothing but the event (the county is checked against the catalog). The
+// input rules come first, for every field: the ids and codes are codes, policy_name and department
+// names; the amount within 0 .. limits.max_amount_fen; status_time within 1970-2100.
+std::optional<RedemptionRejection> ValidateRedemption(const rpb::PolicyRedemption& r,
+                                                      const input::InputLimits& limits = {});
 
 enum class StatusMove {
   kAdvance,      // a newer, legal status: it becomes the current one

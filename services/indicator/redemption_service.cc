@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc/status.h"
 #include "common/grpc/unary.h"
+#include "common/input/text_rules.h"
 #include "common/log/log.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
@@ -16,7 +17,7 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
   auto month = Period::Parse(req.month());
   if (!month.ok() || month->kind() != Period::Kind::kMonth) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("field 'month': '%s' is not a month such as 2022-09", req.month()));
+        absl::StrFormat("field 'month': %s is not a month such as 2022-09", input::QuoteInput(req.month())));
   }
   ASSIGN_OR_RETURN(StoredCatalog stored, catalog.Load());
   const Catalog c = Catalog::FromEntities(stored.entities);
@@ -24,7 +25,8 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
     auto it = c.regions.find(req.county_code());
     if (it == c.regions.end() || it->second.kind() != pb::REGION_KIND_COUNTY) {
       return absl::NotFoundError(
-          absl::StrFormat("field 'county_code': %s is not a county in the catalog", req.county_code()));
+          absl::StrFormat("field 'county_code': %s is not a county in the catalog",
+                          input::QuoteInput(req.county_code())));
     }
   }
   SummaryQuery q;
@@ -51,7 +53,7 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
 grpc::ServerUnaryReactor* RedemptionServiceImpl::GetRedemptionSummary(
     grpc::CallbackServerContext* ctx, const rpb::RedemptionSummaryRequest* req,
     rpb::RedemptionSummaryResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(
         auth_.Require(*ctx, {"office", "viewer", "huiqitong", "unit:*"}).status());
     ASSIGN_OR_RETURN(*resp, BuildRedemptionSummary(pool_, catalog_, clock_, *req));
@@ -59,19 +61,24 @@ grpc::ServerUnaryReactor* RedemptionServiceImpl::GetRedemptionSummary(
   });
 }
 
-RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, CatalogStore& catalog,
-                                   Metrics& metrics, const Clock& clock)
-    : pool_(pool),
+RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogStore& catalog,
+                                   Metrics& metrics, const Clock& clock, input::InputLimits limits)
+    : source_(source),
+      pool_(pool),
       catalog_(catalog),
+      metrics_(metrics),
       clock_(clock),
-      inbox_(consumer, pool, metrics,
+      limits_(limits),
+      inbox_(source, pool, metrics,
              {.consumer = "indicator.redemptions",
               .dlq_topic = kRedemptionDlqTopic,
-              .source = "/yingshang/indicator"},
-             [this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
-                    std::vector<absl::Status>* results) {
-               return ApplyRedemptionBatch(tx, events, counties_, results);
-             }),
+              .source = "/yingshang/indicator",
+              .limits = limits},
+             InboxProcessor::BatchHandler([this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                                                 std::vector<absl::Status>* results) {
+               return ApplyRedemptionBatch(tx, events, counties_, results, limits_);
+             })),
+      failures_(metrics, inbox_.name()),
       rejected_(prometheus::BuildCounter()
                     .Name("ys_indicator_redemptions_rejected_total")
                     .Help("惠企通 events sent to ys.policy.dlq.v1, by reason.")
@@ -97,12 +104,25 @@ RedemptionIngest::RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, Catalo
 RedemptionIngest::~RedemptionIngest() { Stop(); }
 
 absl::StatusOr<InboxBatch> RedemptionIngest::RunOnce() {
-  // The catalog's counties, read once per batch (a catalog import takes effect on the next batch).
+  return ConsumeRound(source_, *this, 500, absl::Milliseconds(200), &failures_);
+}
+
+absl::StatusOr<InboxBatch> RedemptionIngest::Apply(std::span<const KafkaMessage> records) {
   ASSIGN_OR_RETURN(counties_, LoadCountyCodes(pool_));
-  ASSIGN_OR_RETURN(InboxBatch batch, inbox_.RunOnce());
+  ASSIGN_OR_RETURN(InboxBatch batch, inbox_.Apply(records));
+  Count(batch);
+  return batch;
+}
+
+absl::StatusOr<InboxBatch> RedemptionIngest::DeadLetter(const KafkaMessage& record, const absl::Status& reason) {
+  ASSIGN_OR_RETURN(InboxBatch batch, inbox_.DeadLetter(record, reason));
+  Count(batch);
+  return batch;
+}
+
+void RedemptionIngest::Count(const InboxBatch& batch) {
   applied_.Increment(static_cast<double>(batch.applied));
   for (const absl::Status& s : batch.rejections) rejected_.Add({{"reason", RejectionReason(s)}}).Increment();
-  return batch;
 }
 
 absl::Status RedemptionIngest::RefreshGauges() {
@@ -125,34 +145,19 @@ absl::Status RedemptionIngest::RefreshGauges() {
 }
 
 void RedemptionIngest::Start() {
-  stop_ = false;
-  thread_ = std::thread([this] {
-    absl::Time next_gauges = absl::InfinitePast();
-    absl::Time next_purge = absl::Now() + absl::Minutes(5);
-    while (!stop_.load()) {
-      auto batch = RunOnce();
-      if (!batch.ok()) {
-        log::Warn("redemption batch failed; retrying", {{"error", std::string(batch.status().message())}});
-        absl::SleepFor(absl::Seconds(1));
-      }
-      if (absl::Now() >= next_gauges) {
-        if (auto s = RefreshGauges(); !s.ok()) {
-          log::Warn("redemption gauges not refreshed", {{"error", std::string(s.message())}});
-        }
-        next_gauges = absl::Now() + absl::Seconds(30);
-      }
-      if (absl::Now() >= next_purge) {
-        // Twice the broker's default retention: no redelivery can be older than that.
-        (void)inbox_.PurgeOlderThan(absl::Hours(24 * 14));
-        next_purge = absl::Now() + absl::Hours(1);
-      }
-    }
-  });
+  loop_ = std::make_unique<ConsumerLoop>(
+      source_, *this, metrics_, clock_,
+      ConsumerLoopOptions{.periodic = {{absl::Seconds(30), [this] {
+                                          if (auto s = RefreshGauges(); !s.ok()) {
+                                            log::Warn("redemption gauges not refreshed",
+                                                      {{"error", std::string(s.message())}});
+                                          }
+                                        }}}});
+  loop_->Start();
 }
 
 void RedemptionIngest::Stop() {
-  stop_ = true;
-  if (thread_.joinable()) thread_.join();
+  if (loop_) loop_->Stop();
 }
 
 }  // namespace ys::indicator

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <thread>
+#include <set>
+#include <string>
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "common/kafka/kafka.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/inbox.h"
@@ -21,9 +22,10 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
 
 class RedemptionServiceImpl final : public rpb::RedemptionService::CallbackService {
  public:
+  // The summary's PostgreSQL queries run on `executor`, off gRPC's callback threads.
   RedemptionServiceImpl(PgPool& pool, CatalogStore& catalog, const ApiKeyAuthenticator& auth,
-                        const Clock& clock)
-      : pool_(pool), catalog_(catalog), auth_(auth), clock_(clock) {}
+                        const Clock& clock, CallExecutor& executor)
+      : pool_(pool), catalog_(catalog), auth_(auth), clock_(clock), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetRedemptionSummary(grpc::CallbackServerContext* ctx,
                                                  const rpb::RedemptionSummaryRequest* req,
@@ -34,37 +36,52 @@ class RedemptionServiceImpl final : public rpb::RedemptionService::CallbackServi
   CatalogStore& catalog_;
   const ApiKeyAuthenticator& auth_;
   const Clock& clock_;
+  CallExecutor& executor_;
 };
 
 // Consumes ys.policy.redemptions.v1 into PostgreSQL through the inbox (bad events to
 // ys.policy.dlq.v1 with the reason), and keeps per-county gauges of the current month.
-class RedemptionIngest {
+class RedemptionIngest final : public RecordSink {
  public:
-  RedemptionIngest(KafkaConsumer& consumer, PgPool& pool, CatalogStore& catalog, Metrics& metrics,
-                   const Clock& clock);
-  ~RedemptionIngest();
+  // `limits`: the input rules' caps (config input.*) for the events and their fields.
+  RedemptionIngest(EventSource& source, PgPool& pool, CatalogStore& catalog, Metrics& metrics,
+                   const Clock& clock, input::InputLimits limits = {});
+  ~RedemptionIngest() override;
 
-  // One poll-and-apply round (the loop calls it; tests and benchmarks call it directly).
+  // One poll-and-apply round (tests and benchmarks; the service runs Start's loop).
   absl::StatusOr<InboxBatch> RunOnce();
   // Recomputes the per-county gauges for the current month.
   absl::Status RefreshGauges();
 
+  // The consumer loop, with the gauges refreshed every 30 s beside it.
   void Start();
   void Stop();
 
+  // RecordSink: the inbox, with the catalog's counties read before each batch (an import takes
+  // effect on the next batch) and the redemption counters after it.
+  const std::string& name() const override { return inbox_.name(); }
+  absl::StatusOr<InboxBatch> Apply(std::span<const KafkaMessage> records) override;
+  absl::StatusOr<InboxBatch> DeadLetter(const KafkaMessage& record, const absl::Status& reason) override;
+  absl::StatusOr<int64_t> PurgeOlderThan(absl::Duration keep) override { return inbox_.PurgeOlderThan(keep); }
+
  private:
+  void Count(const InboxBatch& batch);
+
+  EventSource& source_;
   PgPool& pool_;
   CatalogStore& catalog_;
+  Metrics& metrics_;
   const Clock& clock_;
+  input::InputLimits limits_;
   InboxProcessor inbox_;
+  BatchFailureCounter failures_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Counter& applied_;
   prometheus::Family<prometheus::Gauge>& applications_;
   prometheus::Family<prometheus::Gauge>& paid_fen_;
   prometheus::Family<prometheus::Gauge>& unpaid_;
   std::set<std::string> counties_;  // refreshed before each batch
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  std::unique_ptr<ConsumerLoop> loop_;
 };
 
 }  // namespace ys::indicator

@@ -56,7 +56,7 @@ absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool) {
 absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
                                   const std::vector<const CloudEvent*>& events,
                                   const std::set<std::string>& counties,
-                                  std::vector<absl::Status>* results) {
+                                  std::vector<absl::Status>* results, const input::InputLimits& limits) {
   // 1. Decode and check each event on its own.
   std::vector<std::optional<rpb::PolicyRedemption>> decoded(events.size());
   std::vector<std::string> ids;
@@ -67,14 +67,14 @@ absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
       (*results)[i] = Rejected(why);
       continue;
     }
-    if (auto rejected = ValidateRedemption(*r)) {
+    if (auto rejected = ValidateRedemption(*r, limits)) {
       (*results)[i] = Rejected(*rejected);
       continue;
     }
     if (!counties.contains(r->county_code())) {
       (*results)[i] = Rejected({"unknown_county", absl::InvalidArgumentError(absl::StrFormat(
                                                       "field 'county_code': %s is not a county in the catalog",
-                                                      r->county_code()))});
+                                                      input::QuoteInput(r->county_code())))});
       continue;
     }
     ids.push_back(r->redemption_id());

@@ -17,11 +17,12 @@ namespace ys::indicator {
 // their ce_ids): one query reads the redemptions they touch, the events are decided in order in
 // memory, one statement writes every changed redemption. (*results)[i] is OK or the fault of
 // events[i] (INVALID_ARGUMENT / FAILED_PRECONDITION naming the field, with its short reason as the
-// kInboxReasonPayload); a rejected event writes nothing. `counties` are the catalog's county codes.
+// kInboxReasonPayload); a rejected event writes nothing. `counties` are the catalog's county codes;
+// `limits` those of the input rules (ValidateRedemption).
 absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
                                   const std::vector<const CloudEvent*>& events,
                                   const std::set<std::string>& counties,
-                                  std::vector<absl::Status>* results);
+                                  std::vector<absl::Status>* results, const input::InputLimits& limits = {});
 
 absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool);
 

@@ -1,8 +1,12 @@
 #include "services/ranking/domain.h"
 
+#include <cmath>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/time/calendar.h"
 #include "common/time/period.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -30,6 +34,31 @@ std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogRepli
   auto add = [&](const char* code, const char* field, std::string message) {
     out.push_back({code, field, std::move(message)});
   };
+  using input::QuoteInput;
+  using input::TextKind;
+  using TextField = std::tuple<const char*, const std::string*, TextKind>;
+  for (const auto& [field, value, kind] : std::initializer_list<TextField>{
+           {"source", &f.source(), TextKind::kCode},
+           {"indicator_code", &f.indicator_code(), TextKind::kCode},
+           {"region_code", &f.region_code(), TextKind::kCode},
+           {"period", &f.period(), TextKind::kCode},
+           {"total_reason", &f.total_reason(), TextKind::kName}}) {
+    if (auto s = input::CheckText(field, *value, kind, policy.input); !s.ok()) {
+      // The message without CheckText's "field '<name>': ", which ViolationsStatus adds.
+      add("RV12", field,
+          std::string(absl::StripPrefix(s.message(), absl::StrCat("field '", field, "': "))));
+    }
+  }
+  if (!out.empty()) return out;
+  if (f.has_published_at()) {
+    if (auto s = input::CheckTimestamp("published_at", f.published_at().seconds(), f.published_at().nanos());
+        !s.ok()) {
+      add("RV13", "published_at", std::string(absl::StripPrefix(s.message(), "field 'published_at': ")));
+    }
+  }
+  if (f.has_score() && !std::isfinite(f.score())) {
+    add("RV13", "score", absl::StrFormat("%f is not a finite number", f.score()));
+  }
   for (const auto& [field, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
            {"source", &f.source()},
            {"indicator_code", &f.indicator_code()},
@@ -45,8 +74,8 @@ std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogRepli
   }
   if (auto it = policy.allowed_sources.find(f.evaluation());
       it != policy.allowed_sources.end() && !f.source().empty() && !it->second.contains(f.source())) {
-    add("RV02", "source", absl::StrFormat("platform %s may not publish %s rankings", f.source(),
-                                          pb::Evaluation_Name(f.evaluation())));
+    add("RV02", "source", absl::StrFormat("platform %s may not publish %s rankings",
+                                          QuoteInput(f.source()), pb::Evaluation_Name(f.evaluation())));
   }
   std::optional<Period> period;
   if (!f.period().empty()) {
@@ -54,7 +83,7 @@ std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogRepli
     if (!p.ok()) {
       add("RV03", "period", std::string(p.status().message()));
     } else if (p->Start() > now) {
-      add("RV04", "period", absl::StrFormat("%s is in the future", f.period()));
+      add("RV04", "period", absl::StrFormat("%s is in the future", QuoteInput(f.period())));
     } else {
       period = *p;
     }
@@ -62,7 +91,7 @@ std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogRepli
   if (!f.indicator_code().empty()) {
     auto it = catalog.indicators.find(f.indicator_code());
     if (it == catalog.indicators.end()) {
-      add("RV05", "indicator_code", absl::StrFormat("unknown indicator %s", f.indicator_code()));
+      add("RV05", "indicator_code", absl::StrFormat("unknown indicator %s", QuoteInput(f.indicator_code())));
     } else if (period.has_value()) {
       const ipb::Indicator& ind = it->second;
       bool outside = ind.retired();
@@ -74,18 +103,20 @@ std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogRepli
       }
       if (outside) {
         add("RV06", "indicator_code",
-            absl::StrFormat("indicator %s is not valid in %s", f.indicator_code(), f.period()));
+            absl::StrFormat("indicator %s is not valid in %s", QuoteInput(f.indicator_code()),
+                            QuoteInput(f.period())));
       }
     }
   }
   if (!f.region_code().empty()) {
     auto it = catalog.regions.find(f.region_code());
     if (it == catalog.regions.end() || it->second.retired()) {
-      add("RV07", "region_code", absl::StrFormat("unknown region %s", f.region_code()));
+      add("RV07", "region_code", absl::StrFormat("unknown region %s", QuoteInput(f.region_code())));
     } else if ((f.scope() == pb::SCOPE_CITY && it->second.kind() != ipb::REGION_KIND_CITY) ||
                (f.scope() == pb::SCOPE_COUNTY && it->second.kind() != ipb::REGION_KIND_COUNTY)) {
       add("RV08", "region_code",
-          absl::StrFormat("%s %s is not a %s", f.region_code(), it->second.name(), ScopeName(f.scope())));
+          absl::StrFormat("%s %s is not a %s", QuoteInput(f.region_code()), it->second.name(),
+                          ScopeName(f.scope())));
     }
   }
   if (f.total() < 1) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/input/text_rules.h"
 #include "yingshang/indicator/v1/catalog.pb.h"
 #include "yingshang/ranking/v1/ranking.pb.h"
 
@@ -33,15 +34,23 @@ struct ValidationPolicy {
   int county_scope_size = 100;  // Jiangxi's county-level divisions
   // Platforms allowed to publish each evaluation; an evaluation without an entry accepts any.
   std::map<pb::Evaluation, std::set<std::string>> allowed_sources;
+  input::InputLimits input;  // RV12: the input rules' lengths (config input.*)
 };
 
 // One broken rule: a stable code, the field, and a message an operator understands.
 struct Violation {
-  std::string code;   // RV01..RV11
+  std::string code;   // RV01..RV13
   std::string field;  // "rank"
   std::string message;
 };
 
+// RV01 required fields, RV02 the platform may publish the evaluation, RV03 the period parses, RV04
+// not in the future, RV05 a known indicator, RV06 valid in the period, RV07 a known region, RV08 of
+// the scope's kind, RV09 1 <= rank <= total, RV10 total is the scope's size or says why, RV11
+// revision >= 1; RV12 the input rules for text (common/input: UTF-8 without control characters;
+// source, codes and period at most input.code_bytes, total_reason input.name_bytes), RV13 a value
+// outside its range (published_at within 1970-2100, a finite score). A fact breaking RV12 is
+// refused on that alone: the other rules would only quote the same text.
 std::vector<Violation> ValidateFact(const pb::RankingFact& fact, const CatalogReplica& catalog,
                                     const ValidationPolicy& policy, absl::Time now);
 

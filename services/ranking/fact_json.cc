@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
 #include "common/pg/inbox.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -279,8 +280,10 @@ absl::StatusOr<pb::RankingFact> DecodeFactJson(absl::string_view json) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   if (auto s = google::protobuf::util::JsonStringToMessage(std::string(json), &f, options); !s.ok()) {
-    return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
-                                   "body is not a RankingFact in proto3 JSON: %s", std::string(s.message()))),
+    // protobuf's message quotes the input around the error.
+    return WithRejectionReason(absl::InvalidArgumentError(
+                                   absl::StrFormat("body is not a RankingFact in proto3 JSON: %s",
+                                                   input::QuoteInput(std::string(s.message()), 200))),
                                "malformed");
   }
   return f;

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
+#include "common/input/message_rules.h"
 #include "common/pg/copy.h"
 #include "common/pg/outbox.h"
 #include "common/status/macros.h"
@@ -35,8 +36,8 @@ absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
   }
   if (absl::StartsWith(e.content_type, "application/json")) return DecodeFactJson(e.data);
   return WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
-                    "content-type '%s' is not application/protobuf or application/json",
-                    e.content_type)),
+                    "content-type %s is not application/protobuf or application/json",
+                    input::QuoteInput(e.content_type))),
                 "bad_content_type");
 }
 
@@ -120,6 +121,18 @@ std::string PreviousPeriod(const std::string& period) {
 
 // --- catalog replica -------------------------------------------------------------------------
 
+namespace {
+
+// The input rules (common/input) for a catalog record, before it is stored: every string (codes
+// and names alike, at most a name's length: a target id joins three codes) and updated_at.
+absl::Status CheckCatalogEntity(const ipb::CatalogEntity& e, const input::InputLimits& limits) {
+  RETURN_IF_ERROR(input::CheckMessageText(e, limits));
+  if (!e.has_updated_at()) return absl::OkStatus();
+  return input::CheckTimestamp("updated_at", e.updated_at().seconds(), e.updated_at().nanos());
+}
+
+}  // namespace
+
 absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
                                              const std::vector<const CloudEvent*>& events,
                                              std::vector<absl::Status>* results) {
@@ -128,6 +141,10 @@ absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
     ipb::CatalogEntity e;
     if (!e.ParseFromString(events[i]->data) || events[i]->key.empty()) {
       (*results)[i] = WithRejectionReason(absl::InvalidArgumentError("body is not a CatalogEntity"), "malformed");
+      continue;
+    }
+    if (auto s = CheckCatalogEntity(e, limits_); !s.ok()) {
+      (*results)[i] = std::move(s);
       continue;
     }
     auto [it, fresh] = latest.emplace(events[i]->key, e);
@@ -171,11 +188,11 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
 
 // --- facts -----------------------------------------------------------------------------------
 
-absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
-                                    const std::vector<const CloudEvent*>& events,
-                                    std::vector<absl::Status>* results) {
-  // Validate-only submissions first (they change nothing), then the others, so changed() and
-  // raised() describe the writes.
+absl::StatusOr<FactChanges> FactIngest::ApplyBatch(pqxx::transaction_base& tx,
+                                                   const std::vector<const CloudEvent*>& events,
+                                                   std::vector<absl::Status>* results) {
+  // Validate-only submissions first (they change nothing), then the others.
+  FactChanges changes;
   std::vector<OutgoingEvent> reports;
   for (const bool validate_only : {true, false}) {
     std::vector<Input> inputs;
@@ -199,7 +216,9 @@ absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
     if (inputs.empty() && validate_only) continue;
     std::vector<absl::Status> sub(inputs.size());
     std::vector<RevisionOutcome> outcomes(inputs.size());
-    RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &sub, &outcomes));
+    FactChanges none;
+    RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &sub, &outcomes,
+                               validate_only ? &none : &changes));
     for (size_t k = 0; k < where.size(); ++k) {
       if (!validate_only) {
         (*results)[where[k]] = sub[k];
@@ -214,7 +233,7 @@ absl::Status FactIngest::ApplyBatch(pqxx::transaction_base& tx,
   }
   for (auto& r : reports) r.event.content_type = "application/protobuf";
   if (!reports.empty()) EnqueueOutboxBatch(tx, reports);
-  return absl::OkStatus();
+  return changes;
 }
 
 void FactIngest::RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& record,
@@ -237,7 +256,7 @@ void FactIngest::RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& 
 absl::StatusOr<std::vector<pb::SubmitResult>> FactIngest::Replay(pqxx::transaction_base& tx,
                                                                  const std::vector<std::string>& ids,
                                                                  bool all, bool validate_only,
-                                                                 size_t limit) {
+                                                                 FactChanges* changes, size_t limit) {
   const pqxx::result rows = tx.exec_params(
       "SELECT id, header_names, header_values, record_key, body, replayed_at IS NOT NULL "
       "FROM rejected_submissions WHERE ($1 AND replayed_at IS NULL) OR id = ANY($2::text[]) "
@@ -281,7 +300,7 @@ absl::StatusOr<std::vector<pb::SubmitResult>> FactIngest::Replay(pqxx::transacti
   }
   std::vector<absl::Status> statuses(inputs.size());
   std::vector<RevisionOutcome> outcomes(inputs.size());
-  RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &statuses, &outcomes));
+  RETURN_IF_ERROR(ApplyFacts(tx, inputs, {.validate_only = validate_only}, &statuses, &outcomes, changes));
   std::vector<std::string> replayed, failed, errors, codes;
   for (size_t k = 0; k < where.size(); ++k) {
     const std::string id = out[where[k]].event_id();
@@ -308,9 +327,8 @@ absl::StatusOr<std::vector<pb::SubmitResult>> FactIngest::Replay(pqxx::transacti
 
 absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
                                     const Options& options, std::vector<absl::Status>* results,
-                                    std::vector<RevisionOutcome>* outcomes) {
-  changed_.clear();
-  raised_.clear();
+                                    std::vector<RevisionOutcome>* outcomes, FactChanges* changes) {
+  FactChanges decided;
   auto replica = catalog_.Current();
   if (!replica.ok()) return replica.status();
   const absl::Time now = clock_.Now();
@@ -326,7 +344,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     if (!platform.empty() && f.source() != platform) {
       (*results)[i] = WithRejectionReason(absl::InvalidArgumentError(absl::StrFormat(
                                  "field 'source': %s, but it comes from platform %s [RV02]",
-                                 f.source(), platform)),
+                                 input::QuoteInput(f.source()), input::QuoteInput(platform))),
                              "RV02");
       continue;
     }
@@ -478,7 +496,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     for (const auto& [key, f] : became_current) {
       out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,
                           absl::StrFormat("accepted:%s:%d", key, f->revision())));
-      changed_.push_back(*f);
+      decided.current.push_back(*f);
     }
   }
   if (!history.empty()) {
@@ -517,7 +535,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       const pb::RankingAlert& a = alerts[row[0].as<std::string>()];
       out.push_back(Event(kAlertsTopic, FactKey(a.fact()), "yingshang.ranking.v1.RankingAlert", a,
                           now, "alert:" + a.id()));
-      raised_.push_back(a);
+      decided.raised.push_back(a);
       for (auto& c : ConsequencesOf(a)) {
         *c.mutable_raised_at() = ToProtoTime(now);
         ledger.push_back(std::move(c));
@@ -541,6 +559,10 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
   }
   EnqueueOutboxBatch(tx, out);
+  if (changes != nullptr) {
+    std::move(decided.current.begin(), decided.current.end(), std::back_inserter(changes->current));
+    std::move(decided.raised.begin(), decided.raised.end(), std::back_inserter(changes->raised));
+  }
   return absl::OkStatus();
 }
 

@@ -33,7 +33,8 @@ bool IsValidateOnly(const CloudEvent& e);
 // current replica to the ingest, reloading it from PostgreSQL only after it changed.
 class CatalogReplicaStore {
  public:
-  explicit CatalogReplicaStore(PgPool& pool) : pool_(pool) {}
+  // `limits`: the input rules' caps for the catalog's strings (config input.*).
+  explicit CatalogReplicaStore(PgPool& pool, input::InputLimits limits = {}) : pool_(pool), limits_(limits) {}
   // The inbox batch handler for ys.catalog.v1.
   absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                           std::vector<absl::Status>* results);
@@ -43,15 +44,18 @@ class CatalogReplicaStore {
 
  private:
   PgPool& pool_;
+  input::InputLimits limits_;
   std::atomic<int64_t> generation_{1};
   std::mutex mu_;
   int64_t loaded_generation_ = 0;
   std::shared_ptr<const CatalogReplica> replica_;
 };
 
-// A fact that became current in a committed batch (for the cache).
-struct CurrentFactChange {
-  pb::RankingFact fact;
+// What a batch changed once its transaction commits: the facts that became current (for the
+// cache) and the alerts it raised.
+struct FactChanges {
+  std::vector<pb::RankingFact> current;
+  std::vector<pb::RankingAlert> raised;
 };
 
 // Applies ys.rankings.submitted.v1 batches: decode (protobuf or JSON), validate against the replica,
@@ -64,8 +68,9 @@ class FactIngest {
       : pool_(pool), catalog_(catalog), clock_(clock), validation_(std::move(validation)),
         lock_(lock), rules_(std::move(rules)) {}
 
-  absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
-                          std::vector<absl::Status>* results);
+  // The inbox batch handler for ys.rankings.submitted.v1: returns what the batch changed.
+  absl::StatusOr<FactChanges> ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                                         std::vector<absl::Status>* results);
 
   struct Input {
     pb::RankingFact fact;
@@ -76,24 +81,23 @@ class FactIngest {
     bool correction = false;     // the office may write into locked periods
   };
   // The one validation and revision path of every way in (Kafka, gRPC Submit, CSV through Submit).
-  // (*results)[i] is OK or the record's fault; (*outcomes)[i] what happened to an OK one.
+  // (*results)[i] is OK or the record's fault; (*outcomes)[i] what happened to an OK one; what
+  // became current and the alerts raised are added to *changes.
   absl::Status ApplyFacts(pqxx::transaction_base& tx, const std::vector<Input>& inputs,
                           const Options& options, std::vector<absl::Status>* results,
-                          std::vector<RevisionOutcome>* outcomes);
+                          std::vector<RevisionOutcome>* outcomes, FactChanges* changes);
   // Runs refused Kafka submissions again (after the catalog was fixed): the named ones, or with
   // `all` every one not replayed yet (oldest first, at most `limit`). An accepted one is marked
   // replayed; a refused one keeps its row with the new reason and one more attempt. NOT_FOUND
   // names an unknown id. Results carry event_id = the rejected id.
   absl::StatusOr<std::vector<pb::SubmitResult>> Replay(pqxx::transaction_base& tx,
                                                        const std::vector<std::string>& ids, bool all,
-                                                       bool validate_only, size_t limit = 10000);
+                                                       bool validate_only, FactChanges* changes,
+                                                       size_t limit = 10000);
   // Keeps a refused Kafka record for ListRejected/Replay (InboxOptions::on_reject).
   static void RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& record,
                              const std::string& id, const absl::Status& reason, absl::Time now);
 
-  // What the last successful ApplyBatch made current and which alerts it raised.
-  const std::vector<pb::RankingFact>& changed() const { return changed_; }
-  const std::vector<pb::RankingAlert>& raised() const { return raised_; }
   // How often a batch was decided again because another writer stored one of its new keys first.
   int64_t new_key_races() const { return new_key_races_.load(); }
 
@@ -104,8 +108,6 @@ class FactIngest {
   ValidationPolicy validation_;
   LockPolicy lock_;
   RuleConfig rules_;
-  std::vector<pb::RankingFact> changed_;
-  std::vector<pb::RankingAlert> raised_;
   std::atomic<int64_t> new_key_races_{0};
 };
 

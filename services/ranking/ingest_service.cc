@@ -12,11 +12,16 @@
 namespace ys::ranking {
 namespace {
 
+// Collects a Submit stream, then applies it on the executor in one transaction. What one stream may
+// hold is bounded twice: gRPC refuses a message over grpc.max_receive_bytes, and the reactor refuses
+// the stream once its messages pass grpc.stream_budget_bytes in all or kMaxFactsPerCall facts,
+// dropping what it collected instead of reading on.
 class SubmitReactor final : public grpc::ServerReadReactor<pb::SubmitRequest> {
  public:
   SubmitReactor(RankingIngestImpl* service, grpc::CallbackServerContext* ctx,
-                const ApiKeyAuthenticator& auth, pb::SubmitResponse* resp)
-      : service_(service), resp_(resp) {
+                const ApiKeyAuthenticator& auth, CallExecutor& executor, size_t budget_bytes,
+                pb::SubmitResponse* resp)
+      : service_(service), ctx_(ctx), executor_(executor), budget_bytes_(budget_bytes), resp_(resp) {
     auto who = auth.Require(*ctx, {"office", "platform:*"});
     if (!who.ok()) {
       Finish(ToGrpcStatus(who.status()));
@@ -27,34 +32,76 @@ class SubmitReactor final : public grpc::ServerReadReactor<pb::SubmitRequest> {
   }
   void OnReadDone(bool ok) override {
     if (ok) {
+      received_bytes_ += request_.ByteSizeLong();
+      if (received_bytes_ > budget_bytes_) {
+        Refuse(absl::StrFormat("the stream passed its budget of %d bytes (grpc.stream_budget_bytes) "
+                               "at fact %d; split it into several Submit calls",
+                               budget_bytes_, requests_.size()));
+        return;
+      }
       requests_.push_back(std::move(request_));
       if (requests_.size() > RankingIngestImpl::kMaxFactsPerCall) {
-        Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            absl::StrFormat("at most %d facts per Submit call; split the stream",
-                                            RankingIngestImpl::kMaxFactsPerCall)));
+        Refuse(absl::StrFormat("at most %d facts per Submit call; split the stream",
+                               RankingIngestImpl::kMaxFactsPerCall));
         return;
       }
       request_.Clear();
       StartRead(&request_);
       return;
     }
-    Finish(ToGrpcStatus(service_->Process(who_, requests_, resp_)));
+    // The end of the stream, or a broken call (a message over grpc.max_receive_bytes, the client
+    // cancelled, the connection lost): a partial stream must not be stored, and IsCancelled() can
+    // lag behind the failed read by milliseconds. A send settles it: gRPC has cancelled a broken
+    // call before it reports the read, so the initial metadata fails to go out on it and only on it.
+    StartSendInitialMetadata();
+  }
+  void OnSendInitialMetadataDone(bool ok) override {
+    if (!ok) {
+      Drop();
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call broke before the stream ended"));
+      return;
+    }
+    // The transaction blocks: it runs on the executor, off gRPC's callback threads.
+    const bool queued = executor_.TrySchedule([this] {
+      const absl::Status s = ctx_->IsCancelled() ? absl::CancelledError("the call was cancelled")
+                                                 : service_->Process(who_, requests_, resp_);
+      Drop();
+      Finish(ToGrpcStatus(s));
+    });
+    if (!queued) {
+      Drop();
+      Finish(ToGrpcStatus(executor_.BusyError()));
+    }
   }
   void OnDone() override { delete this; }
 
  private:
+  void Refuse(const std::string& message) {
+    Drop();
+    Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
+  }
+  // Frees what the stream brought now, not when the call is done.
+  void Drop() {
+    std::vector<pb::SubmitRequest>().swap(requests_);
+    request_ = pb::SubmitRequest();
+  }
+
   RankingIngestImpl* service_;
+  grpc::CallbackServerContext* ctx_;
+  CallExecutor& executor_;
+  const size_t budget_bytes_;
   pb::SubmitResponse* resp_;
   Principal who_;
   pb::SubmitRequest request_;
   std::vector<pb::SubmitRequest> requests_;
+  size_t received_bytes_ = 0;
 };
 
 }  // namespace
 
 grpc::ServerReadReactor<pb::SubmitRequest>* RankingIngestImpl::Submit(grpc::CallbackServerContext* ctx,
                                                                       pb::SubmitResponse* resp) {
-  return new SubmitReactor(this, ctx, auth_, resp);
+  return new SubmitReactor(this, ctx, auth_, executor_, stream_budget_bytes_, resp);
 }
 
 absl::Status RankingIngestImpl::Process(const Principal& who,
@@ -73,20 +120,20 @@ absl::Status RankingIngestImpl::Process(const Principal& who,
   for (const auto& r : requests) inputs.push_back({r.fact(), who.PlatformSource().value_or("")});
   std::vector<absl::Status> results(inputs.size());
   std::vector<RevisionOutcome> outcomes(inputs.size());
-  std::vector<pb::RankingFact> changed;
+  FactChanges changes;
   {
     std::lock_guard lock(mu_);
     absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
       // A retried transaction starts from nothing: no result of the aborted attempt survives.
       results.assign(inputs.size(), absl::OkStatus());
       outcomes.assign(inputs.size(), RevisionOutcome::kNew);
-      return ingest_.ApplyFacts(tx, inputs, options, &results, &outcomes);
+      changes = FactChanges();
+      return ingest_.ApplyFacts(tx, inputs, options, &results, &outcomes, &changes);
     });
     if (!s.ok()) return s;
-    changed = ingest_.changed();
   }
   if (!options.validate_only) {
-    if (auto w = cache_.Write(changed); !w.ok()) {
+    if (auto w = cache_.Write(changes.current); !w.ok()) {
       // PostgreSQL has it; the cache is rebuilt when Redis is back (reads fall back meanwhile).
       log::Warn("ranking cache write failed after Submit", {{"error", std::string(w.message())}});
     }
@@ -108,7 +155,7 @@ absl::Status RankingIngestImpl::Process(const Principal& who,
 grpc::ServerUnaryReactor* RankingIngestImpl::ListRejected(grpc::CallbackServerContext* ctx,
                                                          const pb::ListRejectedRequest* req,
                                                          pb::ListRejectedResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, {"office"}).status());
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
     return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
@@ -152,7 +199,7 @@ grpc::ServerUnaryReactor* RankingIngestImpl::ListRejected(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RankingIngestImpl::Replay(grpc::CallbackServerContext* ctx,
                                                    const pb::ReplayRequest* req,
                                                    pb::ReplayResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, {"office"}).status());
     if (!ready_) return absl::UnavailableError("the catalog replica is still loading; try again shortly");
     if (req->ids().empty() && !req->all()) {
@@ -160,17 +207,17 @@ grpc::ServerUnaryReactor* RankingIngestImpl::Replay(grpc::CallbackServerContext*
     }
     const std::vector<std::string> ids(req->ids().begin(), req->ids().end());
     std::vector<pb::SubmitResult> results;
-    std::vector<pb::RankingFact> changed;
+    FactChanges changes;
     {
       std::lock_guard lock(mu_);
       RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(results, ingest_.Replay(tx, ids, req->all(), req->validate_only()));
+        changes = FactChanges();
+        ASSIGN_OR_RETURN(results, ingest_.Replay(tx, ids, req->all(), req->validate_only(), &changes));
         return absl::OkStatus();
       }));
-      changed = ingest_.changed();
     }
     if (!req->validate_only()) {
-      if (auto w = cache_.Write(changed); !w.ok()) {
+      if (auto w = cache_.Write(changes.current); !w.ok()) {
         log::Warn("ranking cache write failed after Replay", {{"error", std::string(w.message())}});
       }
     }

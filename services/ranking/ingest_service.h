@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "services/ranking/cache.h"
 #include "services/ranking/ingest.h"
 #include "yingshang/ranking/v1/ingest.grpc.pb.h"
@@ -14,9 +15,17 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
  public:
   static constexpr size_t kMaxFactsPerCall = 50000;
 
+  // The handlers' PostgreSQL work runs on `executor`; a Submit stream may send
+  // `stream_budget_bytes` in all (grpc.stream_budget_bytes), then it is RESOURCE_EXHAUSTED.
   RankingIngestImpl(PgPool& pool, FactIngest& ingest, RankingCache& cache,
-                    const ApiKeyAuthenticator& auth)
-      : pool_(pool), ingest_(ingest), cache_(cache), auth_(auth) {}
+                    const ApiKeyAuthenticator& auth, CallExecutor& executor,
+                    size_t stream_budget_bytes)
+      : pool_(pool),
+        ingest_(ingest),
+        cache_(cache),
+        auth_(auth),
+        executor_(executor),
+        stream_budget_bytes_(stream_budget_bytes) {}
 
   grpc::ServerReadReactor<pb::SubmitRequest>* Submit(grpc::CallbackServerContext* ctx,
                                                      pb::SubmitResponse* resp) override;
@@ -41,6 +50,8 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
   std::mutex mu_;       // one Submit or Replay at a time through `ingest_`
   RankingCache& cache_;
   const ApiKeyAuthenticator& auth_;
+  CallExecutor& executor_;
+  const size_t stream_budget_bytes_;
   std::atomic<bool> ready_{true};
 };
 

@@ -95,7 +95,7 @@ pb::Completeness BuildCompleteness(const std::string& period, const CatalogRepli
 grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerContext* ctx,
                                                        const pb::GetHistoryRequest* req,
                                                        pb::History* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->indicator_code().empty()) return absl::InvalidArgumentError("field 'indicator_code' is required");
     if (req->region_code().empty()) return absl::InvalidArgumentError("field 'region_code' is required");
@@ -141,7 +141,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServerContext* ctx,
                                                             const pb::GetCompletenessRequest* req,
                                                             pb::Completeness* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
@@ -165,7 +165,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServer
 grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
     grpc::CallbackServerContext* ctx, const pb::GetIndicatorRankingRequest* req,
     pb::IndicatorRanking* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->indicator_code().empty()) return absl::InvalidArgumentError("field 'indicator_code' is required");
     if (req->scope() == pb::SCOPE_UNSPECIFIED) return absl::InvalidArgumentError("field 'scope' is required");
@@ -204,7 +204,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
 grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerContext* ctx,
                                                          const pb::GetScorecardRequest* req,
                                                          pb::Scorecard* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->region_code().empty()) return absl::InvalidArgumentError("field 'region_code' is required");
     RETURN_IF_ERROR(CheckPeriod(req->period()));
@@ -257,7 +257,7 @@ pb::ListConsequencesResponse SummarizeConsequences(int year,
 grpc::ServerUnaryReactor* RankingQueryImpl::ListConsequences(grpc::CallbackServerContext* ctx,
                                                              const pb::ListConsequencesRequest* req,
                                                              pb::ListConsequencesResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     if (req->year() < 2000 || req->year() > 2100) {
       return absl::InvalidArgumentError(
@@ -280,7 +280,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::ListConsequences(grpc::CallbackServe
 grpc::ServerUnaryReactor* RankingQueryImpl::ListAlerts(grpc::CallbackServerContext* ctx,
                                                        const pb::ListAlertsRequest* req,
                                                        pb::ListAlertsResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));

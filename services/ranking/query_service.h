@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "common/pg/pool.h"
 #include "services/ranking/cache.h"
 #include "services/ranking/ingest.h"
@@ -25,9 +26,10 @@ pb::ListConsequencesResponse SummarizeConsequences(int year, const std::vector<p
 
 class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
  public:
+  // The handlers read Redis and PostgreSQL on `executor`, off gRPC's callback threads.
   RankingQueryImpl(FactReader& reader, PgPool& pool, CatalogReplicaStore& catalog,
-                   const ApiKeyAuthenticator& auth)
-      : reader_(reader), pool_(pool), catalog_(catalog), auth_(auth) {}
+                   const ApiKeyAuthenticator& auth, CallExecutor& executor)
+      : reader_(reader), pool_(pool), catalog_(catalog), auth_(auth), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetIndicatorRanking(grpc::CallbackServerContext* ctx,
                                                 const pb::GetIndicatorRankingRequest* req,
@@ -52,6 +54,7 @@ class RankingQueryImpl final : public pb::RankingQuery::CallbackService {
   PgPool& pool_;
   CatalogReplicaStore& catalog_;
   const ApiKeyAuthenticator& auth_;
+  CallExecutor& executor_;
 };
 
 }  // namespace ys::ranking

@@ -42,6 +42,7 @@ absl::StatusOr<RankingSettings> LoadRankingSettings(const Config& config) {
     ASSIGN_OR_RETURN(std::vector<std::string> sources, config.GetStringList(key));
     s.validation.allowed_sources[e] = {sources.begin(), sources.end()};
   }
+  ASSIGN_OR_RETURN(s.validation.input, input::InputLimitsFromConfig(config));
   RuleConfig& r = s.rules;
   if (config.Has("rankings.rules.evaluations")) {
     ASSIGN_OR_RETURN(std::vector<std::string> names, config.GetStringList("rankings.rules.evaluations"));

@@ -15,6 +15,9 @@
 //       composite_code: C00
 //       city_code: "3611"
 //       disabled: [fell_places]        # rules switched off (names without ALERT_RULE_, any case)
+//   input:                             # the input rules' caps (common/input/text_rules.h)
+//     max_code_bytes: 64               # source, indicator and region codes, period (RV12)
+//     max_name_bytes: 512              # total_reason
 
 #include "absl/status/statusor.h"
 #include "common/config/config.h"

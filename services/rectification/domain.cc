@@ -1,6 +1,10 @@
 #include "services/rectification/domain.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
+#include "common/input/message_rules.h"
+#include "common/status/macros.h"
 #include "common/time/clock.h"
 
 namespace ys::rectification {
@@ -86,6 +90,51 @@ std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCase
   }
   for (const auto& u : alert.units()) out.push_back({u.unit(), "", title, description});
   if (out.empty()) out.push_back({policy.fallback_unit, "", title, description});
+  return out;
+}
+
+absl::Status ValidateAlertInput(const rpb::RankingAlert& alert, const input::InputLimits& limits) {
+  RETURN_IF_ERROR(input::CheckMessageText(alert, limits, [](const google::protobuf::FieldDescriptor& f) {
+    const bool prose = f.containing_type() == rpb::RankingAlert::descriptor() &&
+                       (f.name() == "message" || f.name() == "consequence");
+    return prose ? input::TextKind::kFreeText : input::TextKind::kName;
+  }));
+  if (alert.fact().has_published_at()) {
+    const auto& t = alert.fact().published_at();
+    RETURN_IF_ERROR(input::CheckTimestamp("fact.published_at", t.seconds(), t.nanos()));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// `text` cut to at most `max_bytes` at a UTF-8 character boundary, and marked, when longer.
+void CutText(std::string* text, size_t max_bytes) {
+  if (text->size() <= max_bytes) return;
+  const size_t full = text->size();
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>((*text)[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+  text->resize(end);
+  absl::StrAppendFormat(text, "… [cut from %d bytes]", full);
+}
+
+// Keeps the last `n` elements of a repeated field.
+template <typename Repeated>
+void KeepLast(Repeated* items, int n) {
+  const int drop = items->size() - std::max(0, n);
+  if (drop > 0) items->DeleteSubrange(0, drop);
+}
+
+}  // namespace
+
+pb::Case EventSnapshot(const pb::Case& c, const EventSnapshotLimits& limits) {
+  pb::Case out = c;
+  out.clear_history();
+  KeepLast(out.mutable_reports(), limits.reports);
+  KeepLast(out.mutable_verifications(), limits.verifications);
+  for (pb::ProgressReport& r : *out.mutable_reports()) CutText(r.mutable_text(), limits.text_bytes);
+  for (pb::Verification& v : *out.mutable_verifications()) CutText(v.mutable_comment(), limits.text_bytes);
+  CutText(out.mutable_description(), limits.text_bytes);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/input/text_rules.h"
 #include "common/time/calendar.h"
 #include "yingshang/ranking/v1/ranking.pb.h"
 #include "yingshang/rectification/v1/rectification.pb.h"
@@ -83,5 +84,27 @@ struct CaseDraft {
   std::string description;
 };
 std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCasePolicy& policy);
+
+// The input rules (common/input) for a decoded alert, before any of it is stored: every string
+// field (message and consequence are free text, the rest names) and the fact's published_at.
+// INVALID_ARGUMENT naming the field, with the rule's rejection reason (bad_text, too_long, bad_time).
+absl::Status ValidateAlertInput(const rpb::RankingAlert& alert, const input::InputLimits& limits);
+
+// --- events --------------------------------------------------------------------------------------
+
+// How much of a case its events on ys.rectification.v1 carry. A case gains a report or a
+// verification with every text a unit or the office writes; the event must stay far below what
+// Kafka takes (1 MB), so it carries the last few, cut. The whole case stays in PostgreSQL (GetCase).
+struct EventSnapshotLimits {
+  int reports = 3;           // the last progress reports
+  int verifications = 3;     // the last verifications
+  size_t text_bytes = 1000;  // each report text, verification comment and the description
+};
+
+// The case as an event carries it: no history; the last `reports` reports and `verifications`
+// verifications, in order; every text longer than `text_bytes` cut at a character boundary and
+// marked "… [cut from N bytes]". (CaseEvent.reports_total and verifications_total say how many the
+// case has.)
+pb::Case EventSnapshot(const pb::Case& c, const EventSnapshotLimits& limits = {});
 
 }  // namespace ys::rectification

@@ -23,7 +23,7 @@ template <typename Req>
 grpc::ServerUnaryReactor* RectificationImpl::OfficeChange(
     grpc::CallbackServerContext* ctx, const Req* req, pb::Case* resp,
     absl::StatusOr<pb::Case> (CaseStore::*change)(const Principal&, const Req&)) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office"}));
     ASSIGN_OR_RETURN(*resp, (store_.*change)(who, *req));
     return absl::OkStatus();
@@ -58,7 +58,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ExtendDeadline(grpc::CallbackServer
 
 grpc::ServerUnaryReactor* RectificationImpl::GetCase(grpc::CallbackServerContext* ctx,
                                                      const pb::GetCaseRequest* req, pb::Case* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
     RETURN_IF_ERROR(CheckOwner(who, req->id()));
     ASSIGN_OR_RETURN(*resp, store_.Get(req->id()));
@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* RectificationImpl::GetCase(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RectificationImpl::ReportProgress(grpc::CallbackServerContext* ctx,
                                                             const pb::ReportProgressRequest* req,
                                                             pb::Case* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office", "unit:*"}));
     RETURN_IF_ERROR(CheckOwner(who, req->id()));
     ASSIGN_OR_RETURN(*resp, store_.Report(who, *req));
@@ -80,7 +80,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ReportProgress(grpc::CallbackServer
 grpc::ServerUnaryReactor* RectificationImpl::ListCases(grpc::CallbackServerContext* ctx,
                                                        const pb::ListCasesRequest* req,
                                                        pb::ListCasesResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
     if (req->state() != pb::STATE_UNSPECIFIED && !pb::State_IsValid(req->state())) {
@@ -104,7 +104,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ListCases(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerContext* ctx,
                                                          const pb::OverdueRequest* req,
                                                          pb::OverdueResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
     absl::Time as_of = clock_.Now();
@@ -136,7 +136,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerCon
 
 grpc::ServerUnaryReactor* RectificationImpl::GetStats(grpc::CallbackServerContext* ctx,
                                                       const pb::StatsRequest* req, pb::StatsResponse* resp) {
-  return FinishUnary(ctx, [&]() -> absl::Status {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
     // A unit sees its own line (and a total of it); the office and viewers see every unit.
     ASSIGN_OR_RETURN(*resp, store_.Stats(req->period(), who.Unit().value_or("")));

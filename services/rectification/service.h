@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
 #include "services/rectification/store.h"
 #include "yingshang/rectification/v1/rectification.grpc.pb.h"
 
@@ -10,8 +11,10 @@ namespace ys::rectification {
 // cases only), viewer and the others (read).
 class RectificationImpl final : public pb::RectificationService::CallbackService {
  public:
-  RectificationImpl(CaseStore& store, const Clock& clock, const ApiKeyAuthenticator& auth)
-      : store_(store), clock_(clock), auth_(auth) {}
+  // The handlers' PostgreSQL work runs on `executor`, off gRPC's callback threads.
+  RectificationImpl(CaseStore& store, const Clock& clock, const ApiKeyAuthenticator& auth,
+                    CallExecutor& executor)
+      : store_(store), clock_(clock), auth_(auth), executor_(executor) {}
 
   grpc::ServerUnaryReactor* OpenCase(grpc::CallbackServerContext* ctx, const pb::OpenCaseRequest* req,
                                      pb::Case* resp) override;
@@ -45,6 +48,7 @@ class RectificationImpl final : public pb::RectificationService::CallbackService
   CaseStore& store_;
   const Clock& clock_;
   const ApiKeyAuthenticator& auth_;
+  CallExecutor& executor_;
 };
 
 }  // namespace ys::rectification

@@ -74,6 +74,7 @@ absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& co
     }
   }
   p.alerts.fallback_unit = config.GetString("cases.fallback_unit", p.alerts.fallback_unit);
+  ASSIGN_OR_RETURN(p.input, input::InputLimitsFromConfig(config));
   ASSIGN_OR_RETURN(s.sweep_interval, config.GetDuration("cases.sweep_interval", s.sweep_interval));
   return s;
 }

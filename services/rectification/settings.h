@@ -11,6 +11,7 @@
 //     open_on_rules: [last_in_province, bottom_three, quarter_floor_breached, county_composite_beyond]
 //     fallback_unit: 市营商办                   # when an indicator names no unit
 //     sweep_interval: 60s
+//   input: {max_name_bytes: 512, max_text_bytes: 65536}   # caps of the input rules for alerts
 
 #include "absl/status/statusor.h"
 #include "common/config/config.h"

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/pg/inbox.h"
+#include "common/input/text_rules.h"
 #include "common/pg/outbox.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
@@ -64,8 +65,9 @@ class Writes {
             const std::string& message, absl::Time now) {
     pb::CaseEvent e;
     e.set_kind(kind);
-    *e.mutable_snapshot() = c;
-    e.mutable_snapshot()->clear_history();
+    *e.mutable_snapshot() = EventSnapshot(c);  // bounded: the last reports, cut; GetCase has all
+    e.set_reports_total(c.reports_size());
+    e.set_verifications_total(c.verifications_size());
     const absl::Time due = FromProtoTime(c.due_at());
     e.mutable_snapshot()->set_overdue(Outstanding(c.state()) && now >= due);
     e.mutable_snapshot()->set_days_overdue(e.snapshot().overdue() ? DaysOverdue(due, now) : 0);
@@ -183,6 +185,10 @@ absl::Status CaseStore::ApplyAlerts(pqxx::transaction_base& tx, const std::vecto
   for (size_t i = 0; i < events.size(); ++i) {
     if (!alerts[i].ParseFromString(events[i]->data) || alerts[i].id().empty()) {
       (*results)[i] = WithRejectionReason(absl::InvalidArgumentError("body is not a RankingAlert"), "malformed");
+      continue;
+    }
+    if (auto s = ValidateAlertInput(alerts[i], policies_.input); !s.ok()) {
+      (*results)[i] = std::move(s);  // before anything of it is stored or copied into a case
       continue;
     }
     for (CaseDraft& d : DraftsFor(alerts[i], policies_.alerts)) items.push_back({&alerts[i], std::move(d)});
@@ -676,7 +682,8 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, co
   auto p = Period::Parse(period);
   if (!p.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("field 'period': '%s' is not a month or quarter (2022-09, 2022Q3)", period));
+        absl::StrFormat("field 'period': %s is not a month or quarter (2022-09, 2022Q3)",
+                        input::QuoteInput(period)));
   }
   pb::StatsResponse out;
   out.set_period(period);

@@ -23,6 +23,7 @@ struct CasePolicies {
   DeadlinePolicies deadlines;
   EscalationPolicy escalation;
   AlertCasePolicy alerts;
+  input::InputLimits input;  // the input rules for decoded alerts
 };
 
 struct SweepResult {

@@ -80,7 +80,7 @@ wait_until 30 dead_lettered || true
 dlq=$(dead_letters)
 [ "$(grep -c . <<<"$dlq")" = 1 ] || fail "want the bad event once on ys.rankings.dlq.v1, got: $dlq"
 grep -q "ys_dlq_reason_code=RV05" <<<"$dlq" || fail "dead letter without its reason code: $dlq"
-grep -q "unknown indicator I42" <<<"$dlq" || fail "dead letter without the indicator reason: $dlq"
+grep -q "unknown indicator 'I42'" <<<"$dlq" || fail "dead letter without the indicator reason: $dlq"
 grep -q "not between 1 and total 11" <<<"$dlq" || fail "dead letter without the rank reason: $dlq"
 [ "$(metric "$METRICS" '^ys_dlq_records_total\{.*reason="RV05"')" -ge 1 ] || fail "the rejection is not counted"
 "${YSCTL[@]}" rankings rejected | grep -q "$RUN-bad\|I42/3611" || fail "ysctl rankings rejected does not list it"

@@ -1,8 +1,17 @@
 // The transactional outbox and the inbox against real PostgreSQL and Kafka (DESIGN §4).
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "common/grpc/server.h"
+#include "common/pg/outbox_admin.h"
 #include "common/status/macros.h"
+#include "tests/fakes/fake_publisher.h"
 #include "tests/support/outbox_fixture.h"
+#include "tools/ysctl/outbox_commands.h"
 
 namespace ys {
 namespace {
@@ -262,6 +271,254 @@ TEST_F(OutboxInboxTest, AFailedBatchIsReadAgainNotSkipped) {
   EXPECT_GE(failed_batches, 1);  // (WithTransaction may retry inside one RunOnce)
   EXPECT_EQ(applied, 40u);
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 40);
+}
+
+TEST_F(OutboxInboxTest, ARecordThatFailsItsBatchInPostgreSQLIsDeadLetteredAndTheRestApplied) {
+  // A batch handler that writes every body in one statement, as the services do: a NUL in a body
+  // makes PostgreSQL refuse the array literal, invalid UTF-8 the encoding, so the whole
+  // transaction fails and no handler result names the record. Before the consumer split such
+  // batches, the partition stopped here for ever.
+  auto handler = [](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                    std::vector<absl::Status>*) -> absl::Status {
+    std::vector<std::string> ids, data;
+    for (const CloudEvent* e : events) {
+      ids.push_back(e->id);
+      data.push_back(e->data);
+    }
+    tx.exec_params("INSERT INTO applied (ce_id, data, times) SELECT i, d, 1 FROM unnest($1::text[], $2::text[]) "
+                   "AS u(i, d)",
+                   PgArray(ids), PgArray(data));
+    return absl::OkStatus();
+  };
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.poison", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       InboxProcessor::BatchHandler(handler));
+  std::vector<OutgoingEvent> events;
+  for (int i = 0; i < 20; ++i) events.push_back(testing::SampleEvent(topic_, i, "good"));
+  events[7].event.data = std::string("a\0b", 3);
+  events[13].event.data = "\xff\xfe not UTF-8";
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 20u);
+
+  auto seen = Consume(inbox, 20);
+  EXPECT_EQ(seen.applied, 18u);
+  EXPECT_EQ(seen.rejected, 2u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 18);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM outbox"), 2);  // the two dead letters
+  const std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find("ys_consumer_batch_failures_total{consumer=\"test.poison\",kind=\"data\"}"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reason=\"unprocessable\""), std::string::npos);
+}
+
+// Runs `ysctl ARGS...` in-process (its outbox commands only); exit code, stdout and stderr.
+struct YsctlRun {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+YsctlRun Ysctl(std::vector<std::string> args) {
+  CLI::App app;
+  app.require_subcommand(1);
+  std::ostringstream out, err;
+  YsctlRun r;
+  ysctl::AddOutboxCommands(app, out, err, &r.code);
+  args.insert(args.begin(), "ysctl");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  } catch (const CLI::ParseError& e) {
+    r.code = e.get_exit_code();
+  }
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+// Reads `topic` from the beginning until `want` records came (or 30 s passed): their values, in order.
+std::vector<std::string> ReadValues(const KafkaOptions& kafka, KafkaMetrics& metrics, const std::string& topic,
+                                    size_t want) {
+  auto consumer = KafkaConsumer::Create(kafka, {testing::UniqueName("g"), {topic}}, &metrics);
+  EXPECT_TRUE(consumer.ok());
+  std::vector<std::string> values;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (consumer.ok() && values.size() < want && absl::Now() < deadline) {
+    auto batch = (*consumer)->Poll(10, absl::Milliseconds(500));
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    if (!batch.ok()) break;
+    for (const KafkaMessage& m : *batch) values.push_back(m.value);
+  }
+  return values;
+}
+
+TEST_F(OutboxInboxTest, ARowKafkaRefusesIsParkedAndTheRowsAfterItAreStillPublished) {
+  // Issue #11: a 1.1 MB event (Kafka takes 1 MB) used to stop the relay at that row for good, and
+  // every event the service emitted after it with it.
+  constexpr size_t kLarge = 1'153'434;  // 1.1 MiB
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                for (const std::string& data : {std::string("before"), std::string(kLarge, 'x'), std::string("after")}) {
+                  OutgoingEvent e = testing::SampleEvent(topic_, 0, data);  // one key: one partition, in order
+                  EnqueueOutbox(tx, e);
+                }
+                return absl::OkStatus();
+              }).ok());
+  OutboxRelay relay(*producer_db_, *producer_, metrics_);
+  RelayAll(relay);
+
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), 2);
+  ASSERT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 1);
+  const int64_t parked_id = QueryInt(*producer_db_, "SELECT id FROM outbox_parked");
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT octet_length(payload) FROM outbox_parked"), static_cast<int64_t>(kLarge));
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT error_code FROM outbox_parked"), 10);  // MSG_SIZE_TOO_LARGE
+  std::string error;
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                error = tx.exec1("SELECT error FROM outbox_parked")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(error, "Broker: Message size too large");
+  EXPECT_EQ(ReadValues(kafka_, kafka_metrics_, topic_, 2), (std::vector<std::string>{"before", "after"}));
+  ASSERT_TRUE(relay.Pending().ok());
+  const std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find(absl::StrFormat("ys_outbox_parked_total{reason=\"message_too_large\",topic=\"%s\"} 1", topic_)),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ys_outbox_parked_records 1"), std::string::npos) << text;
+
+  // Listed and requeued with ysctl, through the OutboxAdmin service every service serves; office only.
+  ApiKeyAuthenticator auth;
+  auth.Add(Sha256Hex("office"), {"office-dev", "office"});
+  auth.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});
+  CallExecutor executor({.workers = 1, .max_queued_calls = 8}, metrics_);
+  OutboxAdminImpl admin(*producer_db_, auth, executor);
+  GrpcServer server(GrpcServerOptions{}, metrics_, &auth);
+  server.AddService(&admin);
+  ASSERT_TRUE(server.Start().ok());
+  const std::string address = server.address();
+  EXPECT_EQ(Ysctl({"outbox", "parked", "--key", "office"}).code, 2);  // which service?
+  YsctlRun denied = Ysctl({"outbox", "parked", "--address", address, "--key", "viewer"});
+  EXPECT_EQ(denied.code, 1);
+  EXPECT_NE(denied.err.find("office"), std::string::npos) << denied.err;
+  YsctlRun listed = Ysctl({"outbox", "parked", "--address", address, "--key", "office"});
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  const std::vector<std::string> lines = absl::StrSplit(listed.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u) << listed.out;  // the header, the row (two lines), the count
+  EXPECT_TRUE(absl::StartsWith(lines[1], std::to_string(parked_id) + " ")) << lines[1];
+  EXPECT_NE(lines[1].find(absl::StrFormat("%10d  Broker: Message size too large (10)", kLarge)), std::string::npos)
+      << lines[1];
+  EXPECT_EQ(lines[3], "1 parked row(s)");
+  absl::PrintF("parked %d row (%d bytes: %s); published %d small rows after it\n",
+               QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"),
+               QueryInt(*producer_db_, "SELECT octet_length(payload) FROM outbox_parked"), error,
+               QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"));
+
+  YsctlRun none = Ysctl({"outbox", "requeue", "--address", address, "--key", "office"});
+  EXPECT_EQ(none.code, 2);  // neither ids nor --all
+  YsctlRun requeued =
+      Ysctl({"outbox", "requeue", std::to_string(parked_id), "999999", "--address", address, "--key", "office"});
+  EXPECT_EQ(requeued.out, absl::StrFormat("requeued 1 row(s): %d\n", parked_id));
+  EXPECT_EQ(requeued.err, "ysctl: not parked: 999999\n");
+  EXPECT_EQ(requeued.code, 1);
+  server.Shutdown();
+  // Back in the outbox with its id, ahead of anything emitted after it.
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 0);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT id FROM outbox"), parked_id);
+
+  // With the client's limit raised it goes (the broker checks the compressed batch: lz4 makes
+  // these 1.1 MB of one byte a few KB).
+  KafkaOptions raised = kafka_;
+  raised.extra["message.max.bytes"] = "2000000";
+  auto larger = KafkaProducer::Create(raised, &kafka_metrics_);
+  ASSERT_TRUE(larger.ok());
+  OutboxRelay second(*producer_db_, **larger, metrics_);
+  RelayAll(second);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 0);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), 3);
+  const std::vector<std::string> all = ReadValues(kafka_, kafka_metrics_, topic_, 3);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].size(), kLarge);
+}
+
+TEST_F(OutboxInboxTest, AnInvalidTopicNameIsParkedAMissingTopicIsWaitedFor) {
+  // A name Kafka refuses ('!' and ' ' are not allowed) cannot become valid: parked, the rest goes.
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                EnqueueOutbox(tx, testing::SampleEvent(topic_, 0, "a"));
+                EnqueueOutbox(tx, testing::SampleEvent("bad topic!", 0, "x"));
+                EnqueueOutbox(tx, testing::SampleEvent(topic_, 0, "b"));
+                return absl::OkStatus();
+              }).ok());
+  OutboxRelay relay(*producer_db_, *producer_, metrics_, {.publish_timeout = absl::Seconds(3)});
+  RelayAll(relay);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked WHERE topic = 'bad topic!' AND error_code = 17"), 1);
+  EXPECT_EQ(ReadValues(kafka_, kafka_metrics_, topic_, 2), (std::vector<std::string>{"a", "b"}));
+  EXPECT_NE(metrics_.Serialize().find("ys_outbox_parked_total{reason=\"invalid_topic\",topic=\"bad topic!\"} 1"),
+            std::string::npos);
+
+  // A topic that does not exist (auto-create is off) is the deployment's fault, not the row's: the
+  // relay waits at that row, in order, and parks nothing.
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                EnqueueOutbox(tx, testing::SampleEvent(testing::UniqueName("test.missing"), 0, "m"));
+                EnqueueOutbox(tx, testing::SampleEvent(topic_, 0, "c"));
+                return absl::OkStatus();
+              }).ok());
+  KafkaOptions quick = kafka_;  // records time out in 2 s, so the producer also closes quickly
+  quick.extra["message.timeout.ms"] = "2000";
+  auto producer = KafkaProducer::Create(quick, &kafka_metrics_);
+  ASSERT_TRUE(producer.ok());
+  OutboxRelay waiting(*producer_db_, **producer, metrics_, {.publish_timeout = absl::Seconds(10)});
+  auto n = waiting.RunOnce();
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kUnavailable) << n.status();
+  EXPECT_EQ(*waiting.Pending(), 2);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 1);
+}
+
+TEST_F(OutboxInboxTest, OnlyARowRefusedWhenSentAloneIsParked) {
+  // A broker refuses a whole produce request that is too large: the small rows sent with a large
+  // one get its error. Each refused row is sent again alone; only the large one stays refused.
+  testing::FakePublisher publisher([](const OutgoingEvent&, std::span<const OutgoingEvent> call) {
+    size_t bytes = 0;  // the request's
+    for (const OutgoingEvent& e : call) bytes += e.event.data.size();
+    if (bytes <= 100) return Delivery{.outcome = Delivery::Outcome::kDelivered};
+    return Delivery{.outcome = Delivery::Outcome::kRefused, .error_code = 10,
+                    .error = "Broker: Message size too large", .reason = "message_too_large"};
+  });
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                for (const std::string& data : {std::string("small-1"), std::string(200, 'x'), std::string("small-2")}) {
+                  EnqueueOutbox(tx, testing::SampleEvent(topic_, 0, data));
+                }
+                return absl::OkStatus();
+              }).ok());
+  OutboxRelay relay(*producer_db_, publisher, metrics_);
+  EXPECT_EQ(*relay.RunOnce(), 2u);
+  EXPECT_EQ(publisher.delivered(), (std::vector<std::string>{"small-1", "small-2"}));
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), 2);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT octet_length(payload) FROM outbox_parked"), 200);
+}
+
+TEST_F(OutboxInboxTest, ATransientFailureStopsTheRoundAtThatRow) {
+  // Broker down for one row: it and the rows after it go again next round, in order, even those
+  // already delivered (consumers dedup them); nothing is parked.
+  bool down = true;
+  testing::FakePublisher publisher([&](const OutgoingEvent& e, std::span<const OutgoingEvent>) {
+    if (e.event.data == "b" && down) {
+      down = false;
+      return Delivery{.outcome = Delivery::Outcome::kNotDelivered, .error_code = -195,
+                      .error = "Local: Broker transport failure"};
+    }
+    return Delivery{.outcome = Delivery::Outcome::kDelivered};
+  });
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                for (const char* data : {"a", "b", "c"}) EnqueueOutbox(tx, testing::SampleEvent(topic_, 0, data));
+                return absl::OkStatus();
+              }).ok());
+  OutboxRelay relay(*producer_db_, publisher, metrics_);
+  EXPECT_EQ(*relay.RunOnce(), 1u);
+  EXPECT_EQ(*relay.Pending(), 2);
+  EXPECT_EQ(*relay.RunOnce(), 2u);
+  EXPECT_EQ(publisher.delivered(), (std::vector<std::string>{"a", "c", "b", "c"}));
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), 3);
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 0);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "tools/ysctl/case_commands.h"
 #include "tools/ysctl/catalog_commands.h"
 #include "tools/ysctl/health_command.h"
+#include "tools/ysctl/outbox_commands.h"
 #include "tools/ysctl/programme_commands.h"
 #include "tools/ysctl/ranking_commands.h"
 #include "tools/ysctl/redemption_commands.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddProgrammeCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddRankingCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddCaseCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddOutboxCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

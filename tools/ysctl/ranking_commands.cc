@@ -1,14 +1,15 @@
 #include "tools/ysctl/ranking_commands.h"
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "tools/ysctl/client.h"
-#include <fstream>
-
-#include "absl/status/statusor.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "tools/ysctl/csv.h"
+#include "tools/ysctl/ranking_import.h"
 #include "yingshang/ranking/v1/ingest.grpc.pb.h"
 #include "yingshang/ranking/v1/query.grpc.pb.h"
 
@@ -25,48 +26,14 @@ std::string Change(const pb::ScorecardRow& r) {
   return absl::StrFormat("%s%d", r.change() > 0 ? "↑" : "↓", std::abs(r.change()));
 }
 
-constexpr char kCsvHeader[] = "period,scope,indicator,region,rank,total,score,source,evaluation,revision";
-
-// One CSV line as a fact; an error names the column.
-absl::StatusOr<pb::RankingFact> ParseCsvLine(absl::string_view line) {
-  std::vector<std::string> c = absl::StrSplit(line, ',');
-  if (c.size() != 10) {
-    return absl::InvalidArgumentError(absl::StrFormat("has %d columns, the header has 10", c.size()));
+// Whether `channel` connects before `deadline`. A refused or unknown address fails here, so the
+// import can say that nothing was sent rather than that a failed call may have been stored.
+bool Connects(grpc::Channel& channel, std::chrono::system_clock::time_point deadline) {
+  for (auto state = channel.GetState(true); state != GRPC_CHANNEL_READY; state = channel.GetState(true)) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return false;
+    if (!channel.WaitForStateChange(state, deadline)) return false;
   }
-  for (auto& x : c) x = std::string(absl::StripAsciiWhitespace(x));
-  pb::RankingFact f;
-  f.set_period(c[0]);
-  if (c[1] == "city") f.set_scope(pb::SCOPE_CITY);
-  else if (c[1] == "county") f.set_scope(pb::SCOPE_COUNTY);
-  else return absl::InvalidArgumentError("scope must be city or county, got '" + c[1] + "'");
-  f.set_indicator_code(c[2]);
-  f.set_region_code(c[3]);
-  int rank = 0, total = 0;
-  int64_t revision = 1;
-  if (!absl::SimpleAtoi(c[4], &rank)) return absl::InvalidArgumentError("rank '" + c[4] + "' is not a number");
-  if (!absl::SimpleAtoi(c[5], &total)) return absl::InvalidArgumentError("total '" + c[5] + "' is not a number");
-  f.set_rank(rank);
-  f.set_total(total);
-  if (!c[6].empty()) {
-    double score = 0;
-    if (!absl::SimpleAtod(c[6], &score)) return absl::InvalidArgumentError("score '" + c[6] + "' is not a number");
-    f.set_score(score);
-  }
-  f.set_source(c[7]);
-  static const std::map<std::string, pb::Evaluation> kEvaluations = {
-      {"official", pb::EVALUATION_OFFICIAL}, {"third_party", pb::EVALUATION_THIRD_PARTY},
-      {"enterprise", pb::EVALUATION_ENTERPRISE}, {"department", pb::EVALUATION_DEPARTMENT}};
-  auto e = kEvaluations.find(c[8]);
-  if (e == kEvaluations.end()) {
-    return absl::InvalidArgumentError(
-        "evaluation must be official, third_party, enterprise or department, got '" + c[8] + "'");
-  }
-  f.set_evaluation(e->second);
-  if (!c[9].empty() && !absl::SimpleAtoi(c[9], &revision)) {
-    return absl::InvalidArgumentError("revision '" + c[9] + "' is not a number");
-  }
-  f.set_revision(revision);
-  return f;
+  return true;
 }
 
 }  // namespace
@@ -93,74 +60,59 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
   rankings->require_subcommand(1);
 
   CLI::App* import = rankings->add_subcommand(
-      "import", "Submit a UTF-8 CSV of facts (header: " + std::string(kCsvHeader) + ")");
+      "import", "Submit a UTF-8 CSV of facts (header: " + std::string(kRankingCsvHeader) + ")");
   import->add_option("FILE", args->file, "CSV file")->required();
   import->add_flag("--dry-run", args->dry_run, "validate and report, store nothing");
   import->add_flag("--correction", args->correction, "office: write into locked periods");
   AddClientFlags(import, &args->client, kService, kDefaultAddress);
   import->callback([args, resolve, &out, &err, exit_code] {
-    std::ifstream in(args->file);
-    if (!in) {
-      err << "ysctl: cannot read " << args->file << "\n";
+    absl::StatusOr<std::string> text = ReadCsvText(args->file);
+    if (!text.ok()) {
+      err << "ysctl: " << text.status().message() << "\n";
       *exit_code = 2;
       return;
     }
-    std::string line;
-    std::getline(in, line);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (absl::StripPrefix(line, "\xEF\xBB\xBF") != kCsvHeader) {
-      err << "ysctl: " << args->file << ": the first line must be " << kCsvHeader << "\n";
+    const RankingCsv csv = ParseRankingCsv(*text);
+    if (!csv.problems.empty()) {
+      for (const auto& p : csv.problems) out << absl::StrFormat("line %d: %s\n", p.line, p.message);
+      out << args->file << ": refused whole, nothing sent and nothing stored; fix the lines above\n";
       *exit_code = 2;
       return;
     }
-    std::vector<pb::RankingFact> facts;
-    std::vector<int> line_of;
-    int line_no = 1, bad = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (absl::StripAsciiWhitespace(line).empty()) continue;
-      auto f = ParseCsvLine(line);
-      if (!f.ok()) {
-        out << absl::StrFormat("line %d: %s\n", line_no, f.status().message());
-        ++bad;
-        continue;
-      }
-      facts.push_back(*f);
-      line_of.push_back(line_no);
+    if (csv.facts.empty()) {
+      out << ReportImport(csv.lines, {}, args->dry_run).text;
+      return;
     }
     if (!resolve()) return;
-    auto stub = pb::RankingIngest::NewStub(args->client.Channel());
-    std::map<pb::SubmitResult::Outcome, int> outcomes;
-    constexpr size_t kChunk = 5000;
-    for (size_t start = 0; start < facts.size(); start += kChunk) {
+    const std::shared_ptr<grpc::Channel> channel = args->client.Channel();
+    if (!Connects(*channel, std::chrono::system_clock::now() + std::chrono::seconds(args->client.timeout_seconds))) {
+      err << "ysctl: cannot connect to the ranking service at " << args->client.address
+          << ": nothing sent, nothing stored\n";
+      *exit_code = 1;
+      return;
+    }
+    auto stub = pb::RankingIngest::NewStub(channel);
+    std::vector<SubmitCall> calls;
+    for (size_t first = 0; first < csv.facts.size(); first += kFactsPerSubmitCall) {
+      SubmitCall& call = calls.emplace_back();
+      call.first = first;
+      call.end = std::min(csv.facts.size(), first + kFactsPerSubmitCall);
       auto ctx = args->client.Context();
-      pb::SubmitResponse resp;
-      auto writer = stub->Submit(ctx.get(), &resp);
-      for (size_t i = start; i < std::min(facts.size(), start + kChunk); ++i) {
+      auto writer = stub->Submit(ctx.get(), &call.response);
+      for (size_t i = call.first; i < call.end; ++i) {
         pb::SubmitRequest req;
-        *req.mutable_fact() = facts[i];
+        *req.mutable_fact() = csv.facts[i];
         req.set_validate_only(args->dry_run);
         req.set_correction(args->correction);
-        if (!writer->Write(req)) break;
+        if (!writer->Write(req)) break;  // the stream is broken: Finish says why
       }
       writer->WritesDone();
-      grpc::Status s = writer->Finish();
-      if (!s.ok()) return ReportError(err, s, exit_code);
-      for (const auto& r : resp.results()) {
-        ++outcomes[r.outcome()];
-        if (r.outcome() == pb::SubmitResult::OUTCOME_REJECTED) {
-          out << absl::StrFormat("line %d: %s\n", line_of[start + r.index()], r.error());
-        }
-      }
+      call.status = writer->Finish();
+      if (!call.status.ok()) break;
     }
-    const int rejected = outcomes[pb::SubmitResult::OUTCOME_REJECTED] + bad;
-    out << absl::StrFormat(
-        "%s%d new, %d superseding, %d unchanged, %d older revisions kept; %d rejected\n",
-        args->dry_run ? "dry run, nothing stored: " : "", outcomes[pb::SubmitResult::OUTCOME_NEW],
-        outcomes[pb::SubmitResult::OUTCOME_SUPERSEDES], outcomes[pb::SubmitResult::OUTCOME_UNCHANGED],
-        outcomes[pb::SubmitResult::OUTCOME_OLDER], rejected);
-    if (rejected > 0) *exit_code = 1;
+    const ImportReport report = ReportImport(csv.lines, calls, args->dry_run);
+    out << report.text;
+    *exit_code = report.exit_code;
   });
 
   CLI::App* card = rankings->add_subcommand("scorecard", "Every indicator of a region in a period");

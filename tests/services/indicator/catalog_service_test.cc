@@ -53,10 +53,11 @@ class CatalogServiceTest : public ::testing::Test {
   }
 
   Metrics metrics_{"indicator_test"};
+  CallExecutor executor_{CallExecutorOptions{}, metrics_};
   ApiKeyAuthenticator auth_;
   testing::FakeCatalogStore store_;
   ys::testing::FakeClock clock_{absl::FromUnixSeconds(1664467200)};
-  CatalogServiceImpl service_{store_, auth_, clock_};
+  CatalogServiceImpl service_{store_, auth_, clock_, executor_};
   std::unique_ptr<GrpcServer> server_;
   std::unique_ptr<pb::CatalogService::Stub> stub_;
 };

@@ -121,6 +121,23 @@ TEST(CatalogTest, ProblemsNameTheirPath) {
   EXPECT_EQ(ParseCatalogFile("a: [unclosed", {}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Found by fuzz/catalog_yaml: a single value where a section lists mappings made yaml-cpp throw out
+// of the parser (ImportCatalog then failed INTERNAL) instead of being a problem of the file.
+TEST(CatalogTest, ASingleValueWhereAMappingBelongsIsAProblem) {
+  const Catalog base = Import({}, "cities:\n  - {code: \"3611\", name: 上饶市}\n");
+  for (const std::string yaml : {"shangrao_counties:\n  - 361102\n", "cities: [3611]\n",
+                                 "units: [市自然资源局]\n", "first_level: [I01]\n", "programme: 2022\n",
+                                 "regions:\n  - city\n"}) {
+    auto parsed = ParseCatalogFile(yaml, base);
+    ASSERT_TRUE(parsed.ok()) << yaml << parsed.status();
+    ASSERT_EQ(parsed->problems.size(), 1u) << yaml;
+    EXPECT_NE(parsed->problems[0].path().find("line "), std::string::npos) << parsed->problems[0].path();
+    EXPECT_NE(parsed->problems[0].message().find("not the shape"), std::string::npos)
+        << parsed->problems[0].message();
+    EXPECT_TRUE(DiffCatalog(base, *parsed).changes.empty()) << yaml;  // nothing of the file is taken
+  }
+}
+
 TEST(CatalogTest, DiffReportsAddedChangedAndRetired) {
   const Catalog empty;
   auto first = ParseCatalogFile(ReadCatalogData("catalog.yaml"), empty);

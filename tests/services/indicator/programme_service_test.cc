@@ -36,8 +36,8 @@ class ProgrammeServiceTest : public ::testing::Test {
     auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
     auth_.Add(Sha256Hex("fagai"), {"fagai-dev", "unit:市发改委"});
     auth_.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});
-    programme_ = std::make_unique<ProgrammeServiceImpl>(*pool_, *store_, auth_, clock_);
-    redemptions_ = std::make_unique<RedemptionServiceImpl>(*pool_, *store_, auth_, clock_);
+    programme_ = std::make_unique<ProgrammeServiceImpl>(*pool_, *store_, auth_, clock_, executor_);
+    redemptions_ = std::make_unique<RedemptionServiceImpl>(*pool_, *store_, auth_, clock_, executor_);
     server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
     server_->AddService(programme_.get());
     server_->AddService(redemptions_.get());
@@ -67,6 +67,7 @@ class ProgrammeServiceTest : public ::testing::Test {
   }
 
   Metrics metrics_{"programme_test"};
+  CallExecutor executor_{CallExecutorOptions{}, metrics_};
   ys::testing::FakeClock clock_{absl::FromUnixSeconds(1664467200)};  // 2022-09-30
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<PgCatalogStore> store_;

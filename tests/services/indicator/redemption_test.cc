@@ -1,5 +1,7 @@
 #include "services/indicator/redemption.h"
 
+#include <limits>
+
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/indicator/credit_code.h"
@@ -142,6 +144,119 @@ TEST(RedemptionValidateTest, EachRuleHasAReason) {
     EXPECT_NE(why->status.message().find(std::string("field '") + c.field + "'"), std::string::npos)
         << why->status;
   }
+}
+
+rpb::PolicyRedemption GoodRedemption() {
+  rpb::PolicyRedemption r;
+  r.set_redemption_id("R1");
+  r.set_policy_id("P1");
+  r.set_policy_name("工业企业技术改造补助");
+  r.set_enterprise_credit_code("91350100M000100Y43");
+  r.set_county_code("361102");
+  r.set_department("市财政局");
+  r.set_amount_fen(100);
+  r.set_status(rpb::APPLIED);
+  *r.mutable_status_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1664467200);
+  return r;
+}
+
+TEST(RedemptionValidateTest, InputRulesForEveryField) {
+  using std::string_literals::operator""s;
+  ASSERT_FALSE(ValidateRedemption(GoodRedemption()).has_value());
+  struct Case {
+    std::function<void(rpb::PolicyRedemption&)> spoil;
+    const char* reason;
+    const char* field;
+  };
+  std::vector<Case> cases;
+  // Each string field with a NUL, with invalid UTF-8, and too long for its kind.
+  using Setter = void (rpb::PolicyRedemption::*)(const std::string&);
+  for (const auto& [field, set, cap] : std::vector<std::tuple<const char*, Setter, size_t>>{
+           {"redemption_id", &rpb::PolicyRedemption::set_redemption_id, 64},
+           {"policy_id", &rpb::PolicyRedemption::set_policy_id, 64},
+           {"policy_name", &rpb::PolicyRedemption::set_policy_name, 512},
+           {"enterprise_credit_code", &rpb::PolicyRedemption::set_enterprise_credit_code, 64},
+           {"county_code", &rpb::PolicyRedemption::set_county_code, 64},
+           {"department", &rpb::PolicyRedemption::set_department, 512}}) {
+    cases.push_back({[set](auto& r) { (r.*set)("A\0B"s); }, "bad_text", field});
+    cases.push_back({[set](auto& r) { (r.*set)("A\xff"); }, "bad_text", field});
+    cases.push_back({[set](auto& r) { (r.*set)("\xed\xa0\x80"); }, "bad_text", field});  // a surrogate
+    cases.push_back({[set](auto& r) { (r.*set)("A\x1b[31m"); }, "bad_text", field});
+    cases.push_back({[set, cap](auto& r) { (r.*set)(std::string(cap + 1, 'A')); }, "too_long", field});
+  }
+  cases.push_back({[](auto& r) { r.set_amount_fen(std::numeric_limits<int64_t>::max()); }, "amount_out_of_range",
+                   "amount_fen"});
+  cases.push_back({[](auto& r) { r.set_amount_fen(input::kAmountFenCeiling + 1); }, "amount_out_of_range",
+                   "amount_fen"});
+  cases.push_back({[](auto& r) { r.set_amount_fen(std::numeric_limits<int64_t>::min()); }, "negative_amount",
+                   "amount_fen"});
+  cases.push_back({[](auto& r) { r.mutable_status_time()->set_seconds(-62135596800); }, "bad_time",
+                   "status_time"});  // year 1
+  cases.push_back({[](auto& r) { r.mutable_status_time()->set_seconds(253402300799); }, "bad_time",
+                   "status_time"});  // 9999-12-31
+  cases.push_back({[](auto& r) { r.mutable_status_time()->set_seconds(std::numeric_limits<int64_t>::max()); },
+                   "bad_time", "status_time"});
+  cases.push_back({[](auto& r) { r.mutable_status_time()->set_seconds(-1); }, "bad_time", "status_time"});
+  cases.push_back({[](auto& r) { r.mutable_status_time()->set_nanos(-1); }, "bad_time", "status_time"});
+  for (const Case& c : cases) {
+    rpb::PolicyRedemption r = GoodRedemption();
+    c.spoil(r);
+    auto why = ValidateRedemption(r);
+    ASSERT_TRUE(why.has_value()) << c.field << " " << c.reason;
+    EXPECT_EQ(why->reason, c.reason) << c.field << ": " << why->status;
+    EXPECT_EQ(why->status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(why->status.message().find(std::string("field '") + c.field + "'"), std::string::npos)
+        << why->status;
+    EXPECT_TRUE(input::IsValidUtf8(why->status.message())) << c.field;
+    EXPECT_EQ(why->status.message().find('\0'), std::string::npos) << c.field;
+  }
+  // The caps come from the limits.
+  rpb::PolicyRedemption r = GoodRedemption();
+  r.set_policy_name(std::string(100, 'n'));
+  EXPECT_FALSE(ValidateRedemption(r).has_value());
+  EXPECT_EQ(ValidateRedemption(r, input::InputLimits{.name_bytes = 99})->reason, "too_long");
+  r = GoodRedemption();
+  r.set_amount_fen(input::kAmountFenCeiling);
+  EXPECT_FALSE(ValidateRedemption(r).has_value());
+}
+
+TEST(RedemptionDecodeTest, ANulSpeltInJsonIsRefusedByTheRules) {
+  RedemptionRejection why;
+  auto r = DecodeRedemption(
+      Json(R"({"redemptionId":"R1","policyId":"P1","policyName":"a\u0000b","enterpriseCreditCode":"91350100M000100Y43",)"
+           R"("countyCode":"361102","department":"d","amountFen":"1","status":"PAID","statusTime":"2022-09-30T08:00:00Z"})"),
+      &why);
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto rejected = ValidateRedemption(*r);
+  ASSERT_TRUE(rejected.has_value());
+  EXPECT_EQ(rejected->reason, "bad_text");
+  EXPECT_NE(rejected->status.message().find("field 'policy_name': holds a control character U+0000 at byte 2"),
+            std::string::npos)
+      << rejected->status;
+  // A year-1 status time in JSON.
+  auto old = DecodeRedemption(
+      Json(R"({"redemptionId":"R1","policyId":"P1","enterpriseCreditCode":"91350100M000100Y43",)"
+           R"("countyCode":"361102","department":"d","amountFen":"1","status":"PAID","statusTime":"0001-01-01T00:00:00Z"})"),
+      &why);
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(ValidateRedemption(*old)->reason, "bad_time");
+  // A reason quoting the body escapes it.
+  EXPECT_FALSE(DecodeRedemption(Json(std::string("{\"a\0\xff", 5)), &why).ok());
+  EXPECT_TRUE(input::IsValidUtf8(why.status.message())) << why.status;
+  EXPECT_EQ(why.status.message().find('\0'), std::string::npos);
+  CloudEvent odd;
+  odd.content_type = std::string("text/\0\xff", 7);
+  EXPECT_FALSE(DecodeRedemption(odd, &why).ok());
+  EXPECT_NE(why.status.message().find(R"('text/\u0000\xff')"), std::string::npos) << why.status;
+}
+
+TEST(CreditCodeTest, ReasonsQuoteTheCodeEscaped) {
+  const absl::Status nul = ValidateCreditCode(std::string("9135010\0M000100Y43", 18));
+  EXPECT_NE(nul.message().find(R"(character 8 ('\u0000'))"), std::string::npos) << nul;
+  const absl::Status han = ValidateCreditCode("9135010中00100Y43");
+  EXPECT_NE(han.message().find("character 8 ('中')"), std::string::npos) << han;
+  const absl::Status shorter = ValidateCreditCode(std::string("91\xff", 3));
+  EXPECT_NE(shorter.message().find(R"('91\xff' has 3 characters)"), std::string::npos) << shorter;
 }
 
 }  // namespace

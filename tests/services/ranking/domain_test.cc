@@ -1,5 +1,10 @@
 #include "services/ranking/domain.h"
 
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace ys::ranking {
@@ -100,8 +105,82 @@ TEST(ValidateFactTest, Table) {
   }
   const absl::Status s = ViolationsStatus(ValidateFact(Fact("I42", pb::SCOPE_CITY, "3611", 12), catalog, policy, kNow));
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("field 'indicator_code': unknown indicator I42 [RV05]"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("field 'indicator_code': unknown indicator 'I42' [RV05]"), std::string::npos) << s;
   EXPECT_NE(s.message().find("field 'rank': 12 is not between 1 and total 11 [RV09]"), std::string::npos) << s;
+}
+
+TEST(ValidateFactTest, InputRulesComeFirstForEveryTextField) {
+  using std::string_literals::operator""s;
+  ValidationPolicy policy;
+  const CatalogReplica catalog = Replica();
+  struct Case {
+    std::function<void(pb::RankingFact&)> spoil;
+    const char* code;
+    const char* field;
+    const char* message;
+  };
+  std::vector<Case> cases;
+  using Setter = void (pb::RankingFact::*)(const std::string&);
+  for (const auto& [field, set, cap] : std::vector<std::tuple<const char*, Setter, size_t>>{
+           {"source", &pb::RankingFact::set_source, 64},
+           {"indicator_code", &pb::RankingFact::set_indicator_code, 64},
+           {"region_code", &pb::RankingFact::set_region_code, 64},
+           {"period", &pb::RankingFact::set_period, 64},
+           {"total_reason", &pb::RankingFact::set_total_reason, 512}}) {
+    cases.push_back(
+        {[set](auto& f) { (f.*set)("I0\0"s); }, "RV12", field, "holds a control character U+0000 at byte 3"});
+    cases.push_back({[set](auto& f) { (f.*set)("I0\xc3"); }, "RV12", field, "is not valid UTF-8 at byte 3"});
+    cases.push_back({[set](auto& f) { (f.*set)("\xc0\xaf"); }, "RV12", field, "is not valid UTF-8 at byte 1"});
+    cases.push_back({[set](auto& f) { (f.*set)("I0\n"); }, "RV12", field, "U+000A"});
+    cases.push_back({[set, cap](auto& f) { (f.*set)(std::string(cap + 1, 'x')); }, "RV12", field,
+                     "bytes, at most"});
+  }
+  auto published = [](int64_t seconds) {
+    return [seconds](pb::RankingFact& f) { f.mutable_published_at()->set_seconds(seconds); };
+  };
+  cases.push_back({published(-62135596800), "RV13", "published_at", "is not between 1970-01-01 and 2100-01-01"});
+  cases.push_back({published(253402300799), "RV13", "published_at", "9999-12-31T23:59:59Z"});
+  cases.push_back({published(std::numeric_limits<int64_t>::max()), "RV13", "published_at", "is not between"});
+  cases.push_back({[](auto& f) { f.set_score(std::numeric_limits<double>::quiet_NaN()); }, "RV13", "score",
+                   "not a finite number"});
+  cases.push_back({[](auto& f) { f.set_score(-std::numeric_limits<double>::infinity()); }, "RV13", "score",
+                   "not a finite number"});
+  for (const Case& c : cases) {
+    pb::RankingFact f = Fact();
+    c.spoil(f);
+    const auto v = ValidateFact(f, catalog, policy, kNow);
+    ASSERT_FALSE(v.empty()) << c.field;
+    // The rejection's code is the first violation's.
+    EXPECT_EQ(v.front().code, c.code) << c.field << ": " << ViolationsStatus(v);
+    EXPECT_EQ(v.front().field, c.field) << ViolationsStatus(v);
+    EXPECT_NE(v.front().message.find(c.message), std::string::npos) << v.front().message;
+    const absl::Status s = ViolationsStatus(v);
+    EXPECT_NE(s.message().find(absl::StrCat("field '", c.field, "': ")), std::string::npos) << s;
+    EXPECT_TRUE(input::IsValidUtf8(s.message())) << c.field;
+    EXPECT_EQ(s.message().find('\0'), std::string::npos) << c.field;
+    if (std::string(c.code) == "RV12") {
+      EXPECT_EQ(v.size(), 1u) << "a fact breaking RV12 is refused on that alone: " << s;
+    }
+  }
+  pb::RankingFact ok = Fact();
+  ok.mutable_published_at()->set_seconds(1664467200);
+  ok.set_score(88.5);
+  EXPECT_TRUE(ValidateFact(ok, catalog, policy, kNow).empty());
+  // The caps come from the policy (config input.*).
+  policy.input.code_bytes = 2;
+  const auto tight = ValidateFact(Fact(), catalog, policy, kNow);
+  ASSERT_FALSE(tight.empty());
+  EXPECT_EQ(tight.front().code, "RV12");
+}
+
+TEST(ValidateFactTest, MessagesQuoteTheInputEscaped) {
+  ValidationPolicy policy;
+  policy.allowed_sources[pb::EVALUATION_OFFICIAL] = {"jxyshj"};
+  pb::RankingFact f = Fact("I'42");
+  f.set_source("some'one");
+  const absl::Status s = ViolationsStatus(ValidateFact(f, Replica(), policy, kNow));
+  EXPECT_NE(s.message().find(R"(platform 'some\'one' may not publish)"), std::string::npos) << s;
+  EXPECT_NE(s.message().find(R"(unknown indicator 'I\'42')"), std::string::npos) << s;
 }
 
 TEST(DecideRevisionTest, Table) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/ranking/fact_json.h"
 
@@ -18,8 +19,9 @@ absl::StatusOr<pb::RankingFact> Reference(const std::string& json) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   if (auto s = google::protobuf::util::JsonStringToMessage(json, &f, options); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("body is not a RankingFact in proto3 JSON: %s", std::string(s.message())));
+    // protobuf's message, quoted as every reason quoting input is (it shows the input around the error).
+    return absl::InvalidArgumentError(absl::StrFormat("body is not a RankingFact in proto3 JSON: %s",
+                                                      input::QuoteInput(std::string(s.message()), 200)));
   }
   return f;
 }
@@ -94,6 +96,20 @@ TEST(FactJsonTest, LeavesEverythingElseToProtobufWithItsOwnResult) {
       R"({"indicatorCode":null,"rank":null})",
   };
   for (const std::string& json : fallback) ExpectSameAsProtobuf(json);
+}
+
+TEST(FactJsonTest, ErrorsQuoteTheBodyEscaped) {
+  using std::string_literals::operator""s;
+  for (const std::string& body : {"{\"rank\":\0\xff}"s, "{\"period\":\"2022-09\0\"\xc0}"s, "\xff\xfe"s}) {
+    const auto r = DecodeFactJson(body);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(input::IsValidUtf8(r.status().message())) << r.status();
+    EXPECT_EQ(r.status().message().find('\0'), std::string::npos) << r.status();
+  }
+  // A NUL spelt as an escape decodes: the input rules (ValidateFact, RV12) refuse it.
+  const auto nul = DecodeFactJson(R"({"indicatorCode":"I0\u0000"})");
+  ASSERT_TRUE(nul.ok()) << nul.status();
+  EXPECT_EQ(nul->indicator_code(), "I0"s + '\0');
 }
 
 // Many generated facts, written by protobuf's printer in both spellings, with and without

@@ -32,9 +32,10 @@ class SubmitTest : public ::testing::Test {
                                            RuleConfig{});
     redis_ = std::make_unique<RedisClient>(RedisOptions{.host = "127.0.0.1", .port = ys::testing::RedisPort()});
     cache_ = std::make_unique<RankingCache>(*redis_);
-    service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_);
+    service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_, executor_,
+                                                   GrpcLimits{}.stream_budget_bytes);
     pg_reader_ = std::make_unique<PgFactReader>(*pool_);
-    query_ = std::make_unique<RankingQueryImpl>(*pg_reader_, *pool_, *replica_, auth_);
+    query_ = std::make_unique<RankingQueryImpl>(*pg_reader_, *pool_, *replica_, auth_, executor_);
     server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
     server_->AddService(service_.get());
     server_->AddService(query_.get());
@@ -47,9 +48,14 @@ class SubmitTest : public ::testing::Test {
 
   grpc::Status Submit(const std::string& key, const std::vector<pb::RankingFact>& facts,
                       pb::SubmitResponse* resp, bool validate_only = false, bool correction = false) {
+    return SubmitTo(*stub_, key, facts, resp, validate_only, correction);
+  }
+  static grpc::Status SubmitTo(pb::RankingIngest::Stub& stub, const std::string& key,
+                               const std::vector<pb::RankingFact>& facts, pb::SubmitResponse* resp,
+                               bool validate_only = false, bool correction = false) {
     grpc::ClientContext ctx;
     if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
-    auto writer = stub_->Submit(&ctx, resp);
+    auto writer = stub.Submit(&ctx, resp);
     for (const auto& f : facts) {
       pb::SubmitRequest req;
       *req.mutable_fact() = f;
@@ -77,6 +83,7 @@ class SubmitTest : public ::testing::Test {
   }
 
   Metrics metrics_{"submit_test"};
+  CallExecutor executor_{CallExecutorOptions{}, metrics_};
   ys::testing::FakeClock clock_{absl::FromUnixSeconds(1665792000)};  // 2022-10-15
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<CatalogReplicaStore> replica_;
@@ -123,6 +130,41 @@ TEST_F(SubmitTest, PerFactResultsOneValidationPath) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit("viewer", {Fact(4)}, &denied).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit("", {Fact(4)}, &denied).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Issue #11: what one stream sends cannot exhaust the service. A message over grpc.max_receive_bytes
+// is refused by gRPC, a stream past grpc.stream_budget_bytes by Submit; neither stores anything.
+TEST_F(SubmitTest, OversizedFactsAndStreamsPastTheirBudgetAreResourceExhausted) {
+  pb::RankingFact big = Fact(4);
+  big.set_source(std::string(4 << 20, 'x'));  // 4 MB, over the default 1 MiB
+  pb::SubmitResponse resp;
+  EXPECT_EQ(Submit("office", {big, big, big}, &resp).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Facts already read are not applied when a later one breaks the call.
+  EXPECT_EQ(Submit("office", {Fact(4), Fact(5, "2022-08"), big}, &resp).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(ys::testing::QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 0);
+
+  // The same service with a budget of 20 facts' worth of bytes.
+  pb::SubmitRequest one;
+  *one.mutable_fact() = Fact(4);
+  RankingIngestImpl budgeted(*pool_, *ingest_, *cache_, auth_, executor_, 20 * one.ByteSizeLong());
+  GrpcServer server(GrpcServerOptions{}, metrics_, &auth_);
+  server.AddService(&budgeted);
+  ASSERT_TRUE(server.Start().ok());
+  auto stub = pb::RankingIngest::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  std::vector<pb::RankingFact> many;
+  for (int i = 0; i < 200; ++i) many.push_back(Fact(4));
+  grpc::Status over = SubmitTo(*stub, "platform", many, &resp);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(over.error_message().find("grpc.stream_budget_bytes"), std::string::npos)
+      << over.error_message();
+  EXPECT_EQ(ys::testing::QueryInt(*pool_, "SELECT count(*) FROM current_facts"), 0);
+  pb::SubmitResponse within;
+  ASSERT_TRUE(SubmitTo(*stub, "platform", {Fact(4), Fact(6, "2022-08")}, &within).ok());
+  EXPECT_EQ(within.accepted(), 2);
+  server.Shutdown();
 }
 
 TEST_F(SubmitTest, HistoryAndCompleteness) {

@@ -52,8 +52,10 @@ class RankingIngestTest : public ::testing::Test {
                                 const absl::Status& reason) {
                            FactIngest::RecordRejected(tx, m, id, reason, clock_.Now());
                          }},
-        [this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
-               std::vector<absl::Status>* results) { return ingest_->ApplyBatch(tx, events, results); });
+        InboxProcessor::BatchHandler([this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                                            std::vector<absl::Status>* results) {
+          return ingest_->ApplyBatch(tx, events, results).status();
+        }));
   }
 
   void LoadReplica() { testing::LoadSeedReplica(*pool_, *replica_); }
@@ -188,11 +190,11 @@ TEST_F(RankingIngestTest, RacingWritersOfANewKeyAreDecidedAgainNotLost) {
                     pqxx::work first(c);
                     std::vector<absl::Status> results(1);
                     std::vector<RevisionOutcome> outcomes(1);
-                    RETURN_IF_ERROR(ingest_->ApplyFacts(first, {fact(5, 1)}, {}, &results, &outcomes));
+                    RETURN_IF_ERROR(ingest_->ApplyFacts(first, {fact(5, 1)}, {}, &results, &outcomes, nullptr));
                     EXPECT_EQ(outcomes[0], RevisionOutcome::kNew);
                     std::thread racer([&] {
                       second = pool_->WithTransaction([&](pqxx::work& tx) {
-                        return other.ApplyFacts(tx, {fact(9, 2)}, {}, &second_results, &second_outcomes);
+                        return other.ApplyFacts(tx, {fact(9, 2)}, {}, &second_results, &second_outcomes, nullptr);
                       });
                     });
                     absl::SleepFor(absl::Milliseconds(300));  // the racer waits on the uncommitted key
@@ -256,7 +258,7 @@ TEST_F(RankingIngestTest, RejectedSubmissionsAreKeptAndReplayedOnceTheCatalogKno
   auto replay = [&](bool validate_only) {
     std::vector<pb::SubmitResult> results;
     EXPECT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) -> absl::Status {
-                  auto r = ingest_->Replay(tx, {}, /*all=*/true, validate_only);
+                  auto r = ingest_->Replay(tx, {}, /*all=*/true, validate_only, nullptr);
                   if (!r.ok()) return r.status();
                   results = *r;
                   return absl::OkStatus();
@@ -293,7 +295,7 @@ TEST_F(RankingIngestTest, RejectedSubmissionsAreKeptAndReplayedOnceTheCatalogKno
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM revisions"), 1);
   // An unknown id is NOT_FOUND, naming it.
   absl::Status unknown = pool_->WithTransaction([&](pqxx::work& tx) {
-    return ingest_->Replay(tx, {"dlq:nope:0:0"}, false, false).status();
+    return ingest_->Replay(tx, {"dlq:nope:0:0"}, false, false, nullptr).status();
   });
   EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(unknown.message().find("dlq:nope:0:0"), std::string::npos);

@@ -22,6 +22,7 @@ TEST(RankingSettingsTest, DefaultsAreTheWorkPlans) {
   EXPECT_EQ(s->rules.evaluations, std::set<pb::Evaluation>{pb::EVALUATION_OFFICIAL});
   EXPECT_TRUE(s->rules.disabled.empty());
   EXPECT_TRUE(s->validation.allowed_sources.empty());
+  EXPECT_EQ(s->validation.input.code_bytes, 64u);
 }
 
 TEST(RankingSettingsTest, ReadsEveryKey) {
@@ -36,6 +37,9 @@ rankings:
     fall_places: 4
     county_composite_beyond: 60
     disabled: [fell_places, QUARTER_TARGET_MISSED]
+input:
+  max_code_bytes: 32
+  max_name_bytes: 200
 )");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->lock.lock_after_months, 6);
@@ -50,6 +54,8 @@ rankings:
   EXPECT_EQ(s->rules.county_composite_beyond, 60);
   EXPECT_EQ(s->rules.disabled, (std::set<pb::AlertRule>{pb::ALERT_RULE_FELL_PLACES,
                                                         pb::ALERT_RULE_QUARTER_TARGET_MISSED}));
+  EXPECT_EQ(s->validation.input.code_bytes, 32u);
+  EXPECT_EQ(s->validation.input.name_bytes, 200u);
 }
 
 TEST(RankingSettingsTest, BadValuesNameTheKey) {
@@ -62,6 +68,7 @@ TEST(RankingSettingsTest, BadValuesNameTheKey) {
       {"rankings: {allowed_sources: {gossip: [x]}}", "rankings.allowed_sources.gossip"},
       {"rankings: {rules: {bottom_n: 0}}", "rankings.rules.bottom_n"},
       {"rankings: {lock_after_months: soon}", "rankings.lock_after_months"},
+      {"input: {max_code_bytes: 0}", "input.max_code_bytes"},
   };
   for (const Case& c : cases) {
     auto s = Load(c.yaml);

@@ -1,5 +1,7 @@
 #include "services/rectification/domain.h"
 
+#include "absl/strings/str_format.h"
+#include "common/status/rejection.h"
 #include "common/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/rectification/settings.h"
@@ -162,6 +164,7 @@ cases:
   open_on_rules: [last_in_province]
   fallback_unit: 市发改委
   sweep_interval: 30s
+input: {max_name_bytes: 100}
 )");
   ASSERT_TRUE(s.ok()) << s.status();
   const CasePolicies& p = s->policies;
@@ -172,6 +175,7 @@ cases:
   EXPECT_EQ(p.alerts.rules, std::set<rpb::AlertRule>{rpb::ALERT_RULE_LAST_IN_PROVINCE});
   EXPECT_EQ(p.alerts.fallback_unit, "市发改委");
   EXPECT_EQ(s->sweep_interval, absl::Seconds(30));
+  EXPECT_EQ(p.input.name_bytes, 100u);
   auto defaults = Load("log: {level: info}");
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->policies.deadlines.For(pb::ORIGIN_RANKING_ALERT).amount, 1);
@@ -180,11 +184,103 @@ cases:
            {"cases: {deadline: {months: 1, working_days: 3}}", "cases.deadline"},
            {"cases: {deadlines: {gossip: {months: 1}}}", "cases.deadlines.gossip"},
            {"cases: {open_on_rules: [whenever]}", "cases.open_on_rules"},
-           {"cases: {escalation_days: {raised: 20}}", "cases.escalation_days"}}) {
+           {"cases: {escalation_days: {raised: 20}}", "cases.escalation_days"},
+           {"input: {max_text_bytes: 0}", "input.max_text_bytes"}}) {
     auto bad = Load(yaml);
     ASSERT_FALSE(bad.ok()) << yaml;
     EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status();
   }
+}
+
+TEST(ValidateAlertInputTest, EveryStringAndThePublishedTime) {
+  using std::string_literals::operator""s;
+  rpb::RankingAlert good;
+  good.set_id("ALERT_RULE_LAST_IN_PROVINCE/EVALUATION_OFFICIAL/I03/SCOPE_CITY/3611/2022-09");
+  good.set_rule(rpb::ALERT_RULE_LAST_IN_PROVINCE);
+  good.mutable_fact()->set_indicator_code("I03");
+  good.mutable_fact()->set_region_code("3611");
+  good.mutable_fact()->set_period("2022-09");
+  good.mutable_fact()->mutable_published_at()->set_seconds(1664467200);
+  good.set_indicator_name("办理建筑许可");
+  good.set_lead("李茂荣");
+  auto* u = good.add_units();
+  u->set_unit("市住房和城乡建设局");
+  u->set_head("陈锋");
+  good.set_message("2022-09 上饶市 办理建筑许可：全省第11名/共11，倒数第一\n（第二行）");
+  good.set_consequence("扣发年终绩效奖金的5%");
+  const input::InputLimits limits;
+  ASSERT_TRUE(ValidateAlertInput(good, limits).ok()) << ValidateAlertInput(good, limits);
+
+  struct Case {
+    std::function<void(rpb::RankingAlert&)> spoil;
+    const char* reason;
+    const char* field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& a) { a.set_id("A\0"s); }, "bad_text", "id"},
+           {[](auto& a) { a.mutable_fact()->set_indicator_code("I03\xff"); }, "bad_text", "fact.indicator_code"},
+           {[](auto& a) { a.mutable_fact()->set_period("2022-09\n"); }, "bad_text", "fact.period"},
+           {[](auto& a) { a.mutable_units(0)->set_head("陈\0锋"s); }, "bad_text", "units[0].head"},
+           {[](auto& a) { a.set_region_name(std::string(513, 'x')); }, "too_long", "region_name"},
+           {[](auto& a) { a.set_message("x\0"s); }, "bad_text", "message"},
+           {[](auto& a) { a.set_consequence(std::string(64 * 1024 + 1, 'x')); }, "too_long", "consequence"},
+           {[](auto& a) { a.mutable_fact()->mutable_published_at()->set_seconds(-62135596800); }, "bad_time",
+            "fact.published_at"},
+           {[](auto& a) { a.mutable_fact()->mutable_published_at()->set_seconds(253402300799); }, "bad_time",
+            "fact.published_at"},
+       }) {
+    rpb::RankingAlert a = good;
+    c.spoil(a);
+    const absl::Status s = ValidateAlertInput(a, limits);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.field;
+    EXPECT_EQ(RejectionReason(s), c.reason) << c.field << ": " << s;
+    EXPECT_NE(s.message().find(std::string("field '") + c.field + "'"), std::string::npos) << s;
+  }
+}
+
+TEST(EventSnapshotTest, CarriesTheLastReportsCutNotEveryTextEverWritten) {
+  // A unit that reported 200 times at 64 KB (the free-text limit) made a 12.8 MB case: its event
+  // would have been refused by Kafka (1 MB) and stopped every later event of the service.
+  pb::Case c;
+  c.set_id("RC-000001");
+  c.set_description("短说明");
+  std::string long_text;
+  while (long_text.size() + 3 <= 64 * 1024) long_text += "整";  // 3 bytes a character
+  for (int i = 0; i < 200; ++i) {
+    pb::ProgressReport* r = c.add_reports();
+    r->set_text(absl::StrFormat("第%d次：", i) + long_text);
+    r->set_author("zjj");
+  }
+  for (int i = 0; i < 10; ++i) c.add_verifications()->set_comment(absl::StrFormat("意见%d", i));
+  c.add_history()->set_action("opened");
+  ASSERT_GT(c.ByteSizeLong(), 12'000'000u);
+
+  const pb::Case e = EventSnapshot(c);
+  EXPECT_LT(e.ByteSizeLong(), 8u * 1024);
+  EXPECT_EQ(e.history_size(), 0);
+  ASSERT_EQ(e.reports_size(), 3);
+  ASSERT_EQ(e.verifications_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const std::string& text = e.reports(i).text();
+    const std::string head = absl::StrFormat("第%d次：", 197 + i);  // the last three, in order
+    EXPECT_EQ(text.substr(0, head.size()), head);
+    const std::string mark = absl::StrFormat("… [cut from %d bytes]", c.reports(197 + i).text().size());
+    ASSERT_GT(text.size(), mark.size());
+    EXPECT_EQ(text.substr(text.size() - mark.size()), mark);
+    EXPECT_LE(text.size() - mark.size(), 1000u);
+    EXPECT_TRUE(input::IsValidUtf8(text));  // cut between characters, never inside one
+    EXPECT_EQ(e.reports(i).author(), "zjj");
+  }
+  EXPECT_EQ(e.verifications(0).comment(), "意见7");  // short texts as they are
+  EXPECT_EQ(e.description(), "短说明");
+
+  // A case with little in it is carried whole (but for its history).
+  pb::Case small = c;
+  small.mutable_reports()->DeleteSubrange(1, 199);
+  small.mutable_reports(0)->set_text("已制定整改方案");
+  small.mutable_verifications()->DeleteSubrange(1, 9);
+  small.clear_history();
+  EXPECT_EQ(EventSnapshot(small).SerializeAsString(), small.SerializeAsString());
 }
 
 }  // namespace

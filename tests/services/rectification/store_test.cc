@@ -303,7 +303,7 @@ class RectificationServiceTest : public CaseStoreTest {
     auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
     auth_.Add(Sha256Hex("zjj"), {"zjj", "unit:市住建局"});
     auth_.Add(Sha256Hex("zrzy"), {"zrzy", "unit:市自然资源局"});
-    service_ = std::make_unique<RectificationImpl>(*store_, clock_, auth_);
+    service_ = std::make_unique<RectificationImpl>(*store_, clock_, auth_, executor_);
     server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
     server_->AddService(service_.get());
     ASSERT_TRUE(server_->Start().ok());
@@ -320,6 +320,7 @@ class RectificationServiceTest : public CaseStoreTest {
   }
 
   Metrics metrics_{"rect_test"};
+  CallExecutor executor_{CallExecutorOptions{}, metrics_};
   ApiKeyAuthenticator auth_;
   std::unique_ptr<RectificationImpl> service_;
   std::unique_ptr<GrpcServer> server_;
@@ -411,6 +412,38 @@ TEST_F(RectificationServiceTest, AUnitReportsOnItsOwnCasesOnly) {
   ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetStats, stats, &own).ok());
   ASSERT_EQ(own.units_size(), 1);
   EXPECT_EQ(own.units(0).unit(), "市住建局");
+}
+
+TEST_F(CaseStoreTest, EventsCarryTheLastReportsAndGetCaseKeepsThemAll) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
+  const std::string id = CaseOf("市住建局");
+  const Principal unit{"zjj-key", "unit:市住建局"};
+  pb::ReportProgressRequest progress;
+  progress.set_id(id);
+  for (int i = 0; i < 30; ++i) {
+    progress.set_text(absl::StrCat("第", i, "次进展：", std::string(60'000, 'x')));
+    progress.set_final(i == 29);  // the final report emits KIND_REPORTED
+    ASSERT_TRUE(store_->Report(unit, progress).ok());
+  }
+  // Its event: bounded, with the count of what it leaves out.
+  std::string payload;
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                payload = pqxx::binarystring(tx.exec1("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1")[0]).str();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_LT(payload.size(), 8u * 1024);
+  pb::CaseEvent event;
+  ASSERT_TRUE(event.ParseFromString(payload));
+  ASSERT_EQ(event.kind(), pb::CaseEvent::KIND_REPORTED);
+  EXPECT_EQ(event.reports_total(), 30);
+  ASSERT_EQ(event.snapshot().reports_size(), 3);
+  const std::string last = "第29次进展：";
+  EXPECT_EQ(event.snapshot().reports(2).text().substr(0, last.size()), last);
+  // The case keeps every text whole.
+  auto whole = store_->Get(id);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(whole->reports_size(), 30);
+  EXPECT_EQ(whole->reports(0).text().size(), std::string("第0次进展：").size() + 60'000);
 }
 
 }  // namespace

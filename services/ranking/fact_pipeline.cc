@@ -1,0 +1,46 @@
+#include "services/ranking/fact_pipeline.h"
+
+#include <memory>
+
+#include "common/log/log.h"
+#include "common/status/macros.h"
+
+namespace ys::ranking {
+
+absl::StatusOr<InboxProcessor::AfterCommit> FactPipeline::Apply(pqxx::transaction_base& tx,
+                                                                const std::vector<const CloudEvent*>& events,
+                                                                std::vector<absl::Status>* results) {
+  ASSIGN_OR_RETURN(FactChanges changes, ingest_.ApplyBatch(tx, events, results));
+  auto committed = std::make_shared<FactChanges>(std::move(changes));
+  return InboxProcessor::AfterCommit([this, committed] { AfterCommit(*committed); });
+}
+
+void FactPipeline::AfterCommit(const FactChanges& changes) {
+  if (!changes.current.empty()) {
+    const absl::Time start = absl::Now();
+    const absl::Status written = cache_.Write(changes.current);
+    cache_write_seconds_ = cache_write_seconds_.load() + absl::ToDoubleSeconds(absl::Now() - start);
+    if (!written.ok()) {
+      // PostgreSQL has the facts; reads fall back to it until KeepCache has rebuilt the cache.
+      cache_dirty_ = true;
+      log::Warn("ranking cache write failed; rebuilding", {{"error", std::string(written.message())}});
+    }
+  }
+  if (observer_) observer_(changes);
+}
+
+bool FactPipeline::KeepCache() {
+  auto built = cache_.IsBuilt();
+  if (!built.ok() || (!cache_dirty_.load() && *built)) return false;
+  cache_dirty_ = false;
+  auto n = cache_.Rebuild(pool_);
+  if (!n.ok()) {
+    cache_dirty_ = true;
+    log::Warn("ranking cache rebuild failed", {{"error", std::string(n.status().message())}});
+    return false;
+  }
+  log::Info("ranking cache rebuilt from postgresql", {{"facts", std::to_string(*n)}});
+  return true;
+}
+
+}  // namespace ys::ranking
