@@ -120,18 +120,17 @@ absl::Status RankingIngestImpl::Process(const Principal& who,
   for (const auto& r : requests) inputs.push_back({r.fact(), who.PlatformSource().value_or("")});
   std::vector<absl::Status> results(inputs.size());
   std::vector<RevisionOutcome> outcomes(inputs.size());
+  // Submits run side by side (and beside the Kafka consumers): FactIngest keeps no state between
+  // calls, and writers of the same new key are decided again through ABORTED.
   FactChanges changes;
-  {
-    std::lock_guard lock(mu_);
-    absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
-      // A retried transaction starts from nothing: no result of the aborted attempt survives.
-      results.assign(inputs.size(), absl::OkStatus());
-      outcomes.assign(inputs.size(), RevisionOutcome::kNew);
-      changes = FactChanges();
-      return ingest_.ApplyFacts(tx, inputs, options, &results, &outcomes, &changes);
-    });
-    if (!s.ok()) return s;
-  }
+  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) {
+    // A retried transaction starts from nothing: no result of the aborted attempt survives.
+    results.assign(inputs.size(), absl::OkStatus());
+    outcomes.assign(inputs.size(), RevisionOutcome::kNew);
+    changes = FactChanges();
+    return ingest_.ApplyFacts(tx, inputs, options, &results, &outcomes, &changes);
+  });
+  if (!s.ok()) return s;
   if (!options.validate_only) {
     if (auto w = cache_.Write(changes.current); !w.ok()) {
       // PostgreSQL has it; the cache is rebuilt when Redis is back (reads fall back meanwhile).
@@ -208,14 +207,11 @@ grpc::ServerUnaryReactor* RankingIngestImpl::Replay(grpc::CallbackServerContext*
     const std::vector<std::string> ids(req->ids().begin(), req->ids().end());
     std::vector<pb::SubmitResult> results;
     FactChanges changes;
-    {
-      std::lock_guard lock(mu_);
-      RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-        changes = FactChanges();
-        ASSIGN_OR_RETURN(results, ingest_.Replay(tx, ids, req->all(), req->validate_only(), &changes));
-        return absl::OkStatus();
-      }));
-    }
+    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      changes = FactChanges();
+      ASSIGN_OR_RETURN(results, ingest_.Replay(tx, ids, req->all(), req->validate_only(), &changes));
+      return absl::OkStatus();
+    }));
     if (!req->validate_only()) {
       if (auto w = cache_.Write(changes.current); !w.ok()) {
         log::Warn("ranking cache write failed after Replay", {{"error", std::string(w.message())}});

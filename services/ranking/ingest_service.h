@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 
 #include "common/grpc/auth.h"
 #include "common/grpc/executor.h"
@@ -47,7 +46,6 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
  private:
   PgPool& pool_;
   FactIngest& ingest_;  // this service's own (not shared with the Kafka consumer)
-  std::mutex mu_;       // one Submit or Replay at a time through `ingest_`
   RankingCache& cache_;
   const ApiKeyAuthenticator& auth_;
   CallExecutor& executor_;
