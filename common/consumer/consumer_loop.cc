@@ -80,7 +80,8 @@ void BatchFailureCounter::Count(FailureKind kind) {
 }
 
 absl::StatusOr<InboxBatch> ConsumeRound(EventSource& source, RecordSink& sink, size_t max,
-                                        absl::Duration poll_timeout, BatchFailureCounter* failures) {
+                                        absl::Duration poll_timeout, BatchFailureCounter* failures,
+                                        std::vector<KafkaMessage>* unrewound) {
   auto polled = source.Poll(max, poll_timeout);
   if (!polled.ok()) {
     if (failures != nullptr) failures->Count(FailureKind::kDependency);
@@ -95,6 +96,7 @@ absl::StatusOr<InboxBatch> ConsumeRound(EventSource& source, RecordSink& sink, s
     // records that were not applied.
     if (auto r = source.Rewind(*polled); !r.ok()) {
       log::Warn("rewind after a failed batch failed", {{"consumer", sink.name()}, {"error", std::string(r.message())}});
+      if (unrewound != nullptr) *unrewound = std::move(*polled);
     }
     return s;
   }
@@ -134,6 +136,18 @@ absl::Duration ConsumerLoop::Backoff() {
   return base * share(random_);
 }
 
+absl::Duration ConsumerLoop::Failed(const absl::Status& status) {
+  last_error_ = status;
+  ++failures_in_a_row_;
+  const absl::Duration wait = Backoff();
+  log::Warn("consumer batch failed; retrying",
+            {{"consumer", sink_.name()},
+             {"error", std::string(status.message().substr(0, 512))},
+             {"attempt", std::to_string(failures_in_a_row_)},
+             {"retry_in", absl::FormatDuration(wait)}});
+  return wait;
+}
+
 absl::Duration ConsumerLoop::Step() {
   const absl::Time now = clock_.Now();
   if (now >= next_purge_) {
@@ -148,19 +162,13 @@ absl::Duration ConsumerLoop::Step() {
     options_.periodic[i].run();
   }
   if (options_.ready && !options_.ready()) return absl::Milliseconds(50);
-
-  auto round = ConsumeRound(source_, sink_, options_.batch_size, options_.poll_timeout, &failures_);
-  if (!round.ok()) {
-    last_error_ = round.status();
-    ++failures_in_a_row_;
-    const absl::Duration wait = Backoff();
-    log::Warn("consumer batch failed; retrying",
-              {{"consumer", sink_.name()},
-               {"error", std::string(round.status().message().substr(0, 512))},
-               {"attempt", std::to_string(failures_in_a_row_)},
-               {"retry_in", absl::FormatDuration(wait)}});
-    return wait;
+  if (!unrewound_.empty()) {
+    if (absl::Status r = source_.Rewind(unrewound_); !r.ok()) return Failed(r);
+    unrewound_.clear();
   }
+
+  auto round = ConsumeRound(source_, sink_, options_.batch_size, options_.poll_timeout, &failures_, &unrewound_);
+  if (!round.ok()) return Failed(round.status());
   last_error_ = absl::OkStatus();
   failures_in_a_row_ = 0;
   last_progress_.Set(absl::ToDoubleSeconds(clock_.Now() - absl::UnixEpoch()));

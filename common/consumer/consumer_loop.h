@@ -32,9 +32,12 @@ class BatchFailureCounter {
 // One round: poll up to `max` records, apply them through `sink`, commit their offsets.
 // A batch that fails on data is split in halves until the offending record is alone; that record
 // is dead-lettered and every other one applied, in order. A batch that fails on a dependency is
-// rewound (read again next round) and the error returned: nothing is dead-lettered.
+// rewound (read again next round) and the error returned: nothing is dead-lettered. When even the
+// rewind fails, the batch is left in *unrewound (if given) for the caller to rewind before it polls
+// again: polling on would read past records never applied, and the next commit would skip them.
 absl::StatusOr<InboxBatch> ConsumeRound(EventSource& source, RecordSink& sink, size_t max,
-                                        absl::Duration poll_timeout, BatchFailureCounter* failures);
+                                        absl::Duration poll_timeout, BatchFailureCounter* failures,
+                                        std::vector<KafkaMessage>* unrewound = nullptr);
 
 struct ConsumerLoopOptions {
   size_t batch_size = 500;
@@ -86,6 +89,7 @@ class ConsumerLoop {
 
  private:
   absl::Duration Backoff();
+  absl::Duration Failed(const absl::Status& status);
 
   EventSource& source_;
   RecordSink& sink_;
@@ -97,6 +101,7 @@ class ConsumerLoop {
   absl::Status last_error_;
   int failures_in_a_row_ = 0;
   absl::Time next_purge_;
+  std::vector<KafkaMessage> unrewound_;  // a failed batch whose rewind failed: rewound before polling
   std::vector<absl::Time> next_periodic_;
 
   std::atomic<bool> stop_{false};

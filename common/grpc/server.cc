@@ -204,7 +204,9 @@ std::string GrpcServer::address() const {
 }
 
 void GrpcServer::SetServing(bool serving) {
-  if (server_ == nullptr) return;
+  // From any thread (a consumer that caught up); after Shutdown began it changes nothing.
+  std::lock_guard lock(serving_mu_);
+  if (server_ == nullptr || (serving && shutting_down_)) return;
   auto* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
   // Sets the overall status ("") and every registered service's.
@@ -214,10 +216,15 @@ void GrpcServer::SetServing(bool serving) {
 void GrpcServer::Shutdown() {
   if (server_ == nullptr) return;
   SetServing(false);
+  {
+    std::lock_guard lock(serving_mu_);
+    shutting_down_ = true;
+  }
   const auto deadline =
       std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.drain_deadline);
   server_->Shutdown(deadline);
   server_->Wait();
+  std::lock_guard lock(serving_mu_);
   server_.reset();
   log::Info("grpc server stopped");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ class GrpcServer {
   const ApiKeyAuthenticator* auth_;
   std::vector<grpc::Service*> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::mutex serving_mu_;  // SetServing from other threads against Shutdown
+  bool shutting_down_ = false;
   int port_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "nlohmann/json.hpp"
 #include "common/log/log.h"
 #include "common/pg/copy.h"
 #include "common/pg/outbox.h"
@@ -44,7 +45,14 @@ OutgoingEvent DeadLetterEvent(const InboxOptions& options, const KafkaMessage& m
   e.id = DeadLetterId(m);
   e.source = options.source;
   e.type = "yingshang.deadletter.v1";
-  e.time = m.timestamp;
+  // The record's timestamp is whatever the producer set: one PostgreSQL cannot store (beyond
+  // 1970-2100) would make the dead letter itself unwritable.
+  if (input::CheckTime("timestamp", m.timestamp).ok()) {
+    e.time = m.timestamp;
+  } else {
+    e.time = absl::Now();
+    e.extensions.emplace_back("ys_dlq_kafka_timestamp_ms", std::to_string(absl::ToUnixMillis(m.timestamp)));
+  }
   e.key = Utf8Prefix(m.key, kDeadLetterKeyBytes);
   // A dead letter must fit the broker's default message size (1 MB) whatever it carries: a body
   // larger than that keeps its first bytes and says how large it was (the original stays on its
@@ -238,13 +246,15 @@ absl::StatusOr<CloudEvent> DecodeRecord(const KafkaMessage& m, const input::Inpu
   return event;
 }
 
-// A handler that threw: libpqxx's errors are mapped by SQLSTATE; anything else (a decoder's
-// exception, a conversion) comes from the record's content, unless memory ran out.
+// A handler that threw: a JSON decoder's exception is the record's content; everything else is
+// mapped by PgErrorStatus (libpqxx's errors by SQLSTATE, an exception nobody can place — a wrong
+// parameter count, an unexpected NULL, an index out of range — as INTERNAL: a bug is not the data's
+// fault, and treating it as such would drain the whole stream into the dead letters).
 absl::Status ThrownStatus(const std::exception& e) {
-  if (dynamic_cast<const pqxx::failure*>(&e) != nullptr || dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
-    return PgErrorStatus(e);
+  if (dynamic_cast<const nlohmann::json::exception*>(&e) != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("record could not be decoded: ", PrintableReason(e.what(), 512)));
   }
-  return absl::InvalidArgumentError(absl::StrCat("record could not be processed: ", PrintableReason(e.what(), 512)));
+  return PgErrorStatus(e);
 }
 
 }  // namespace
@@ -446,23 +456,34 @@ absl::StatusOr<InboxBatch> InboxProcessor::DeadLetter(const KafkaMessage& origin
       reason.GetPayload(kInboxReasonPayload).has_value() ? RejectionReason(reason) : "unprocessable");
   InboxBatch batch;
   batch.polled = 1;
-  // The dead letter with the service's own record of it (on_reject); if even that cannot be
-  // written, the dead letter alone.
-  for (const bool with_record : {true, false}) {
-    if (!with_record && !options_.on_reject) break;
+  // The dead letter with the service's own record of it (on_reject); if that cannot be written,
+  // the dead letter alone; if not even that, the record is only marked processed and logged: its
+  // partition must go on, and the record stays on its topic for the retention period.
+  enum class Write { kWithRecord, kDeadLetterOnly, kClaimOnly };
+  for (const Write write : {Write::kWithRecord, Write::kDeadLetterOnly, Write::kClaimOnly}) {
+    if (write == Write::kWithRecord && !options_.on_reject) continue;
     absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
       batch.duplicates = batch.rejected = 0;
       if (ClaimInboxBatch(tx, options_.consumer, {id}).empty()) {
         batch.duplicates = 1;
         return absl::OkStatus();
       }
-      EnqueueOutbox(tx, DeadLetterEvent(options_, record, event_id, why));
-      if (with_record && options_.on_reject) options_.on_reject(tx, record, DeadLetterId(record), why);
+      if (write != Write::kClaimOnly) EnqueueOutbox(tx, DeadLetterEvent(options_, record, event_id, why));
+      if (write == Write::kWithRecord) options_.on_reject(tx, record, DeadLetterId(record), why);
       batch.rejected = 1;
       return absl::OkStatus();
     });
-    if (s.ok()) break;
-    if (!with_record || ClassifyFailure(s) == FailureKind::kDependency) return s;
+    if (s.ok()) {
+      if (write == Write::kClaimOnly && batch.rejected == 1) {
+        log::Error("record skipped: neither it nor its dead letter can be written",
+                   {{"consumer", options_.consumer},
+                    {"record", absl::StrFormat("%s:%d:%d", PrintableReason(original.topic, 256), original.partition,
+                                               original.offset)},
+                    {"reason", PrintableReason(reason.message(), 512)}});
+      }
+      break;
+    }
+    if (ClassifyFailure(s) == FailureKind::kDependency || write == Write::kClaimOnly) return s;
   }
   if (batch.rejected == 1) {
     batch.rejections.push_back(why);

@@ -107,13 +107,14 @@ int64_t CountParkedEvents(pqxx::transaction_base& tx) {
   return tx.exec1("SELECT count(*) FROM outbox_parked")[0].as<int64_t>();
 }
 
-std::vector<int64_t> RequeueParkedEvents(pqxx::transaction_base& tx, const std::vector<int64_t>& ids) {
+std::vector<int64_t> RequeueParkedEvents(pqxx::transaction_base& tx, const std::vector<int64_t>& ids, bool all) {
   std::vector<int64_t> moved;
+  if (ids.empty() && !all) return moved;
   for (const auto& r : tx.exec_params(
-           "WITH back AS (DELETE FROM outbox_parked WHERE cardinality($1::bigint[]) = 0 OR id = ANY($1::bigint[]) "
+           "WITH back AS (DELETE FROM outbox_parked WHERE $2 OR id = ANY($1::bigint[]) "
            "RETURNING " + std::string(kOutboxColumns) + ") INSERT INTO outbox (" + kOutboxColumns +
                ") SELECT * FROM back RETURNING id",
-           IdArray(ids))) {
+           IdArray(ids), all)) {
     moved.push_back(r[0].as<int64_t>());
   }
   std::sort(moved.begin(), moved.end());

@@ -48,12 +48,13 @@ struct ParkedEvent {
 // Parked rows in id order (the order they were emitted), `limit` from `offset`; and how many in all.
 std::vector<ParkedEvent> ListParkedEvents(pqxx::transaction_base& tx, size_t offset, size_t limit);
 int64_t CountParkedEvents(pqxx::transaction_base& tx);
-// Moves parked rows (those of `ids`; every one when `ids` is empty) back to the outbox to be
+// Moves parked rows (those of `ids`, or every one with `all`) back to the outbox to be
 // published again, and returns the ids moved (ids not parked are left out). They keep their ids:
 // ids come from a sequence and are never reused, so a row's id puts it before every event emitted
 // after it that is still pending, as close to its first place as it can still be. (Events of its
 // key published while it was parked went before it; that cannot be undone.)
-std::vector<int64_t> RequeueParkedEvents(pqxx::transaction_base& tx, const std::vector<int64_t>& ids);
+std::vector<int64_t> RequeueParkedEvents(pqxx::transaction_base& tx, const std::vector<int64_t>& ids,
+                                         bool all = false);
 
 struct OutboxRelayOptions {
   size_t batch_size = 500;

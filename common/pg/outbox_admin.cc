@@ -60,7 +60,7 @@ grpc::ServerUnaryReactor* OutboxAdminImpl::RequeueParked(grpc::CallbackServerCon
     const std::vector<int64_t> ids(req->ids().begin(), req->ids().end());
     std::vector<int64_t> moved;
     RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) {
-      moved = RequeueParkedEvents(tx, ids);
+      moved = RequeueParkedEvents(tx, ids, req->all());
       return absl::OkStatus();
     }));
     const std::set<int64_t> back(moved.begin(), moved.end());

@@ -7,6 +7,7 @@
 #include "common/grpc/paging.h"
 #include "common/grpc/status.h"
 #include "common/grpc/unary.h"
+#include "common/input/text_rules.h"
 #include "common/status/macros.h"
 
 namespace ys::indicator {
@@ -120,7 +121,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetIndicator(grpc::CallbackServerC
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto it = c.indicators.find(req->code());
     if (it == c.indicators.end()) {
-      return absl::NotFoundError(absl::StrFormat("indicator %s is not in the catalog", req->code()));
+      return absl::NotFoundError(absl::StrFormat("indicator %s is not in the catalog", input::QuoteInput(req->code())));
     }
     *resp = it->second;
     return absl::OkStatus();
@@ -162,7 +163,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ResolveUnit(grpc::CallbackServerCo
     ASSIGN_OR_RETURN(Catalog c, Current());
     const pb::Unit* u = c.ResolveUnit(req->name());
     if (u == nullptr) {
-      return absl::NotFoundError(absl::StrFormat("no unit is named or aliased %s", req->name()));
+      return absl::NotFoundError(absl::StrFormat("no unit is named or aliased %s", input::QuoteInput(req->name())));
     }
     *resp = *u;
     return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "services/indicator/programme_service.h"
 
+#include "common/input/text_rules.h"
 #include "services/indicator/audit.h"
 
 #include <pqxx/pqxx>
@@ -130,7 +131,7 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ListProgress(grpc::CallbackServe
     auto month = Period::Parse(req->month());
     if (!month.ok() || month->kind() != Period::Kind::kMonth) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("field 'month': '%s' is not a month such as 2022-09", req->month()));
+          absl::StrFormat("field 'month': %s is not a month such as 2022-09", input::QuoteInput(req->month())));
     }
     ASSIGN_OR_RETURN(PageWindow page, ParsePage(req->page()));
     return pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {

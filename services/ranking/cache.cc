@@ -83,7 +83,11 @@ absl::Status RankingCache::Write(const std::vector<pb::RankingFact>& facts) {
   for (auto& [key, cmd] : ranks) cmds.push_back(std::move(cmd));
   for (auto& [key, cmd] : hashes) cmds.push_back(std::move(cmd));
   auto r = redis_.Pipeline(cmds);
-  return r.ok() ? absl::OkStatus() : r.status();
+  if (!r.ok()) {
+    stale_ = true;  // whoever wrote: the cache keeper rebuilds it from PostgreSQL
+    return r.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RankingCache::IsBuilt() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,7 +55,12 @@ class RankingCache final : public FactReader {
   explicit RankingCache(RedisClient& redis, std::string prefix = "")
       : redis_(redis), prefix_(std::move(prefix)) {}
 
+  // A failed write (Redis down or slow) marks the cache stale until the next Rebuild, whoever
+  // wrote: the Kafka consumers, Submit or Replay.
   absl::Status Write(const std::vector<pb::RankingFact>& facts);
+  // True once a write failed since the last rebuild (TakeStale also clears it).
+  bool TakeStale() { return stale_.exchange(false); }
+  void MarkStale() { stale_ = true; }
   absl::StatusOr<bool> IsBuilt();
   // Writes every current fact from PostgreSQL, then marks the cache built; returns how many.
   absl::StatusOr<size_t> Rebuild(PgPool& pool);
@@ -73,6 +79,7 @@ class RankingCache final : public FactReader {
                       const std::string& period) const;
   std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) const;
   std::string BuiltKey() const;
+  std::atomic<bool> stale_{false};
   RedisClient& redis_;
   std::string prefix_;
 };

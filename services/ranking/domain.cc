@@ -14,7 +14,7 @@
 namespace ys::ranking {
 namespace {
 
-// 考核奖惩 (work plan 四(十)), in the office's words.
+// 考核奖惩 (work plan §四(七)), in the office's words.
 constexpr char kLastConsequence[] =
     "扣发牵头市直单位和责任单位年终绩效奖金的5%，取消其单位主要领导、分管领导及班子评优评先资格";
 constexpr char kBottomConsequence[] = "单位主要负责同志在全市营商环境会议上表态发言";
@@ -160,8 +160,8 @@ absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFa
   const int age = MonthIndex(Period::Containing(now, Period::Kind::kMonth)) - MonthIndex(*period);
   if (age > lock.lock_after_months && !correction) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "period %s is locked (older than %d months): a correction needs the office role and the "
-        "correction flag",
+        "period %s is locked (older than %d months, the office's local policy): a correction needs "
+        "the office role and the correction flag",
         incoming.period(), lock.lock_after_months));
   }
   if (!current.has_value()) return RevisionOutcome::kNew;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The ranking service's domain, with no I/O (DESIGN §3.1, §5; work plan 四(十) 考核奖惩): what a
+// The ranking service's domain, with no I/O (DESIGN §3.1, §5; work plan §四(七) 考核奖惩): what a
 // valid fact is, how revisions supersede each other, and which alerts a fact raises.
 
 #include <map>
@@ -71,6 +71,8 @@ enum class RevisionOutcome {
   kOlder,       // a lower revision arriving late: kept in the history, current unchanged
 };
 
+// The office's local policy (the work plan sets no lock): facts of old periods change only by an
+// office correction. rankings.lock_after_months.
 struct LockPolicy {
   int lock_after_months = 3;  // periods whose last month is more than this many months ago
 };
@@ -104,7 +106,7 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
 
 // --- consequences (考核奖惩) -------------------------------------------------------------------
 
-// The ledger lines an alert adds (work plan 四(十)): last in the province withholds 5% of each
+// The ledger lines an alert adds (work plan §四(七)): last in the province withholds 5% of each
 // responsible unit's bonus and bars its leaders from excellence; bottom three owes a statement
 // (表态发言); the year's bottom three a self-criticism (检讨发言); a county last on any indicator or
 // beyond 70th on the composite may not be rated excellent. Other rules cost a rectification only.

@@ -21,8 +21,7 @@ void FactPipeline::AfterCommit(const FactChanges& changes) {
     const absl::Status written = cache_.Write(changes.current);
     cache_write_seconds_ = cache_write_seconds_.load() + absl::ToDoubleSeconds(absl::Now() - start);
     if (!written.ok()) {
-      // PostgreSQL has the facts; reads fall back to it until KeepCache has rebuilt the cache.
-      cache_dirty_ = true;
+      // PostgreSQL has the facts; the cache marked itself stale and KeepCache rebuilds it.
       log::Warn("ranking cache write failed; rebuilding", {{"error", std::string(written.message())}});
     }
   }
@@ -31,11 +30,13 @@ void FactPipeline::AfterCommit(const FactChanges& changes) {
 
 bool FactPipeline::KeepCache() {
   auto built = cache_.IsBuilt();
-  if (!built.ok() || (!cache_dirty_.load() && *built)) return false;
-  cache_dirty_ = false;
+  if (!built.ok()) return false;
+  const bool stale = cache_.TakeStale() || !started_;
+  started_ = true;
+  if (!stale && *built) return false;
   auto n = cache_.Rebuild(pool_);
   if (!n.ok()) {
-    cache_dirty_ = true;
+    cache_.MarkStale();
     log::Warn("ranking cache rebuild failed", {{"error", std::string(n.status().message())}});
     return false;
   }

@@ -27,7 +27,8 @@ class FactPipeline {
   void SetObserver(std::function<void(const FactChanges&)> observer) { observer_ = std::move(observer); }
 
   // Rebuilds the cache when it is not built (Redis flushed or restarted, or the process just
-  // started) or a write failed since the last rebuild. A periodic task; true when it rebuilt.
+  // started) or a write failed since the last rebuild (RankingCache::TakeStale). A periodic task
+  // on one thread; true when it rebuilt.
   bool KeepCache();
   // Time spent writing Redis after commits, in total (the bench reports its share).
   double cache_write_seconds() const { return cache_write_seconds_.load(); }
@@ -38,7 +39,7 @@ class FactPipeline {
   FactIngest& ingest_;
   RankingCache& cache_;
   PgPool& pool_;
-  std::atomic<bool> cache_dirty_{true};  // rebuilt from PostgreSQL at start
+  bool started_ = false;  // the cache is rebuilt from PostgreSQL once at start
   std::function<void(const FactChanges&)> observer_;
   std::atomic<double> cache_write_seconds_{0};
 };

@@ -166,11 +166,32 @@ absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
 }
 
 absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Current() {
+  return CurrentVia([this](const std::function<void(pqxx::transaction_base&)>& load) {
+    return pool_.WithTransaction([&](pqxx::work& tx) {
+      load(tx);
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Current(pqxx::transaction_base& tx) {
+  return CurrentVia([&tx](const std::function<void(pqxx::transaction_base&)>& load) {
+    try {
+      load(tx);
+    } catch (const std::exception& e) {
+      return PgErrorStatus(e);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::CurrentVia(
+    const std::function<absl::Status(const std::function<void(pqxx::transaction_base&)>&)>& run) {
   std::lock_guard lock(mu_);
   const int64_t generation = generation_.load();
   if (replica_ != nullptr && loaded_generation_ == generation) return replica_;
   auto replica = std::make_shared<CatalogReplica>();
-  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = run([&](pqxx::transaction_base& tx) {
     for (const auto& row : tx.exec("SELECT body FROM catalog_replica")) {
       ipb::CatalogEntity e;
       if (!e.ParseFromString(pqxx::binarystring(row[0]).str())) continue;
@@ -178,7 +199,6 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
       if (e.has_region()) replica->regions[e.region().code()] = e.region();
       if (e.has_target()) replica->targets[e.target().id()] = e.target();
     }
-    return absl::OkStatus();
   });
   if (!s.ok()) return s;
   replica_ = replica;
@@ -329,7 +349,9 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
                                     const Options& options, std::vector<absl::Status>* results,
                                     std::vector<RevisionOutcome>* outcomes, FactChanges* changes) {
   FactChanges decided;
-  auto replica = catalog_.Current();
+  // Through this transaction: a reload on a second connection could wait for a free one while
+  // every connection is held by a writer waiting here.
+  auto replica = catalog_.Current(tx);
   if (!replica.ok()) return replica.status();
   const absl::Time now = clock_.Now();
 

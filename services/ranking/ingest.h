@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -41,8 +42,13 @@ class CatalogReplicaStore {
   // Marks the replica changed (call after the transaction that applied a batch committed).
   void Invalidate() { generation_.fetch_add(1); }
   absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current();
+  // The same, reloading (when it changed) through the caller's transaction.
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current(pqxx::transaction_base& tx);
 
  private:
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> CurrentVia(
+      const std::function<absl::Status(const std::function<void(pqxx::transaction_base&)>&)>& run);
+
   PgPool& pool_;
   input::InputLimits limits_;
   std::atomic<int64_t> generation_{1};

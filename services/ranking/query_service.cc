@@ -6,6 +6,7 @@
 #include "common/grpc/paging.h"
 #include "common/grpc/status.h"
 #include "common/grpc/unary.h"
+#include "common/input/text_rules.h"
 #include "common/status/macros.h"
 #include "common/time/period.h"
 
@@ -173,7 +174,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
     ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
     auto ind = catalog->indicators.find(req->indicator_code());
     if (ind == catalog->indicators.end()) {
-      return absl::NotFoundError(absl::StrFormat("indicator %s is not in the catalog", req->indicator_code()));
+      return absl::NotFoundError(absl::StrFormat("indicator %s is not in the catalog", input::QuoteInput(req->indicator_code())));
     }
     ASSIGN_OR_RETURN(auto facts, reader_.ForIndicator(OrOfficial(req->evaluation()), req->indicator_code(),
                                                       req->scope(), req->period()));
@@ -210,7 +211,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerCon
     RETURN_IF_ERROR(CheckPeriod(req->period()));
     ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
     if (!catalog->regions.contains(req->region_code())) {
-      return absl::NotFoundError(absl::StrFormat("region %s is not in the catalog", req->region_code()));
+      return absl::NotFoundError(absl::StrFormat("region %s is not in the catalog", input::QuoteInput(req->region_code())));
     }
     const pb::Evaluation evaluation = OrOfficial(req->evaluation());
     ASSIGN_OR_RETURN(auto facts, reader_.ForRegion(evaluation, req->region_code(), req->period()));

@@ -68,9 +68,12 @@ int DaysOverdue(absl::Time due, absl::Time now);
 
 // --- cases from alerts ---------------------------------------------------------------------------
 
+// The alerts that open a case. §四(五): "以一个月为时限，全市各地各单位对通报督办事项、排名靠后的工作
+// 进行整改" — every place rectifies what ranks low, a county last on one indicator included.
 struct AlertCasePolicy {
   std::set<rpb::AlertRule> rules = {rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::ALERT_RULE_BOTTOM_THREE,
                                     rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED,
+                                    rpb::ALERT_RULE_COUNTY_INDICATOR_LAST,
                                     rpb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND};
   std::string fallback_unit = "市营商办";  // when the indicator names no unit (e.g. 综合)
 };

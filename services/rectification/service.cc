@@ -3,6 +3,7 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc/paging.h"
 #include "common/grpc/unary.h"
+#include "common/input/text_rules.h"
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
 
@@ -112,7 +113,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerCon
       auto day = ParseIsoDate(req->as_of());
       if (!day.ok()) {
         return absl::InvalidArgumentError(
-            absl::StrFormat("field 'as_of': '%s' is not a date (2022-11-20)", req->as_of()));
+            absl::StrFormat("field 'as_of': %s is not a date (2022-11-20)", input::QuoteInput(req->as_of())));
       }
       as_of = EndOfDay(*day) - absl::Seconds(1);  // at the end of that day
     }

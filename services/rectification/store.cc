@@ -339,7 +339,7 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
   if (req.unit().empty()) return absl::InvalidArgumentError("field 'unit': is required");
   if (req.title().empty()) return absl::InvalidArgumentError("field 'title': is required");
   if (!req.period().empty() && !Period::Parse(req.period()).ok()) {
-    return absl::InvalidArgumentError(absl::StrFormat("field 'period': '%s' is not a period", req.period()));
+    return absl::InvalidArgumentError(absl::StrFormat("field 'period': %s is not a period", input::QuoteInput(req.period())));
   }
   const absl::Time now = clock_.Now();
   ASSIGN_OR_RETURN(absl::CivilDay due, DueDay(now, policies_.deadlines.For(req.origin()), calendar_));
@@ -374,7 +374,8 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
           return absl::AlreadyExistsError(absl::StrFormat(
               "field 'origin_ref': case %s was already opened from %s for %s %s %s, with other "
               "details; change that case instead",
-              l.c.id(), req.origin_ref(), req.unit(), req.indicator_code(), req.period()));
+              l.c.id(), input::QuoteInput(req.origin_ref()), input::QuoteInput(req.unit()),
+              input::QuoteInput(req.indicator_code()), input::QuoteInput(req.period())));
         }
         c = std::move(l.c);
         return absl::OkStatus();
@@ -552,7 +553,7 @@ absl::StatusOr<pb::Case> CaseStore::Extend(const Principal& who, const pb::Exten
   if (req.reason().empty()) return absl::InvalidArgumentError("field 'reason': is required (it is audited)");
   auto day = ParseIsoDate(req.due_date());
   if (!day.ok()) {
-    return absl::InvalidArgumentError(absl::StrFormat("field 'due_date': '%s' is not a date", req.due_date()));
+    return absl::InvalidArgumentError(absl::StrFormat("field 'due_date': %s is not a date", input::QuoteInput(req.due_date())));
   }
   return Change(req.id(), [&](pqxx::transaction_base& tx, pb::Case& c, absl::Time now) -> absl::StatusOr<Effect> {
     if (!Outstanding(c.state())) {

@@ -9,7 +9,8 @@
 namespace ys::testing {
 
 // One partition held in memory: Poll reads from the position on, Rewind moves the position back,
-// Commit records the committed offset. `failing_polls` makes the next polls UNAVAILABLE (broker down).
+// Commit records the committed offset. `failing_polls` / `failing_rewinds` make the next polls /
+// rewinds UNAVAILABLE (broker down).
 class FakeEventSource final : public EventSource {
  public:
   explicit FakeEventSource(std::string topic = "fake.topic") : topic_(std::move(topic)) {}
@@ -41,6 +42,10 @@ class FakeEventSource final : public EventSource {
   }
   absl::Status Rewind(const std::vector<KafkaMessage>& records) override {
     ++rewinds;
+    if (failing_rewinds > 0) {
+      --failing_rewinds;
+      return absl::UnavailableError("kafka: seek failed");
+    }
     if (!records.empty()) position_ = static_cast<size_t>(records.front().offset);
     return absl::OkStatus();
   }
@@ -50,6 +55,7 @@ class FakeEventSource final : public EventSource {
   int polls = 0;
   int rewinds = 0;
   int failing_polls = 0;
+  int failing_rewinds = 0;
 
  private:
   std::string topic_;

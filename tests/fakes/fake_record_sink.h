@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <set>
 #include <string>
 #include <vector>
@@ -62,7 +63,7 @@ class FakeRecordSink final : public RecordSink {
   }
 
   bool down = false;
-  int transactions = 0;
+  std::atomic<int> transactions{0};  // read by a test while the loop's thread runs
   int purges = 0;
   std::vector<std::string> applied;
   std::vector<std::string> dead_letters;

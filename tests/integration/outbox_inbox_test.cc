@@ -1,4 +1,5 @@
 // The transactional outbox and the inbox against real PostgreSQL and Kafka (DESIGN §4).
+#include <limits>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "common/grpc/server.h"
 #include "common/pg/outbox_admin.h"
 #include "common/status/macros.h"
+#include "tests/fakes/fake_event_source.h"
 #include "tests/fakes/fake_publisher.h"
 #include "tests/support/outbox_fixture.h"
 #include "tools/ysctl/outbox_commands.h"
@@ -271,6 +273,28 @@ TEST_F(OutboxInboxTest, AFailedBatchIsReadAgainNotSkipped) {
   EXPECT_GE(failed_batches, 1);  // (WithTransaction may retry inside one RunOnce)
   EXPECT_EQ(applied, 40u);
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied"), 40);
+}
+
+TEST_F(OutboxInboxTest, ADeadLetterIsWrittenWhateverTheRecordsTimestamp) {
+  // A producer sets any timestamp it likes; year 292 million is not a timestamptz. The dead letter
+  // must still be written (with the time it was refused), or the partition would stop on it.
+  testing::FakeEventSource source(topic_);
+  source.Append("not a cloudevent");
+  auto polled = source.Poll(1, absl::ZeroDuration());
+  ASSERT_TRUE(polled.ok());
+  KafkaMessage m = polled->front();
+  m.timestamp = absl::FromUnixMillis(std::numeric_limits<int64_t>::max());
+  InboxProcessor inbox(source, *consumer_db_, metrics_,
+                       {.consumer = "test.timestamp", .dlq_topic = dlq_, .source = "/yingshang/test"},
+                       InboxProcessor::Handler(testing::ApplyOnce));
+  auto refused = inbox.Apply(std::vector<KafkaMessage>{m});
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->rejected, 1u);
+  m.offset = 1;
+  auto alone = inbox.DeadLetter(m, absl::InvalidArgumentError("postgresql: ERROR: malformed array literal"));
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  EXPECT_EQ(alone->rejected, 1u);
+  EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM outbox"), 2);
 }
 
 TEST_F(OutboxInboxTest, ARecordThatFailsItsBatchInPostgreSQLIsDeadLetteredAndTheRestApplied) {

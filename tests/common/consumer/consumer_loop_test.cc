@@ -144,6 +144,22 @@ TEST_F(ConsumerLoopTest, ADependencyFailureAfterPartOfASplitCommittedLosesAndRep
   EXPECT_EQ(source_.committed, 9);
 }
 
+TEST_F(ConsumerLoopTest, ABatchWhoseRewindFailedIsRewoundBeforeTheNextPoll) {
+  for (const auto& v : Values(0, 6)) source_.Append(v);
+  ConsumerLoop loop = MakeLoop({.batch_size = 3});
+  sink_.down = true;
+  source_.failing_rewinds = 2;
+  EXPECT_GT(loop.Step(), absl::ZeroDuration());  // r0..r2 fail; their rewind fails
+  EXPECT_EQ(source_.position(), 3u);
+  sink_.down = false;
+  EXPECT_GT(loop.Step(), absl::ZeroDuration());  // the rewind fails again: no poll past them
+  EXPECT_EQ(source_.polls, 1);
+  EXPECT_EQ(loop.Step(), absl::ZeroDuration());  // rewound, then r0..r2 applied
+  EXPECT_EQ(loop.Step(), absl::ZeroDuration());
+  EXPECT_EQ(sink_.applied, Values(0, 6));
+  EXPECT_EQ(source_.committed, 6);
+}
+
 TEST_F(ConsumerLoopTest, BackoffDoublesWithJitterUpToItsCap) {
   source_.Append("r0");
   sink_.down = true;

@@ -1,6 +1,5 @@
 #include "common/kafka/cloud_event.h"
 
-#include <chrono>
 #include <set>
 #include <tuple>
 
@@ -177,35 +176,30 @@ TEST(CloudEventTest, DeepNestingIsRefusedBeforeParsing) {
   EXPECT_EQ(in_string->data.size(), 2001u);
 }
 
-TEST(CloudEventTest, ManyKeysAreCheckedForRepeatsInLinearTime) {
+// Wide documents (the quadratic check this replaced took tens of seconds on them; speed is not
+// asserted here, only that they are read whole and a repeat is found wherever it is).
+TEST(CloudEventTest, ManyKeysAreReadAndARepeatedOneIsFound) {
   const input::InputLimits roomy{.event_bytes = 8 * 1024 * 1024};
-  auto timed = [&](const std::string& body) {
-    const auto start = std::chrono::steady_clock::now();
-    auto r = ParseCloudEvent(Structured(body), roomy);
-    const auto took = std::chrono::steady_clock::now() - start;
-    // Quadratic checks took tens of seconds on these; linear ones well under a second.
-    EXPECT_LT(took, std::chrono::seconds(5));
-    return r;
-  };
+  auto parse = [&](const std::string& body) { return ParseCloudEvent(Structured(body), roomy); };
   std::string keys = "{" + kEnvelope + ",\"data\":{";
   for (int i = 0; i < 100000; ++i) absl::StrAppend(&keys, i == 0 ? "" : ",", "\"k", i, "\":", i);
-  auto many = timed(keys + "}}");
+  auto many = parse(keys + "}}");
   ASSERT_TRUE(many.ok()) << many.status();
   EXPECT_GT(many->data.size(), 100000u * 8);
-  auto repeated = timed(keys + ",\"k77777\":0}}");
+  auto repeated = parse(keys + ",\"k77777\":0}}");
   EXPECT_EQ(RejectionReason(repeated.status()), "malformed");
   EXPECT_NE(repeated.status().message().find("repeats a key in one object: 'k77777'"), std::string::npos)
       << repeated.status();
   // 100,000 attributes at the top level.
   std::string attributes = "{" + kEnvelope;
   for (int i = 0; i < 100000; ++i) absl::StrAppend(&attributes, ",\"x", i, "\":1");
-  auto wide = timed(attributes + "}");
+  auto wide = parse(attributes + "}");
   ASSERT_TRUE(wide.ok()) << wide.status();
   EXPECT_EQ(wide->extensions.size(), 100000u);
   // A flat array of 100,000 objects (nlohmann's parser callback walked the array after each one).
   std::string objects = "{" + kEnvelope + ",\"data\":[";
   for (int i = 0; i < 100000; ++i) objects += i == 0 ? "{}" : ",{}";
-  auto flat = timed(objects + "]}");
+  auto flat = parse(objects + "]}");
   ASSERT_TRUE(flat.ok()) << flat.status();
   // A key spelt with an escape is the same key.
   EXPECT_EQ(RejectionReason(ParseCloudEvent(Structured("{" + kEnvelope + R"(,"\u0069d":"x"})")).status()),
