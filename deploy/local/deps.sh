@@ -18,6 +18,8 @@ PACKAGES=(
 [ -n "$BUILD_ONLY" ] || PACKAGES+=(
   default-jre-headless maven kcat curl python3
   redis-server redis-tools postgresql postgresql-client prometheus
+  # The fuzz targets (make fuzz; make test runs each briefly): clang, libFuzzer, the sanitizer runtimes.
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
 missing=()
