@@ -12,6 +12,7 @@
 #include "common/status/macros.h"
 #include "tests/fakes/fake_event_source.h"
 #include "tests/fakes/fake_publisher.h"
+#include "tests/support/ysctl_run.h"
 #include "tests/support/outbox_fixture.h"
 #include "tools/ysctl/outbox_commands.h"
 
@@ -337,29 +338,8 @@ TEST_F(OutboxInboxTest, ARecordThatFailsItsBatchInPostgreSQLIsDeadLetteredAndThe
 }
 
 // Runs `ysctl ARGS...` in-process (its outbox commands only); exit code, stdout and stderr.
-struct YsctlRun {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-YsctlRun Ysctl(std::vector<std::string> args) {
-  CLI::App app;
-  app.require_subcommand(1);
-  std::ostringstream out, err;
-  YsctlRun r;
-  ysctl::AddOutboxCommands(app, out, err, &r.code);
-  args.insert(args.begin(), "ysctl");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
-  } catch (const CLI::ParseError& e) {
-    r.code = e.get_exit_code();
-  }
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
+using YsctlRun = testing::CliRun;
+YsctlRun Ysctl(std::vector<std::string> args) { return testing::RunYsctl(ysctl::AddOutboxCommands, std::move(args)); }
 
 // Reads `topic` from the beginning until `want` records came (or 30 s passed): their values, in order.
 std::vector<std::string> ReadValues(const KafkaOptions& kafka, KafkaMetrics& metrics, const std::string& topic,

@@ -3,36 +3,22 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ysctl_run.h"
 #include "tools/ysctl/calendar_commands.h"
 #include "tools/ysctl/ranking_commands.h"
 
 namespace ys::ysctl {
 namespace {
 
-struct CliRun {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
 CliRun Ysctl(std::vector<std::string> args) {
-  CLI::App app;
-  app.require_subcommand(1);
-  std::ostringstream out, err;
-  CliRun r;
-  AddCalendarCommands(app, out, err, &r.code);
-  AddRankingCommands(app, out, err, &r.code);
-  args.insert(args.begin(), "ysctl");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
-  } catch (const CLI::ParseError& e) {
-    r.code = e.get_exit_code();
-  }
-  r.out = out.str();
-  r.err = err.str();
-  return r;
+  return testing::RunYsctl(
+      [](CLI::App& app, std::ostream& out, std::ostream& err, int* code) {
+        AddCalendarCommands(app, out, err, code);
+        AddRankingCommands(app, out, err, code);
+      },
+      std::move(args));
 }
 
 TEST(YsctlCalendarTest, IsWorkingDay) {
