@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/input/text_rules.h"
 #include "common/time/calendar.h"
 #include "common/time/period.h"
 #include "google/protobuf/descriptor.h"
@@ -121,7 +122,19 @@ class Parser {
     }
     std::string s = v.Scalar();
     if (required && s.empty()) Problem(path + "." + key, "must not be empty");
+    if (!Text(path + "." + key, s)) return "";
     return s;
+  }
+
+  // The input rules every service applies to this text (common/input), as names: what the ranking
+  // service's replica would refuse after the import is refused by the import.
+  bool Text(const std::string& path, const std::string& value) {
+    static const input::InputLimits kLimits;
+    if (auto s = input::CheckText(path, value, input::TextKind::kName, kLimits); !s.ok()) {
+      Problem(path, std::string(s.message()));
+      return false;
+    }
+    return true;
   }
 
   bool Bool(const YAML::Node& n, const std::string& key, const std::string& path) {
@@ -152,6 +165,7 @@ class Parser {
         Problem(absl::StrFormat("%s[%d]", path, i), "must be a non-empty name");
         continue;
       }
+      if (!Text(absl::StrFormat("%s[%d]", path, i), n[i].Scalar())) continue;
       out.push_back(n[i].Scalar());
     }
     return out;
@@ -233,6 +247,7 @@ class Parser {
                                            want, code, code.size()));
     }
     if (name.empty()) return Problem(path, "region name is required");
+    if (!Text(path + ".name", name) || !Text(path + ".code", code)) return;
     if (!See("region/" + code, path)) return;
     pb::Region r;
     r.set_code(code);

@@ -123,6 +123,22 @@ TEST(CatalogTest, ProblemsNameTheirPath) {
 
 // Found by fuzz/catalog_yaml: a single value where a section lists mappings made yaml-cpp throw out
 // of the parser (ImportCatalog then failed INTERNAL) instead of being a problem of the file.
+TEST(CatalogTest, TextTheInputRulesRefuseIsAProblemNotAnEntity) {
+  // What the ranking service's replica would dead-letter is refused by the import itself.
+  const Catalog base = Import({}, "cities:\n  - {code: \"3611\", name: 上饶市}\n");
+  for (const std::string yaml :
+       {std::string("cities:\n  - {code: \"3612\", name: \"上\\0饶\"}\n"),
+        std::string("units:\n  - {name: \"市\\x01局\"}\n"),
+        std::string("units:\n  - {name: 市局, aliases: [\"a\\tb\"]}\n"),
+        "units:\n  - {name: " + std::string(600, 'x') + "}\n"}) {
+    auto parsed = ParseCatalogFile(yaml, base);
+    ASSERT_TRUE(parsed.ok()) << yaml << parsed.status();
+    ASSERT_FALSE(parsed->problems.empty()) << yaml;
+    const std::string m = parsed->problems[0].message();
+    EXPECT_TRUE(m.find("control character") != std::string::npos || m.find("at most") != std::string::npos) << m;
+  }
+}
+
 TEST(CatalogTest, ASingleValueWhereAMappingBelongsIsAProblem) {
   const Catalog base = Import({}, "cities:\n  - {code: \"3611\", name: 上饶市}\n");
   for (const std::string yaml : {"shangrao_counties:\n  - 361102\n", "cities: [3611]\n",
