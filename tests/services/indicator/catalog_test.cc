@@ -126,7 +126,7 @@ TEST(CatalogTest, ProblemsNameTheirPath) {
 TEST(CatalogTest, TextTheInputRulesRefuseIsAProblemNotAnEntity) {
   // What the ranking service's replica would dead-letter is refused by the import itself.
   const Catalog base = Import({}, "cities:\n  - {code: \"3611\", name: 上饶市}\n");
-  for (const std::string yaml :
+  for (const std::string& yaml :
        {std::string("cities:\n  - {code: \"3612\", name: \"上\\0饶\"}\n"),
         std::string("units:\n  - {name: \"市\\x01局\"}\n"),
         std::string("units:\n  - {name: 市局, aliases: [\"a\\tb\"]}\n"),
