@@ -106,7 +106,7 @@ struct ConsumerOptions {
 };
 
 // A consumer-group member with manual commits: the caller commits only after the database
-// transaction that applied the messages (DESIGN §4).
+// transaction that applied the messages (docs/architecture.md, "Event contract").
 class KafkaConsumer final : public EventSource {
  public:
   static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const KafkaOptions& options,

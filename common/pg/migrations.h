@@ -21,7 +21,7 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir);
 absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
     const std::vector<std::pair<std::string, std::string>>& files);
 
-// The tables every service has: the transactional outbox and the consumer inbox (DESIGN §4).
+// The tables every service has: the transactional outbox and the consumer inbox (docs/architecture.md, "Event contract").
 const std::vector<Migration>& CommonMigrations();
 
 // Applies, in the pool's schema (created if missing), the migrations of `component` that are not

@@ -19,7 +19,7 @@ class transaction_base;
 namespace ys {
 
 // Adds an event to the outbox in the caller's transaction: it is published if and only if the
-// transaction that changed the state commits (DESIGN §4, transactional outbox).
+// transaction that changed the state commits (docs/architecture.md, "Event contract": transactional outbox).
 void EnqueueOutbox(pqxx::transaction_base& tx, const OutgoingEvent& event);
 // The same for many events in one statement (in order).
 void EnqueueOutboxBatch(pqxx::transaction_base& tx, const std::vector<OutgoingEvent>& events);

@@ -43,7 +43,7 @@ class PgFactReader final : public FactReader {
   PgPool& pool_;
 };
 
-// The current rankings in Redis (DESIGN §4), never the only copy. Keys are versioned:
+// The current rankings in Redis (docs/architecture.md, "Storage"), never the only copy. Keys are versioned:
 //   ys:v1:rank:<EVALUATION>:<SCOPE>:<indicator>:<period>   sorted set, member region, score rank
 //   ys:v1:facts:<EVALUATION>:<region>:<period>             hash, field indicator, value the fact
 //   ys:v1:meta:built                                       set once a full rebuild finished

@@ -1,6 +1,6 @@
 #pragma once
 
-// The ranking service's domain, with no I/O (DESIGN §3.1, §5; work plan §四(七) 考核奖惩): what a
+// The ranking service's domain, with no I/O (docs/architecture.md, "Main flows"; work plan §四(七) 考核奖惩): what a
 // valid fact is, how revisions supersede each other, and which alerts a fact raises.
 
 #include <map>

@@ -1,4 +1,4 @@
-// Crash test (DESIGN §4): a producer process is SIGKILLed while its outbox has pending rows; after
+// Crash test (docs/architecture.md, "Event contract"): a producer process is SIGKILLed while its outbox has pending rows; after
 // a restart every row is published, and a consumer using the inbox applies each exactly once.
 #include <signal.h>
 #include <spawn.h>

@@ -1,4 +1,4 @@
-// The transactional outbox and the inbox against real PostgreSQL and Kafka (DESIGN §4).
+// The transactional outbox and the inbox against real PostgreSQL and Kafka (docs/architecture.md, "Event contract").
 #include <limits>
 #include <sstream>
 
