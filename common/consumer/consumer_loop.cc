@@ -62,18 +62,17 @@ const char* FailureKindName(FailureKind kind) {
 }
 
 BatchFailureCounter::BatchFailureCounter(Metrics& metrics, const std::string& consumer)
-    : data_(prometheus::BuildCounter()
-                .Name("ys_consumer_batch_failures_total")
-                .Help("Consumer batches that failed: kind=data (split until the record to blame is "
-                      "dead-lettered) or kind=dependency (retried whole with backoff).")
-                .Register(metrics.registry())
-                .Add({{"consumer", consumer}, {"kind", "data"}})),
-      dependency_(prometheus::BuildCounter()
-                      .Name("ys_consumer_batch_failures_total")
-                      .Help("Consumer batches that failed: kind=data (split until the record to blame "
-                            "is dead-lettered) or kind=dependency (retried whole with backoff).")
-                      .Register(metrics.registry())
-                      .Add({{"consumer", consumer}, {"kind", "dependency"}})) {}
+    : BatchFailureCounter(prometheus::BuildCounter()
+                              .Name("ys_consumer_batch_failures_total")
+                              .Help("Consumer batches that failed: kind=data (split until the record to "
+                                    "blame is dead-lettered) or kind=dependency (retried whole with backoff).")
+                              .Register(metrics.registry()),
+                          consumer) {}
+
+BatchFailureCounter::BatchFailureCounter(prometheus::Family<prometheus::Counter>& family,
+                                         const std::string& consumer)
+    : data_(family.Add({{"consumer", consumer}, {"kind", "data"}})),
+      dependency_(family.Add({{"consumer", consumer}, {"kind", "dependency"}})) {}
 
 void BatchFailureCounter::Count(FailureKind kind) {
   (kind == FailureKind::kData ? data_ : dependency_).Increment();

@@ -25,6 +25,7 @@ class BatchFailureCounter {
   void Count(FailureKind kind);
 
  private:
+  BatchFailureCounter(prometheus::Family<prometheus::Counter>& family, const std::string& consumer);
   prometheus::Counter& data_;
   prometheus::Counter& dependency_;
 };

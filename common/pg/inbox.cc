@@ -108,15 +108,7 @@ size_t Utf8SequenceLength(absl::string_view s) {
 
 // PostgreSQL text takes UTF-8 without NUL bytes; a record key or header that is not such text would
 // fail the batch's statements.
-bool PgText(absl::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (s[i] == 0) return false;
-    const size_t n = Utf8SequenceLength(s.substr(i));
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+bool PgText(absl::string_view s) { return s.find('\0') == absl::string_view::npos && input::IsValidUtf8(s); }
 
 bool PgTextRecord(const KafkaMessage& m) {
   if (!PgText(m.key)) return false;

@@ -119,6 +119,7 @@ class InboxProcessor final : public RecordSink {
   absl::StatusOr<int64_t> PurgeOlderThan(absl::Duration keep) override;
 
   EventSource& source() { return source_; }
+  const InboxOptions& options() const { return options_; }
 
  private:
   // Drops from `fresh` the events an inbox row from before sources were recorded (migration 0004:

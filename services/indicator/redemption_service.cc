@@ -104,7 +104,7 @@ RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogSto
 RedemptionIngest::~RedemptionIngest() { Stop(); }
 
 absl::StatusOr<InboxBatch> RedemptionIngest::RunOnce() {
-  return ConsumeRound(source_, *this, 500, absl::Milliseconds(200), &failures_);
+  return ConsumeRound(source_, *this, inbox_.options().batch_size, inbox_.options().poll_timeout, &failures_);
 }
 
 absl::StatusOr<InboxBatch> RedemptionIngest::Apply(std::span<const KafkaMessage> records) {

@@ -19,7 +19,7 @@ void FactPipeline::AfterCommit(const FactChanges& changes) {
   if (!changes.current.empty()) {
     const absl::Time start = absl::Now();
     const absl::Status written = cache_.Write(changes.current);
-    cache_write_seconds_ = cache_write_seconds_.load() + absl::ToDoubleSeconds(absl::Now() - start);
+    cache_write_seconds_.fetch_add(absl::ToDoubleSeconds(absl::Now() - start));
     if (!written.ok()) {
       // PostgreSQL has the facts; the cache marked itself stale and KeepCache rebuilds it.
       log::Warn("ranking cache write failed; rebuilding", {{"error", std::string(written.message())}});

@@ -165,12 +165,19 @@ hq "100,000-key object" r_keys
 
 # --- the ranking catalog replica: binary protobuf CatalogEntity on ys.catalog.v1 --------------------
 C=0
-send_entity() {  # send_entity KEY TEXT_FORMAT
-  printf '%s\n' "$2" | "${PROTOC[@]}" --encode=yingshang.indicator.v1.CatalogEntity \
-    "$SRC/proto/yingshang/indicator/v1/catalog.proto" 2>/dev/null > "$WORK/entity.bin"
-  "${KCAT[@]}" -t "${TOPIC_PREFIX}ys.catalog.v1" -k "$1" -H ce_specversion=1.0 -H "ce_id=$RUN-cat-$C-$RANDOM" \
-    -H ce_source=/yingshang/indicator -H ce_type=yingshang.indicator.v1.CatalogEntity \
-    -H content-type=application/protobuf "$WORK/entity.bin"
+send_proto() {  # send_proto TOPIC KEY SOURCE TYPE FILE: one binary-mode protobuf CloudEvent
+  "${KCAT[@]}" -t "$TOPIC_PREFIX$1" -k "$2" -H ce_specversion=1.0 -H "ce_id=$RUN-$4-$RANDOM$RANDOM" \
+    -H "ce_source=$3" -H "ce_type=$4" -H content-type=application/protobuf "$5"
+}
+garbage() { head -c 4096 /dev/urandom > "$WORK/garbage.bin"; echo "$WORK/garbage.bin"; }
+send_entity() {  # send_entity KEY TEXT_FORMAT|FILE
+  local file=$2
+  if [ ! -f "$2" ]; then
+    file=$WORK/entity.bin
+    printf '%s\n' "$2" | "${PROTOC[@]}" --encode=yingshang.indicator.v1.CatalogEntity \
+      "$SRC/proto/yingshang/indicator/v1/catalog.proto" 2>/dev/null > "$file"
+  fi
+  send_proto ys.catalog.v1 "$1" /yingshang/indicator yingshang.indicator.v1.CatalogEntity "$file"
 }
 good_entity() { C=$((C + 1)); send_entity "unit/e2e-$RUN-$C" "unit { name: \"e2e-$RUN-$C\" } version: 1"; }
 p_ent() { C=$((C + 1)); send_entity "unit/e2e-$RUN-bad-$C" "$1"; }
@@ -181,10 +188,7 @@ c_utf8() { p_ent 'unit { name: "\377bad" } version: 1'; }
 c_big() { p_ent "unit { name: \"$(big 1500000)\" } version: 1"; }
 c_ver() { p_ent 'unit { name: "v" } version: -9223372036854775808'; }
 c_time() { p_ent 'unit { name: "t" } version: 1 updated_at { seconds: -62135596800 }'; }
-c_garbage() { C=$((C + 1)); head -c 4096 /dev/urandom > "$WORK/garbage.bin"
-  "${KCAT[@]}" -t "${TOPIC_PREFIX}ys.catalog.v1" -k "unit/garbage" -H ce_specversion=1.0 -H "ce_id=$RUN-g-$C" \
-    -H ce_source=/yingshang/indicator -H ce_type=yingshang.indicator.v1.CatalogEntity \
-    -H content-type=application/protobuf "$WORK/garbage.bin"; }
+c_garbage() { p_ent "$(garbage)"; }
 cat_case "NUL in a unit name" c_nul
 cat_case "NUL in a unit alias" c_nul_alias
 cat_case "invalid UTF-8 in a unit name" c_utf8
@@ -195,12 +199,14 @@ cat_case "4 KiB of random bytes" c_garbage
 
 # --- rectification: binary protobuf RankingAlert on ys.rankings.alerts.v1 ---------------------------
 A=0
-send_alert() {  # send_alert TEXT_FORMAT
-  printf '%s\n' "$1" | "${PROTOC[@]}" --encode=yingshang.ranking.v1.RankingAlert \
-    "$SRC/proto/yingshang/ranking/v1/ranking.proto" 2>/dev/null > "$WORK/alert.bin"
-  "${KCAT[@]}" -t "${TOPIC_PREFIX}ys.rankings.alerts.v1" -k "alert/$RUN" -H ce_specversion=1.0 \
-    -H "ce_id=$RUN-alert-$A-$RANDOM" -H ce_source=/yingshang/ranking -H ce_type=yingshang.ranking.v1.RankingAlert \
-    -H content-type=application/protobuf "$WORK/alert.bin"
+send_alert() {  # send_alert TEXT_FORMAT|FILE
+  local file=$1
+  if [ ! -f "$1" ]; then
+    file=$WORK/alert.bin
+    printf '%s\n' "$1" | "${PROTOC[@]}" --encode=yingshang.ranking.v1.RankingAlert \
+      "$SRC/proto/yingshang/ranking/v1/ranking.proto" 2>/dev/null > "$file"
+  fi
+  send_proto ys.rankings.alerts.v1 "alert/$RUN" /yingshang/ranking yingshang.ranking.v1.RankingAlert "$file"
 }
 alert_text() {  # alert_text ID INDICATOR UNIT MESSAGE PERIOD
   printf 'id: "%s" rule: ALERT_RULE_LAST_IN_PROVINCE severity: SEVERITY_CRITICAL fact { indicator_code: "%s" scope: SCOPE_CITY region_code: "3611" period: "%s" rank: 11 total: 11 evaluation: EVALUATION_OFFICIAL } units { unit: "%s" } message: "%s"' \
@@ -217,10 +223,7 @@ a_utf8() { p_alert "$(alert_text "e2e/$RUN/u" I12 '\377' m 2022-09)"; }
 a_big() { p_alert "$(alert_text "e2e/$RUN/b" I12 市商务局 "$(big 1500000)" 2022-09)"; }
 a_int() { p_alert "$(alert_text "e2e/$RUN/i" I12 市商务局 m 2022-09) previous_rank: 2147483647"; }
 a_time() { p_alert "$(alert_text "e2e/$RUN/t" I12 市商务局 m 2022-09 | sed 's/evaluation:/published_at { seconds: -62135596800 } evaluation:/')"; }
-a_garbage() { A=$((A + 1)); head -c 4096 /dev/urandom > "$WORK/alert.bin"
-  "${KCAT[@]}" -t "${TOPIC_PREFIX}ys.rankings.alerts.v1" -k "alert/$RUN" -H ce_specversion=1.0 \
-    -H "ce_id=$RUN-g-$A" -H ce_source=/yingshang/ranking -H ce_type=yingshang.ranking.v1.RankingAlert \
-    -H content-type=application/protobuf "$WORK/alert.bin"; }
+a_garbage() { p_alert "$(garbage)"; }
 rc "NUL in the alert id" a_nul_id
 rc "NUL in fact.indicator_code" a_nul_ind
 rc "NUL in units.unit" a_nul_unit
