@@ -67,7 +67,26 @@ absl::Status AddKeysFrom(const Config& config, absl::string_view prefix,
           "config key '%s.sha256' must be 64 hex digits (the SHA-256 of the key, never the key)",
           base));
     }
-    out->Add(std::move(h), Principal{name, *role});
+    Principal principal{name, *role};
+    if (auto unit = principal.Unit(); unit.has_value()) {
+      // Every unit comparison (a case's unit, a duty's) is by canonical name: 市住建局 would see
+      // none of 市住房和城乡建设局's cases.
+      if (out->units().empty()) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "config key 'auth.units_file' is not set: key '%s' has role unit:%s, and unit names resolve "
+            "through the units file",
+            name, *unit));
+      }
+      auto canonical = out->units().Canonical(*unit);
+      if (!canonical.has_value()) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "config key '%s.role': unit '%s' of key '%s' is not a unit of auth.units_file (nor a county "
+            "of auth.regions_file)",
+            base, *unit, name));
+      }
+      principal.role = "unit:" + *canonical;
+    }
+    out->Add(std::move(h), std::move(principal));
   }
   return absl::OkStatus();
 }
@@ -75,7 +94,9 @@ absl::Status AddKeysFrom(const Config& config, absl::string_view prefix,
 }  // namespace
 
 absl::StatusOr<ApiKeyAuthenticator> ApiKeyAuthenticator::FromConfig(const Config& config) {
-  ApiKeyAuthenticator auth;
+  auto units = UnitDirectory::FromConfig(config);
+  if (!units.ok()) return units.status();
+  ApiKeyAuthenticator auth(*std::move(units));
   if (auto s = AddKeysFrom(config, "auth.api_keys", &auth); !s.ok()) return s;
   const std::string file = config.GetString("auth.api_keys_file", "");
   if (!file.empty()) {
@@ -90,6 +111,9 @@ absl::StatusOr<ApiKeyAuthenticator> ApiKeyAuthenticator::FromConfig(const Config
 }
 
 void ApiKeyAuthenticator::Add(std::string sha256_hex, Principal principal) {
+  if (auto unit = principal.Unit(); unit.has_value()) {
+    if (auto canonical = units_.Canonical(*unit); canonical.has_value()) principal.role = "unit:" + *canonical;
+  }
   keys_[std::move(sha256_hex)] = std::move(principal);
 }
 

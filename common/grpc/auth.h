@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/config.h"
+#include "common/grpc/unit_directory.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_interceptor.h"
 
@@ -20,7 +21,8 @@ struct Principal {
   std::string role;
 
   bool IsOffice() const { return role == "office"; }
-  // "市住建局" for "unit:市住建局"; nullopt for other roles.
+  // "市住房和城乡建设局" for "unit:市住房和城乡建设局"; nullopt for other roles. A key loaded by
+  // ApiKeyAuthenticator holds the unit's canonical name, whatever alias its configuration wrote.
   std::optional<std::string> Unit() const;
   std::optional<std::string> PlatformSource() const;
 };
@@ -35,9 +37,15 @@ std::string Sha256Hex(absl::string_view data);
 //     api_keys:                 # name -> role and hash
 //       office-dev: {role: office, sha256: 9f86d0...}
 //     api_keys_file: var/keys/api-keys.yaml   # optional; same shape under a top-level api_keys
+//     units_file: data/catalog/units.yaml     # the units and their aliases (UnitDirectory)
+//     regions_file: data/catalog/regions.yaml # the counties, which answer their own county cases
+// A `unit:<name>` key may name a unit by an alias: it is loaded under the canonical name. A key
+// naming a unit the files do not hold (or any unit key without auth.units_file) stops startup.
 class ApiKeyAuthenticator {
  public:
+  explicit ApiKeyAuthenticator(UnitDirectory units = {}) : units_(std::move(units)) {}
   static absl::StatusOr<ApiKeyAuthenticator> FromConfig(const Config& config);
+  // A unit role naming an alias the directory knows is stored under the canonical name.
   void Add(std::string sha256_hex, Principal principal);
 
   // `authorization` is the metadata value: "Bearer <key>".
@@ -50,8 +58,11 @@ class ApiKeyAuthenticator {
                                     std::initializer_list<absl::string_view> roles) const;
 
   size_t size() const { return keys_.size(); }
+  // What unit names resolve through: the same for requests that name a unit.
+  const UnitDirectory& units() const { return units_; }
 
  private:
+  UnitDirectory units_;
   std::map<std::string, Principal, std::less<>> keys_;  // by SHA-256 hex
 };
 

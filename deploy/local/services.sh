@@ -2,7 +2,8 @@
 # Starts/stops every built service against the local stack. Usage: services.sh up|down [BUILD_DIR]
 # Logs under var/log/<service>.log, pid files under var/run/<service>.pid. `up` creates one
 # development API key per role under var/keys/ (services get only their SHA-256 hashes) and waits
-# until each service's health check reports SERVING.
+# until each service's health check reports SERVING. unit:市住建局 is an alias: the services load it
+# as 市住房和城乡建设局 (auth.units_file), the name the catalog and the cases use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VAR=${YS_VAR:-$ROOT/var}
@@ -50,7 +51,9 @@ up() {
     [ -x "$bin" ] || continue
     started=$((started + 1))
     if alive "$VAR/run/$s.pid"; then echo "$s already running"; continue; fi
-    YS_AUTH_API_KEYS_FILE=$VAR/keys/api-keys.yaml \
+    # Unit keys (unit:市住建局) resolve through the catalog's units and counties, whatever the cwd.
+    YS_AUTH_API_KEYS_FILE=$VAR/keys/api-keys.yaml YS_AUTH_UNITS_FILE=$ROOT/data/catalog/units.yaml \
+      YS_AUTH_REGIONS_FILE=$ROOT/data/catalog/regions.yaml \
       nohup "$bin" --config "$ROOT/services/$s/config.example.yaml" >> "$VAR/log/$s.log" 2>&1 &
     echo $! > "$VAR/run/$s.pid"
   done

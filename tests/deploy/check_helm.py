@@ -56,13 +56,17 @@ def configs(rendered):
     return out
 
 
-def check_config(build, name, text, keys_file):
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+def check_config(root, build, name, text, keys_file):
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as f:
         f.write(text)
     # Only what the Deployment sets besides the file: a YS_* variable of the caller's shell would
     # override the rendered configuration.
+    # The image holds the catalog's units and regions under /usr/share/yingshang/catalog/ (the
+    # Dockerfile copies data/catalog/): here the repository's copies stand in for them.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "YS_PG_URI": "postgresql://check@127.0.0.1:1/check",
-           "YS_AUTH_API_KEYS_FILE": keys_file}
+           "YS_AUTH_API_KEYS_FILE": keys_file,
+           "YS_AUTH_UNITS_FILE": os.path.join(root, "data", "catalog", "units.yaml"),
+           "YS_AUTH_REGIONS_FILE": os.path.join(root, "data", "catalog", "regions.yaml")}
     r = subprocess.run([os.path.join(build, "services", name, f"ys-{name}"), "--config", f.name,
                         "--check-config"], capture_output=True, text=True, env=env, timeout=30)
     os.unlink(f.name)
@@ -92,26 +96,29 @@ def main():
         if r.returncode == 0 or "existingSecret names the Secret" not in r.stderr:
             errors.append(f"--set {missing}: rendered without the Secret ({r.stderr.strip()})")
 
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as keys:
-        keys.write("api_keys:\n  office: {role: office, sha256: " + "ab" * 32 + "}\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as keys:
+        keys.write("api_keys:\n  office: {role: office, sha256: " + "ab" * 32 + "}\n"
+                   # An alias of 市住房和城乡建设局: resolves through the units file the chart points at.
+                   "  zhujian: {role: \"unit:市住建局\", sha256: " + "cd" * 32 + "}\n")
     rendered = configs(default)
     if sorted(rendered) != sorted(SERVICES):
         errors.append(f"configs rendered for {sorted(rendered)}, want {sorted(SERVICES)}")
     for name in SERVICES:
         if name not in rendered:
             continue
-        rc, out = check_config(build, name, rendered[name], keys.name)
+        rc, out = check_config(root, build, name, rendered[name], keys.name)
         if rc != 0 or "is usable" not in out:
             errors.append(f"ys-{name} refuses the chart's configuration: {out}")
         else:
             print(f"ys-{name} accepts the chart's configuration")
     # A bad value set through the chart reaches the service and is refused with its key.
     bad = configs(render(chart, "services.ranking.config.kafka.consumers=lots",
-                         "services.rectification.config.cases.escalation_days.raised=-3",
+                         "services.rectification.config.cases.escalation.suggest_referral_after_days=-3",
                          "services.indicator.config.outbox.batch_size=0"))
-    for name, key in (("ranking", "kafka.consumers"), ("rectification", "escalation_days"),
+    for name, key in (("ranking", "kafka.consumers"),
+                      ("rectification", "cases.escalation.suggest_referral_after_days"),
                       ("indicator", "outbox.batch_size")):
-        rc, out = check_config(build, name, bad[name], keys.name)
+        rc, out = check_config(root, build, name, bad[name], keys.name)
         if rc == 0 or key not in out:
             errors.append(f"ys-{name} accepted a bad {key} from the chart (exit {rc}): {out}")
         else:

@@ -54,6 +54,7 @@ start_service() {
   local port=$((BASE_PORT + offset)) upper
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
   env YS_KAFKA_GROUP_ID=e2e-$RUN YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
+    YS_AUTH_UNITS_FILE="$SRC/data/catalog/units.yaml" YS_AUTH_REGIONS_FILE="$SRC/data/catalog/regions.yaml" \
     YS_GRPC_LISTEN=127.0.0.1:$port YS_METRICS_LISTEN=127.0.0.1:$((port + 1)) "$@" \
     "$BUILD/services/$name/ys-$name" --config "$SRC/services/$name/config.example.yaml" \
     >> "$WORK/$name.log" 2>&1 &
@@ -67,8 +68,8 @@ start_service() {
 load_catalog() {
   for f in units regions catalog; do "${YSCTL[@]}" catalog import "$SRC/data/catalog/$f.yaml" >/dev/null; done
 }
-wait_for_ranking_replica() {  # 上饶市 and 12 counties × (综合 + 18 L1)
-  wait_until 60 bash -c '"$0" rankings completeness --period 2022-09 2>/dev/null | grep -q "of 247 expected"' \
+wait_for_ranking_replica() {  # 上饶市 and 12 counties × (综合 + 18 L1 + the seed's 40 draft L2)
+  wait_until 60 bash -c '"$0" rankings completeness --period 2022-09 2>/dev/null | grep -q "of 767 expected"' \
     "${YSCTL[@]}" || fail "the ranking service's catalog replica did not arrive"
 }
 

@@ -41,7 +41,9 @@ logging) merged over by the service's `config` values. Call with (dict "root" $ 
   "metrics" (dict "listen" (printf "0.0.0.0:%v" .svc.metricsPort))
   "kafka" (dict "brokers" $v.kafka.brokers "client_id" (printf "ys-%s" .name) "topic_prefix" $v.kafka.topicPrefix)
   "redis" (dict "address" $v.redis.address)
-  "auth" (dict "api_keys_file" "/etc/yingshang/keys/api-keys.yaml")
+  "auth" (dict "api_keys_file" "/etc/yingshang/keys/api-keys.yaml"
+               "units_file" "/usr/share/yingshang/catalog/units.yaml"
+               "regions_file" "/usr/share/yingshang/catalog/regions.yaml")
 -}}
 {{- $config := mergeOverwrite $base (deepCopy (default dict .svc.config)) -}}
 {{- toYaml $config -}}
