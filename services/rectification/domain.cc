@@ -6,6 +6,8 @@
 #include "common/input/message_rules.h"
 #include "common/status/macros.h"
 #include "common/time/clock.h"
+#include "common/time/period.h"
+#include "common/time/proto_time.h"
 
 namespace ys::rectification {
 
@@ -53,19 +55,54 @@ absl::StatusOr<pb::State> Transition(pb::State from, Action action) {
     case Action::kReopen:
       if (from == pb::STATE_CLOSED) return pb::STATE_REOPENED;
       break;
+    case Action::kCloseWithdrawn:
+      if (from != pb::STATE_CLOSED && from != pb::STATE_UNSPECIFIED) return pb::STATE_CLOSED;
+      break;
   }
   static constexpr const char* kActions[] = {"start work on", "report", "verify", "reject",
-                                             "close", "reopen"};
+                                             "close", "reopen", "close as withdrawn"};
   return absl::FailedPreconditionError(absl::StrFormat("cannot %s a case in state %s",
                                                        kActions[static_cast<int>(action)],
                                                        pb::State_Name(from)));
 }
 
-pb::Escalation LevelAt(absl::Time due, absl::Time now, const EscalationPolicy& policy) {
-  if (now < due + policy.reminder_after) return pb::ESCALATION_NONE;
-  if (now < due + policy.raise_after) return pb::ESCALATION_REMINDER;
-  if (now < due + policy.refer_after) return pb::ESCALATION_RAISED;
-  return pb::ESCALATION_REFERRED;
+absl::Status CheckLocalStepName(std::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("a local step needs a name");
+  for (std::string_view term : kPlanTerms) {
+    if (name.find(term) != std::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "local step '%s' uses the work plan's term %s: a local-policy step must not pass for the plan's "
+          "(督办 is the plan's step; 提级办理 and 移送 belong to the 市纪委监委 and the office's decision)",
+          name, term));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<LadderStep> Ladder(const EscalationPolicy& policy) {
+  std::vector<LadderStep> out;
+  out.push_back({1, pb::ESCALATION_REMINDER, kReminderStep, absl::ZeroDuration(), false});
+  for (const LocalStep& s : policy.local_steps) {
+    out.push_back({static_cast<int>(out.size()) + 1, pb::ESCALATION_LOCAL_STEP, s.name,
+                   absl::Hours(24 * s.after_days), true});
+  }
+  return out;
+}
+
+std::vector<LadderStep> StepsDue(absl::Time due, absl::Time now, int taken, const EscalationPolicy& policy) {
+  std::vector<LadderStep> out;
+  for (LadderStep& step : Ladder(policy)) {
+    if (step.rung > taken && now >= due + step.after) out.push_back(std::move(step));
+  }
+  return out;
+}
+
+LadderStep StepAt(absl::Time due, absl::Time now, const EscalationPolicy& policy) {
+  LadderStep at;
+  for (LadderStep& step : Ladder(policy)) {
+    if (now >= due + step.after) at = std::move(step);
+  }
+  return at;
 }
 
 int DaysOverdue(absl::Time due, absl::Time now) {
@@ -73,24 +110,120 @@ int DaysOverdue(absl::Time due, absl::Time now) {
   return static_cast<int>(absl::ToInt64Hours(now - due) / 24) + 1;
 }
 
+bool ReferralSuggestionDue(const pb::Case& c, absl::Time now, const EscalationPolicy& policy) {
+  if (policy.suggest_referral_after_days <= 0 || !Outstanding(c.state())) return false;
+  if (c.referral_suggested() || c.has_referral()) return false;
+  return now >= FromProtoTime(c.due_at()) + absl::Hours(24 * policy.suggest_referral_after_days);
+}
+
+absl::Status CheckReferral(const pb::Case& c) {
+  if (c.has_referral()) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "case %s was already referred to 市纪委监委 by %s", c.id(), c.referral().by()));
+  }
+  if (c.state() == pb::STATE_VERIFIED || c.state() == pb::STATE_CLOSED) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "cannot refer a case in state %s: its rectification was verified", pb::State_Name(c.state())));
+  }
+  return absl::OkStatus();
+}
+
+void RestartLadder(pb::Case* c) {
+  c->set_escalation(c->has_referral() ? pb::ESCALATION_REFERRED : pb::ESCALATION_NONE);
+  c->set_escalation_step(c->has_referral() ? kReferralStep : "");
+  c->set_ladder_steps_taken(0);
+  c->set_referral_suggested(false);
+}
+
+std::vector<std::string> AnsweringUnits(const rpb::RankingAlert& alert, const AlertCasePolicy& policy) {
+  if (alert.fact().scope() == rpb::SCOPE_COUNTY) {
+    return {alert.region_name().empty() ? alert.fact().region_code() : alert.region_name()};
+  }
+  std::vector<std::string> out;
+  for (const auto& u : alert.units()) out.push_back(u.unit());
+  if (out.empty()) out.push_back(policy.fallback_unit);
+  return out;
+}
+
+namespace {
+
+bool IsTargetRule(rpb::AlertRule rule) {
+  return rule == rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED || rule == rpb::ALERT_RULE_QUARTER_TARGET_MISSED;
+}
+
+}  // namespace
+
 std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCasePolicy& policy) {
   std::vector<CaseDraft> out;
-  if (!policy.rules.contains(alert.rule())) return out;
+  if (alert.withdrawn() || !policy.rules.contains(alert.rule())) return out;
   const rpb::RankingFact& f = alert.fact();
+  // A target is judged on its own period's fact (§四 "第三季度目标…"): a month inside the quarter
+  // only warns that the quarter is at risk (ranking's targets.h), it is not the result rectified.
+  if (IsTargetRule(alert.rule())) {
+    auto period = Period::Parse(f.period());
+    if (period.ok() && period->kind() == Period::Kind::kMonth) return out;
+  }
   const std::string title =
       absl::StrFormat("%s %s %s 第%d名/共%d：限期整改", f.period(), alert.region_name(),
                       alert.indicator_name(), f.rank(), f.total());
   const std::string description =
       absl::StrFormat("%s。%s。请于一个月内整改，并将整改落实情况报市营商办。", alert.message(),
                       alert.consequence());
-  if (f.scope() == rpb::SCOPE_COUNTY) {
-    out.push_back({alert.region_name().empty() ? f.region_code() : alert.region_name(), f.region_code(),
-                   title, description});
-    return out;
+  const bool county = f.scope() == rpb::SCOPE_COUNTY;
+  for (const std::string& unit : AnsweringUnits(alert, policy)) {
+    CaseDraft& d = out.emplace_back(CaseDraft{unit, "", county ? f.region_code() : "", title, description, {}});
+    for (const auto& u : alert.units()) {
+      if (county) {
+        pb::Follower& follower = d.followers.emplace_back();
+        follower.set_unit(u.unit());
+        follower.set_head(u.head());
+      } else if (u.unit() == unit) {
+        d.head = u.head();
+      }
+    }
   }
-  for (const auto& u : alert.units()) out.push_back({u.unit(), "", title, description});
-  if (out.empty()) out.push_back({policy.fallback_unit, "", title, description});
   return out;
+}
+
+AlertPlacement PlaceAlert(const std::vector<OpenAlertCase>& open, const std::string& period) {
+  for (const OpenAlertCase& c : open) {
+    if (c.period == period) return {AlertPlacement::Kind::kLinkSamePeriod, c.id, c.consecutive_periods};
+  }
+  if (open.empty()) return {AlertPlacement::Kind::kOpenNew, "", 1};
+  return {AlertPlacement::Kind::kOpenNew, open.back().id, open.back().consecutive_periods + 1};
+}
+
+UnitAccess AccessOf(const pb::Case& c, const std::string& unit) {
+  if (c.unit() == unit) return UnitAccess::kResponsible;
+  for (const pb::Follower& f : c.followers()) {
+    if (f.unit() == unit) return UnitAccess::kFollower;
+  }
+  return UnitAccess::kNone;
+}
+
+absl::Status CheckUnitMayRead(const pb::Case& c, const std::string& unit) {
+  if (AccessOf(c, unit) != UnitAccess::kNone) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrFormat("case %s belongs to %s, not to %s", c.id(), c.unit(), unit));
+}
+
+absl::Status CheckUnitMayReport(const pb::Case& c, const std::string& unit) {
+  switch (AccessOf(c, unit)) {
+    case UnitAccess::kResponsible:
+      return absl::OkStatus();
+    case UnitAccess::kFollower:
+      return absl::PermissionDeniedError(absl::StrFormat(
+          "case %s is %s's: %s follows it and may read it, but %s reports its own progress", c.id(), c.unit(),
+          unit, c.unit()));
+    case UnitAccess::kNone:
+      break;
+  }
+  return CheckUnitMayRead(c, unit);
+}
+
+absl::Status CheckWithdrawalReview(const pb::Case& c) {
+  if (c.alert_withdrawn()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrFormat("case %s has no withdrawn alert to review", c.id()));
 }
 
 absl::Status ValidateAlertInput(const rpb::RankingAlert& alert, const input::InputLimits& limits) {
@@ -135,6 +268,20 @@ pb::Case EventSnapshot(const pb::Case& c, const EventSnapshotLimits& limits) {
   for (pb::ProgressReport& r : *out.mutable_reports()) CutText(r.mutable_text(), limits.text_bytes);
   for (pb::Verification& v : *out.mutable_verifications()) CutText(v.mutable_comment(), limits.text_bytes);
   CutText(out.mutable_description(), limits.text_bytes);
+  return out;
+}
+
+std::vector<pb::Addressee> Addressees(const pb::Case& c) {
+  std::vector<pb::Addressee> out;
+  pb::Addressee& unit = out.emplace_back();
+  unit.set_unit(c.unit());
+  unit.set_head(c.head());
+  for (const pb::Follower& f : c.followers()) {
+    pb::Addressee& a = out.emplace_back();
+    a.set_unit(f.unit());
+    a.set_head(f.head());
+    a.set_follower(true);
+  }
   return out;
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 
-// The rectification service's domain, with no I/O (work plan 四(五) 限期整改): deadlines, the state
-// machine, the escalation ladder, which alerts open cases.
+// The rectification service's domain, with no I/O (work plan 四(五) 限期整改, 四(六) 督办): deadlines,
+// the state machine, the escalation ladder, which alerts open cases and where a repeat goes, who may
+// read or report on a case, withdrawn alerts.
 
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -46,7 +49,8 @@ absl::Time EndOfDay(absl::CivilDay day);
 
 // --- states --------------------------------------------------------------------------------------
 
-enum class Action { kStart, kReportFinal, kVerifyPass, kVerifyFail, kClose, kReopen };
+// kCloseWithdrawn: the office closes a case whose alert was withdrawn, from any state but CLOSED.
+enum class Action { kStart, kReportFinal, kVerifyPass, kVerifyFail, kClose, kReopen, kCloseWithdrawn };
 
 // The state after `action`, or FAILED_PRECONDITION naming both.
 absl::StatusOr<pb::State> Transition(pb::State from, Action action);
@@ -55,16 +59,55 @@ bool Outstanding(pb::State s);
 
 // --- escalation ------------------------------------------------------------------------------------
 
-struct EscalationPolicy {
-  absl::Duration reminder_after = absl::ZeroDuration();  // 督办 at the due time
-  absl::Duration raise_after = absl::Hours(7 * 24);      // 提级办理
-  absl::Duration refer_after = absl::Hours(14 * 24);     // 移送市纪委监委
+// The work plan's one step: 督办 when the deadline passes (§四(六) "督办通报事项整改落实情况"; §四(五) gives
+// the month, no later timings). The unit and its 带班领导 are told.
+inline constexpr char kReminderStep[] = "督办";
+// What a referral to 市纪委监委 is called in output: the office's decision (§四(八) is the 市纪委监委's own
+// handling of what it finds; the plan gives the office no automatic referral).
+inline constexpr char kReferralStep[] = "移送市纪委监委";
+// Terms of the work plan a local-policy step may not borrow: its name must not pass for the plan's.
+inline constexpr std::string_view kPlanTerms[] = {"督办", "提级", "移送"};
+
+// A step after 督办 that the office adds as local policy (cases.escalation.local_steps).
+struct LocalStep {
+  std::string name;    // e.g. 报领班; never one of kPlanTerms
+  int after_days = 0;  // whole days past the due time, >= 1
 };
 
-// The ladder step due for a case owing its report at `now` with due time `due`.
-pb::Escalation LevelAt(absl::Time due, absl::Time now, const EscalationPolicy& policy);
+struct EscalationPolicy {
+  // Local policy, in after_days order; none by default: the ladder is 督办 alone.
+  std::vector<LocalStep> local_steps;
+  // Local policy: days past due after which the sweeper suggests that the office consider a
+  // referral to 市纪委监委 (it never refers). 0, the default: no suggestion.
+  int suggest_referral_after_days = 0;
+};
+
+// INVALID_ARGUMENT unless `name` can name a local step: not empty, none of kPlanTerms.
+absl::Status CheckLocalStepName(std::string_view name);
+
+struct LadderStep {
+  int rung = 0;  // 0: none; 1: 督办; 2…: the local steps in order
+  pb::Escalation level = pb::ESCALATION_NONE;
+  std::string name;
+  absl::Duration after = absl::ZeroDuration();  // past the due time
+  bool local_policy = false;
+};
+// 督办 at the due time, then the local steps.
+std::vector<LadderStep> Ladder(const EscalationPolicy& policy);
+// The steps due at `now` for a case due at `due` that has taken `taken` of them, in order.
+std::vector<LadderStep> StepsDue(absl::Time due, absl::Time now, int taken, const EscalationPolicy& policy);
+// The last step due at `now` (rung 0, ESCALATION_NONE before the due time): for planning.
+LadderStep StepAt(absl::Time due, absl::Time now, const EscalationPolicy& policy);
 // Whole days past due (0 when not overdue).
 int DaysOverdue(absl::Time due, absl::Time now);
+// Whether the sweeper suggests a referral for `c` at `now`: the local policy is on, the case is
+// outstanding, that many days past due, not suggested before and not referred.
+bool ReferralSuggestionDue(const pb::Case& c, absl::Time now, const EscalationPolicy& policy);
+// The office may refer a case that is not verified or closed, once: FAILED_PRECONDITION otherwise.
+absl::Status CheckReferral(const pb::Case& c);
+// The ladder starts again from a new due time (extended, reopened): no step taken, no suggestion;
+// a referral stands (the office decided it).
+void RestartLadder(pb::Case* c);
 
 // --- cases from alerts ---------------------------------------------------------------------------
 
@@ -79,14 +122,57 @@ struct AlertCasePolicy {
 };
 
 // One case to open (or link) per responsible unit: a city-scope alert goes to each unit of the
-// indicator; a county-scope alert to the county.
+// indicator; a county-scope alert to the county, with the indicator's city units as followers
+// (带班领导职责③: the lead unit's 带班领导 "推进县级指标事项落实改革措施…督促调度县级营商环境各项考核指标在全省
+// 排名靠前"). A withdrawn alert opens nothing.
 struct CaseDraft {
   std::string unit;
+  std::string head;         // the unit's 带班领导, when the alert names one
   std::string region_code;  // for a county
   std::string title;
   std::string description;
+  std::vector<pb::Follower> followers;  // a county case's city units
 };
 std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCasePolicy& policy);
+// The units that answer for `alert`, whatever its rule and whether withdrawn: the county (its name,
+// else its code) for a county-scope alert, else the indicator's units, else the fallback unit.
+std::vector<std::string> AnsweringUnits(const rpb::RankingAlert& alert, const AlertCasePolicy& policy);
+
+// A unit's unfinished alert case of one indicator, as PlaceAlert needs it.
+struct OpenAlertCase {
+  std::string id;
+  std::string period;
+  int consecutive_periods = 1;
+};
+// Where an alert's failure goes for a unit and indicator with `open` unfinished cases (oldest first).
+//  - A case of the same period takes it (another rule on the same fall): one case per period.
+//  - Otherwise it opens its own case, with its own month, naming the latest open case as previous and
+//    counting one more consecutive period. §四(五) "以一个月为时限…对…排名靠后的工作进行整改，并在一个月内将
+//    整改落实情况报市营商办" gives each 排名靠后 item its month; moving the earlier case's deadline instead
+//    would erase the overdue that 督办 is following up.
+struct AlertPlacement {
+  enum class Kind { kOpenNew, kLinkSamePeriod };
+  Kind kind = Kind::kOpenNew;
+  std::string case_id;          // kLinkSamePeriod: the case; kOpenNew: the previous case, or ""
+  int consecutive_periods = 1;  // kOpenNew: for the new case
+};
+AlertPlacement PlaceAlert(const std::vector<OpenAlertCase>& open, const std::string& period);
+
+// --- who may do what ----------------------------------------------------------------------------
+
+enum class UnitAccess { kNone, kFollower, kResponsible };
+// How `unit` (canonical) stands to `c`.
+UnitAccess AccessOf(const pb::Case& c, const std::string& unit);
+// A unit reads its own cases and those it follows: PERMISSION_DENIED naming the owner otherwise.
+absl::Status CheckUnitMayRead(const pb::Case& c, const std::string& unit);
+// Only the responsible unit reports: a follower is PERMISSION_DENIED saying the county reports.
+absl::Status CheckUnitMayReport(const pb::Case& c, const std::string& unit);
+
+// --- withdrawn alerts ----------------------------------------------------------------------------
+
+// The office reviews only a case whose alert was withdrawn: FAILED_PRECONDITION otherwise.
+absl::Status CheckWithdrawalReview(const pb::Case& c);
+inline constexpr char kResolutionWithdrawn[] = "withdrawn";
 
 // The input rules (common/input) for a decoded alert, before any of it is stored: every string
 // field (message and consequence are free text, the rest names) and the fact's published_at.
@@ -109,5 +195,7 @@ struct EventSnapshotLimits {
 // marked "… [cut from N bytes]". (CaseEvent.reports_total and verifications_total say how many the
 // case has.)
 pb::Case EventSnapshot(const pb::Case& c, const EventSnapshotLimits& limits = {});
+// Whom an event about `c` is for: the unit with its 带班领导, then the followers.
+std::vector<pb::Addressee> Addressees(const pb::Case& c);
 
 }  // namespace ys::rectification

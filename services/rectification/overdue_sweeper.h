@@ -5,9 +5,11 @@
 
 namespace ys::rectification {
 
-// The overdue ladder's sweep (督办 → 提级办理 → 市纪委监委) with its metrics: escalation steps
-// taken, and outstanding cases per level, open and overdue. Idempotent and safe beside other
-// replicas (SKIP LOCKED, steps keyed per deadline); run every cases.sweep_interval.
+// The overdue ladder's sweep (督办 at the due time; the office's local steps after it, none by
+// default; a referral suggestion if the local policy asks) with its metrics: escalation steps taken,
+// outstanding cases per level (ESCALATION_NONE, _REMINDER, _LOCAL_STEP, _REFERRED), open and overdue,
+// and cases awaiting an office decision. Idempotent and safe beside other replicas (SKIP LOCKED,
+// steps keyed per deadline); run every cases.sweep_interval.
 class OverdueSweeper {
  public:
   OverdueSweeper(CaseStore& store, Metrics& metrics);
@@ -17,6 +19,9 @@ class OverdueSweeper {
   CaseStore& store_;
   prometheus::Family<prometheus::Gauge>& cases_;
   prometheus::Counter& steps_;
+  prometheus::Family<prometheus::Gauge>& awaiting_;
+  prometheus::Gauge& referral_suggested_;
+  prometheus::Gauge& alert_withdrawn_;
 };
 
 }  // namespace ys::rectification

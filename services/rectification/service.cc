@@ -9,15 +9,11 @@
 
 namespace ys::rectification {
 
-absl::Status RectificationImpl::CheckOwner(const Principal& who, const std::string& id) {
-  auto unit = who.Unit();
+absl::Status RectificationImpl::CheckUnit(const Principal& who, const std::string& id, bool report) {
+  auto unit = who.Unit();  // canonical (ApiKeyAuthenticator)
   if (!unit.has_value()) return absl::OkStatus();
   ASSIGN_OR_RETURN(pb::Case c, store_.Get(id));
-  if (c.unit() != *unit) {
-    return absl::PermissionDeniedError(
-        absl::StrFormat("case %s belongs to %s, not to %s", id, c.unit(), *unit));
-  }
-  return absl::OkStatus();
+  return report ? CheckUnitMayReport(c, *unit) : CheckUnitMayRead(c, *unit);
 }
 
 template <typename Req>
@@ -33,7 +29,31 @@ grpc::ServerUnaryReactor* RectificationImpl::OfficeChange(
 
 grpc::ServerUnaryReactor* RectificationImpl::OpenCase(grpc::CallbackServerContext* ctx,
                                                       const pb::OpenCaseRequest* req, pb::Case* resp) {
-  return OfficeChange(ctx, req, resp, &CaseStore::Open);
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office"}));
+    pb::OpenCaseRequest open = *req;
+    if (!open.unit().empty()) {
+      auto unit = auth_.units().Resolve(open.unit());
+      if (!unit.has_value()) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "field 'unit': %s is not a unit of the catalog (nor an alias of one)", input::QuoteInput(open.unit())));
+      }
+      open.set_unit(*unit);
+    }
+    ASSIGN_OR_RETURN(*resp, store_.Open(who, open));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ReferCase(grpc::CallbackServerContext* ctx,
+                                                       const pb::ReferCaseRequest* req, pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::Refer);
+}
+
+grpc::ServerUnaryReactor* RectificationImpl::ReviewWithdrawal(grpc::CallbackServerContext* ctx,
+                                                              const pb::ReviewWithdrawalRequest* req,
+                                                              pb::Case* resp) {
+  return OfficeChange(ctx, req, resp, &CaseStore::ReviewWithdrawal);
 }
 
 grpc::ServerUnaryReactor* RectificationImpl::VerifyCase(grpc::CallbackServerContext* ctx,
@@ -61,8 +81,11 @@ grpc::ServerUnaryReactor* RectificationImpl::GetCase(grpc::CallbackServerContext
                                                      const pb::GetCaseRequest* req, pb::Case* resp) {
   return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, kAnyRole));
-    RETURN_IF_ERROR(CheckOwner(who, req->id()));
+    RETURN_IF_ERROR(CheckUnit(who, req->id(), /*report=*/false));
     ASSIGN_OR_RETURN(*resp, store_.Get(req->id()));
+    if (auto unit = who.Unit(); unit.has_value()) {
+      resp->set_following(AccessOf(*resp, *unit) == UnitAccess::kFollower);
+    }
     return absl::OkStatus();
   });
 }
@@ -72,7 +95,7 @@ grpc::ServerUnaryReactor* RectificationImpl::ReportProgress(grpc::CallbackServer
                                                             pb::Case* resp) {
   return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office", "unit:*"}));
-    RETURN_IF_ERROR(CheckOwner(who, req->id()));
+    RETURN_IF_ERROR(CheckUnit(who, req->id(), /*report=*/true));
     ASSIGN_OR_RETURN(*resp, store_.Report(who, *req));
     return absl::OkStatus();
   });
@@ -88,7 +111,9 @@ grpc::ServerUnaryReactor* RectificationImpl::ListCases(grpc::CallbackServerConte
       return absl::InvalidArgumentError("field 'state': unknown state");
     }
     CaseStore::ListQuery q;
-    q.unit = who.Unit().value_or(req->unit());  // a unit sees its own cases, whatever it asks
+    // A unit key sees its own (and followed) cases, whatever it asks; an alias finds the canonical
+    // unit's cases, a name the directory does not know is looked up as given.
+    q.unit = who.Unit().value_or(auth_.units().Canonical(req->unit()).value_or(req->unit()));
     q.state = req->state();
     q.overdue_only = req->overdue_only();
     q.as_of = req->has_as_of() ? FromProtoTime(req->as_of()) : clock_.Now();
@@ -127,7 +152,9 @@ grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerCon
     resp->set_as_of(req->as_of().empty() ? FormatIsoDate(absl::ToCivilDay(as_of, Shanghai())) : req->as_of());
     for (auto& c : listed.first) {
       pb::OverdueCase* o = resp->add_cases();
-      o->set_level_at(LevelAt(FromProtoTime(c.due_at()), as_of, store_.policies().escalation));
+      const LadderStep step = StepAt(FromProtoTime(c.due_at()), as_of, store_.policies().escalation);
+      o->set_level_at(step.level);
+      o->set_step_at(step.name);
       *o->mutable_case_() = std::move(c);
     }
     resp->mutable_page()->set_next_page_token(NextPageToken(page, listed.second));

@@ -8,7 +8,8 @@
 namespace ys::rectification {
 
 // The gRPC face of the cases. Roles: office (everything), unit:<name> (reads and reports on its own
-// cases only), viewer and the others (read).
+// cases; reads the county cases it follows), viewer and the others (read). Unit names in requests
+// resolve through the authenticator's UnitDirectory (an alias finds the canonical unit).
 class RectificationImpl final : public pb::RectificationService::CallbackService {
  public:
   // The handlers' PostgreSQL work runs on `executor`, off gRPC's callback threads.
@@ -32,14 +33,19 @@ class RectificationImpl final : public pb::RectificationService::CallbackService
                                        pb::Case* resp) override;
   grpc::ServerUnaryReactor* ExtendDeadline(grpc::CallbackServerContext* ctx,
                                            const pb::ExtendDeadlineRequest* req, pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ReferCase(grpc::CallbackServerContext* ctx, const pb::ReferCaseRequest* req,
+                                      pb::Case* resp) override;
+  grpc::ServerUnaryReactor* ReviewWithdrawal(grpc::CallbackServerContext* ctx,
+                                             const pb::ReviewWithdrawalRequest* req, pb::Case* resp) override;
   grpc::ServerUnaryReactor* ListOverdue(grpc::CallbackServerContext* ctx, const pb::OverdueRequest* req,
                                         pb::OverdueResponse* resp) override;
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx, const pb::StatsRequest* req,
                                      pb::StatsResponse* resp) override;
 
  private:
-  // A unit may only touch its own cases: PERMISSION_DENIED naming the owner otherwise.
-  absl::Status CheckOwner(const Principal& who, const std::string& id);
+  // A unit key reads its own and followed cases (and only its own for `report`): PERMISSION_DENIED
+  // saying why otherwise. Other roles pass.
+  absl::Status CheckUnit(const Principal& who, const std::string& id, bool report);
   template <typename Req>
   grpc::ServerUnaryReactor* OfficeChange(
       grpc::CallbackServerContext* ctx, const Req* req, pb::Case* resp,

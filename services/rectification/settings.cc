@@ -1,6 +1,7 @@
 #include "services/rectification/settings.h"
 
-#include <array>
+#include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "common/config/enum_name.h"
@@ -29,6 +30,49 @@ absl::StatusOr<DeadlinePolicy> ReadDeadline(const Config& config, const std::str
   return p;
 }
 
+// The work plan's ladder is 督办 at the due time; what follows is local policy, off by default.
+absl::StatusOr<EscalationPolicy> ReadEscalation(const Config& config) {
+  if (config.Has("cases.escalation_days")) {
+    return absl::InvalidArgumentError(
+        "config key 'cases.escalation_days' was removed: 督办 at the due time is the work plan's only step; "
+        "later steps are local policy under cases.escalation.local_steps, a referral to 市纪委监委 is the "
+        "office's decision (ysctl case refer), cases.escalation.suggest_referral_after_days may suggest one");
+  }
+  EscalationPolicy out;
+  constexpr char kSteps[] = "cases.escalation.local_steps";
+  if (config.Has(kSteps) && config.Keys(kSteps).empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "config key '%s' must map each step's name to its days past due, e.g. {报领班: {after_days: 7}}", kSteps));
+  }
+  std::set<int64_t> days;
+  for (const std::string& name : config.Keys(kSteps)) {
+    const std::string key = absl::StrCat("cases.escalation.local_steps.", name);
+    if (auto s = CheckLocalStepName(name); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("config key '%s': %s", key, s.message()));
+    }
+    ASSIGN_OR_RETURN(int64_t after, config.GetInt(key + ".after_days"));
+    if (after < 1 || after > 366) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("config key '%s.after_days' must be 1..366 (督办 is at the due time), got %d", key, after));
+    }
+    if (!days.insert(after).second) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("config key '%s.after_days': another local step is at %d days", key, after));
+    }
+    out.local_steps.push_back({name, static_cast<int>(after)});
+  }
+  std::sort(out.local_steps.begin(), out.local_steps.end(),
+            [](const LocalStep& a, const LocalStep& b) { return a.after_days < b.after_days; });
+  constexpr char kSuggest[] = "cases.escalation.suggest_referral_after_days";
+  ASSIGN_OR_RETURN(int64_t suggest, config.GetInt(kSuggest, 0));
+  if (suggest < 0 || suggest > 366) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' must be 0 (off) to 366, got %d", kSuggest, suggest));
+  }
+  out.suggest_referral_after_days = static_cast<int>(suggest);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& config) {
@@ -45,22 +89,7 @@ absl::StatusOr<RectificationSettings> LoadRectificationSettings(const Config& co
     }
     ASSIGN_OR_RETURN(p.deadlines.by_origin[origin], ReadDeadline(config, "cases.deadlines." + name));
   }
-  std::array<std::pair<const char*, absl::Duration*>, 3> ladder = {{
-      {"reminder", &p.escalation.reminder_after},
-      {"raised", &p.escalation.raise_after},
-      {"referred", &p.escalation.refer_after},
-  }};
-  for (auto& [name, field] : ladder) {
-    const std::string key = absl::StrCat("cases.escalation_days.", name);
-    ASSIGN_OR_RETURN(int64_t days, config.GetInt(key, absl::ToInt64Hours(*field) / 24));
-    if (days < 0) return absl::InvalidArgumentError(absl::StrFormat("config key '%s' must be >= 0", key));
-    *field = absl::Hours(24 * days);
-  }
-  if (!(p.escalation.reminder_after <= p.escalation.raise_after &&
-        p.escalation.raise_after <= p.escalation.refer_after)) {
-    return absl::InvalidArgumentError(
-        "config key 'cases.escalation_days': reminder <= raised <= referred is required");
-  }
+  ASSIGN_OR_RETURN(p.escalation, ReadEscalation(config));
   if (config.Has("cases.open_on_rules")) {
     ASSIGN_OR_RETURN(std::vector<std::string> names, config.GetStringList("cases.open_on_rules"));
     p.alerts.rules.clear();

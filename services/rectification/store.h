@@ -27,23 +27,30 @@ struct CasePolicies {
 };
 
 struct SweepResult {
-  size_t cases = 0;  // cases that moved up the ladder
-  size_t steps = 0;  // escalation events emitted
+  size_t cases = 0;        // cases that moved up the ladder (or were marked for a referral)
+  size_t steps = 0;        // escalation events emitted
+  size_t suggestions = 0;  // referral suggestions (local policy)
 };
 
 // Cases in PostgreSQL: every change in one transaction with its history rows and its event on
 // ys.rectification.v1 (outbox). Role checks are the service's; this class enforces the state
-// machine, deadlines and the ladder.
+// machine, deadlines and the ladder. Its parts: store_alerts.cc (ranking alerts in, withdrawals),
+// store_office.cc (opening by hand and every change to a case), store_sweep.cc (the overdue ladder),
+// store_queries.cc (reading, statistics); store_rows.* what they share.
 class CaseStore {
  public:
   CaseStore(PgPool& pool, const Clock& clock, const WorkingDayCalendar& calendar, CasePolicies policies)
       : pool_(pool), clock_(clock), calendar_(calendar), policies_(std::move(policies)) {}
 
-  // The inbox batch handler for ys.rankings.alerts.v1: one case per (unit, indicator, period, rule),
-  // linked to the unit's unfinished case of the same indicator when there is one.
+  // The inbox batch handler for ys.rankings.alerts.v1. Per (unit, indicator, period, rule) once: a
+  // unit's open case of the same indicator and period takes it; otherwise it opens its own case,
+  // naming the unit's open case of an earlier period as previous (PlaceAlert). A withdrawn alert opens
+  // nothing: it flags the open cases it opened or was linked to, for the office; the same alert
+  // raised again clears the flag.
   absl::Status ApplyAlerts(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                            std::vector<absl::Status>* results);
 
+  // `req.unit` is the canonical name (the service resolves aliases).
   absl::StatusOr<pb::Case> Open(const Principal& who, const pb::OpenCaseRequest& req);
   // With its history; NOT_FOUND naming the id.
   absl::StatusOr<pb::Case> Get(const std::string& id);
@@ -52,9 +59,14 @@ class CaseStore {
   absl::StatusOr<pb::Case> Close(const Principal& who, const pb::CloseCaseRequest& req);
   absl::StatusOr<pb::Case> Reopen(const Principal& who, const pb::ReopenCaseRequest& req);
   absl::StatusOr<pb::Case> Extend(const Principal& who, const pb::ExtendDeadlineRequest& req);
+  // The office's referral to 市纪委监委: audited, KIND_REFERRED; reason required.
+  absl::StatusOr<pb::Case> Refer(const Principal& who, const pb::ReferCaseRequest& req);
+  // Keep (clears alert_withdrawn) or close as withdrawn (CLOSED, resolution "withdrawn", KIND_CLOSED;
+  // its alert keys are released, so the alert raised again by a later revision opens a new case).
+  absl::StatusOr<pb::Case> ReviewWithdrawal(const Principal& who, const pb::ReviewWithdrawalRequest& req);
 
   struct ListQuery {
-    std::string unit;
+    std::string unit;  // its own cases and the county cases it follows (marked `following`)
     pb::State state = pb::STATE_UNSPECIFIED;
     bool overdue_only = false;
     absl::Time as_of;
@@ -62,12 +74,15 @@ class CaseStore {
   };
   absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> List(const ListQuery& q);
 
-  // Moves every outstanding case past due up the ladder, one event per step, each step once.
-  // Safe to run concurrently (rows are claimed with SKIP LOCKED) and again (steps are keyed).
+  // Moves every outstanding case past due up the ladder (督办, then the local steps), one event per
+  // step, each step once; marks a referral suggestion when the local policy asks for one. Safe to run
+  // concurrently (rows are claimed with SKIP LOCKED) and again (steps are keyed).
   absl::StatusOr<SweepResult> Sweep(size_t limit = 1000);
-  // Open and overdue outstanding cases per escalation level, now (for the gauges).
+  // Open and overdue outstanding cases per escalation level, now (for the gauges), and the cases
+  // awaiting an office decision.
   struct LevelCounts {
     std::map<pb::Escalation, int64_t> open, overdue;
+    int64_t referral_suggested = 0, alert_withdrawn = 0;
   };
   absl::StatusOr<LevelCounts> CountByLevel();
 

@@ -2,7 +2,9 @@
 # e2e: a last place reaches the units. ys-indicator, ys-ranking and ys-rectification on the local
 # stack; one JSON ranking fact sent with kcat puts 上饶市 last on I12 跨境贸易 (two responsible units:
 # 市商务局 and 上饶海关); each unit gets a case due one calendar month later; a unit's key reports on
-# its own case and is refused on the other's; the events are on ys.rectification.v1.
+# its own case and is refused on the other's; the events are on ys.rectification.v1. Then 上饶市 and
+# 信州区 last on I03: a key written as unit:市住建局 (the alias `make up` uses) lists 市住房和城乡建设局's
+# case and follows 信州区's, which it may read but not report on.
 #   rectification_kcat.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 BUILD=$1
@@ -10,8 +12,10 @@ SRC=$2
 source "$SRC/tests/e2e/lib.sh"
 SHANGWU_KEY=shangwu-$RUN
 HAIGUAN_KEY=haiguan-$RUN
+ZHUJIAN_KEY=zhujian-$RUN
 add_key "$SHANGWU_KEY" "unit:市商务局"
 add_key "$HAIGUAN_KEY" "unit:上饶海关"
+add_key "$ZHUJIAN_KEY" "unit:市住建局"
 start_service indicator 0
 start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
 start_service rectification 4
@@ -57,4 +61,26 @@ opened() {
 }
 two_events() { [ "$(opened)" = 2 ]; }
 wait_until 30 two_events || fail "want 2 opened events on ys.rectification.v1, got $(opened)"
-echo "e2e rectification: last place -> a case per responsible unit due $want_due, unit keys scoped, events out: OK"
+
+# I03 办理建筑许可 (unit 市住建局 in the catalog: 市住房和城乡建设局): 上饶市 last, and 信州区 last.
+for fact in 'I03/3611\t{"specversion":"1.0","id":"%s-i03","source":"/platform/jxyshj","type":"yingshang.ranking.v1.RankingFact","data":{"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"I03","scope":"SCOPE_CITY","regionCode":"3611","period":"2022-09","rank":11,"total":11,"revision":"1"}}\n' \
+            'I03/361102\t{"specversion":"1.0","id":"%s-i03-county","source":"/platform/jxyshj","type":"yingshang.ranking.v1.RankingFact","data":{"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"I03","scope":"SCOPE_COUNTY","regionCode":"361102","period":"2022-09","rank":100,"total":100,"revision":"1"}}\n'; do
+  # shellcheck disable=SC2059
+  printf "$fact" "$RUN" | kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' \
+    -H content-type=application/cloudevents+json
+done
+four_cases() { [ "$("${YSCTL[@]}" cases list 2>/dev/null | tail -1)" = "4 case(s)" ]; }
+wait_until 60 four_cases || fail "want 4 cases, got: $("${YSCTL[@]}" cases list 2>&1)"
+zhujian=$(YS_API_KEY=$ZHUJIAN_KEY "${YSCTL[@]}" cases list)
+echo "$zhujian"
+grep -q "^2 case(s)$" <<<"$zhujian" || fail "the unit:市住建局 key does not see 市住房和城乡建设局's case and the followed one"
+own=$(grep ' 市住房和城乡建设局 ' <<<"$zhujian" | grep -v '\[following\]') || fail "no own case for the alias key"
+county=$(grep ' 信州区 ' <<<"$zhujian" | grep '\[following\]' | awk '{print $1}') || fail "信州区's case is not followed"
+YS_API_KEY=$ZHUJIAN_KEY "${YSCTL[@]}" case show "$county" | grep -q "follower    市住房和城乡建设局, 带班领导 陈锋" \
+  || fail "case show does not name the follower"
+if denied=$(YS_API_KEY=$ZHUJIAN_KEY "${YSCTL[@]}" case report "$county" --text "x" 2>&1); then
+  fail "a follower reported on the county's case"
+fi
+grep -q "信州区 reports its own progress" <<<"$denied" || fail "want PERMISSION_DENIED saying the county reports, got: $denied"
+echo "alias key: $own"
+echo "e2e rectification: last place -> a case per responsible unit due $want_due, unit keys scoped (aliases resolved, county cases followed), events out: OK"

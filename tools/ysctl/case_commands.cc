@@ -18,21 +18,35 @@ constexpr char kDefaultAddress[] = "127.0.0.1:7103";
 
 std::string StateName(pb::State s) { return absl::AsciiStrToLower(pb::State_Name(s).substr(6)); }
 
-const char* Ladder(pb::Escalation e) {
+// The ladder step in words: 督办 (the work plan's step), a local step by its name (the office's
+// local policy, so marked), the office's referral.
+std::string Ladder(pb::Escalation e, const std::string& step) {
   switch (e) {
     case pb::ESCALATION_REMINDER: return "督办";
-    case pb::ESCALATION_RAISED: return "提级办理";
-    case pb::ESCALATION_REFERRED: return "移送纪委监委";
+    case pb::ESCALATION_LOCAL_STEP:
+      return absl::StrFormat("%s (local policy)", step.empty() ? "local step" : step);
+    case pb::ESCALATION_REFERRED: return "移送市纪委监委(办公室决定)";
     default: return "";
   }
 }
 
+// What awaits the office or the reader on a case, for a list line.
+std::string Marks(const pb::Case& c) {
+  std::string out;
+  if (c.alert_withdrawn()) out += " [alert withdrawn: office to keep or close]";
+  if (c.referral_suggested()) out += " [referral suggested (local policy): office to decide]";
+  if (c.resolution() == "withdrawn") out += " [closed: alert withdrawn]";
+  if (c.following()) out += " [following]";
+  return out;
+}
+
 std::string Line(const pb::Case& c) {
-  return absl::StrFormat("%-9s %-11s due %s%s  %-14s %-6s %s", c.id(), StateName(c.state()), c.due_date(),
+  return absl::StrFormat("%-9s %-11s due %s%s  %-14s %-6s %s%s", c.id(), StateName(c.state()), c.due_date(),
                          c.overdue() ? absl::StrFormat(" (overdue %dd%s%s)", c.days_overdue(),
-                                                       c.escalation() ? ", " : "", Ladder(c.escalation()))
+                                                       c.escalation() ? ", " : "",
+                                                       Ladder(c.escalation(), c.escalation_step()))
                                      : "",
-                         c.unit(), c.indicator_code(), c.title());
+                         c.unit(), c.indicator_code(), c.title(), Marks(c));
 }
 
 std::string Time(const google::protobuf::Timestamp& t) {
@@ -41,7 +55,12 @@ std::string Time(const google::protobuf::Timestamp& t) {
 
 void PrintCase(std::ostream& out, const pb::Case& c) {
   out << absl::StrFormat("%s  %s\n", c.id(), c.title());
-  out << absl::StrFormat("  unit        %s%s\n", c.unit(), c.region_code().empty() ? "" : " (" + c.region_code() + ")");
+  out << absl::StrFormat("  unit        %s%s%s%s\n", c.unit(), c.region_code().empty() ? "" : " (" + c.region_code() + ")",
+                         c.head().empty() ? "" : ", 带班领导 " + c.head(), c.following() ? " — you follow this case" : "");
+  for (const auto& f : c.followers()) {
+    out << absl::StrFormat("  follower    %s%s (reads the case; the county reports)\n", f.unit(),
+                           f.head().empty() ? "" : ", 带班领导 " + f.head());
+  }
   out << absl::StrFormat("  origin      %s %s\n", absl::AsciiStrToLower(pb::Origin_Name(c.origin()).substr(7)),
                          c.origin_ref());
   if (!c.indicator_code().empty()) {
@@ -49,12 +68,27 @@ void PrintCase(std::ostream& out, const pb::Case& c) {
                            c.period(), c.rule(), c.consecutive_periods(), c.linked_periods().empty() ? "" : "; ",
                            absl::StrJoin(c.linked_periods(), ", "));
   }
+  if (!c.previous_case().empty()) {
+    out << absl::StrFormat("  previous    %s (the same indicator's open case of an earlier period)\n", c.previous_case());
+  }
   if (!c.lead().empty()) out << "  lead        " << c.lead() << "\n";
-  out << absl::StrFormat("  state       %s; opened %s; due %s%s\n", StateName(c.state()), Time(c.opened_at()),
+  out << absl::StrFormat("  state       %s%s; opened %s; due %s%s\n", StateName(c.state()),
+                         c.resolution().empty() ? "" : " (" + c.resolution() + ")", Time(c.opened_at()),
                          c.due_date(),
                          c.overdue() ? absl::StrFormat("; overdue %d day(s), %s", c.days_overdue(),
-                                                       Ladder(c.escalation()))
+                                                       Ladder(c.escalation(), c.escalation_step()))
                                      : "");
+  if (c.has_referral()) {
+    out << absl::StrFormat("  referred    %s by %s to 市纪委监委 (the office's decision): %s\n", Time(c.referral().at()),
+                           c.referral().by(), c.referral().reason());
+  }
+  if (c.referral_suggested()) {
+    out << "  suggestion  local policy suggests a referral to 市纪委监委: the office decides (ysctl case refer)\n";
+  }
+  if (c.alert_withdrawn()) {
+    out << "  withdrawn   the ranking alert behind this case was withdrawn: the office keeps or closes it "
+           "(ysctl case withdrawal ID --keep|--close --comment …)\n";
+  }
   if (!c.description().empty()) out << "  " << c.description() << "\n";
   for (const auto& r : c.reports()) {
     out << absl::StrFormat("  report      %s %s%s: %s%s\n", Time(r.at()), r.author(), r.final() ? " (final)" : "",
@@ -80,7 +114,7 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
     std::string id, unit, state, text, comment, as_of, quarter, month, to, reason, origin = "manual",
         title, description, indicator, period, origin_ref;
     std::vector<std::string> attachments;
-    bool overdue = false, final = false, pass = false, fail = false;
+    bool overdue = false, final = false, pass = false, fail = false, keep = false, close_withdrawn = false;
   };
   auto args = std::make_shared<Args>();
   auto stub = [args] { return pb::RectificationService::NewStub(args->client.Channel()); };
@@ -105,7 +139,8 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   CLI::App* cases = app.add_subcommand("cases", "Rectification cases (限期整改)");
   cases->require_subcommand(1);
   CLI::App* list = cases->add_subcommand("list", "Cases in due-date order");
-  list->add_option("--unit", args->unit, "one unit (a unit key always sees its own)");
+  list->add_option("--unit", args->unit,
+                   "one unit, by name or alias, with the county cases it follows (a unit key always sees its own)");
   list->add_option("--state", args->state, "open, in_progress, reported, verified, closed, rejected, reopened");
   list->add_flag("--overdue", args->overdue, "only those past due now");
   AddClientFlags(list, &args->client, kService, kDefaultAddress);
@@ -152,7 +187,7 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
       if (!s.ok()) return ReportError(err, s, exit_code);
       as_of = resp.as_of();
       for (const auto& o : resp.cases()) {
-        out << absl::StrFormat("%-12s %s\n", Ladder(o.level_at()), Line(o.case_()));
+        out << absl::StrFormat("%-12s %s\n", Ladder(o.level_at(), o.step_at()), Line(o.case_()));
         ++n;
       }
       req.mutable_page()->set_page_token(resp.page().next_page_token());
@@ -261,12 +296,40 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
     return r;
   }));
 
+  CLI::App* refer = one->add_subcommand("refer", "Refer a case to 市纪委监委 (the office's decision, audited)");
+  refer->add_option("ID", args->id)->required();
+  refer->add_option("--reason", args->reason, "why (kept in the case's history and its event)")->required();
+  AddClientFlags(refer, &args->client, kService, kDefaultAddress);
+  refer->callback(case_call(&pb::RectificationService::Stub::ReferCase, [args] {
+    pb::ReferCaseRequest r;
+    r.set_id(args->id);
+    r.set_reason(args->reason);
+    return r;
+  }));
+
+  CLI::App* withdrawal = one->add_subcommand(
+      "withdrawal", "Decide on a case whose ranking alert was withdrawn: keep it or close it (office, audited)");
+  withdrawal->add_option("ID", args->id)->required();
+  auto* decision = withdrawal->add_option_group("decision");
+  decision->add_flag("--keep", args->keep, "the rectification continues");
+  decision->add_flag("--close", args->close_withdrawn, "close the case as withdrawn");
+  decision->require_option(1);
+  withdrawal->add_option("--comment", args->comment, "the office's reason")->required();
+  AddClientFlags(withdrawal, &args->client, kService, kDefaultAddress);
+  withdrawal->callback(case_call(&pb::RectificationService::Stub::ReviewWithdrawal, [args] {
+    pb::ReviewWithdrawalRequest r;
+    r.set_id(args->id);
+    r.set_keep(args->keep);
+    r.set_comment(args->comment);
+    return r;
+  }));
+
   CLI::App* open = one->add_subcommand("open", "Open a case by hand (office)");
   open->add_option("--origin", args->origin,
                    "bulletin, inspection, negative_case, special_campaign or manual")
       ->capture_default_str();
   open->add_option("--ref", args->origin_ref, "the bulletin item, inspection report number …");
-  open->add_option("--unit", args->unit, "the responsible unit")->required();
+  open->add_option("--unit", args->unit, "the responsible unit (a catalog name or alias)")->required();
   open->add_option("--title", args->title)->required();
   open->add_option("--description", args->description);
   open->add_option("--indicator", args->indicator);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status/rejection.h"
 #include "common/time/clock.h"
+#include "common/time/proto_time.h"
 #include "gtest/gtest.h"
 #include "services/rectification/settings.h"
 
@@ -93,27 +94,96 @@ TEST(TransitionTest, Table) {
   }
 }
 
-TEST(EscalationTest, LadderByDaysPastDue) {
-  const EscalationPolicy p;
+TEST(Point12_5, TheDefaultLadderIsTheReminderAloneAtTheDueTime) {
+  const EscalationPolicy p;  // the defaults: the work plan's 督办, no local policy
   const absl::Time due = At(2022, 10, 31, 0);
-  struct Case {
+  const std::vector<LadderStep> ladder = Ladder(p);
+  ASSERT_EQ(ladder.size(), 1u);
+  EXPECT_EQ(ladder[0].name, "督办");
+  EXPECT_EQ(ladder[0].level, pb::ESCALATION_REMINDER);
+  EXPECT_FALSE(ladder[0].local_policy);
+  EXPECT_TRUE(StepsDue(due, due - absl::Seconds(1), 0, p).empty());
+  ASSERT_EQ(StepsDue(due, due, 0, p).size(), 1u);
+  // However long past due, nothing after 督办: no raise, no referral.
+  ASSERT_EQ(StepsDue(due, due + absl::Hours(100 * 24), 0, p).size(), 1u);
+  EXPECT_TRUE(StepsDue(due, due + absl::Hours(100 * 24), 1, p).empty());
+  EXPECT_EQ(StepAt(due, due + absl::Hours(100 * 24), p).level, pb::ESCALATION_REMINDER);
+  EXPECT_EQ(StepAt(due, due - absl::Seconds(1), p).level, pb::ESCALATION_NONE);
+  pb::Case c;
+  c.set_state(pb::STATE_OPEN);
+  *c.mutable_due_at() = ToProtoTime(due);
+  EXPECT_FALSE(ReferralSuggestionDue(c, due + absl::Hours(365 * 24), p));
+  struct Days {
     absl::Duration after;
-    pb::Escalation want;
     int days;
   };
-  const std::vector<Case> cases = {
-      {-absl::Seconds(1), pb::ESCALATION_NONE, 0},
-      {absl::ZeroDuration(), pb::ESCALATION_REMINDER, 1},
-      {absl::Hours(7 * 24) - absl::Seconds(1), pb::ESCALATION_REMINDER, 7},
-      {absl::Hours(7 * 24), pb::ESCALATION_RAISED, 8},
-      {absl::Hours(14 * 24) - absl::Seconds(1), pb::ESCALATION_RAISED, 14},
-      {absl::Hours(14 * 24), pb::ESCALATION_REFERRED, 15},
-      {absl::Hours(100 * 24), pb::ESCALATION_REFERRED, 101},
-  };
-  for (const Case& c : cases) {
-    EXPECT_EQ(LevelAt(due, due + c.after, p), c.want) << c.after;
-    EXPECT_EQ(DaysOverdue(due, due + c.after), c.days) << c.after;
+  for (const Days& d : std::vector<Days>{{-absl::Seconds(1), 0}, {absl::ZeroDuration(), 1},
+                                         {absl::Hours(7 * 24) - absl::Seconds(1), 7}, {absl::Hours(7 * 24), 8}}) {
+    EXPECT_EQ(DaysOverdue(due, due + d.after), d.days) << d.after;
   }
+}
+
+TEST(Point12_5, LocalStepsFollowTheReminderUnderTheirOwnNames) {
+  EscalationPolicy p;
+  p.local_steps = {{"报领班", 7}, {"约谈", 20}};
+  const absl::Time due = At(2022, 10, 31, 0);
+  EXPECT_EQ(StepsDue(due, due + absl::Hours(7 * 24) - absl::Seconds(1), 1, p).size(), 0u);
+  const auto at7 = StepsDue(due, due + absl::Hours(7 * 24), 1, p);
+  ASSERT_EQ(at7.size(), 1u);
+  EXPECT_EQ(at7[0].name, "报领班");
+  EXPECT_EQ(at7[0].level, pb::ESCALATION_LOCAL_STEP);
+  EXPECT_EQ(at7[0].rung, 2);
+  EXPECT_TRUE(at7[0].local_policy);
+  // A sweeper down for a month takes every missing step, in order.
+  std::vector<std::string> names;
+  for (const auto& s : StepsDue(due, due + absl::Hours(30 * 24), 0, p)) names.push_back(s.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"督办", "报领班", "约谈"}));
+  EXPECT_EQ(StepAt(due, due + absl::Hours(21 * 24), p).name, "约谈");
+  // A local step may not pass for the plan's: 督办, 提级(办理), 移送 are refused.
+  EXPECT_TRUE(CheckLocalStepName("报领班").ok());
+  for (const char* bad : {"督办", "二次督办", "提级办理", "移送纪委", ""}) {
+    EXPECT_EQ(CheckLocalStepName(bad).code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(Point12_5, AReferralIsOnlySuggestedAndOnlyTheOfficeRefers) {
+  EscalationPolicy p;
+  p.suggest_referral_after_days = 30;
+  const absl::Time due = At(2022, 10, 31, 0);
+  pb::Case c;
+  c.set_id("RC-000001");
+  c.set_state(pb::STATE_IN_PROGRESS);
+  *c.mutable_due_at() = ToProtoTime(due);
+  EXPECT_FALSE(ReferralSuggestionDue(c, due + absl::Hours(30 * 24) - absl::Seconds(1), p));
+  EXPECT_TRUE(ReferralSuggestionDue(c, due + absl::Hours(30 * 24), p));
+  pb::Case suggested = c;
+  suggested.set_referral_suggested(true);
+  EXPECT_FALSE(ReferralSuggestionDue(suggested, due + absl::Hours(40 * 24), p));  // once
+  pb::Case reported = c;
+  reported.set_state(pb::STATE_REPORTED);
+  EXPECT_FALSE(ReferralSuggestionDue(reported, due + absl::Hours(40 * 24), p));
+  // The office refers an unverified case once; the referral outlives a new deadline.
+  EXPECT_TRUE(CheckReferral(c).ok());
+  pb::Case referred = c;
+  referred.mutable_referral()->set_by("office-dev");
+  EXPECT_EQ(CheckReferral(referred).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(ReferralSuggestionDue(referred, due + absl::Hours(40 * 24), p));
+  pb::Case verified = c;
+  verified.set_state(pb::STATE_VERIFIED);
+  EXPECT_EQ(CheckReferral(verified).code(), absl::StatusCode::kFailedPrecondition);
+  referred.set_escalation(pb::ESCALATION_REFERRED);
+  referred.set_ladder_steps_taken(2);
+  referred.set_referral_suggested(true);
+  RestartLadder(&referred);
+  EXPECT_EQ(referred.escalation(), pb::ESCALATION_REFERRED);
+  EXPECT_EQ(referred.ladder_steps_taken(), 0);
+  EXPECT_FALSE(referred.referral_suggested());
+  pb::Case plain = c;
+  plain.set_escalation(pb::ESCALATION_LOCAL_STEP);
+  plain.set_escalation_step("报领班");
+  RestartLadder(&plain);
+  EXPECT_EQ(plain.escalation(), pb::ESCALATION_NONE);
+  EXPECT_EQ(plain.escalation_step(), "");
 }
 
 rpb::RankingAlert Alert(rpb::AlertRule rule, rpb::Scope scope, const std::string& region) {
@@ -144,6 +214,7 @@ TEST(DraftsForTest, WhoAnswersForWhichAlert) {
   EXPECT_TRUE(units(Alert(rpb::ALERT_RULE_FELL_PLACES, rpb::SCOPE_CITY, "3611")).empty());
   rpb::RankingAlert composite = Alert(rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED, rpb::SCOPE_CITY, "3611");
   composite.clear_units();
+  composite.mutable_fact()->set_period("2022Q3");  // the quarter's result (a month only warns)
   EXPECT_EQ(units(composite), (std::vector<std::string>{"市营商办|"}));
   const auto d = DraftsFor(Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::SCOPE_CITY, "3611"), policy);
   EXPECT_NE(d[0].title.find("办理建筑许可"), std::string::npos);
@@ -160,7 +231,6 @@ TEST(RectificationSettingsTest, ReadsPoliciesAndNamesBadKeys) {
 cases:
   deadline: {months: 2}
   deadlines: {inspection: {working_days: 15}}
-  escalation_days: {reminder: 1, raised: 5, referred: 10}
   open_on_rules: [last_in_province]
   fallback_unit: 市发改委
   sweep_interval: 30s
@@ -171,7 +241,6 @@ input: {max_name_bytes: 100}
   EXPECT_EQ(p.deadlines.For(pb::ORIGIN_MANUAL).amount, 2);
   EXPECT_EQ(p.deadlines.For(pb::ORIGIN_INSPECTION).kind, DeadlinePolicy::Kind::kWorkingDays);
   EXPECT_EQ(p.deadlines.For(pb::ORIGIN_INSPECTION).amount, 15);
-  EXPECT_EQ(p.escalation.raise_after, absl::Hours(5 * 24));
   EXPECT_EQ(p.alerts.rules, std::set<rpb::AlertRule>{rpb::ALERT_RULE_LAST_IN_PROVINCE});
   EXPECT_EQ(p.alerts.fallback_unit, "市发改委");
   EXPECT_EQ(s->sweep_interval, absl::Seconds(30));
@@ -179,17 +248,150 @@ input: {max_name_bytes: 100}
   auto defaults = Load("log: {level: info}");
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->policies.deadlines.For(pb::ORIGIN_RANKING_ALERT).amount, 1);
-  EXPECT_EQ(defaults->policies.escalation.refer_after, absl::Hours(14 * 24));
   for (const auto& [yaml, key] : std::vector<std::pair<std::string, std::string>>{
            {"cases: {deadline: {months: 1, working_days: 3}}", "cases.deadline"},
            {"cases: {deadlines: {gossip: {months: 1}}}", "cases.deadlines.gossip"},
            {"cases: {open_on_rules: [whenever]}", "cases.open_on_rules"},
-           {"cases: {escalation_days: {raised: 20}}", "cases.escalation_days"},
            {"input: {max_text_bytes: 0}", "input.max_text_bytes"}}) {
     auto bad = Load(yaml);
     ASSERT_FALSE(bad.ok()) << yaml;
     EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status();
   }
+}
+
+TEST(Point12_5, TheEscalationSettingsAreLocalPolicyOffByDefault) {
+  auto defaults = Load("log: {level: info}");
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_TRUE(defaults->policies.escalation.local_steps.empty());
+  EXPECT_EQ(defaults->policies.escalation.suggest_referral_after_days, 0);
+  auto s = Load(R"(
+cases:
+  escalation:
+    local_steps: {约谈: {after_days: 20}, 报领班: {after_days: 7}}
+    suggest_referral_after_days: 30
+)");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const EscalationPolicy& p = s->policies.escalation;
+  ASSERT_EQ(p.local_steps.size(), 2u);
+  EXPECT_EQ(p.local_steps[0].name, "报领班");  // in after_days order
+  EXPECT_EQ(p.local_steps[0].after_days, 7);
+  EXPECT_EQ(p.local_steps[1].name, "约谈");
+  EXPECT_EQ(p.suggest_referral_after_days, 30);
+  for (const auto& [yaml, key] : std::vector<std::pair<std::string, std::string>>{
+           {"cases: {escalation: {local_steps: {提级办理: {after_days: 7}}}}", "cases.escalation.local_steps.提级办理"},
+           {"cases: {escalation: {local_steps: {督办: {after_days: 3}}}}", "cases.escalation.local_steps.督办"},
+           {"cases: {escalation: {local_steps: {移送: {after_days: 14}}}}", "cases.escalation.local_steps.移送"},
+           {"cases: {escalation: {local_steps: {报领班: {after_days: 0}}}}", "cases.escalation.local_steps.报领班.after_days"},
+           {"cases: {escalation: {local_steps: {a: {after_days: 7}, b: {after_days: 7}}}}", "after_days"},
+           {"cases: {escalation: {local_steps: [{name: 报领班, after_days: 7}]}}", "cases.escalation.local_steps"},
+           {"cases: {escalation: {suggest_referral_after_days: -1}}", "cases.escalation.suggest_referral_after_days"}}) {
+    auto bad = Load(yaml);
+    ASSERT_FALSE(bad.ok()) << yaml;
+    EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status();
+  }
+}
+
+TEST(Point12_5, TheRemovedEscalationDaysKeyStopsStartupSayingWhatReplacedIt) {
+  auto old = Load("cases:\n  escalation_days: {reminder: 0, raised: 7, referred: 14}\n");
+  ASSERT_FALSE(old.ok());
+  const std::string message(old.status().message());
+  EXPECT_NE(message.find("'cases.escalation_days'"), std::string::npos) << message;
+  EXPECT_NE(message.find("cases.escalation.local_steps"), std::string::npos) << message;
+  EXPECT_NE(message.find("ysctl case refer"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << "one line";
+}
+
+TEST(Point12_6, ALaterPeriodOpensItsOwnCaseAndTheSamePeriodLinks) {
+  // None open: a new case, first of its run.
+  AlertPlacement p = PlaceAlert({}, "2022-09");
+  EXPECT_EQ(p.kind, AlertPlacement::Kind::kOpenNew);
+  EXPECT_EQ(p.case_id, "");
+  EXPECT_EQ(p.consecutive_periods, 1);
+  // The same period (another rule on the same fall): that case.
+  p = PlaceAlert({{"RC-000001", "2022-09", 1}}, "2022-09");
+  EXPECT_EQ(p.kind, AlertPlacement::Kind::kLinkSamePeriod);
+  EXPECT_EQ(p.case_id, "RC-000001");
+  // A later period: its own case, naming the latest open one, one more in the run.
+  p = PlaceAlert({{"RC-000001", "2022-09", 1}, {"RC-000004", "2022-10", 2}}, "2022-11");
+  EXPECT_EQ(p.kind, AlertPlacement::Kind::kOpenNew);
+  EXPECT_EQ(p.case_id, "RC-000004");
+  EXPECT_EQ(p.consecutive_periods, 3);
+  p = PlaceAlert({{"RC-000001", "2022-09", 1}, {"RC-000004", "2022-10", 2}}, "2022-09");
+  EXPECT_EQ(p.kind, AlertPlacement::Kind::kLinkSamePeriod);
+  EXPECT_EQ(p.case_id, "RC-000001");
+}
+
+TEST(Point12_10, AMonthsWarningOnAQuarterTargetOpensNoCaseTheQuartersResultDoes) {
+  AlertCasePolicy policy;
+  rpb::RankingAlert month = Alert(rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED, rpb::SCOPE_CITY, "3611");
+  month.mutable_fact()->set_period("2022-08");
+  EXPECT_TRUE(DraftsFor(month, policy).empty());
+  rpb::RankingAlert quarter = month;
+  quarter.mutable_fact()->set_period("2022Q3");
+  EXPECT_EQ(DraftsFor(quarter, policy).size(), 2u);  // each responsible unit
+}
+
+TEST(Point12_8, ACountyCaseHasTheIndicatorsCityUnitsAsFollowers) {
+  rpb::RankingAlert county = Alert(rpb::ALERT_RULE_COUNTY_INDICATOR_LAST, rpb::SCOPE_COUNTY, "361102");
+  county.mutable_units(0)->set_head("陈锋");
+  const auto drafts = DraftsFor(county, AlertCasePolicy{});
+  ASSERT_EQ(drafts.size(), 1u);
+  EXPECT_EQ(drafts[0].unit, "信州区");
+  ASSERT_EQ(drafts[0].followers.size(), 2u);
+  EXPECT_EQ(drafts[0].followers[0].unit(), "市住建局");
+  EXPECT_EQ(drafts[0].followers[0].head(), "陈锋");
+  EXPECT_EQ(drafts[0].followers[1].unit(), "市自然资源局");
+  // A city case has none: its units answer themselves, each with its 带班领导.
+  rpb::RankingAlert city = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::SCOPE_CITY, "3611");
+  city.mutable_units(0)->set_head("陈锋");
+  const auto city_drafts = DraftsFor(city, AlertCasePolicy{});
+  ASSERT_EQ(city_drafts.size(), 2u);
+  EXPECT_TRUE(city_drafts[0].followers.empty());
+  EXPECT_EQ(city_drafts[0].head, "陈锋");
+
+  pb::Case c;
+  c.set_id("RC-000007");
+  c.set_unit("信州区");
+  *c.add_followers() = drafts[0].followers[0];
+  EXPECT_EQ(AccessOf(c, "信州区"), UnitAccess::kResponsible);
+  EXPECT_EQ(AccessOf(c, "市住建局"), UnitAccess::kFollower);
+  EXPECT_EQ(AccessOf(c, "市财政局"), UnitAccess::kNone);
+  EXPECT_TRUE(CheckUnitMayRead(c, "市住建局").ok());
+  EXPECT_TRUE(CheckUnitMayReport(c, "信州区").ok());
+  const absl::Status follower = CheckUnitMayReport(c, "市住建局");
+  EXPECT_EQ(follower.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(follower.message().find("信州区 reports"), std::string::npos) << follower;
+  const absl::Status stranger = CheckUnitMayRead(c, "市财政局");
+  EXPECT_EQ(stranger.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(stranger.message().find("belongs to 信州区"), std::string::npos) << stranger;
+  // The events are for the county and its followers.
+  const auto to = Addressees(c);
+  ASSERT_EQ(to.size(), 2u);
+  EXPECT_EQ(to[0].unit(), "信州区");
+  EXPECT_FALSE(to[0].follower());
+  EXPECT_EQ(to[1].unit(), "市住建局");
+  EXPECT_EQ(to[1].head(), "陈锋");
+  EXPECT_TRUE(to[1].follower());
+}
+
+TEST(Point12_3, AWithdrawnAlertOpensNothingAndTheOfficeDecides) {
+  rpb::RankingAlert a = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::SCOPE_CITY, "3611");
+  ASSERT_EQ(DraftsFor(a, AlertCasePolicy{}).size(), 2u);
+  a.set_withdrawn(true);
+  a.set_withdrawn_by_revision(2);
+  EXPECT_TRUE(DraftsFor(a, AlertCasePolicy{}).empty());
+  pb::Case c;
+  c.set_id("RC-000001");
+  EXPECT_EQ(CheckWithdrawalReview(c).code(), absl::StatusCode::kFailedPrecondition);
+  c.set_alert_withdrawn(true);
+  EXPECT_TRUE(CheckWithdrawalReview(c).ok());
+  // Closing as withdrawn: from any state but closed.
+  for (pb::State from : {pb::STATE_OPEN, pb::STATE_IN_PROGRESS, pb::STATE_REPORTED, pb::STATE_VERIFIED,
+                         pb::STATE_REJECTED, pb::STATE_REOPENED}) {
+    EXPECT_EQ(*Transition(from, Action::kCloseWithdrawn), pb::STATE_CLOSED) << pb::State_Name(from);
+  }
+  EXPECT_EQ(Transition(pb::STATE_CLOSED, Action::kCloseWithdrawn).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ValidateAlertInputTest, EveryStringAndThePublishedTime) {

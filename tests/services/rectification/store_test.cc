@@ -1,97 +1,29 @@
 // Cases on the real PostgreSQL with a fake clock: alerts open one case per unit, again is a no-op,
-// a later fall links; the state machine and its audit; the overdue ladder once per step across
-// restarts; statistics; and the gRPC roles (a unit reports on its own cases only).
+// a later period's failure opens its own case naming the earlier one; withdrawn alerts flag their
+// cases; the state machine and its audit; the overdue ladder (督办, the local steps) once per step
+// across restarts; statistics. The gRPC face is in service_test.cc.
 #include "services/rectification/store.h"
 
-#include <pqxx/pqxx>
-
-#include "common/grpc/server.h"
-#include "common/pg/migrations.h"
-#include "common/time/proto_time.h"
-#include "gtest/gtest.h"
-#include "services/rectification/embedded.h"
-#include "services/rectification/service.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/support/outbox_fixture.h"
+#include "tests/services/rectification/case_fixture.h"
 
 namespace ys::rectification {
 namespace {
 
 using ys::testing::QueryInt;
 
-absl::Time At(int y, int m, int d, int hh = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), Shanghai());
-}
-
-class CaseStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto migrations = MigrationsFromFiles(EmbeddedMigrations());
-    ASSERT_TRUE(migrations.ok());
-    pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_rect"), *migrations);
-    ASSERT_NE(pool_, nullptr);
-    calendar_ = std::make_unique<WorkingDayCalendar>(*WorkingDayCalendar::LoadEmbedded());
-    store_ = std::make_unique<CaseStore>(*pool_, clock_, *calendar_, CasePolicies{});
-  }
-
-  static rpb::RankingAlert Alert(rpb::AlertRule rule, const std::string& indicator, const std::string& period,
-                                 std::vector<std::string> units = {"市住建局", "市自然资源局"}) {
-    rpb::RankingAlert a;
-    a.set_rule(rule);
-    a.mutable_fact()->set_scope(rpb::SCOPE_CITY);
-    a.mutable_fact()->set_region_code("3611");
-    a.mutable_fact()->set_indicator_code(indicator);
-    a.mutable_fact()->set_period(period);
-    a.mutable_fact()->set_rank(11);
-    a.mutable_fact()->set_total(11);
-    a.set_id(absl::StrCat(rpb::AlertRule_Name(rule), "/", indicator, "/", period));
-    a.set_region_name("上饶市");
-    a.set_indicator_name("办理建筑许可");
-    a.set_lead("李茂荣");
-    a.set_message(period + " 上饶市 办理建筑许可：全省倒数第一");
-    for (const auto& u : units) a.add_units()->set_unit(u);
-    return a;
-  }
-
-  std::vector<absl::Status> Apply(const std::vector<rpb::RankingAlert>& alerts) {
-    std::vector<CloudEvent> events;
-    for (const auto& a : alerts) {
-      CloudEvent e;
-      e.id = NewEventId();
-      e.data = a.SerializeAsString();
-      events.push_back(e);
-    }
-    std::vector<const CloudEvent*> ptrs;
-    for (const auto& e : events) ptrs.push_back(&e);
-    std::vector<absl::Status> results(ptrs.size());
-    EXPECT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
-                  return store_->ApplyAlerts(tx, ptrs, &results);
-                }).ok());
-    return results;
-  }
-
-  std::string CaseOf(const std::string& unit) {
-    auto listed = store_->List({.unit = unit, .as_of = clock_.Now()});
-    EXPECT_TRUE(listed.ok());
-    return listed.ok() && !listed->first.empty() ? listed->first[0].id() : "";
-  }
-
-  ys::testing::FakeClock clock_{At(2022, 9, 30)};
-  std::unique_ptr<PgPool> pool_;
-  std::unique_ptr<WorkingDayCalendar> calendar_;
-  std::unique_ptr<CaseStore> store_;
-};
-
-TEST_F(CaseStoreTest, AlertsOpenOneCasePerUnitAndLaterFallsLink) {
+TEST_F(CaseStoreTest, Point12_6_ALaterPeriodsFailureOpensItsOwnCaseNamingTheEarlierOne) {
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09"),
          Alert(rpb::ALERT_RULE_FELL_PLACES, "I03", "2022-09")});  // fell: no case by default
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 2);
-  auto c = store_->Get(CaseOf("市住建局"));
+  const std::string september = CaseOf("市住建局");
+  auto c = store_->Get(september);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->due_date(), "2022-10-30");  // one calendar month
   EXPECT_EQ(c->state(), pb::STATE_OPEN);
   EXPECT_EQ(c->origin(), pb::ORIGIN_RANKING_ALERT);
   EXPECT_EQ(c->lead(), "李茂荣");
+  EXPECT_EQ(c->consecutive_periods(), 1);
+  EXPECT_EQ(c->previous_case(), "");
   ASSERT_EQ(c->history_size(), 1);
   EXPECT_EQ(c->history(0).action(), "opened");
 
@@ -101,20 +33,54 @@ TEST_F(CaseStoreTest, AlertsOpenOneCasePerUnitAndLaterFallsLink) {
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 2);
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox"), events);
 
-  // October: I03 fails again while the cases are open: linked and counted, not new cases.
-  clock_.Set(At(2022, 11, 10));
-  Apply({Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-10")});
+  // Another rule on the same period's fall: the period's one case takes it.
+  Apply({Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-09")});
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 2);
-  c = store_->Get(CaseOf("市住建局"));
-  EXPECT_EQ(c->consecutive_periods(), 2);
-  ASSERT_EQ(c->linked_periods_size(), 1);
-  EXPECT_EQ(c->linked_periods(0), "2022-10");
-  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE payload IS NOT NULL AND "
-                             "ce_id LIKE '%KIND_LINKED%'"),
-            2);
+  EXPECT_EQ(Actions(september), (std::vector<std::string>{"opened", "linked"}));
+  EXPECT_EQ(store_->Get(september)->consecutive_periods(), 1);
+
+  // The 督办 on the September case (overdue from 10-31) is under way.
+  clock_.Set(At(2022, 11, 1));
+  ASSERT_EQ(store_->Sweep()->steps, 2u);
+  // November 10: I03 failed again in October while the September cases are open. §四(五): the
+  // October failure gets its own month; the September deadline (and its overdue) stays.
+  clock_.Set(At(2022, 11, 10));
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-10")});
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 4);
+  auto listed = store_->List({.unit = "市住建局", .as_of = clock_.Now()});
+  ASSERT_EQ(listed->second, 2u);
+  const pb::Case& earlier = listed->first[0];
+  const pb::Case& october = listed->first[1];
+  EXPECT_EQ(earlier.id(), september);
+  EXPECT_EQ(earlier.due_date(), "2022-10-30");  // kept
+  EXPECT_TRUE(earlier.overdue());
+  EXPECT_EQ(earlier.escalation(), pb::ESCALATION_REMINDER);
+  EXPECT_EQ(earlier.consecutive_periods(), 1);
+  ASSERT_EQ(earlier.linked_periods_size(), 1);
+  EXPECT_EQ(earlier.linked_periods(0), "2022-10");
+  EXPECT_EQ(october.period(), "2022-10");
+  EXPECT_EQ(october.due_date(), "2022-12-10");  // its own month from its opening
+  EXPECT_EQ(october.previous_case(), september);
+  EXPECT_EQ(october.consecutive_periods(), 2);
+  EXPECT_EQ(october.escalation(), pb::ESCALATION_NONE);
+  EXPECT_FALSE(october.overdue());
+  EXPECT_EQ(Actions(september), (std::vector<std::string>{"opened", "linked", "escalated", "linked"}));
+  auto history = store_->Get(september)->history();
+  EXPECT_EQ(history.rbegin()->after(), october.id());
+  // Each earlier case is told (KIND_LINKED), twice for the two units: once for the same-period rule, once now.
+  EXPECT_EQ(Events(pb::CaseEvent::KIND_LINKED).size(), 4u);
+  EXPECT_EQ(Events(pb::CaseEvent::KIND_OPENED).size(), 4u);
+  // November fails too: a third case, naming October's.
+  clock_.Set(At(2022, 12, 5));
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-11", {"市住建局"})});
+  listed = store_->List({.unit = "市住建局", .as_of = clock_.Now()});
+  ASSERT_EQ(listed->second, 3u);
+  EXPECT_EQ(listed->first[2].previous_case(), october.id());
+  EXPECT_EQ(listed->first[2].consecutive_periods(), 3);
+
   // Another indicator is another case.
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I04", "2022-10", {"市财政局"})});
-  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 3);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 6);
   // A body that is not an alert is the record's fault.
   std::vector<absl::Status> bad;
   {
@@ -125,6 +91,47 @@ TEST_F(CaseStoreTest, AlertsOpenOneCasePerUnitAndLaterFallsLink) {
     ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) { return store_->ApplyAlerts(tx, ptrs, &bad); }).ok());
   }
   EXPECT_EQ(bad[0].code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CaseStoreTest, Point12_6_ARepeatInOneBatchAndAReopenedPeriodKeepOneCasePerPeriod) {
+  // September and October of the same indicator in one batch: two cases, the second naming the first.
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"}),
+         Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-10", {"市住建局"}),
+         Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-10", {"市住建局"})});
+  auto listed = store_->List({.unit = "市住建局", .as_of = clock_.Now()});
+  ASSERT_EQ(listed->second, 2u);
+  EXPECT_EQ(listed->first[1].previous_case(), listed->first[0].id());
+  EXPECT_EQ(Actions(listed->first[1].id()), (std::vector<std::string>{"opened", "linked"}));
+  // The September case is done and closed.
+  const Principal office{"office-key", "office"}, unit{"zjj-key", "unit:市住建局"};
+  const std::string september = listed->first[0].id();
+  pb::ReportProgressRequest done;
+  done.set_id(september);
+  done.set_text("整改完成");
+  done.set_final(true);
+  ASSERT_TRUE(store_->Report(unit, done).ok());
+  pb::VerifyCaseRequest pass;
+  pass.set_id(september);
+  pass.set_passed(true);
+  ASSERT_TRUE(store_->Verify(office, pass).ok());
+  pb::CloseCaseRequest close;
+  close.set_id(september);
+  ASSERT_TRUE(store_->Close(office, close).ok());
+  // Reopened while October's case is open: allowed, another period.
+  pb::ReopenCaseRequest reopen;
+  reopen.set_id(september);
+  reopen.set_reason("复查发现问题反弹");
+  ASSERT_TRUE(store_->Reopen(office, reopen).ok());
+  ASSERT_TRUE(store_->Report(unit, done).ok());
+  ASSERT_TRUE(store_->Verify(office, pass).ok());
+  ASSERT_TRUE(store_->Close(office, close).ok());
+  // A new September rule after it closed opens a September case again; the closed one may then not
+  // be reopened beside it (one open case per period).
+  Apply({Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-09", {"市住建局"})});
+  EXPECT_EQ(store_->List({.unit = "市住建局", .as_of = clock_.Now()})->second, 3u);
+  auto refused = store_->Reopen(office, reopen);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_NE(refused.status().message().find("2022-09"), std::string::npos) << refused.status();
 }
 
 TEST_F(CaseStoreTest, ACaseOpenedFromAReferenceIsOpenedOnce) {
@@ -237,8 +244,10 @@ TEST_F(CaseStoreTest, StatesAreCheckedAndEveryChangeIsAudited) {
   EXPECT_EQ(store_->Stats("Q3").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(CaseStoreTest, OverdueLadderTakesEachStepOnceAcrossRestarts) {
-  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
+TEST_F(CaseStoreTest, Point12_5_TheDefaultLadderIsTheReminderOnceAcrossRestarts) {
+  rpb::RankingAlert alert = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"});
+  alert.mutable_units(0)->set_head("陈锋");
+  Apply({alert});
   const std::string id = CaseOf("市住建局");
   auto steps = [&] { return QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE ce_id LIKE '%KIND_ESCALATED%'"); };
   clock_.Set(At(2022, 10, 30, 23));  // the due day itself: not overdue
@@ -246,27 +255,39 @@ TEST_F(CaseStoreTest, OverdueLadderTakesEachStepOnceAcrossRestarts) {
   clock_.Set(At(2022, 10, 31, 0));  // the end of the due day: 督办
   EXPECT_EQ(store_->Sweep()->steps, 1u);
   EXPECT_EQ(store_->Sweep()->steps, 0u);  // again: nothing
-  EXPECT_EQ(store_->Get(id)->escalation(), pb::ESCALATION_REMINDER);
-  EXPECT_TRUE(store_->Get(id)->overdue());
-
-  // A new process (restart) a week later: 提级办理, once.
-  CaseStore restarted(*pool_, clock_, *calendar_, CasePolicies{});
-  clock_.Set(At(2022, 11, 7, 1));
-  EXPECT_EQ(restarted.Sweep()->steps, 1u);
-  EXPECT_EQ(store_->Sweep()->steps, 0u);
-  // The sweeper was down past 14 days and more: the missing step is taken once.
-  clock_.Set(At(2022, 12, 20));
-  EXPECT_EQ(restarted.Sweep()->steps, 1u);
-  EXPECT_EQ(restarted.Sweep()->steps, 0u);
-  EXPECT_EQ(steps(), 3);
-  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM escalations"), 3);
-  int64_t steps_before_second = 0;
   auto c = store_->Get(id);
-  EXPECT_EQ(c->escalation(), pb::ESCALATION_REFERRED);
+  EXPECT_EQ(c->escalation(), pb::ESCALATION_REMINDER);
+  EXPECT_EQ(c->escalation_step(), "督办");
+  EXPECT_TRUE(c->overdue());
+  // The 督办 is for the unit and its 带班领导: the event names both.
+  auto reminders = Events(pb::CaseEvent::KIND_ESCALATED);
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].escalation(), pb::ESCALATION_REMINDER);
+  ASSERT_GE(reminders[0].addressees_size(), 1);
+  EXPECT_EQ(reminders[0].addressees(0).unit(), "市住建局");
+  EXPECT_EQ(reminders[0].addressees(0).head(), "陈锋");
+  EXPECT_NE(reminders[0].message().find("带班领导 陈锋"), std::string::npos) << reminders[0].message();
+
+  // A new process (restart), weeks and months later: nothing more by default — no raise, no
+  // referral (the work plan gives no later step; a referral is the office's decision).
+  CaseStore restarted(*pool_, clock_, *calendar_, CasePolicies{});
+  for (absl::Time t : {At(2022, 11, 7, 1), At(2022, 11, 14, 1), At(2023, 3, 1)}) {
+    clock_.Set(t);
+    EXPECT_EQ(restarted.Sweep()->steps, 0u);
+    EXPECT_EQ(restarted.Sweep()->suggestions, 0u);
+  }
+  EXPECT_EQ(steps(), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM escalations"), 1);
+  c = store_->Get(id);
+  EXPECT_EQ(c->escalation(), pb::ESCALATION_REMINDER);
+  EXPECT_FALSE(c->referral_suggested());
+  EXPECT_FALSE(c->has_referral());
   auto counts = store_->CountByLevel();
-  EXPECT_EQ(counts->overdue[pb::ESCALATION_REFERRED], 1);
+  EXPECT_EQ(counts->overdue[pb::ESCALATION_REMINDER], 1);
+  EXPECT_EQ(counts->overdue[pb::ESCALATION_REFERRED], 0);
 
   // Extending the deadline starts the ladder again: the new due time brings its own 督办, once.
+  clock_.Set(At(2022, 12, 20));
   pb::ExtendDeadlineRequest extend;
   extend.set_id(id);
   extend.set_due_date("2022-12-31");
@@ -280,138 +301,60 @@ TEST_F(CaseStoreTest, OverdueLadderTakesEachStepOnceAcrossRestarts) {
   EXPECT_EQ(store_->Sweep()->steps, 0u);
   EXPECT_EQ(store_->Get(id)->escalation(), pb::ESCALATION_REMINDER);
 
-  // A case that skipped straight past two steps gets both events, each once.
-  steps_before_second = steps();
-  clock_.Set(At(2022, 9, 30));
-  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I05", "2022-09", {"市税务局"})});
-  clock_.Set(At(2022, 11, 10));  // 10 days past due
-  EXPECT_EQ(store_->Sweep()->steps, 2u);  // reminder and raised
-  EXPECT_EQ(steps() - steps_before_second, 2);
-
   // Planning: what is overdue at a date, without changing anything.
-  auto overdue = store_->List({.overdue_only = true, .as_of = At(2022, 10, 31, 0)});
-  EXPECT_EQ(overdue->second, 1u);  // the first case's deadline was extended to 12-31
-  EXPECT_EQ(store_->List({.overdue_only = true, .as_of = At(2022, 10, 30, 12)})->second, 0u);
+  EXPECT_EQ(store_->List({.overdue_only = true, .as_of = At(2023, 1, 1, 0)})->second, 1u);
+  EXPECT_EQ(store_->List({.overdue_only = true, .as_of = At(2022, 12, 31, 12)})->second, 0u);
 }
 
-// --- the gRPC face ------------------------------------------------------------------------------
-
-class RectificationServiceTest : public CaseStoreTest {
- protected:
-  void SetUp() override {
-    CaseStoreTest::SetUp();
-    auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
-    auth_.Add(Sha256Hex("zjj"), {"zjj", "unit:市住建局"});
-    auth_.Add(Sha256Hex("zrzy"), {"zrzy", "unit:市自然资源局"});
-    service_ = std::make_unique<RectificationImpl>(*store_, clock_, auth_, executor_);
-    server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
-    server_->AddService(service_.get());
-    ASSERT_TRUE(server_->Start().ok());
-    stub_ = pb::RectificationService::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+TEST_F(CaseStoreTest, Point12_5_LocalStepsAndTheReferralSuggestionAreTakenOnceAndNeverRefer) {
+  CasePolicies policies;
+  policies.escalation.local_steps = {{"报领班", 7}};
+  policies.escalation.suggest_referral_after_days = 10;
+  UsePolicies(policies);
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
+  const std::string id = CaseOf("市住建局");
+  clock_.Set(At(2022, 11, 7, 1));  // 8 days past due: 督办 and 报领班 (the sweeper was down)
+  auto swept = store_->Sweep();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->steps, 2u);
+  EXPECT_EQ(swept->suggestions, 0u);
+  auto c = store_->Get(id);
+  EXPECT_EQ(c->escalation(), pb::ESCALATION_LOCAL_STEP);
+  EXPECT_EQ(c->escalation_step(), "报领班");
+  auto escalated = Events(pb::CaseEvent::KIND_ESCALATED);
+  ASSERT_EQ(escalated.size(), 2u);
+  EXPECT_EQ(escalated[1].snapshot().escalation_step(), "报领班");
+  EXPECT_NE(escalated[1].message().find("本地规定"), std::string::npos) << escalated[1].message();  // local policy
+  for (const char* term : {"提级", "移送"}) {
+    EXPECT_EQ(escalated[1].message().find(term), std::string::npos) << escalated[1].message();
   }
-  void TearDown() override { server_->Shutdown(); }
-
-  template <typename Req, typename Resp, typename Method>
-  grpc::Status Call(const std::string& key, Method method, const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
-    return ((*stub_).*method)(&ctx, req, resp);
-  }
-
-  Metrics metrics_{"rect_test"};
-  CallExecutor executor_{CallExecutorOptions{}, metrics_};
-  ApiKeyAuthenticator auth_;
-  std::unique_ptr<RectificationImpl> service_;
-  std::unique_ptr<GrpcServer> server_;
-  std::unique_ptr<pb::RectificationService::Stub> stub_;
-};
-
-TEST_F(RectificationServiceTest, AUnitReportsOnItsOwnCasesOnly) {
-  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09")});
-  const std::string mine = CaseOf("市住建局"), theirs = CaseOf("市自然资源局");
-  pb::ReportProgressRequest report;
-  report.set_id(mine);
-  report.set_text("整改中");
-  pb::Case c;
-  EXPECT_TRUE(Call("zjj", &pb::RectificationService::Stub::ReportProgress, report, &c).ok());
-  report.set_id(theirs);
-  grpc::Status denied = Call("zjj", &pb::RectificationService::Stub::ReportProgress, report, &c);
-  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_NE(denied.error_message().find("市自然资源局"), std::string::npos);
-  pb::GetCaseRequest get;
-  get.set_id(theirs);
-  EXPECT_EQ(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  // Listing: a unit sees its own, whatever it asks for.
-  pb::ListCasesRequest list;
-  list.set_unit("市自然资源局");
-  pb::ListCasesResponse listed;
-  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::ListCases, list, &listed).ok());
-  ASSERT_EQ(listed.cases_size(), 1);
-  EXPECT_EQ(listed.cases(0).unit(), "市住建局");
-  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
-  EXPECT_EQ(listed.total(), 2);
-  // Only the office verifies, opens by hand, extends.
-  pb::VerifyCaseRequest verify;
-  verify.set_id(mine);
-  verify.set_passed(true);
-  EXPECT_EQ(Call("zjj", &pb::RectificationService::Stub::VerifyCase, verify, &c).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::VerifyCase, verify, &c).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);  // in progress, not reported
-  pb::OpenCaseRequest open;
-  open.set_origin(pb::ORIGIN_INSPECTION);
-  open.set_unit("市城管局");
-  open.set_title("督查发现：窗口办件超时");
-  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::OpenCase, open, &c).ok());
-  EXPECT_EQ(c.due_date(), "2022-10-30");  // the default policy: one calendar month
-  pb::OpenCaseRequest bad = open;
-  bad.clear_title();
-  grpc::Status missing = Call("office", &pb::RectificationService::Stub::OpenCase, bad, &c);
-  EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(missing.error_message().find("title"), std::string::npos);
-  bad = open;
-  bad.set_origin(pb::ORIGIN_RANKING_ALERT);
-  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::OpenCase, bad, &c).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  pb::ExtendDeadlineRequest extend;
-  extend.set_id(mine);
-  extend.set_due_date("2022-10-01");
-  extend.set_reason("春节");
-  grpc::Status earlier = Call("office", &pb::RectificationService::Stub::ExtendDeadline, extend, &c);
-  EXPECT_EQ(earlier.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(earlier.error_message().find("due_date"), std::string::npos);
-  extend.set_due_date("2022-11-15");
-  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ExtendDeadline, extend, &c).ok());
-  EXPECT_EQ(c.due_date(), "2022-11-15");
-  EXPECT_EQ(c.history().rbegin()->action(), "extended");
-  EXPECT_EQ(c.history().rbegin()->before(), "2022-10-30");
-  get.set_id("RC-999999");
-  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
-            grpc::StatusCode::NOT_FOUND);
-  pb::OverdueRequest overdue;
-  overdue.set_as_of("2022-10-31");
-  pb::OverdueResponse due;
-  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ListOverdue, overdue, &due).ok());
-  ASSERT_EQ(due.cases_size(), 2);  // 市自然资源局's and the inspection's; 市住建局's was extended
-  EXPECT_EQ(due.cases(0).case_().unit(), "市自然资源局");
-  EXPECT_EQ(due.cases(1).case_().unit(), "市城管局");
-  EXPECT_EQ(due.cases(0).level_at(), pb::ESCALATION_REMINDER);
-  overdue.set_as_of("yesterday");
-  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::ListOverdue, overdue, &due).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Call("", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-  // Statistics: the office sees every unit, a unit its own line.
-  pb::StatsRequest stats;
-  stats.set_period("2022Q3");
-  pb::StatsResponse all, own;
-  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::GetStats, stats, &all).ok());
-  EXPECT_EQ(all.units_size(), 3);
-  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetStats, stats, &own).ok());
-  ASSERT_EQ(own.units_size(), 1);
-  EXPECT_EQ(own.units(0).unit(), "市住建局");
+  // 10 days past due: a suggestion, marked with a history line and an event — no referral.
+  clock_.Set(At(2022, 11, 10, 1));
+  swept = store_->Sweep();
+  EXPECT_EQ(swept->steps, 0u);
+  EXPECT_EQ(swept->suggestions, 1u);
+  EXPECT_EQ(store_->Sweep()->suggestions, 0u);  // once
+  c = store_->Get(id);
+  EXPECT_TRUE(c->referral_suggested());
+  EXPECT_FALSE(c->has_referral());
+  EXPECT_EQ(c->escalation(), pb::ESCALATION_LOCAL_STEP);
+  EXPECT_EQ(c->history().rbegin()->action(), "referral_suggested");
+  ASSERT_EQ(Events(pb::CaseEvent::KIND_REFERRAL_SUGGESTED).size(), 1u);
+  EXPECT_TRUE(Events(pb::CaseEvent::KIND_REFERRED).empty());
+  EXPECT_EQ(store_->CountByLevel()->referral_suggested, 1);
+  // A year on, still no referral: only the office refers.
+  clock_.Set(At(2023, 11, 1));
+  EXPECT_EQ(store_->Sweep()->steps, 0u);
+  EXPECT_EQ(store_->Get(id)->escalation(), pb::ESCALATION_LOCAL_STEP);
+  // The office refers; a later sweep keeps the level.
+  pb::ReferCaseRequest refer;
+  refer.set_id(id);
+  refer.set_reason("逾期一年拒不整改");
+  auto referred = store_->Refer({"office-key", "office"}, refer);
+  ASSERT_TRUE(referred.ok()) << referred.status();
+  EXPECT_EQ(referred->escalation(), pb::ESCALATION_REFERRED);
+  EXPECT_FALSE(referred->referral_suggested());
+  EXPECT_EQ(store_->CountByLevel()->referral_suggested, 0);
 }
 
 TEST_F(CaseStoreTest, EventsCarryTheLastReportsAndGetCaseKeepsThemAll) {

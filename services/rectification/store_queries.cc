@@ -1,0 +1,144 @@
+// CaseStore: reading — one case with its history, lists, counts for the gauges, statistics for the
+// bulletin.
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
+#include "common/pg/pool.h"
+#include "common/status/macros.h"
+#include "common/time/period.h"
+#include "common/time/proto_time.h"
+#include "services/rectification/store.h"
+#include "services/rectification/store_rows.h"
+
+namespace ys::rectification {
+
+absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
+  pb::Case c;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(LoadedCase l, LoadCase(tx, id, false));
+    c = std::move(l.c);
+    for (const auto& row : tx.exec_params(
+             "SELECT (extract(epoch FROM at) * 1e6)::bigint, actor, action, before, after, note "
+             "FROM case_history WHERE case_id = $1 ORDER BY seq",
+             id)) {
+      pb::HistoryEntry* h = c.add_history();
+      *h->mutable_at() = ToProtoTime(absl::FromUnixMicros(row[0].as<int64_t>()));
+      h->set_actor(row[1].as<std::string>());
+      h->set_action(row[2].as<std::string>());
+      h->set_before(row[3].as<std::string>());
+      h->set_after(row[4].as<std::string>());
+      h->set_note(row[5].as<std::string>());
+    }
+    return absl::OkStatus();
+  }));
+  SetOverdue(&c, clock_.Now());
+  return c;
+}
+
+absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const ListQuery& q) {
+  std::vector<pb::Case> out;
+  size_t total = 0;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    // The page by the (unit|state|outstanding, due_at, id) indexes; the total apart, so the page
+    // query stops after `limit` rows instead of reading every match. A unit's list holds the county
+    // cases it follows too.
+    const std::string where =
+        std::string(" FROM cases WHERE ($1 = '' OR unit = $1 OR id IN (SELECT case_id FROM case_followers "
+                    "WHERE unit = $1)) AND ($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
+        kOutstandingSql + " AND due_at <= $4::timestamptz))";
+    const std::string state = q.state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(q.state);
+    total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
+                .as<size_t>();
+    const pqxx::result rows =
+        tx.exec_params("SELECT body" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit, state,
+                       q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
+                       static_cast<int64_t>(q.offset));
+    for (const auto& row : rows) {
+      pb::Case& c = out.emplace_back();
+      c.ParseFromString(pqxx::binarystring(row[0]).str());
+      SetOverdue(&c, q.as_of);
+      c.set_following(!q.unit.empty() && AccessOf(c, q.unit) == UnitAccess::kFollower);
+    }
+    return absl::OkStatus();
+  }));
+  return std::make_pair(std::move(out), total);
+}
+
+absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
+  LevelCounts out;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec_params(
+             std::string("SELECT escalation, count(*), count(*) FILTER (WHERE due_at <= $1::timestamptz) "
+                         "FROM cases WHERE state IN ") +
+                 kOutstandingSql + " GROUP BY escalation",
+             PgTime(clock_.Now()))) {
+      const auto level = static_cast<pb::Escalation>(row[0].as<int>());
+      out.open[level] = row[1].as<int64_t>();
+      out.overdue[level] = row[2].as<int64_t>();
+    }
+    const pqxx::row flags = tx.exec1(
+        "SELECT count(*) FILTER (WHERE referral_suggested AND state IN " + std::string(kOutstandingSql) +
+        "), count(*) FILTER (WHERE alert_withdrawn) FROM cases WHERE (referral_suggested OR alert_withdrawn) "
+        "AND state <> 'STATE_CLOSED'");
+    out.referral_suggested = flags[0].as<int64_t>();
+    out.alert_withdrawn = flags[1].as<int64_t>();
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, const std::string& unit) {
+  auto p = Period::Parse(period);
+  if (!p.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("field 'period': %s is not a month or quarter (2022-09, 2022Q3)",
+                        input::QuoteInput(period)));
+  }
+  pb::StatsResponse out;
+  out.set_period(period);
+  pb::UnitStats& total = *out.mutable_total();
+  total.set_unit("合计");
+  // A case the office closed because its alert was withdrawn is not counted: its fall did not stand.
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& row : tx.exec_params(
+             std::string(
+                 "SELECT unit, max(region_code), count(*), "
+                 "count(*) FILTER (WHERE state = 'STATE_CLOSED' AND reported_at <= due_at), "
+                 "count(*) FILTER (WHERE state = 'STATE_CLOSED' AND (reported_at IS NULL OR reported_at > due_at)), "
+                 "count(*) FILTER (WHERE state <> 'STATE_CLOSED'), "
+                 "count(*) FILTER (WHERE state IN ") +
+                 kOutstandingSql +
+                 " AND due_at <= $3::timestamptz) FROM cases WHERE opened_at >= $1::timestamptz AND "
+                 "opened_at < $2::timestamptz AND ($4 = '' OR unit = $4) AND resolution <> 'withdrawn' "
+                 "GROUP BY unit ORDER BY unit",
+             PgTime(absl::FromCivil(p->FirstDay(), Shanghai())), PgTime(EndOfDay(p->LastDay())),
+             PgTime(clock_.Now()), unit)) {
+      pb::UnitStats* u = out.add_units();
+      u->set_unit(row[0].as<std::string>());
+      u->set_region_code(row[1].as<std::string>());
+      u->set_opened(row[2].as<int>());
+      u->set_closed_on_time(row[3].as<int>());
+      u->set_closed_late(row[4].as<int>());
+      u->set_open(row[5].as<int>());
+      u->set_overdue(row[6].as<int>());
+    }
+    return absl::OkStatus();
+  }));
+  auto rate = [](pb::UnitStats& u) {
+    const int denominator = u.closed_on_time() + u.closed_late() + u.overdue();
+    u.set_on_time_rate(denominator == 0 ? 0 : static_cast<double>(u.closed_on_time()) / denominator);
+  };
+  for (auto& u : *out.mutable_units()) {
+    rate(u);
+    total.set_opened(total.opened() + u.opened());
+    total.set_closed_on_time(total.closed_on_time() + u.closed_on_time());
+    total.set_closed_late(total.closed_late() + u.closed_late());
+    total.set_open(total.open() + u.open());
+    total.set_overdue(total.overdue() + u.overdue());
+  }
+  rate(total);
+  return out;
+}
+
+}  // namespace ys::rectification

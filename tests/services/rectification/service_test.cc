@@ -1,0 +1,232 @@
+// The gRPC face of the cases: the real service behind an in-process channel on the real store. Roles
+// (a unit reports on its own cases only, reads the county cases it follows), unit names through the
+// catalog's aliases, the office's decisions (referral, withdrawn alerts), ysctl's case commands.
+#include "services/rectification/service.h"
+
+#include "tests/services/rectification/case_fixture.h"
+
+namespace ys::rectification {
+namespace {
+
+using ys::testing::QueryInt;
+
+TEST_F(RectificationServiceTest, AUnitReportsOnItsOwnCasesOnly) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住房和城乡建设局", "市自然资源局"})});
+  const std::string mine = CaseOf("市住房和城乡建设局"), theirs = CaseOf("市自然资源局");
+  pb::ReportProgressRequest report;
+  report.set_id(mine);
+  report.set_text("整改中");
+  pb::Case c;
+  EXPECT_TRUE(Call("zjj", &pb::RectificationService::Stub::ReportProgress, report, &c).ok());
+  report.set_id(theirs);
+  grpc::Status denied = Call("zjj", &pb::RectificationService::Stub::ReportProgress, report, &c);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(denied.error_message().find("市自然资源局"), std::string::npos);
+  pb::GetCaseRequest get;
+  get.set_id(theirs);
+  EXPECT_EQ(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Listing: a unit sees its own, whatever it asks for.
+  pb::ListCasesRequest list;
+  list.set_unit("市自然资源局");
+  pb::ListCasesResponse listed;
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::ListCases, list, &listed).ok());
+  ASSERT_EQ(listed.cases_size(), 1);
+  EXPECT_EQ(listed.cases(0).unit(), "市住房和城乡建设局");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
+  EXPECT_EQ(listed.total(), 2);
+  // Only the office verifies, opens by hand, extends.
+  pb::VerifyCaseRequest verify;
+  verify.set_id(mine);
+  verify.set_passed(true);
+  EXPECT_EQ(Call("zjj", &pb::RectificationService::Stub::VerifyCase, verify, &c).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::VerifyCase, verify, &c).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // in progress, not reported
+  pb::OpenCaseRequest open;
+  open.set_origin(pb::ORIGIN_INSPECTION);
+  open.set_unit("市城管局");
+  open.set_title("督查发现：窗口办件超时");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::OpenCase, open, &c).ok());
+  EXPECT_EQ(c.due_date(), "2022-10-30");  // the default policy: one calendar month
+  pb::OpenCaseRequest bad = open;
+  bad.clear_title();
+  grpc::Status missing = Call("office", &pb::RectificationService::Stub::OpenCase, bad, &c);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(missing.error_message().find("title"), std::string::npos);
+  bad = open;
+  bad.set_origin(pb::ORIGIN_RANKING_ALERT);
+  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::OpenCase, bad, &c).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  pb::ExtendDeadlineRequest extend;
+  extend.set_id(mine);
+  extend.set_due_date("2022-10-01");
+  extend.set_reason("春节");
+  grpc::Status earlier = Call("office", &pb::RectificationService::Stub::ExtendDeadline, extend, &c);
+  EXPECT_EQ(earlier.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(earlier.error_message().find("due_date"), std::string::npos);
+  extend.set_due_date("2022-11-15");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ExtendDeadline, extend, &c).ok());
+  EXPECT_EQ(c.due_date(), "2022-11-15");
+  EXPECT_EQ(c.history().rbegin()->action(), "extended");
+  EXPECT_EQ(c.history().rbegin()->before(), "2022-10-30");
+  get.set_id("RC-999999");
+  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  pb::OverdueRequest overdue;
+  overdue.set_as_of("2022-10-31");
+  pb::OverdueResponse due;
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ListOverdue, overdue, &due).ok());
+  ASSERT_EQ(due.cases_size(), 2);  // 市自然资源局's and the inspection's; 市住建局's was extended
+  EXPECT_EQ(due.cases(0).case_().unit(), "市自然资源局");
+  EXPECT_EQ(due.cases(1).case_().unit(), "市城市管理局");  // opened as 市城管局, an alias
+  EXPECT_EQ(due.cases(0).level_at(), pb::ESCALATION_REMINDER);
+  overdue.set_as_of("yesterday");
+  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::ListOverdue, overdue, &due).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Call("", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // Statistics: the office sees every unit, a unit its own line.
+  pb::StatsRequest stats;
+  stats.set_period("2022Q3");
+  pb::StatsResponse all, own;
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::GetStats, stats, &all).ok());
+  EXPECT_EQ(all.units_size(), 3);
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetStats, stats, &own).ok());
+  ASSERT_EQ(own.units_size(), 1);
+  EXPECT_EQ(own.units(0).unit(), "市住房和城乡建设局");
+}
+
+TEST_F(RectificationServiceTest, Point12_7_AnAliasKeyListsTheCanonicalUnitsCases) {
+  // The ranking catalog names units canonically; `make up` writes unit-zhujian.key as unit:市住建局.
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住房和城乡建设局", "市自然资源局"}),
+         Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I04", "2022-09", {"市住房和城乡建设局"})});
+  pb::ListCasesResponse listed;
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
+  ASSERT_EQ(listed.total(), 2);
+  for (const auto& c : listed.cases()) EXPECT_EQ(c.unit(), "市住房和城乡建设局");
+  // YS_API_KEY=$(cat var/keys/unit-zhujian.key) ysctl cases list
+  auto cli = Ysctl({"cases", "list"}, "zjj");
+  EXPECT_EQ(cli.code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("2 case(s)"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("市住房和城乡建设局"), std::string::npos) << cli.out;
+  // Its own case by id: readable and reportable.
+  pb::GetCaseRequest get;
+  get.set_id(listed.cases(0).id());
+  pb::Case c;
+  EXPECT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  // The office names a unit by either name.
+  pb::ListCasesRequest by_alias;
+  by_alias.set_unit("市住建局");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ListCases, by_alias, &listed).ok());
+  EXPECT_EQ(listed.total(), 2);
+  pb::OpenCaseRequest open;
+  open.set_origin(pb::ORIGIN_BULLETIN);
+  open.set_unit("市住建局");
+  open.set_title("通报督办：施工许可超时");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::OpenCase, open, &c).ok());
+  EXPECT_EQ(c.unit(), "市住房和城乡建设局");
+  open.set_unit("市住建委");
+  grpc::Status unknown = Call("office", &pb::RectificationService::Stub::OpenCase, open, &c);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(unknown.error_message().find("field 'unit'"), std::string::npos) << unknown.error_message();
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
+  EXPECT_EQ(listed.total(), 3);
+}
+
+TEST_F(RectificationServiceTest, Point12_8_TheCityUnitFollowsTheCountyCaseAndTheCountyReports) {
+  Apply({CountyAlert("I03", "2022-09")});
+  const std::string id = CaseOf("信州区");
+  auto stored = store_->Get(id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->followers_size(), 1);
+  EXPECT_EQ(stored->followers(0).unit(), "市住房和城乡建设局");
+  EXPECT_EQ(stored->followers(0).head(), "陈锋");
+  // The events name the follower (the notify service tells it).
+  auto opened = Events(pb::CaseEvent::KIND_OPENED);
+  ASSERT_EQ(opened.size(), 1u);
+  ASSERT_EQ(opened[0].addressees_size(), 2);
+  EXPECT_EQ(opened[0].addressees(0).unit(), "信州区");
+  EXPECT_EQ(opened[0].addressees(1).unit(), "市住房和城乡建设局");
+  EXPECT_EQ(opened[0].addressees(1).head(), "陈锋");
+  EXPECT_TRUE(opened[0].addressees(1).follower());
+  // The follower reads it, marked as followed; its list holds its own cases and the followed one.
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I04", "2022-09", {"市住房和城乡建设局"})});
+  pb::GetCaseRequest get;
+  get.set_id(id);
+  pb::Case c;
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_TRUE(c.following());
+  pb::ListCasesResponse listed;
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
+  ASSERT_EQ(listed.total(), 2);
+  std::map<std::string, bool> following;
+  for (const auto& x : listed.cases()) following[x.unit()] = x.following();
+  EXPECT_EQ(following, (std::map<std::string, bool>{{"信州区", true}, {"市住房和城乡建设局", false}}));
+  auto cli = Ysctl({"cases", "list"}, "zjj");
+  EXPECT_NE(cli.out.find("[following]"), std::string::npos) << cli.out;
+  auto show = Ysctl({"case", "show", id}, "zjj");
+  EXPECT_EQ(show.code, 0) << show.err;
+  EXPECT_NE(show.out.find("follower    市住房和城乡建设局, 带班领导 陈锋"), std::string::npos) << show.out;
+  // But only the county reports.
+  pb::ReportProgressRequest report;
+  report.set_id(id);
+  report.set_text("市住建局代报");
+  grpc::Status denied = Call("zjj", &pb::RectificationService::Stub::ReportProgress, report, &c);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(denied.error_message().find("信州区 reports its own progress"), std::string::npos) << denied.error_message();
+  report.set_text("已制定整改方案");
+  ASSERT_TRUE(Call("xinzhou", &pb::RectificationService::Stub::ReportProgress, report, &c).ok());
+  EXPECT_FALSE(c.following());
+  // A unit that neither answers nor follows sees nothing of it.
+  EXPECT_EQ(Call("caizheng", &pb::RectificationService::Stub::GetCase, get, &c).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call("caizheng", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &listed).ok());
+  EXPECT_EQ(listed.total(), 0);
+}
+
+TEST_F(RectificationServiceTest, Point12_5_OnlyTheOfficeRefersACaseAndSaysWhy) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住房和城乡建设局"})});
+  const std::string id = CaseOf("市住房和城乡建设局");
+  pb::ReferCaseRequest refer;
+  refer.set_id(id);
+  refer.set_reason("逾期拒不整改，性质恶劣");
+  pb::Case c;
+  EXPECT_EQ(Call("zjj", &pb::RectificationService::Stub::ReferCase, refer, &c).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  pb::ReferCaseRequest silent = refer;
+  silent.clear_reason();
+  grpc::Status missing = Call("office", &pb::RectificationService::Stub::ReferCase, silent, &c);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(missing.error_message().find("field 'reason'"), std::string::npos) << missing.error_message();
+  EXPECT_TRUE(Events(pb::CaseEvent::KIND_REFERRED).empty());
+
+  clock_.Set(At(2022, 11, 20));
+  auto cli = Ysctl({"case", "refer", id, "--reason", refer.reason()});
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("referred"), std::string::npos) << cli.out;
+  auto referred = store_->Get(id);
+  EXPECT_EQ(referred->escalation(), pb::ESCALATION_REFERRED);
+  EXPECT_EQ(referred->referral().by(), "office-dev");
+  EXPECT_EQ(referred->referral().reason(), refer.reason());
+  EXPECT_EQ(referred->history().rbegin()->action(), "referred");
+  EXPECT_EQ(referred->history().rbegin()->actor(), "office-dev");
+  auto events = Events(pb::CaseEvent::KIND_REFERRED);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].message().find(refer.reason()), std::string::npos);
+  // ysctl names it as the office's decision.
+  auto list = Ysctl({"cases", "list"});
+  EXPECT_NE(list.out.find("移送市纪委监委(办公室决定)"), std::string::npos) << list.out;
+  // Once; and a new deadline does not undo it.
+  EXPECT_EQ(Call("office", &pb::RectificationService::Stub::ReferCase, refer, &c).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  pb::ExtendDeadlineRequest extend;
+  extend.set_id(id);
+  extend.set_due_date("2022-12-31");
+  extend.set_reason("给予最后整改期限");
+  ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::ExtendDeadline, extend, &c).ok());
+  EXPECT_EQ(c.escalation(), pb::ESCALATION_REFERRED);
+}
+
+}  // namespace
+}  // namespace ys::rectification
