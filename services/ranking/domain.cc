@@ -10,17 +10,12 @@
 #include "common/time/calendar.h"
 #include "common/time/period.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/ranking/ledger.h"
+#include "services/ranking/plan_text.h"
+#include "services/ranking/targets.h"
 
 namespace ys::ranking {
 namespace {
-
-// 考核奖惩 (work plan §四(七)), in the office's words.
-constexpr char kLastConsequence[] =
-    "扣发牵头市直单位和责任单位年终绩效奖金的5%，取消其单位主要领导、分管领导及班子评优评先资格";
-constexpr char kBottomConsequence[] = "单位主要负责同志在全市营商环境会议上表态发言";
-constexpr char kCountyConsequence[] = "县（市、区）党政领导正职、分管领导及班子不得评为优秀";
-constexpr char kRectifyConsequence[] = "一个月内整改，并将整改落实情况报市营商办";
-constexpr char kYearConsequence[] = "单位主要负责同志在全市营商环境会议上进行检讨";
 
 const char* ScopeName(pb::Scope s) { return s == pb::SCOPE_CITY ? "city" : "county"; }
 
@@ -177,6 +172,28 @@ absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFa
       incoming.revision(), FactKey(incoming), current->rank(), current->total()));
 }
 
+pb::RankingAlert NewAlert(pb::AlertRule rule, pb::Severity severity, const pb::RankingFact& fact,
+                          const ipb::Indicator* indicator, const std::string& region_name) {
+  pb::RankingAlert a;
+  a.set_rule(rule);
+  a.set_severity(severity);
+  *a.mutable_fact() = fact;
+  a.set_id(absl::StrCat(pb::AlertRule_Name(rule), "/", pb::Evaluation_Name(fact.evaluation()), "/",
+                        fact.indicator_code(), "/", ScopeName(fact.scope()), "/", fact.region_code(), "/",
+                        fact.period()));
+  a.set_indicator_name(indicator != nullptr ? indicator->name() : fact.indicator_code());
+  a.set_region_name(region_name);
+  if (indicator != nullptr) {
+    a.set_lead(indicator->lead());
+    for (const auto& u : indicator->units()) {
+      auto* ru = a.add_units();
+      ru->set_unit(u.unit());
+      ru->set_head(u.head());
+    }
+  }
+  return a;
+}
+
 std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
                                             const std::optional<pb::RankingFact>& previous,
                                             const CatalogReplica& catalog, const RuleConfig& config) {
@@ -193,27 +210,17 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   }
   const std::string region_name = region->second.name();
   const std::string indicator_name = indicator != nullptr ? indicator->name() : fact.indicator_code();
+  const pb::Standing standing = StandingOf(fact.period());
+  const char* consequence_prefix =
+      standing == pb::STANDING_PENDING ? plan_text::kPendingPrefix : plan_text::kAtRiskPrefix;
   auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence,
                    const std::string& what) {
     if (config.disabled.contains(rule)) return;
-    pb::RankingAlert a;
-    a.set_rule(rule);
-    a.set_severity(severity);
-    *a.mutable_fact() = fact;
-    a.set_id(absl::StrCat(pb::AlertRule_Name(rule), "/", pb::Evaluation_Name(fact.evaluation()), "/",
-                          fact.indicator_code(), "/", ScopeName(fact.scope()), "/",
-                          fact.region_code(), "/", fact.period()));
-    a.set_indicator_name(indicator_name);
-    a.set_region_name(region_name);
-    if (indicator != nullptr) {
-      a.set_lead(indicator->lead());
-      for (const auto& u : indicator->units()) {
-        auto* ru = a.add_units();
-        ru->set_unit(u.unit());
-        ru->set_head(u.head());
-      }
-    }
-    a.set_consequence(consequence);
+    pb::RankingAlert a = NewAlert(rule, severity, fact, indicator, region_name);
+    a.set_standing(standing);
+    // A rectification is owed now; an assessment consequence only by the year's result.
+    a.set_consequence(consequence == plan_text::kRectify ? std::string(consequence)
+                                                         : absl::StrCat(consequence_prefix, consequence));
     a.set_message(absl::StrFormat("%s %s %s：全省第%d名/共%d，%s", fact.period(), region_name,
                                   indicator_name, fact.rank(), fact.total(), what));
     out.push_back(std::move(a));
@@ -222,102 +229,38 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   const bool composite = fact.indicator_code() == config.composite_code;
   const bool last = fact.rank() == fact.total();
   const bool bottom = fact.rank() > fact.total() - config.bottom_n;
-  const auto period = Period::Parse(fact.period());
-  const bool year = period.ok() && period->kind() == Period::Kind::kYear;
   if (fact.scope() == pb::SCOPE_CITY && !composite) {
+    // §四(七): last in the province costs the bonus and the excellence rating, and (being in the
+    // bottom three) both speeches; the bottom three owe the 表态发言, and by the year's assessment
+    // the 检讨发言 (ConsequencesOf). A month or quarter raises the same alerts, at risk.
     if (last) {
-      alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, kLastConsequence, "全省倒数第一");
-    } else if (bottom && !year) {
-      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, kBottomConsequence, "位列全省后三位");
-    }
-    // 全年营商环境考核指标排名后三位的单位主要负责同志在全市营商环境会议上进行检讨.
-    if (bottom && year) {
-      alert(pb::ALERT_RULE_YEAR_BOTTOM_THREE, pb::SEVERITY_CRITICAL, kYearConsequence,
-            "全年排名全省后三位");
+      alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, plan_text::kLast, "全省倒数第一");
+    } else if (bottom) {
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kBottomThree, "位列全省后三位");
     }
   }
   if (fact.scope() == pb::SCOPE_COUNTY) {
     if (last && !composite) {
-      alert(pb::ALERT_RULE_COUNTY_INDICATOR_LAST, pb::SEVERITY_CRITICAL, kCountyConsequence,
+      alert(pb::ALERT_RULE_COUNTY_INDICATOR_LAST, pb::SEVERITY_CRITICAL, plan_text::kCountyNotExcellent,
             "单项指标全省倒数第一");
     } else if (!last && !composite && fact.rank() > fact.total() - config.bottom_n) {
-      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, kRectifyConsequence, "位列全省后三位");
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kRectify, "位列全省后三位");
     }
     if (composite && fact.rank() > config.county_composite_beyond) {
-      alert(pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND, pb::SEVERITY_WARNING, kCountyConsequence,
+      alert(pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND, pb::SEVERITY_WARNING, plan_text::kCountyNotExcellent,
             absl::StrFormat("综合排名全省%d名以后", config.county_composite_beyond));
     }
   }
   if (previous.has_value() && fact.rank() - previous->rank() >= config.fall_places) {
-    alert(pb::ALERT_RULE_FELL_PLACES, pb::SEVERITY_WARNING, kRectifyConsequence,
+    alert(pb::ALERT_RULE_FELL_PLACES, pb::SEVERITY_WARNING, plan_text::kRectify,
           absl::StrFormat("较%s（第%d名）下降%d位", previous->period(), previous->rank(),
                           fact.rank() - previous->rank()));
     out.back().set_previous_rank(previous->rank());
     out.back().set_previous_period(previous->period());
   }
-  // 第三季度目标是整体排名进全省前三，不得掉出前六: quarter targets on the city's composite, checked
-  // on the quarter's facts and on each month inside it.
-  if (composite && fact.scope() == pb::SCOPE_CITY && fact.region_code() == config.city_code) {
-    for (const auto& [_, t] : catalog.targets) {
-      auto quarter = Period::Parse(t.period());
-      if (t.retired() || !period.ok() || !quarter.ok() || !quarter->Contains(*period) ||
-          period->kind() == Period::Kind::kYear) {
-        continue;
-      }
-      if (fact.rank() > t.floor_rank_at_most()) {
-        alert(pb::ALERT_RULE_QUARTER_FLOOR_BREACHED, pb::SEVERITY_CRITICAL, kRectifyConsequence,
-              absl::StrFormat("掉出%s底线（前%d）", t.period(), t.floor_rank_at_most()));
-      } else if (fact.rank() > t.target_rank_at_most()) {
-        alert(pb::ALERT_RULE_QUARTER_TARGET_MISSED, pb::SEVERITY_WARNING, kRectifyConsequence,
-              absl::StrFormat("未达%s目标（前%d）", t.period(), t.target_rank_at_most()));
-      }
-    }
-  }
-  return out;
-}
-
-std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert) {
-  std::vector<pb::Consequence> out;
-  const auto period = Period::Parse(alert.fact().period());
-  if (!period.ok()) return out;
-  auto add = [&](const std::string& subject, const std::string& name, bool county,
-                 pb::ConsequenceKind kind, const char* text) {
-    pb::Consequence c;
-    c.set_year(period->year());
-    c.set_subject(subject);
-    c.set_subject_name(name);
-    c.set_county(county);
-    c.set_kind(kind);
-    c.set_alert_id(alert.id());
-    c.set_indicator_code(alert.fact().indicator_code());
-    c.set_period(alert.fact().period());
-    c.set_text(text);
-    out.push_back(std::move(c));
-  };
-  auto each_unit = [&](pb::ConsequenceKind kind, const char* text) {
-    for (const auto& u : alert.units()) add(u.unit(), u.unit(), false, kind, text);
-  };
-  switch (alert.rule()) {
-    case pb::ALERT_RULE_LAST_IN_PROVINCE:
-      each_unit(pb::CONSEQUENCE_KIND_BONUS_WITHHELD, "扣发年终绩效奖金的5%");
-      each_unit(pb::CONSEQUENCE_KIND_NO_EXCELLENCE, "取消单位主要领导、分管领导及班子评优评先资格");
-      break;
-    case pb::ALERT_RULE_BOTTOM_THREE:
-      if (alert.fact().scope() == pb::SCOPE_CITY) {
-        each_unit(pb::CONSEQUENCE_KIND_STATEMENT, kBottomConsequence);
-      }
-      break;
-    case pb::ALERT_RULE_YEAR_BOTTOM_THREE:
-      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM, kYearConsequence);
-      break;
-    case pb::ALERT_RULE_COUNTY_INDICATOR_LAST:
-    case pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND:
-      add(alert.fact().region_code(), alert.region_name(), true,
-          pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT, kCountyConsequence);
-      break;
-    default:
-      break;  // a rectification within a month, no assessment consequence of its own
-  }
+  // 第三季度目标是整体排名进全省前三，不得掉出前六 (§四): each catalog target on its own scope and
+  // indicator, judged on its period's facts, a month inside it only a warning (targets.h).
+  for (auto& a : EvaluateTargets(fact, catalog, config)) out.push_back(std::move(a));
   return out;
 }
 

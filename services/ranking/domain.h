@@ -89,27 +89,27 @@ absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFa
 struct RuleConfig {
   std::set<pb::Evaluation> evaluations = {pb::EVALUATION_OFFICIAL};  // the assessment counts
   int bottom_n = 3;                    // 后三位
-  int fall_places = 3;                 // fell by ≥ 3 places month on month
+  int fall_places = 3;                 // fell by ≥ 3 places (local policy: the plan names no number)
   int county_composite_beyond = 70;    // 综合排名全省70名以后
   std::string composite_code = "C00";  // the composite (综合) indicator
   std::string city_code = "3611";      // 上饶市: alerts are for it and its counties; targets apply to it
   std::set<pb::AlertRule> disabled;    // rules switched off
 };
 
+// An alert of `rule` on `fact`, with its id ("<rule>/<evaluation>/<indicator>/<scope>/<region>/<period>"),
+// the indicator's name, lead and units (when known) and the region's name; the caller adds the
+// consequence, the standing and the message.
+pb::RankingAlert NewAlert(pb::AlertRule rule, pb::Severity severity, const pb::RankingFact& fact,
+                          const ipb::Indicator* indicator, const std::string& region_name);
+
 // The alerts a current fact raises (only for the city and its counties: the office acts on its own
 // falls, not other cities'), given the same key's fact of the previous period (if any).
 // A "last" alert suppresses "bottom three" for the same key; a breached floor suppresses the missed
-// target. Each alert carries the indicator's lead and responsible units and the consequence.
+// target. Each alert carries the indicator's lead and responsible units, the consequence in the
+// plan's words, and its standing (ledger.h: at risk for a month or quarter, pending for a year).
+// The ledger lines an alert writes are ledger.h's ConsequencesOf.
 std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
                                             const std::optional<pb::RankingFact>& previous,
                                             const CatalogReplica& catalog, const RuleConfig& config);
-
-// --- consequences (考核奖惩) -------------------------------------------------------------------
-
-// The ledger lines an alert adds (work plan §四(七)): last in the province withholds 5% of each
-// responsible unit's bonus and bars its leaders from excellence; bottom three owes a statement
-// (表态发言); the year's bottom three a self-criticism (检讨发言); a county last on any indicator or
-// beyond 70th on the composite may not be rated excellent. Other rules cost a rectification only.
-std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert);
 
 }  // namespace ys::ranking

@@ -14,6 +14,7 @@
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
 #include "common/time/period.h"
+#include "services/ranking/events.h"
 #include "services/ranking/fact_json.h"
 
 namespace ys::ranking {
@@ -39,20 +40,6 @@ absl::StatusOr<pb::RankingFact> Decode(const CloudEvent& e) {
                     "content-type %s is not application/protobuf or application/json",
                     input::QuoteInput(e.content_type))),
                 "bad_content_type");
-}
-
-OutgoingEvent Event(const std::string& topic, const std::string& key, const std::string& type,
-                    const google::protobuf::Message& body, absl::Time now, const std::string& id) {
-  OutgoingEvent e;
-  e.topic = topic;
-  e.event.id = id;
-  e.event.source = "/yingshang/ranking";
-  e.event.type = type;
-  e.event.time = now;
-  e.event.key = key;
-  e.event.subject = key;
-  e.event.data = body.SerializeAsString();
-  return e;
 }
 
 pb::SubmitResult::Outcome ToOutcome(RevisionOutcome o) {
@@ -119,93 +106,6 @@ std::string PreviousPeriod(const std::string& period) {
   return p.ok() ? p->Previous().ToString() : "";
 }
 
-// --- catalog replica -------------------------------------------------------------------------
-
-namespace {
-
-// The input rules (common/input) for a catalog record, before it is stored: every string (codes
-// and names alike, at most a name's length: a target id joins three codes) and updated_at.
-absl::Status CheckCatalogEntity(const ipb::CatalogEntity& e, const input::InputLimits& limits) {
-  RETURN_IF_ERROR(input::CheckMessageText(e, limits));
-  if (!e.has_updated_at()) return absl::OkStatus();
-  return input::CheckTimestamp("updated_at", e.updated_at().seconds(), e.updated_at().nanos());
-}
-
-}  // namespace
-
-absl::Status CatalogReplicaStore::ApplyBatch(pqxx::transaction_base& tx,
-                                             const std::vector<const CloudEvent*>& events,
-                                             std::vector<absl::Status>* results) {
-  std::map<std::string, ipb::CatalogEntity> latest;  // one row per key: the highest version
-  for (size_t i = 0; i < events.size(); ++i) {
-    ipb::CatalogEntity e;
-    if (!e.ParseFromString(events[i]->data) || events[i]->key.empty()) {
-      (*results)[i] = WithRejectionReason(absl::InvalidArgumentError("body is not a CatalogEntity"), "malformed");
-      continue;
-    }
-    if (auto s = CheckCatalogEntity(e, limits_); !s.ok()) {
-      (*results)[i] = std::move(s);
-      continue;
-    }
-    auto [it, fresh] = latest.emplace(events[i]->key, e);
-    if (!fresh && it->second.version() < e.version()) it->second = e;
-  }
-  if (latest.empty()) return absl::OkStatus();
-  std::vector<std::string> keys, versions, bodies;
-  for (const auto& [k, e] : latest) {
-    keys.push_back(k);
-    versions.push_back(std::to_string(e.version()));
-    bodies.push_back(PgHexBytes(e.SerializeAsString()));
-  }
-  tx.exec_params(
-      "INSERT INTO catalog_replica SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) "
-      "ON CONFLICT (entity_key) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body "
-      "WHERE catalog_replica.version < EXCLUDED.version",
-      PgArray(keys), PgArray(versions), PgArray(bodies));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Current() {
-  return CurrentVia([this](const std::function<void(pqxx::transaction_base&)>& load) {
-    return pool_.WithTransaction([&](pqxx::work& tx) {
-      load(tx);
-      return absl::OkStatus();
-    });
-  });
-}
-
-absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Current(pqxx::transaction_base& tx) {
-  return CurrentVia([&tx](const std::function<void(pqxx::transaction_base&)>& load) {
-    try {
-      load(tx);
-    } catch (const std::exception& e) {
-      return PgErrorStatus(e);
-    }
-    return absl::OkStatus();
-  });
-}
-
-absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::CurrentVia(
-    const std::function<absl::Status(const std::function<void(pqxx::transaction_base&)>&)>& run) {
-  std::lock_guard lock(mu_);
-  const int64_t generation = generation_.load();
-  if (replica_ != nullptr && loaded_generation_ == generation) return replica_;
-  auto replica = std::make_shared<CatalogReplica>();
-  absl::Status s = run([&](pqxx::transaction_base& tx) {
-    for (const auto& row : tx.exec("SELECT body FROM catalog_replica")) {
-      ipb::CatalogEntity e;
-      if (!e.ParseFromString(pqxx::binarystring(row[0]).str())) continue;
-      if (e.has_indicator()) replica->indicators[e.indicator().code()] = e.indicator();
-      if (e.has_region()) replica->regions[e.region().code()] = e.region();
-      if (e.has_target()) replica->targets[e.target().id()] = e.target();
-    }
-  });
-  if (!s.ok()) return s;
-  replica_ = replica;
-  loaded_generation_ = generation;
-  return replica_;
-}
-
 // --- facts -----------------------------------------------------------------------------------
 
 absl::StatusOr<FactChanges> FactIngest::ApplyBatch(pqxx::transaction_base& tx,
@@ -224,7 +124,7 @@ absl::StatusOr<FactChanges> FactIngest::ApplyBatch(pqxx::transaction_base& tx,
         if (!validate_only) {
           (*results)[i] = f.status();
         } else {
-          reports.push_back(Event(kValidationTopic, events[i]->id, "yingshang.ranking.v1.SubmitResult",
+          reports.push_back(RankingEvent(kValidationTopic, events[i]->id, "yingshang.ranking.v1.SubmitResult",
                                   MakeResult("", f.status(), RevisionOutcome::kNew), clock_.Now(),
                                   "validation:" + events[i]->id));
         }
@@ -247,7 +147,7 @@ absl::StatusOr<FactChanges> FactIngest::ApplyBatch(pqxx::transaction_base& tx,
       const CloudEvent& e = *events[where[k]];
       pb::SubmitResult r = MakeResult(FactKey(inputs[k].fact), sub[k], outcomes[k]);
       r.set_event_id(e.id);
-      reports.push_back(Event(kValidationTopic, e.id, "yingshang.ranking.v1.SubmitResult", r,
+      reports.push_back(RankingEvent(kValidationTopic, e.id, "yingshang.ranking.v1.SubmitResult", r,
                               clock_.Now(), "validation:" + e.id));
     }
   }
@@ -440,7 +340,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   };
   std::vector<HistoryRow> history;
   std::map<std::string, const pb::RankingFact*> became_current;  // in key order: the inserts' order
-  std::map<std::string, pb::RankingAlert> alerts;
+  std::map<std::string, std::string> previous_of;                 // key -> its previous period's key
   const std::string received = PgTime(now);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!facts[i].has_value()) continue;
@@ -470,11 +370,21 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
     current[key] = &f;
     became_current[key] = &f;
-    auto prev = current.find(previous_fact_keys[i]);
-    for (auto& a : EvaluateRules(f, prev == current.end() ? std::nullopt : std::optional(*prev->second),
+    previous_of[key] = previous_fact_keys[i];
+  }
+  // The alerts of what ends up current, against the previous period as it ends up: a revision
+  // superseded within the batch raises nothing. A stored fact superseded may withdraw alerts.
+  std::map<std::string, pb::RankingAlert> alerts;
+  std::map<std::string, pb::RankingFact> superseding;
+  std::set<std::string> still_raised;
+  for (const auto& [key, f] : became_current) {
+    auto prev = current.find(previous_of[key]);
+    for (auto& a : EvaluateRules(*f, prev == current.end() ? std::nullopt : std::optional(*prev->second),
                                  **replica, rules_)) {
-      alerts.emplace(a.id(), std::move(a));  // the first of a batch wins, like the table's key
+      still_raised.insert(a.id());
+      alerts.emplace(a.id(), std::move(a));
     }
+    if (stored.contains(key)) superseding.emplace(key, *f);
   }
 
   // 4. Writes: the current facts, the other revisions, new alerts, and their events.
@@ -516,7 +426,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
           e.what()));
     }
     for (const auto& [key, f] : became_current) {
-      out.push_back(Event(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,
+      out.push_back(RankingEvent(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,
                           absl::StrFormat("accepted:%s:%d", key, f->revision())));
       decided.current.push_back(*f);
     }
@@ -535,51 +445,10 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
         "ON CONFLICT DO NOTHING",
         PgArray(k), PgArray(rev), PgArray(body), PgArray(at));
   }
-  if (!alerts.empty()) {
-    std::vector<std::string> id, rule, severity, indicator, region, period, body;
-    for (const auto& [aid, a] : alerts) {
-      id.push_back(aid);
-      rule.push_back(pb::AlertRule_Name(a.rule()));
-      severity.push_back(pb::Severity_Name(a.severity()));
-      indicator.push_back(a.fact().indicator_code());
-      region.push_back(a.fact().region_code());
-      period.push_back(a.fact().period());
-      body.push_back(PgHexBytes(a.SerializeAsString()));
-    }
-    // Once per (rule, key, period): a revision that fires the same rule again raises nothing new.
-    std::vector<pb::Consequence> ledger;
-    for (const auto& row : tx.exec_params(
-             "INSERT INTO alerts SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], "
-             "$3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[]) "
-             "ON CONFLICT (id) DO NOTHING RETURNING id",
-             PgArray(id), PgArray(rule), PgArray(severity), PgArray(indicator), PgArray(region),
-             PgArray(period), PgArray(body), PgTime(now))) {
-      const pb::RankingAlert& a = alerts[row[0].as<std::string>()];
-      out.push_back(Event(kAlertsTopic, FactKey(a.fact()), "yingshang.ranking.v1.RankingAlert", a,
-                          now, "alert:" + a.id()));
-      decided.raised.push_back(a);
-      for (auto& c : ConsequencesOf(a)) {
-        *c.mutable_raised_at() = ToProtoTime(now);
-        ledger.push_back(std::move(c));
-      }
-    }
-    if (!ledger.empty()) {
-      std::vector<std::string> alert, subject, kind, year, county, cbody;
-      for (const auto& c : ledger) {
-        alert.push_back(c.alert_id());
-        subject.push_back(c.subject());
-        kind.push_back(pb::ConsequenceKind_Name(c.kind()));
-        year.push_back(std::to_string(c.year()));
-        county.push_back(c.county() ? "true" : "false");
-        cbody.push_back(PgHexBytes(c.SerializeAsString()));
-      }
-      tx.exec_params(
-          "INSERT INTO consequences SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
-          "$4::int[], $5::boolean[], $6::bytea[]) ON CONFLICT DO NOTHING",
-          PgArray(alert), PgArray(subject), PgArray(kind), PgArray(year), PgArray(county),
-          PgArray(cbody));
-    }
-  }
+  // Alerts the corrected facts no longer raise are withdrawn (kept, marked; their lines too), then
+  // the new ones are stored with their ledger lines (ledger.h decides both).
+  ledger_.Withdraw(tx, superseding, still_raised, now, &out);
+  for (auto& a : ledger_.Raise(tx, alerts, now, &out)) decided.raised.push_back(std::move(a));
   EnqueueOutboxBatch(tx, out);
   if (changes != nullptr) {
     std::move(decided.current.begin(), decided.current.end(), std::back_inserter(changes->current));

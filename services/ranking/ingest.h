@@ -12,7 +12,9 @@
 #include "common/pg/inbox.h"
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
+#include "services/ranking/catalog_replica.h"
 #include "services/ranking/domain.h"
+#include "services/ranking/ledger_store.h"
 #include "yingshang/ranking/v1/ingest.pb.h"
 
 namespace ys::ranking {
@@ -30,39 +32,14 @@ inline constexpr char kValidateOnlyHeader[] = "ce_ysvalidateonly";
 // for real is still applied).
 bool IsValidateOnly(const CloudEvent& e);
 
-// The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
-// current replica to the ingest, reloading it from PostgreSQL only after it changed.
-class CatalogReplicaStore {
- public:
-  // `limits`: the input rules' caps for the catalog's strings (config input.*).
-  explicit CatalogReplicaStore(PgPool& pool, input::InputLimits limits = {}) : pool_(pool), limits_(limits) {}
-  // The inbox batch handler for ys.catalog.v1.
-  absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
-                          std::vector<absl::Status>* results);
-  // Marks the replica changed (call after the transaction that applied a batch committed).
-  void Invalidate() { generation_.fetch_add(1); }
-  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current();
-  // The same, reloading (when it changed) through the caller's transaction.
-  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current(pqxx::transaction_base& tx);
-
- private:
-  absl::StatusOr<std::shared_ptr<const CatalogReplica>> CurrentVia(
-      const std::function<absl::Status(const std::function<void(pqxx::transaction_base&)>&)>& run);
-
-  PgPool& pool_;
-  input::InputLimits limits_;
-  std::atomic<int64_t> generation_{1};
-  std::mutex mu_;
-  int64_t loaded_generation_ = 0;
-  std::shared_ptr<const CatalogReplica> replica_;
-};
-
 // What a batch changed once its transaction commits: the facts that became current (for the
 // cache) and the alerts it raised.
 struct FactChanges {
   std::vector<pb::RankingFact> current;
   std::vector<pb::RankingAlert> raised;
 };
+// (Alerts withdrawn by a correction are published on the alerts topic; nothing after the commit
+// needs them.)
 
 // Applies ys.rankings.submitted.v1 batches: decode (protobuf or JSON), validate against the replica,
 // decide each revision, store every revision and the current one, raise alerts once, and publish
@@ -72,7 +49,7 @@ class FactIngest {
   FactIngest(PgPool& pool, CatalogReplicaStore& catalog, const Clock& clock,
              ValidationPolicy validation, LockPolicy lock, RuleConfig rules)
       : pool_(pool), catalog_(catalog), clock_(clock), validation_(std::move(validation)),
-        lock_(lock), rules_(std::move(rules)) {}
+        lock_(lock), rules_(std::move(rules)), ledger_(pool) {}
 
   // The inbox batch handler for ys.rankings.submitted.v1: returns what the batch changed.
   absl::StatusOr<FactChanges> ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
@@ -104,6 +81,10 @@ class FactIngest {
   static void RecordRejected(pqxx::transaction_base& tx, const KafkaMessage& record,
                              const std::string& id, const absl::Status& reason, absl::Time now);
 
+  // The alerts and the 考核奖惩 ledger this ingest writes (FinaliseYear works on it too).
+  LedgerStore& ledger() { return ledger_; }
+  const Clock& clock() const { return clock_; }
+
   // How often a batch was decided again because another writer stored one of its new keys first.
   int64_t new_key_races() const { return new_key_races_.load(); }
 
@@ -114,6 +95,7 @@ class FactIngest {
   ValidationPolicy validation_;
   LockPolicy lock_;
   RuleConfig rules_;
+  LedgerStore ledger_;
   std::atomic<int64_t> new_key_races_{0};
 };
 

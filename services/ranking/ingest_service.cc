@@ -6,6 +6,7 @@
 #include "common/grpc/paging.h"
 #include "common/grpc/unary.h"
 #include "common/pg/inbox.h"
+#include "common/input/text_rules.h"
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
 
@@ -192,6 +193,25 @@ grpc::ServerUnaryReactor* RankingIngestImpl::ListRejected(grpc::CallbackServerCo
       resp->mutable_page()->set_next_page_token(NextPageToken(page, total));
       return absl::OkStatus();
     });
+  });
+}
+
+grpc::ServerUnaryReactor* RankingIngestImpl::FinaliseYear(grpc::CallbackServerContext* ctx,
+                                                         const pb::FinaliseYearRequest* req,
+                                                         pb::FinaliseYearResponse* resp) {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
+    ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office"}));
+    if (req->year() < 2000 || req->year() > 2100) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("field 'year': %d is not a year of the programme", req->year()));
+    }
+    if (req->reason().empty()) {
+      return absl::InvalidArgumentError("field 'reason' is required: the finalisation is audited");
+    }
+    RETURN_IF_ERROR(input::CheckText("reason", req->reason(), input::TextKind::kFreeText, {}));
+    ASSIGN_OR_RETURN(*resp, ingest_.ledger().FinaliseYear(who, req->year(), req->reason(), req->dry_run(),
+                                                          ingest_.clock().Now()));
+    return absl::OkStatus();
   });
 }
 

@@ -34,6 +34,10 @@ class RankingIngestImpl final : public pb::RankingIngest::CallbackService {
                                          pb::ListRejectedResponse* resp) override;
   grpc::ServerUnaryReactor* Replay(grpc::CallbackServerContext* ctx, const pb::ReplayRequest* req,
                                    pb::ReplayResponse* resp) override;
+  // Office only: the year's assessment confirmed (work plan §四(七)); reason required, audited.
+  grpc::ServerUnaryReactor* FinaliseYear(grpc::CallbackServerContext* ctx,
+                                         const pb::FinaliseYearRequest* req,
+                                         pb::FinaliseYearResponse* resp) override;
 
   // Until the catalog replica has caught up, writes would be judged against a partial catalog:
   // Submit and Replay answer UNAVAILABLE while not ready.

@@ -17,6 +17,7 @@
 #include "services/ranking/cache.h"
 #include "services/ranking/consumers.h"
 #include "services/ranking/embedded.h"
+#include "services/ranking/events.h"
 #include "services/ranking/ingest_service.h"
 #include "services/ranking/query_service.h"
 #include "services/ranking/settings.h"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
                                                 {ys::ranking::kAcceptedTopic, 3, false},
                                                 {ys::ranking::kAlertsTopic, 3, false},
                                                 {ys::ranking::kValidationTopic, 3, false},
+                                                {ys::ranking::kLedgerTopic, 1, false},
                                                 {ys::ranking::kDlqTopic, 1, false}});
   ys::Metrics& metrics = runtime->metrics;
   ys::KafkaMetrics& kafka_metrics = runtime->kafka_metrics;
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
   ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
   ys::ranking::CatalogReplicaStore replica(*pool, settings.validation.input);
 
-  ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth, *runtime->executor);
+  ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth, *runtime->executor, settings.goals,
+                                     settings.rules);
   ys::ranking::FactIngest submit_ingest(*pool, replica, clock, settings.validation, settings.lock,
                                         settings.rules);
   ys::ranking::RankingIngestImpl submit(*pool, submit_ingest, cache, auth, *runtime->executor,

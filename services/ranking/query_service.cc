@@ -1,5 +1,7 @@
 #include "services/ranking/query_service.h"
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_format.h"
@@ -76,18 +78,33 @@ pb::Completeness BuildCompleteness(const std::string& period, const CatalogRepli
       regions.push_back(&r);
     }
   }
+  const auto parsed = Period::Parse(period);
   for (const auto& [code, ind] : catalog.indicators) {
-    if (ind.retired() || (ind.level() != ipb::INDICATOR_LEVEL_FIRST && code != composite_code)) continue;
+    // MissingFact.level: 0 the composite, 1 first level, 2 second level (the 86 二级指标 the catalog holds).
+    int level;
+    if (code == composite_code) {
+      level = 0;
+    } else if (ind.level() == ipb::INDICATOR_LEVEL_FIRST) {
+      level = 1;
+    } else if (ind.level() == ipb::INDICATOR_LEVEL_SECOND) {
+      level = 2;
+    } else {
+      continue;
+    }
+    if (ind.retired() || (parsed.ok() && !IndicatorValidIn(ind, *parsed))) continue;
     for (const ipb::Region* r : regions) {
       out.set_expected(out.expected() + 1);
+      if (level == 2) out.set_expected_second_level(out.expected_second_level() + 1);
       if (arrived.contains(code + "/" + r->code())) {
         out.set_arrived(out.arrived() + 1);
+        if (level == 2) out.set_arrived_second_level(out.arrived_second_level() + 1);
         continue;
       }
       pb::MissingFact* m = out.add_missing();
       m->set_indicator_code(code);
       m->set_region_code(r->code());
       m->set_scope(r->kind() == ipb::REGION_KIND_CITY ? pb::SCOPE_CITY : pb::SCOPE_COUNTY);
+      m->set_level(level);
     }
   }
   return out;
@@ -156,9 +173,58 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetCompleteness(grpc::CallbackServer
       }
       return absl::OkStatus();
     }));
-    const RuleConfig defaults;
-    *resp = BuildCompleteness(req->period(), *catalog, defaults.city_code, defaults.composite_code,
-                              arrived);
+    *resp = BuildCompleteness(req->period(), *catalog, rules_.city_code, rules_.composite_code, arrived);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RankingQueryImpl::GetGoals(grpc::CallbackServerContext* ctx,
+                                                     const pb::GetGoalsRequest* req, pb::Goals* resp) {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
+    if (req->year() != kGoalYear) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "field 'year': work plan §一 sets goals read from the province's rankings for %d, not %d "
+          "(its 2023 and 2025 goals are national)",
+          kGoalYear, req->year()));
+    }
+    const std::vector<std::string> periods = GoalPeriods(req->year());
+    if (!req->period().empty() && std::find(periods.begin(), periods.end(), req->period()) == periods.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "field 'period': %s is not %d, a quarter or a month of it (2022, 2022Q3, 2022-09)",
+          input::QuoteInput(req->period()), req->year()));
+    }
+    ASSIGN_OR_RETURN(auto catalog, catalog_.Current());
+    std::vector<std::string> regions = {rules_.city_code};
+    for (const auto& [code, r] : catalog->regions) {
+      if (r.kind() == ipb::REGION_KIND_COUNTY && r.parent_code() == rules_.city_code) regions.push_back(code);
+    }
+    const std::string evaluation = pb::Evaluation_Name(OrOfficial(req->evaluation()));
+    std::string period = req->period();
+    std::vector<pb::RankingFact> facts;
+    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      if (period.empty()) {
+        std::set<std::string> with_facts;
+        for (const auto& row : tx.exec_params(
+                 "SELECT DISTINCT period FROM current_facts WHERE evaluation = $1 "
+                 "AND region_code = ANY($2::text[]) AND period = ANY($3::text[])",
+                 evaluation, PgArray(regions), PgArray(periods))) {
+          with_facts.insert(row[0].as<std::string>());
+        }
+        period = ChooseGoalPeriod(req->year(), with_facts).value_or("");
+        if (period.empty()) return absl::OkStatus();
+      }
+      // One fact per indicator and region: of several platforms', the latest stored.
+      for (const auto& row : tx.exec_params(
+               "SELECT DISTINCT ON (indicator_code, region_code) body FROM current_facts "
+               "WHERE evaluation = $1 AND period = $2 AND region_code = ANY($3::text[]) "
+               "ORDER BY indicator_code, region_code, updated_at DESC",
+               evaluation, period, PgArray(regions))) {
+        facts.emplace_back().ParseFromString(pqxx::binarystring(row[0]).str());
+      }
+      return absl::OkStatus();
+    }));
+    *resp = EvaluateGoals(req->year(), period, facts, *catalog, goals_, rules_);
     return absl::OkStatus();
   });
 }
@@ -224,37 +290,6 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerCon
   });
 }
 
-pb::ListConsequencesResponse SummarizeConsequences(int year,
-                                                   const std::vector<pb::Consequence>& entries) {
-  std::map<std::pair<bool, std::string>, pb::SubjectConsequences> by_subject;
-  for (const pb::Consequence& c : entries) {
-    pb::SubjectConsequences& s = by_subject[{c.county(), c.subject()}];
-    s.set_subject(c.subject());
-    s.set_subject_name(c.subject_name());
-    s.set_county(c.county());
-    switch (c.kind()) {
-      case pb::CONSEQUENCE_KIND_BONUS_WITHHELD: s.set_bonus_withheld(true); break;
-      case pb::CONSEQUENCE_KIND_NO_EXCELLENCE:
-      case pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT: s.set_excellence_barred(true); break;
-      case pb::CONSEQUENCE_KIND_STATEMENT: s.set_statements(s.statements() + 1); break;
-      case pb::CONSEQUENCE_KIND_SELF_CRITICISM: s.set_self_criticism(true); break;
-      default: break;
-    }
-    *s.add_entries() = c;
-  }
-  pb::ListConsequencesResponse out;
-  out.set_year(year);
-  for (auto& [_, s] : by_subject) {
-    std::sort(s.mutable_entries()->begin(), s.mutable_entries()->end(),
-              [](const pb::Consequence& a, const pb::Consequence& b) {
-                return std::make_tuple(a.period(), a.indicator_code(), a.kind()) <
-                       std::make_tuple(b.period(), b.indicator_code(), b.kind());
-              });
-    *out.add_subjects() = std::move(s);
-  }
-  return out;
-}
-
 grpc::ServerUnaryReactor* RankingQueryImpl::ListConsequences(grpc::CallbackServerContext* ctx,
                                                              const pb::ListConsequencesRequest* req,
                                                              pb::ListConsequencesResponse* resp) {
@@ -264,16 +299,9 @@ grpc::ServerUnaryReactor* RankingQueryImpl::ListConsequences(grpc::CallbackServe
       return absl::InvalidArgumentError(
           absl::StrFormat("field 'year': %d is not a year of the programme", req->year()));
     }
-    std::vector<pb::Consequence> entries;
-    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-      for (const auto& row : tx.exec_params(
-               "SELECT body FROM consequences WHERE year = $1 AND ($2 = '' OR subject = $2)",
-               req->year(), req->subject())) {
-        entries.emplace_back().ParseFromString(pqxx::binarystring(row[0]).str());
-      }
-      return absl::OkStatus();
-    }));
-    *resp = SummarizeConsequences(req->year(), entries);
+    // A unit by any of its names (市住建局 is 市住房和城乡建设局); a county by its code.
+    const std::string subject = auth_.units().Canonical(req->subject()).value_or(req->subject());
+    ASSIGN_OR_RETURN(*resp, ledger_.List(req->year(), subject, req->include_withdrawn()));
     return absl::OkStatus();
   });
 }

@@ -69,6 +69,24 @@ absl::StatusOr<RankingSettings> LoadRankingSettings(const Config& config) {
       r.disabled.insert(rule);
     }
   }
+  GoalPolicy& g = s.goals;
+  ASSIGN_OR_RETURN(g.first_tier_rank_at_most,
+                   GetInt(config, "goals.first_tier_rank_at_most", g.first_tier_rank_at_most, 1));
+  ASSIGN_OR_RETURN(g.upper_tier_rank_at_most,
+                   GetInt(config, "goals.upper_tier_rank_at_most", g.upper_tier_rank_at_most, 1));
+  ASSIGN_OR_RETURN(g.top_rank_at_most, GetInt(config, "goals.top_rank_at_most", g.top_rank_at_most, 1));
+  ASSIGN_OR_RETURN(g.county_front_rank_at_most,
+                   GetInt(config, "goals.county_front_rank_at_most", g.county_front_rank_at_most, 1));
+  ASSIGN_OR_RETURN(g.top_indicators_required,
+                   GetInt(config, "goals.top_indicators_required", g.top_indicators_required, 1));
+  // The plan's own number ("5-6项评价指标居全省前茅"): the office picks within it, not beyond.
+  if (g.top_indicators_required != 5 && g.top_indicators_required != 6) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "config key 'goals.top_indicators_required' must be 5 or 6 (work plan §一: 5-6项), got %d",
+        g.top_indicators_required));
+  }
+  ASSIGN_OR_RETURN(g.top_counts_second_level,
+                   config.GetBool("goals.top_counts_second_level", g.top_counts_second_level));
   return s;
 }
 

@@ -5,7 +5,9 @@
 #include "tools/ysctl/calendar_commands.h"
 #include "tools/ysctl/case_commands.h"
 #include "tools/ysctl/catalog_commands.h"
+#include "tools/ysctl/goals_command.h"
 #include "tools/ysctl/health_command.h"
+#include "tools/ysctl/ledger_commands.h"
 #include "tools/ysctl/outbox_commands.h"
 #include "tools/ysctl/programme_commands.h"
 #include "tools/ysctl/ranking_commands.h"
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
   ys::ysctl::AddRedemptionCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddProgrammeCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddRankingCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddGoalsCommand(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddLedgerCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddCaseCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddOutboxCommands(app, std::cout, std::cerr, &exit_code);
   try {

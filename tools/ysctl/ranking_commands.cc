@@ -45,6 +45,7 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     bool dry_run = false;
     bool correction = false;
     bool all = false;
+    bool tsv = false;
     int year = 0;
     std::string subject, code;
     std::vector<std::string> ids;
@@ -142,6 +143,7 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
 
   CLI::App* alerts = rankings->add_subcommand("alerts", "The alerts raised for a period");
   alerts->add_option("--period", args->period, "e.g. 2022-09")->required();
+  alerts->add_flag("--tsv", args->tsv, "one line per alert: id, rule, severity, standing, withdrawn (for scripts)");
   AddClientFlags(alerts, &args->client, kService, kDefaultAddress);
   alerts->callback([args, stub, resolve, &out, &err, exit_code] {
     if (!resolve()) return;
@@ -154,17 +156,25 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
       grpc::Status s = stub()->ListAlerts(ctx.get(), req, &resp);
       if (!s.ok()) return ReportError(err, s, exit_code);
       for (const auto& a : resp.alerts()) {
+        if (args->tsv) {
+          out << absl::StrFormat("%s\t%s\t%s\t%s\t%s\n", a.id(), pb::AlertRule_Name(a.rule()),
+                                 pb::Severity_Name(a.severity()), pb::Standing_Name(a.standing()),
+                                 a.withdrawn() ? absl::StrFormat("withdrawn:%d", a.withdrawn_by_revision()) : "");
+          ++n;
+          continue;
+        }
         std::vector<std::string> units;
         for (const auto& u : a.units()) units.push_back(u.head().empty() ? u.unit() : u.unit() + "(" + u.head() + ")");
         out << absl::StrFormat("%-8s %s\n         领班 %s；责任单位 %s\n         %s\n",
                                a.severity() == pb::SEVERITY_CRITICAL ? "CRITICAL" : "warning",
                                a.message(), a.lead().empty() ? "—" : a.lead(),
                                units.empty() ? "—" : absl::StrJoin(units, "、"), a.consequence());
+        if (a.withdrawn()) out << absl::StrFormat("         已撤回：第%d版更正后不再触发\n", a.withdrawn_by_revision());
         ++n;
       }
       req.mutable_page()->set_page_token(resp.page().next_page_token());
     } while (!req.page().page_token().empty());
-    out << n << " alert(s)\n";
+    if (!args->tsv) out << n << " alert(s)\n";
   });
 
   CLI::App* history = rankings->add_subcommand("history", "One indicator's rank in one region over time");
@@ -191,7 +201,7 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
   });
 
   CLI::App* completeness = rankings->add_subcommand(
-      "completeness", "Which expected facts (上饶市 and its counties × 综合 and L1) have arrived");
+      "completeness", "Which expected facts (上饶市 and its counties × 综合, L1 and L2) have arrived");
   completeness->add_option("--period", args->period, "e.g. 2022-09")->required();
   AddClientFlags(completeness, &args->client, kService, kDefaultAddress);
   completeness->callback([args, stub, resolve, &out, &err, exit_code] {
@@ -204,13 +214,18 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     if (!s.ok()) return ReportError(err, s, exit_code);
     out << absl::StrFormat("%s: %d of %d expected facts arrived\n", resp.period(), resp.arrived(),
                            resp.expected());
+    out << absl::StrFormat("  综合 and L1: %d of %d; L2: %d of %d\n",
+                           resp.arrived() - resp.arrived_second_level(),
+                           resp.expected() - resp.expected_second_level(), resp.arrived_second_level(),
+                           resp.expected_second_level());
     int shown = 0;
     for (const auto& m : resp.missing()) {
       if (++shown > 20) {
         out << absl::StrFormat("  … and %d more\n", resp.missing_size() - 20);
         break;
       }
-      out << absl::StrFormat("  missing %s %s\n", m.indicator_code(), m.region_code());
+      out << absl::StrFormat("  missing %s %s (%s)\n", m.indicator_code(), m.region_code(),
+                             m.level() == 0 ? "综合" : m.level() == 1 ? "L1" : "L2");
     }
   });
 
@@ -234,35 +249,6 @@ void AddRankingCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     for (const auto& r : resp.regions()) {
       out << absl::StrFormat("  %3d/%-3d %s %s\n", r.rank(), r.total(), r.region_code(), r.region_name());
     }
-  });
-
-  CLI::App* consequences = rankings->add_subcommand(
-      "consequences", "考核奖惩: what the year's alerts cost each unit and county");
-  consequences->add_option("--year", args->year, "e.g. 2022")->required();
-  consequences->add_option("--subject", args->subject, "one unit (市发改委) or county code");
-  AddClientFlags(consequences, &args->client, kService, kDefaultAddress);
-  consequences->callback([args, stub, resolve, &out, &err, exit_code] {
-    if (!resolve()) return;
-    pb::ListConsequencesRequest req;
-    req.set_year(args->year);
-    req.set_subject(args->subject);
-    pb::ListConsequencesResponse resp;
-    auto ctx = args->client.Context();
-    grpc::Status s = stub()->ListConsequences(ctx.get(), req, &resp);
-    if (!s.ok()) return ReportError(err, s, exit_code);
-    for (const auto& subj : resp.subjects()) {
-      std::vector<std::string> what;
-      if (subj.bonus_withheld()) what.push_back("扣发绩效奖金5%");
-      if (subj.excellence_barred()) what.push_back(subj.county() ? "党政领导不得评为优秀" : "取消评优评先资格");
-      if (subj.statements() > 0) what.push_back(absl::StrFormat("表态发言×%d", subj.statements()));
-      if (subj.self_criticism()) what.push_back("检讨发言");
-      out << absl::StrFormat("%s%s: %s\n", subj.subject_name(),
-                             subj.county() ? " (" + subj.subject() + ")" : "", absl::StrJoin(what, "；"));
-      for (const auto& e : subj.entries()) {
-        out << absl::StrFormat("    %-8s %-6s %s\n", e.period(), e.indicator_code(), e.text());
-      }
-    }
-    out << resp.subjects_size() << " unit(s) and count(ies) with consequences in " << resp.year() << "\n";
   });
 
   auto ingest_stub = [args] { return pb::RankingIngest::NewStub(args->client.Channel()); };

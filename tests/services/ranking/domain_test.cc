@@ -6,60 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/services/ranking/rule_fixtures.h"
 
 namespace ys::ranking {
 namespace {
 
-CatalogReplica Replica() {
-  CatalogReplica c;
-  auto add_indicator = [&](const std::string& code, const std::string& name) -> ipb::Indicator& {
-    ipb::Indicator& i = c.indicators[code];
-    i.set_code(code);
-    i.set_name(name);
-    return i;
-  };
-  ipb::Indicator& i03 = add_indicator("I03", "办理建筑许可");
-  i03.set_lead("李茂荣");
-  auto* u = i03.add_units();
-  u->set_unit("市住房和城乡建设局");
-  u->set_head("陈锋");
-  add_indicator("C00", "综合排名");
-  add_indicator("I99", "已停用指标").set_retired(true);
-  add_indicator("I20", "新指标").set_valid_from("2023-01-01");
-  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
-                        const std::string& parent) {
-    ipb::Region& r = c.regions[code];
-    r.set_code(code);
-    r.set_name(name);
-    r.set_kind(kind);
-    r.set_parent_code(parent);
-  };
-  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
-  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
-  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
-  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
-  ipb::Target& t = c.targets["2022Q3/city_composite"];
-  t.set_period("2022Q3");
-  t.set_scope("city_composite");
-  t.set_target_rank_at_most(3);
-  t.set_floor_rank_at_most(6);
-  return c;
-}
-
-pb::RankingFact Fact(const std::string& indicator = "I03", pb::Scope scope = pb::SCOPE_CITY,
-                     const std::string& region = "3611", int rank = 5, int total = 11) {
-  pb::RankingFact f;
-  f.set_source("jxyshj");
-  f.set_evaluation(pb::EVALUATION_OFFICIAL);
-  f.set_indicator_code(indicator);
-  f.set_scope(scope);
-  f.set_region_code(region);
-  f.set_period("2022-09");
-  f.set_rank(rank);
-  f.set_total(total);
-  f.set_revision(1);
-  return f;
-}
+using rule_fixtures::Fact;
+using rule_fixtures::Replica;
 
 const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2022, 10, 15, 0, 0, 0), absl::UTCTimeZone());
 
@@ -259,8 +212,9 @@ TEST(EvaluateRulesTest, Table) {
       {Fact("C00", pb::SCOPE_CITY, "3611", 5, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
       {Fact("C00", pb::SCOPE_CITY, "3611", 7, 11), std::nullopt, {pb::ALERT_RULE_QUARTER_FLOOR_BREACHED}},
       {quarter, std::nullopt, {pb::ALERT_RULE_QUARTER_TARGET_MISSED}},
-      {year_last, std::nullopt, {pb::ALERT_RULE_LAST_IN_PROVINCE, pb::ALERT_RULE_YEAR_BOTTOM_THREE}},
-      {year_bottom, std::nullopt, {pb::ALERT_RULE_YEAR_BOTTOM_THREE}},  // 检讨, not 表态
+      // The year's assessment raises the same rules as a month (the ledger tells them apart).
+      {year_last, std::nullopt, {pb::ALERT_RULE_LAST_IN_PROVINCE}},
+      {year_bottom, std::nullopt, {pb::ALERT_RULE_BOTTOM_THREE}},
       {year_fine, std::nullopt, {}},
       {october, std::nullopt, {}},
       {third_party, std::nullopt, {}},  // only the official assessment counts by default
@@ -302,44 +256,6 @@ TEST(EvaluateRulesTest, ConfiguredThresholdsAndDisabledRules) {
   previous.set_period("2022-08");
   EXPECT_EQ(Rules(EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 7, 11), previous, Replica(), config)),
             std::vector<pb::AlertRule>{pb::ALERT_RULE_BOTTOM_THREE});
-}
-
-TEST(ConsequencesOfTest, Table) {
-  const CatalogReplica catalog = Replica();
-  struct Case {
-    pb::RankingFact fact;
-    std::vector<std::pair<std::string, pb::ConsequenceKind>> want;  // subject, kind
-  };
-  pb::RankingFact year_bottom = Fact("I03", pb::SCOPE_CITY, "3611", 10, 11);
-  year_bottom.set_period("2022");
-  const std::string unit = "市住房和城乡建设局";
-  const std::vector<Case> cases = {
-      {Fact("I03", pb::SCOPE_CITY, "3611", 11, 11),
-       {{unit, pb::CONSEQUENCE_KIND_BONUS_WITHHELD}, {unit, pb::CONSEQUENCE_KIND_NO_EXCELLENCE}}},
-      {Fact("I03", pb::SCOPE_CITY, "3611", 9, 11), {{unit, pb::CONSEQUENCE_KIND_STATEMENT}}},
-      {year_bottom, {{unit, pb::CONSEQUENCE_KIND_SELF_CRITICISM}}},
-      {Fact("I03", pb::SCOPE_COUNTY, "361102", 100, 100),
-       {{"361102", pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT}}},
-      {Fact("C00", pb::SCOPE_COUNTY, "361102", 80, 100),
-       {{"361102", pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT}}},
-      {Fact("I03", pb::SCOPE_COUNTY, "361102", 98, 100), {}},  // a county's bottom three: rectify only
-      {Fact("C00", pb::SCOPE_CITY, "3611", 7, 11), {}},        // floor breached: rectify only
-  };
-  for (const Case& c : cases) {
-    std::vector<std::pair<std::string, pb::ConsequenceKind>> got;
-    for (const auto& a : EvaluateRules(c.fact, std::nullopt, catalog, RuleConfig{})) {
-      for (const auto& k : ConsequencesOf(a)) {
-        EXPECT_EQ(k.year(), 2022);
-        EXPECT_EQ(k.alert_id(), a.id());
-        got.emplace_back(k.subject(), k.kind());
-      }
-    }
-    EXPECT_EQ(got, c.want) << c.fact.ShortDebugString();
-  }
-  const auto county = ConsequencesOf(
-      EvaluateRules(Fact("I03", pb::SCOPE_COUNTY, "361102", 100, 100), std::nullopt, catalog, {})[0]);
-  EXPECT_EQ(county[0].subject_name(), "信州区");
-  EXPECT_TRUE(county[0].county());
 }
 
 }  // namespace

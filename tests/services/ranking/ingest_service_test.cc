@@ -198,9 +198,11 @@ TEST_F(SubmitTest, HistoryAndCompleteness) {
   grpc::ClientContext c3;
   c3.AddMetadata("authorization", "Bearer viewer");
   ASSERT_TRUE(query_stub_->GetCompleteness(&c3, creq, &completeness).ok());
-  EXPECT_EQ(completeness.expected(), 19 * 13);  // 综合 + 18 L1, for 上饶市 and its 12 counties
+  // 综合 + 18 L1 + the seed's 40 draft L2, for 上饶市 and its 12 counties (issue #12 point 11).
+  EXPECT_EQ(completeness.expected(), 59 * 13);
+  EXPECT_EQ(completeness.expected_second_level(), 40 * 13);
   EXPECT_EQ(completeness.arrived(), 1);
-  EXPECT_EQ(completeness.missing_size(), 19 * 13 - 1);
+  EXPECT_EQ(completeness.missing_size(), 59 * 13 - 1);
   grpc::ClientContext c4;
   EXPECT_EQ(query_stub_->GetCompleteness(&c4, creq, &completeness).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
@@ -227,14 +229,18 @@ TEST_F(SubmitTest, ConsequencesPerUnitAndYear) {
   ASSERT_EQ(resp.subjects_size(), 2);  // 市城管局 (I07), then 信州区
   const auto& unit = resp.subjects(0);
   EXPECT_FALSE(unit.county());
-  EXPECT_TRUE(unit.bonus_withheld());     // last in August
-  EXPECT_TRUE(unit.excellence_barred());
-  EXPECT_EQ(unit.statements(), 1);        // bottom three in September
-  EXPECT_FALSE(unit.self_criticism());
-  EXPECT_EQ(unit.entries_size(), 3);
+  // Months are warnings of what the year would cost (§四(七) ties the consequences to the year's
+  // assessment): last in August and bottom three in September are at risk, nothing is incurred.
+  EXPECT_TRUE(unit.at_risk().bonus_withheld());  // last in August
+  EXPECT_TRUE(unit.at_risk().excellence_barred());
+  EXPECT_EQ(unit.at_risk().statements(), 2);  // last is in the bottom three too; September's
+  EXPECT_TRUE(unit.at_risk().self_criticism());
+  EXPECT_EQ(unit.incurred().lines(), 0);
+  EXPECT_EQ(unit.pending().lines(), 0);
+  EXPECT_EQ(unit.entries_size(), 6);
   EXPECT_EQ(resp.subjects(1).subject(), "361102");
   EXPECT_EQ(resp.subjects(1).subject_name(), "信州区");
-  EXPECT_TRUE(resp.subjects(1).excellence_barred());
+  EXPECT_TRUE(resp.subjects(1).at_risk().excellence_barred());
   ASSERT_TRUE(list(2022, "361102", &resp).ok());
   EXPECT_EQ(resp.subjects_size(), 1);
   ASSERT_TRUE(list(2021, "", &resp).ok());
@@ -302,6 +308,185 @@ TEST_F(SubmitTest, QueriesNameTheBadField) {
   grpc::ClientContext anonymous;
   EXPECT_EQ(query_stub_->GetScorecard(&anonymous, card, &sc).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+
+// The ledger through the API: ListConsequences, FinaliseYear and the alerts they stand on.
+class LedgerTest : public SubmitTest {
+ protected:
+  void SetUp() override {
+    // The units file's names and aliases, as every service reads them (auth.units_file).
+    auto units = UnitDirectory::FromYaml("units:\n  - {name: 市城市管理局, aliases: [市城管局]}\n");
+    ASSERT_TRUE(units.ok()) << units.status();
+    auth_ = ApiKeyAuthenticator(*std::move(units));
+    SubmitTest::SetUp();
+  }
+  pb::ListConsequencesResponse Ledger(bool include_withdrawn = false) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer viewer");
+    pb::ListConsequencesRequest req;
+    req.set_year(2022);
+    req.set_include_withdrawn(include_withdrawn);
+    pb::ListConsequencesResponse resp;
+    EXPECT_TRUE(query_stub_->ListConsequences(&ctx, req, &resp).ok());
+    return resp;
+  }
+  grpc::Status Finalise(const std::string& key, const std::string& reason, bool dry_run,
+                        pb::FinaliseYearResponse* resp) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + key);
+    pb::FinaliseYearRequest req;
+    req.set_year(2022);
+    req.set_reason(reason);
+    req.set_dry_run(dry_run);
+    return stub_->FinaliseYear(&ctx, req, resp);
+  }
+  std::vector<pb::RankingAlert> Alerts(const std::string& period) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer viewer");
+    pb::ListAlertsRequest req;
+    req.set_period(period);
+    pb::ListAlertsResponse resp;
+    EXPECT_TRUE(query_stub_->ListAlerts(&ctx, req, &resp).ok());
+    return {resp.alerts().begin(), resp.alerts().end()};
+  }
+  // The events the outbox holds for a topic, by ce_id.
+  std::vector<std::string> OutboxIds(const std::string& topic) {
+    std::vector<std::string> ids;
+    EXPECT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+      for (const auto& row : tx.exec_params("SELECT ce_id FROM outbox WHERE topic = $1 ORDER BY id", topic)) {
+        ids.push_back(row[0].as<std::string>());
+      }
+      return absl::OkStatus();
+    }).ok());
+    return ids;
+  }
+};
+
+TEST_F(LedgerTest, Point12_2_AYearFactIsIncurredOnlyAfterTheOfficeFinalises) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022")}, &r).ok());
+  ASSERT_EQ(r.accepted(), 1);
+  auto ledger = Ledger();
+  ASSERT_EQ(ledger.subjects_size(), 1);
+  EXPECT_TRUE(ledger.subjects(0).pending().bonus_withheld());
+  EXPECT_EQ(ledger.subjects(0).incurred().lines(), 0);
+  EXPECT_EQ(ledger.finalisations_size(), 0);
+
+  pb::FinaliseYearResponse fin;
+  grpc::Status s = Finalise("office", "", false, &fin);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("'reason'"), std::string::npos) << s.error_message();
+  EXPECT_EQ(Finalise("viewer", "省营商办2022年度考核结果", false, &fin).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Finalise("office", "省营商办2022年度考核结果", true, &fin).ok());
+  EXPECT_TRUE(fin.dry_run());
+  EXPECT_EQ(fin.incurred_size(), 4);  // bonus, excellence, 表态, 检讨 of 市城市管理局
+  EXPECT_EQ(Ledger().subjects(0).incurred().lines(), 0);  // a dry run changes nothing
+
+  ASSERT_TRUE(Finalise("office", "省营商办2022年度考核结果", false, &fin).ok());
+  EXPECT_EQ(fin.incurred_size(), 4);
+  EXPECT_EQ(fin.finalised_by(), "office-dev");
+  ledger = Ledger();
+  EXPECT_TRUE(ledger.subjects(0).incurred().bonus_withheld());
+  EXPECT_TRUE(ledger.subjects(0).incurred().self_criticism());
+  EXPECT_EQ(ledger.subjects(0).pending().lines(), 0);
+  ASSERT_EQ(ledger.finalisations_size(), 1);
+  EXPECT_EQ(ledger.finalisations(0).finalised_by(), "office-dev");
+  EXPECT_EQ(ledger.finalisations(0).reason(), "省营商办2022年度考核结果");
+  EXPECT_EQ(ledger.finalisations(0).lines(), 4);
+  EXPECT_EQ(OutboxIds("ys.rankings.ledger.v1").size(), 1u);  // YearFinalised announced
+  // Nothing pending any more: a second finalisation has nothing to confirm.
+  EXPECT_EQ(Finalise("office", "again", false, &fin).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(LedgerTest, Point12_2_AMonthAloneIsAtRiskAndCannotBeFinalised) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022-09")}, &r).ok());
+  const auto ledger = Ledger();
+  ASSERT_EQ(ledger.subjects_size(), 1);
+  EXPECT_TRUE(ledger.subjects(0).at_risk().bonus_withheld());
+  EXPECT_EQ(ledger.subjects(0).pending().lines(), 0);
+  pb::FinaliseYearResponse fin;
+  EXPECT_EQ(Finalise("office", "省营商办2022年度考核结果", false, &fin).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  const auto alerts = Alerts("2022-09");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].standing(), pb::STANDING_AT_RISK);
+}
+
+TEST_F(LedgerTest, Point12_3_ACorrectionWithdrawsTheAlertAndItsLinesAndAnnouncesIt) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022")}, &r).ok());
+  pb::FinaliseYearResponse fin;
+  ASSERT_TRUE(Finalise("office", "省营商办2022年度考核结果", false, &fin).ok());
+  pb::RankingFact corrected = Fact(4, "2022");
+  corrected.set_revision(2);
+  ASSERT_TRUE(Submit("platform", {corrected}, &r).ok());
+  ASSERT_EQ(r.results(0).outcome(), pb::SubmitResult::OUTCOME_SUPERSEDES);
+
+  auto alerts = Alerts("2022");
+  ASSERT_EQ(alerts.size(), 1u);  // kept, marked
+  EXPECT_TRUE(alerts[0].withdrawn());
+  EXPECT_EQ(alerts[0].withdrawn_by_revision(), 2);
+  EXPECT_EQ(Ledger().subjects_size(), 0);  // withdrawn lines are not listed by default
+  auto ledger = Ledger(/*include_withdrawn=*/true);
+  ASSERT_EQ(ledger.subjects_size(), 1);
+  EXPECT_EQ(ledger.subjects(0).entries_size(), 4);
+  for (const auto& e : ledger.subjects(0).entries()) {
+    EXPECT_TRUE(e.withdrawn());
+    EXPECT_EQ(e.withdrawn_by_revision(), 2);
+  }
+  EXPECT_EQ(ledger.subjects(0).incurred().lines(), 0);  // incurred once, withdrawn now: counted nowhere
+  const auto ids = OutboxIds("ys.rankings.alerts.v1");
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "alert-withdrawn:ALERT_RULE_LAST_IN_PROVINCE/EVALUATION_OFFICIAL/I07/city/3611/2022:rev2"),
+            ids.end())
+      << ::testing::PrintToString(ids);
+
+  // A third revision puts it last again: the alert is raised again (a new event) and its lines
+  // count again — pending, since the office confirmed the lines before the correction.
+  pb::RankingFact again = Fact(11, "2022");
+  again.set_revision(3);
+  ASSERT_TRUE(Submit("platform", {again}, &r).ok());
+  alerts = Alerts("2022");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_FALSE(alerts[0].withdrawn());
+  ledger = Ledger();
+  ASSERT_EQ(ledger.subjects_size(), 1);
+  EXPECT_TRUE(ledger.subjects(0).pending().bonus_withheld());
+  EXPECT_EQ(ledger.subjects(0).incurred().lines(), 0);
+  const auto after = OutboxIds("ys.rankings.alerts.v1");
+  EXPECT_NE(std::find(after.begin(), after.end(), "alert:ALERT_RULE_LAST_IN_PROVINCE/EVALUATION_OFFICIAL/I07/city/3611/2022:rev3"),
+            after.end());
+}
+
+TEST_F(LedgerTest, Point12_7_TheLedgerOfAUnitIsFoundByItsAlias) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022-09")}, &r).ok());
+  for (const std::string name : {"市城管局", "市城市管理局"}) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer viewer");
+    pb::ListConsequencesRequest req;
+    req.set_year(2022);
+    req.set_subject(name);
+    pb::ListConsequencesResponse resp;
+    ASSERT_TRUE(query_stub_->ListConsequences(&ctx, req, &resp).ok());
+    ASSERT_EQ(resp.subjects_size(), 1) << name;
+    EXPECT_EQ(resp.subjects(0).subject(), "市城市管理局");
+  }
+}
+
+TEST_F(LedgerTest, Point12_3_ACorrectionThatKeepsTheUnitLastWithdrawsNothing) {
+  pb::SubmitResponse r;
+  ASSERT_TRUE(Submit("platform", {Fact(11, "2022-09")}, &r).ok());
+  pb::RankingFact corrected = Fact(11, "2022-09");
+  corrected.set_revision(2);
+  corrected.set_score(61.5);
+  ASSERT_TRUE(Submit("platform", {corrected}, &r).ok());
+  const auto alerts = Alerts("2022-09");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_FALSE(alerts[0].withdrawn());
+  EXPECT_EQ(Ledger().subjects(0).at_risk().lines(), 4);
 }
 
 }  // namespace

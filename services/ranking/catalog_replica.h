@@ -1,0 +1,48 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/input/text_rules.h"
+#include "common/kafka/kafka.h"
+#include "common/pg/pool.h"
+#include "services/ranking/domain.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace ys::ranking {
+
+// The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
+// current replica to the ingest, reloading it from PostgreSQL only after it changed.
+class CatalogReplicaStore {
+ public:
+  // `limits`: the input rules' caps for the catalog's strings (config input.*).
+  explicit CatalogReplicaStore(PgPool& pool, input::InputLimits limits = {}) : pool_(pool), limits_(limits) {}
+  // The inbox batch handler for ys.catalog.v1.
+  absl::Status ApplyBatch(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
+                          std::vector<absl::Status>* results);
+  // Marks the replica changed (call after the transaction that applied a batch committed).
+  void Invalidate() { generation_.fetch_add(1); }
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current();
+  // The same, reloading (when it changed) through the caller's transaction.
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current(pqxx::transaction_base& tx);
+
+ private:
+  absl::StatusOr<std::shared_ptr<const CatalogReplica>> CurrentVia(
+      const std::function<absl::Status(const std::function<void(pqxx::transaction_base&)>&)>& run);
+
+  PgPool& pool_;
+  input::InputLimits limits_;
+  std::atomic<int64_t> generation_{1};
+  std::mutex mu_;
+  int64_t loaded_generation_ = 0;
+  std::shared_ptr<const CatalogReplica> replica_;
+};
+
+}  // namespace ys::ranking

@@ -1,0 +1,63 @@
+#pragma once
+
+// A small catalog replica (I03 办理建筑许可 with 市住房和城乡建设局, the composite, 上饶市, 南昌市, one county of
+// each, the 2022Q3 target) and a fact builder, for the ranking rules' unit tests.
+
+#include <string>
+
+#include "services/ranking/domain.h"
+
+namespace ys::ranking::rule_fixtures {
+
+inline CatalogReplica Replica() {
+  CatalogReplica c;
+  auto add_indicator = [&](const std::string& code, const std::string& name) -> ipb::Indicator& {
+    ipb::Indicator& i = c.indicators[code];
+    i.set_code(code);
+    i.set_name(name);
+    return i;
+  };
+  ipb::Indicator& i03 = add_indicator("I03", "办理建筑许可");
+  i03.set_lead("李茂荣");
+  auto* u = i03.add_units();
+  u->set_unit("市住房和城乡建设局");
+  u->set_head("陈锋");
+  add_indicator("C00", "综合排名");
+  add_indicator("I99", "已停用指标").set_retired(true);
+  add_indicator("I20", "新指标").set_valid_from("2023-01-01");
+  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
+                        const std::string& parent) {
+    ipb::Region& r = c.regions[code];
+    r.set_code(code);
+    r.set_name(name);
+    r.set_kind(kind);
+    r.set_parent_code(parent);
+  };
+  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
+  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
+  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
+  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
+  ipb::Target& t = c.targets["2022Q3/city_composite"];
+  t.set_period("2022Q3");
+  t.set_scope("city_composite");
+  t.set_target_rank_at_most(3);
+  t.set_floor_rank_at_most(6);
+  return c;
+}
+
+inline pb::RankingFact Fact(const std::string& indicator = "I03", pb::Scope scope = pb::SCOPE_CITY,
+                     const std::string& region = "3611", int rank = 5, int total = 11) {
+  pb::RankingFact f;
+  f.set_source("jxyshj");
+  f.set_evaluation(pb::EVALUATION_OFFICIAL);
+  f.set_indicator_code(indicator);
+  f.set_scope(scope);
+  f.set_region_code(region);
+  f.set_period("2022-09");
+  f.set_rank(rank);
+  f.set_total(total);
+  f.set_revision(1);
+  return f;
+}
+
+}  // namespace ys::ranking::rule_fixtures
