@@ -1,8 +1,10 @@
 #include "services/indicator/catalog.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -49,6 +51,7 @@ const char* ItemKindName(pb::ProgrammeItemKind k) {
     case pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK: return "environment_task";
     case pb::PROGRAMME_ITEM_KIND_ACTION: return "action";
     case pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM: return "one_thing_reform";
+    case pb::PROGRAMME_ITEM_KIND_ENVIRONMENT: return "environment";
     default: return "unspecified";
   }
 }
@@ -56,22 +59,37 @@ const char* ItemKindName(pb::ProgrammeItemKind k) {
 std::optional<pb::ProgrammeItemKind> ParseItemKind(const std::string& s) {
   for (pb::ProgrammeItemKind k :
        {pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK, pb::PROGRAMME_ITEM_KIND_ACTION,
-        pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM}) {
+        pb::PROGRAMME_ITEM_KIND_ONE_THING_REFORM, pb::PROGRAMME_ITEM_KIND_ENVIRONMENT}) {
     if (s == ItemKindName(k)) return k;
   }
   return std::nullopt;
 }
 
+// Where an entry was: its 1-based line, 0 when the node is absent.
+int LineOf(const YAML::Node& n) {
+  if (!n.IsDefined()) return 0;
+  const YAML::Mark m = n.Mark();
+  return m.is_null() ? 0 : m.line + 1;
+}
+
+// Where a programme item came from (ProgrammeItem.provenance).
+constexpr const char* kProvenances[] = {"SEED", "SRC", "DRAFT", "OFFICIAL", "SAMPLE"};
+// How a made-up name is marked wherever it is shown.
+constexpr char kSampleMark[] = "【样例】";
+
 // Reads one catalog file into a copy of the existing catalog, collecting problems with paths.
 class Parser {
  public:
-  explicit Parser(const Catalog& existing) { out_.catalog = existing; }
+  Parser(const Catalog& existing, const ImportOptions& options) : options_(options) {
+    out_.catalog = existing;
+  }
 
-  ParsedImport Run(const YAML::Node& root) {
-    if (!root.IsMap()) {
+  ParsedImport Run(const YAML::Node& file) {
+    if (!file.IsMap()) {
       Problem("", "the file must be a mapping of sections (first_level, regions, units, ...)");
       return std::move(out_);
     }
+    const YAML::Node root = AllowedSections(file);
     // Units first, so indicators can resolve names and aliases.
     if (root["units"]) Units(root["units"], "units");
     if (root["high_frequency_units"]) HighFrequency(root["high_frequency_units"]);
@@ -79,6 +97,7 @@ class Parser {
     if (root["cities"]) Cities(root["cities"]);
     if (root["shangrao_counties"]) SimpleCounties(root["shangrao_counties"], "shangrao_counties");
     if (root["jiangxi_counties"]) JiangxiCounties(root["jiangxi_counties"]);
+    if (root["functional_zones"]) FunctionalZones(root["functional_zones"]);
     if (root["shangrao_functional_zones"]) Zones(root["shangrao_functional_zones"]);
     if (root["regions"]) Regions(root["regions"]);
     if (root["composite"]) IndicatorList(root["composite"], "composite", pb::INDICATOR_LEVEL_COMPOSITE);
@@ -86,25 +105,61 @@ class Parser {
     if (root["second_level_draft"]) SecondLevelDraft(root["second_level_draft"]);
     if (root["second_level"]) IndicatorList(root["second_level"], "second_level", pb::INDICATOR_LEVEL_SECOND);
     if (root["programme_items"]) ProgrammeItems(root["programme_items"]);
+    if (root["environments"]) Environments(root["environments"]);
+    if (root["environment_tasks"]) EnvironmentTasks(root["environment_tasks"]);
     if (root["programme"] && root["programme"]["quarter_targets"]) {
       Targets(root["programme"]["quarter_targets"], "programme.quarter_targets");
     }
     RetireAbsent();
+    CheckTasks();
+    CountProgramme();
+    // In the file's order; what concerns the whole file (no line) last.
+    constexpr int kNoLine = std::numeric_limits<int>::max();
+    auto by_line = [](const pb::ImportProblem& a, const pb::ImportProblem& b) {
+      return (a.line() == 0 ? kNoLine : a.line()) < (b.line() == 0 ? kNoLine : b.line());
+    };
+    std::stable_sort(out_.problems.begin(), out_.problems.end(), by_line);
+    std::stable_sort(out_.warnings.begin(), out_.warnings.end(), by_line);
     return std::move(out_);
   }
 
  private:
-  void Problem(const std::string& path, const std::string& message) {
+  static pb::ImportProblem MakeProblem(const std::string& path, const std::string& message, int line) {
     pb::ImportProblem p;
     p.set_path(path);
     p.set_message(message);
-    out_.problems.push_back(std::move(p));
+    p.set_line(line);
+    return p;
+  }
+  void Problem(const std::string& path, const std::string& message, int line = 0) {
+    out_.problems.push_back(MakeProblem(path, message, line));
+  }
+  void Warning(const std::string& path, const std::string& message, int line = 0) {
+    out_.warnings.push_back(MakeProblem(path, message, line));
+  }
+
+  // The file's sections that the options allow; each other one is a problem.
+  YAML::Node AllowedSections(const YAML::Node& file) {
+    if (options_.sections.empty()) return file;
+    YAML::Node allowed(YAML::NodeType::Map);
+    for (const auto& kv : file) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (options_.sections.contains(key)) {
+        allowed[key] = kv.second;
+        continue;
+      }
+      Problem(key, absl::StrFormat("this import takes only the sections %s (the catalog's other "
+                                   "sections go through `ysctl catalog import`)",
+                                   absl::StrJoin(options_.sections, ", ")),
+              LineOf(kv.first));
+    }
+    return allowed;
   }
 
   // Records that the file mentions an entity; false (with a problem) when it did already.
-  bool See(const std::string& key, const std::string& path) {
+  bool See(const std::string& key, const std::string& path, int line = 0) {
     auto [it, fresh] = seen_.emplace(key, path);
-    if (!fresh) Problem(path, absl::StrFormat("duplicate %s (first at %s)", key, it->second));
+    if (!fresh) Problem(path, absl::StrFormat("duplicate %s (first at %s)", key, it->second), line);
     else ++out_.counts[key.substr(0, key.find('/'))];
     return fresh;
   }
@@ -113,25 +168,25 @@ class Parser {
                   bool required) {
     const YAML::Node v = n[key];
     if (!v || v.IsNull()) {
-      if (required) Problem(path + "." + key, "is required");
+      if (required) Problem(path + "." + key, "is required", LineOf(n));
       return "";
     }
     if (!v.IsScalar()) {
-      Problem(path + "." + key, "must be a single value");
+      Problem(path + "." + key, "must be a single value", LineOf(v));
       return "";
     }
     std::string s = v.Scalar();
-    if (required && s.empty()) Problem(path + "." + key, "must not be empty");
-    if (!Text(path + "." + key, s)) return "";
+    if (required && s.empty()) Problem(path + "." + key, "must not be empty", LineOf(v));
+    if (!Text(path + "." + key, s, LineOf(v))) return "";
     return s;
   }
 
   // The input rules every service applies to this text (common/input), as names: what the ranking
   // service's replica would refuse after the import is refused by the import.
-  bool Text(const std::string& path, const std::string& value) {
+  bool Text(const std::string& path, const std::string& value, int line = 0) {
     static const input::InputLimits kLimits;
     if (auto s = input::CheckText(path, value, input::TextKind::kName, kLimits); !s.ok()) {
-      Problem(path, std::string(s.message()));
+      Problem(path, std::string(s.message()), line);
       return false;
     }
     return true;
@@ -157,15 +212,15 @@ class Parser {
     std::vector<std::string> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
-      Problem(path, "must be a list");
+      Problem(path, "must be a list", LineOf(n));
       return out;
     }
     for (size_t i = 0; i < n.size(); ++i) {
       if (!n[i].IsScalar() || n[i].Scalar().empty()) {
-        Problem(absl::StrFormat("%s[%d]", path, i), "must be a non-empty name");
+        Problem(absl::StrFormat("%s[%d]", path, i), "must be a non-empty name", LineOf(n[i]));
         continue;
       }
-      if (!Text(absl::StrFormat("%s[%d]", path, i), n[i].Scalar())) continue;
+      if (!Text(absl::StrFormat("%s[%d]", path, i), n[i].Scalar(), LineOf(n[i]))) continue;
       out.push_back(n[i].Scalar());
     }
     return out;
@@ -181,17 +236,23 @@ class Parser {
       if (name.empty() || !See("unit/" + name, p + ".name")) continue;
       pb::Unit u;
       u.set_name(name);
-      for (const std::string& a : StrList(list[i]["aliases"], p + ".aliases")) {
-        if (a == name) continue;
-        if (auto it = alias_owner_.find(a); it != alias_owner_.end() && it->second != name) {
-          Problem(p + ".aliases", absl::StrFormat("alias %s already names %s", a, it->second));
-          continue;
-        }
-        alias_owner_[a] = name;
-        u.add_aliases(a);
-      }
       u.set_high_frequency(Bool(list[i], "high_frequency", p));
       u.set_retired(Bool(list[i], "retired", p));
+      const YAML::Node aliases = list[i]["aliases"];
+      for (const std::string& a : StrList(aliases, p + ".aliases")) {
+        if (a == name) continue;
+        // Only a live unit's alias names it (Catalog::ResolveUnit passes over retired units): a
+        // retired unit keeps its aliases as a record, and the live unit that replaces it (a renamed
+        // 局) may take them over. Two live units sharing one would make the name ambiguous.
+        if (!u.retired()) {
+          if (auto it = alias_owner_.find(a); it != alias_owner_.end() && it->second != name) {
+            Problem(p + ".aliases", absl::StrFormat("alias %s already names %s", a, it->second), LineOf(aliases));
+            continue;
+          }
+          alias_owner_[a] = name;
+        }
+        u.add_aliases(a);
+      }
       out_.catalog.units[name] = u;
     }
     for (const auto& [alias, owner] : alias_owner_) {
@@ -202,10 +263,10 @@ class Parser {
   }
 
   // The canonical unit for a name, adding it when `define` (indicators' units define them).
-  std::string UnitRef(const std::string& name, const std::string& path, bool define) {
+  std::string UnitRef(const std::string& name, const std::string& path, bool define, int line = 0) {
     if (const pb::Unit* u = ResolveFresh(name)) return u->name();
     if (!define) {
-      Problem(path, absl::StrFormat("unknown unit %s (not in the catalog, not an alias)", name));
+      Problem(path, absl::StrFormat("unknown unit %s (not in the catalog, not an alias)", name), line);
       return name;
     }
     pb::Unit u;
@@ -317,13 +378,54 @@ class Parser {
     }
   }
 
+  // The seed's list of names (regions.yaml). Functional zones have no statistical code: their codes
+  // are the office's own (local) "Z" codes under the city. A zone the catalog (or this file's
+  // functional_zones) already holds keeps its code, so the seed list may be reordered; a new one
+  // takes the next code never used (3611Z1, 3611Z2, … on a fresh catalog, in file order).
   void Zones(const YAML::Node& list) {
     out_.scope.complete.insert("region:4");
     const auto names = StrList(list, "shangrao_functional_zones");
+    std::set<std::string> listed;
     for (size_t i = 0; i < names.size(); ++i) {
-      // Functional zones have no statistical code: Z codes under the city, in file order.
-      AddRegion(absl::StrFormat("3611Z%d", i + 1), names[i], pb::REGION_KIND_FUNCTIONAL_ZONE,
-                "3611", absl::StrFormat("shangrao_functional_zones[%d]", i));
+      const std::string p = absl::StrFormat("shangrao_functional_zones[%d]", i);
+      if (!listed.insert(names[i]).second) {
+        Problem(p, absl::StrFormat("duplicate functional zone %s", names[i]));
+        continue;
+      }
+      std::string code;
+      for (const auto& [c, r] : out_.catalog.regions) {
+        if (r.kind() == pb::REGION_KIND_FUNCTIONAL_ZONE && r.parent_code() == "3611" && r.name() == names[i]) {
+          code = c;
+        }
+      }
+      if (!code.empty() && seen_.contains("region/" + code)) continue;  // functional_zones named it
+      for (int n = 1; code.empty(); ++n) {
+        if (!out_.catalog.regions.contains(absl::StrFormat("3611Z%d", n))) code = absl::StrFormat("3611Z%d", n);
+      }
+      AddRegion(code, names[i], pb::REGION_KIND_FUNCTIONAL_ZONE, "3611", p);
+    }
+  }
+
+  // functional_zones: [{code, name, parent}]: the zones with the codes the office gives them
+  // (NBS codes do not cover functional zones): "<parent>Z<n>".
+  void FunctionalZones(const YAML::Node& list) {
+    if (!list.IsSequence()) return Problem("functional_zones", "must be a list of {code, name, parent}", LineOf(list));
+    out_.scope.complete.insert("region:4");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("functional_zones[%d]", i);
+      const std::string code = Str(list[i], "code", p, true);
+      const std::string parent = Str(list[i], "parent", p, true);
+      const std::string name = Str(list[i], "name", p, true);
+      if (code.empty() || parent.empty() || name.empty()) continue;
+      const std::string number = absl::StartsWith(code, parent + "Z") ? code.substr(parent.size() + 1) : "";
+      if (!IsDigits(number)) {
+        Problem(p + ".code",
+                absl::StrFormat("a functional zone's code is its parent's code, Z and a number (%sZ1), not '%s'",
+                                parent, code),
+                LineOf(list[i]["code"]));
+        continue;
+      }
+      AddRegion(code, name, pb::REGION_KIND_FUNCTIONAL_ZONE, parent, p, Bool(list[i], "retired", p));
     }
   }
 
@@ -349,14 +451,26 @@ class Parser {
     for (const char* key : {"valid_from", "valid_to"}) {
       const std::string s = Str(n, key, p, false);
       if (s.empty()) continue;
+      const int line = LineOf(n[key]);
       auto d = ParseIsoDate(s);
       if (!d.ok()) {
-        Problem(p + "." + key, std::string(d.status().message()));
+        Problem(p + "." + key, std::string(d.status().message()), line);
+        continue;
+      }
+      // The ranking compares these dates with its periods, so a date in a year no period can have
+      // bounds nothing: "0022-07-01" is a slip for 2022, not a date to keep (stored, it would also
+      // read back as "22-07-01", which is no ISO date).
+      if (!Period::Year(static_cast<int>(d->year())).ok()) {
+        Problem(p + "." + key,
+                absl::StrFormat("date '%s': year %d is not a date of the programme (no reporting period "
+                                "falls in it); write the year in full (YYYY-MM-DD)",
+                                s, d->year()),
+                line);
         continue;
       }
       (std::string(key) == "valid_from" ? from : to) = *d;
     }
-    if (from && to && *to < *from) Problem(p + ".valid_to", "is before valid_from");
+    if (from && to && *to < *from) Problem(p + ".valid_to", "is before valid_from", LineOf(n["valid_to"]));
     if (from) ind.set_valid_from(FormatIsoDate(*from));
     if (to) ind.set_valid_to(FormatIsoDate(*to));
   }
@@ -463,6 +577,7 @@ class Parser {
   void ItemNames(const YAML::Node& n, const std::string& path, pb::ProgrammeItemKind kind,
                  const char* prefix, int width) {
     out_.scope.complete.insert(absl::StrCat("programme_item:", static_cast<int>(kind)));
+    touched_programme_ |= kind == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK;
     const auto names = StrList(n, path);
     for (size_t i = 0; i < names.size(); ++i) {
       pb::ProgrammeItem item;
@@ -493,7 +608,8 @@ class Parser {
         const std::string p = absl::StrFormat("programme_items.items[%d]", i);
         auto kind = ParseItemKind(Str(items[i], "kind", p, true));
         if (!kind) {
-          Problem(p + ".kind", "must be environment_task, action or one_thing_reform");
+          Problem(p + ".kind", "must be environment_task, action, one_thing_reform or environment",
+                  LineOf(items[i]));
           continue;
         }
         out_.scope.complete.insert(absl::StrCat("programme_item:", static_cast<int>(*kind)));
@@ -502,9 +618,167 @@ class Parser {
         item.set_name(Str(items[i], "name", p, true));
         item.set_kind(*kind);
         item.set_retired(Bool(items[i], "retired", p));
-        if (item.code().empty() || !See("programme_item/" + item.code(), p + ".code")) continue;
+        item.set_environment(Str(items[i], "environment", p, false));
+        item.set_provenance(Str(items[i], "provenance", p, false));
+        for (const std::string& u : StrList(items[i]["lead_units"], p + ".lead_units")) {
+          item.add_lead_units(UnitRef(u, p + ".lead_units", /*define=*/false, LineOf(items[i]["lead_units"])));
+        }
+        if (item.code().empty() || !See("programme_item/" + item.code(), p + ".code", LineOf(items[i]))) continue;
+        if (*kind == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT || *kind == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK) {
+          touched_programme_ = true;
+          if (!item.provenance().empty()) CheckProvenance(item, p, LineOf(items[i]));
+        }
+        if (*kind == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK && !item.environment().empty()) {
+          pending_tasks_.push_back({item.code(), p, LineOf(items[i])});
+        }
         out_.catalog.programme_items[item.code()] = item;
       }
+    }
+  }
+
+  // The 五大环境 and their 30 tasks (data/programme/README.md). Loadable in parts: nothing is retired
+  // by absence.
+  void Environments(const YAML::Node& list) {
+    if (!list.IsSequence()) return Problem("environments", "must be a list of {code, name}", LineOf(list));
+    touched_programme_ = true;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("environments[%d]", i);
+      pb::ProgrammeItem item;
+      if (!ItemHead(list[i], p, pb::PROGRAMME_ITEM_KIND_ENVIRONMENT, &item)) continue;
+      out_.catalog.programme_items[item.code()] = item;
+    }
+  }
+
+  void EnvironmentTasks(const YAML::Node& list) {
+    if (!list.IsSequence()) {
+      return Problem("environment_tasks", "must be a list of {code, name, environment, lead_units}", LineOf(list));
+    }
+    touched_programme_ = true;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = absl::StrFormat("environment_tasks[%d]", i);
+      const YAML::Node& n = list[i];
+      pb::ProgrammeItem item;
+      if (!ItemHead(n, p, pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK, &item)) continue;
+      item.set_environment(Str(n, "environment", p, true));
+      const YAML::Node units = n["lead_units"];
+      for (const std::string& u : StrList(units, p + ".lead_units")) {
+        const std::string canonical = UnitRef(u, p + ".lead_units", /*define=*/false, LineOf(units));
+        if (std::find(item.lead_units().begin(), item.lead_units().end(), canonical) == item.lead_units().end()) {
+          item.add_lead_units(canonical);
+        }
+      }
+      if (item.lead_units().empty() && (!units || units.IsNull() || (units.IsSequence() && units.size() == 0))) {
+        Problem(p + ".lead_units", "is required: the task's 牵头单位, one or more units of the catalog", LineOf(n));
+      }
+      if (!item.environment().empty()) pending_tasks_.push_back({item.code(), p, LineOf(n["environment"])});
+      out_.catalog.programme_items[item.code()] = item;
+    }
+  }
+
+  // code, name, provenance and retired of an environment or a task; false (with a problem) when the
+  // entry cannot be kept.
+  bool ItemHead(const YAML::Node& n, const std::string& p, pb::ProgrammeItemKind kind, pb::ProgrammeItem* item) {
+    const int line = LineOf(n);
+    if (!n.IsMap()) {
+      Problem(p, "must be a mapping {code, name, ...}", line);
+      return false;
+    }
+    item->set_code(Str(n, "code", p, true));
+    item->set_name(Str(n, "name", p, true));
+    item->set_kind(kind);
+    item->set_retired(Bool(n, "retired", p));
+    item->set_provenance(Str(n, "provenance", p, false));
+    if (item->provenance().empty()) item->set_provenance("OFFICIAL");
+    if (item->code().empty() || item->name().empty()) return false;
+    if (!See("programme_item/" + item->code(), p + ".code", line)) return false;
+    if (auto it = out_.catalog.programme_items.find(item->code());
+        it != out_.catalog.programme_items.end() && it->second.kind() != kind) {
+      Problem(p + ".code",
+              absl::StrFormat("%s is already the %s %s of the catalog; give this %s another code",
+                              item->code(), ItemKindName(it->second.kind()), it->second.name(), ItemKindName(kind)),
+              line);
+      return false;
+    }
+    return CheckProvenance(*item, p, line);
+  }
+
+  // A made-up item says so wherever it is shown: SAMPLE and the 【样例】 mark go together.
+  bool CheckProvenance(const pb::ProgrammeItem& item, const std::string& p, int line) {
+    if (std::find(std::begin(kProvenances), std::end(kProvenances), item.provenance()) == std::end(kProvenances)) {
+      Problem(p + ".provenance",
+              absl::StrFormat("'%s' is not one of %s", item.provenance(), absl::StrJoin(kProvenances, ", ")), line);
+      return false;
+    }
+    const bool marked = absl::StrContains(item.name(), kSampleMark);
+    if (marked != (item.provenance() == "SAMPLE")) {
+      Problem(p + ".provenance",
+              marked ? absl::StrFormat("a name marked %s is made up: its provenance is SAMPLE, not %s",
+                                       kSampleMark, item.provenance())
+                     : absl::StrFormat("a SAMPLE item's name is marked %s", kSampleMark),
+              line);
+      return false;
+    }
+    return true;
+  }
+
+  // Each live task's 环境 is a live environment of the catalog, once the whole file is read: a task
+  // of this file is told so at its line; an environment this file retires while tasks of the
+  // catalog still name it, at the environments.
+  void CheckTasks() {
+    std::map<std::string, const PendingTask*> touched;
+    for (const PendingTask& t : pending_tasks_) touched[t.code] = &t;
+    std::vector<std::string> known;
+    for (const auto& [c, item] : out_.catalog.programme_items) {
+      if (item.kind() == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT && !item.retired()) {
+        known.push_back(absl::StrCat(c, " ", item.name()));
+      }
+    }
+    for (const auto& [code, task] : out_.catalog.programme_items) {
+      if (task.kind() != pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK || task.retired() || task.environment().empty()) {
+        continue;
+      }
+      auto env = out_.catalog.programme_items.find(task.environment());
+      if (env != out_.catalog.programme_items.end() && env->second.kind() == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT &&
+          !env->second.retired()) {
+        continue;
+      }
+      if (auto t = touched.find(code); t != touched.end()) {
+        Problem(t->second->path + ".environment",
+                absl::StrFormat("%s is not one of the environments (五大环境) of the catalog or this file: %s",
+                                task.environment(), known.empty() ? "there are none yet" : absl::StrJoin(known, ", ")),
+                t->second->line);
+      } else {
+        Problem("environments", absl::StrFormat("%s is retired, but task %s of the catalog is still under it: "
+                                                "retire the task or give it another 环境 first",
+                                                task.environment(), code));
+      }
+    }
+    pending_tasks_.clear();
+  }
+
+  // Against the plan's numbers, once the file is merged: more than five environments is a problem;
+  // fewer, or other than 30 tasks, is a warning, since the office may load them in parts.
+  void CountProgramme() {
+    if (!touched_programme_) return;
+    int environments = 0, tasks = 0;
+    for (const auto& [_, item] : out_.catalog.programme_items) {
+      if (item.retired()) continue;
+      environments += item.kind() == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT;
+      tasks += item.kind() == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK;
+    }
+    if (environments > kEnvironmentCount) {
+      Problem("environments", absl::StrFormat("the catalog would hold %d environments; the plan has %d "
+                                              "(五大环境): retire the others (retired: true)",
+                                              environments, kEnvironmentCount));
+    } else if (environments < kEnvironmentCount) {
+      Warning("environments", absl::StrFormat("the catalog would hold %d of the plan's %d environments (五大环境)",
+                                              environments, kEnvironmentCount));
+    }
+    if (tasks != kEnvironmentTaskCount) {
+      Warning("environment_tasks",
+              absl::StrFormat("the catalog would hold %d tasks; the plan has %d (五大环境30项具体任务)%s", tasks,
+                              kEnvironmentTaskCount,
+                              tasks < kEnvironmentTaskCount ? ": load the others when ready" : ""));
     }
   }
 
@@ -556,7 +830,16 @@ class Parser {
     retire(out_.catalog.targets, "target", [](const pb::Target&) { return std::string("target"); });
   }
 
+  struct PendingTask {
+    std::string code;
+    std::string path;
+    int line = 0;
+  };
+
+  const ImportOptions& options_;
   ParsedImport out_;
+  std::vector<PendingTask> pending_tasks_;  // tasks whose 环境 is checked once the file is read
+  bool touched_programme_ = false;          // the file holds environments or tasks
   std::map<std::string, std::string> seen_;         // "indicator/I01" -> where
   std::map<std::string, std::string> alias_owner_;  // alias -> canonical unit (this file)
   std::vector<std::pair<std::string, std::string>> pending_parents_;
@@ -713,7 +996,8 @@ Catalog Catalog::FromEntities(const std::vector<pb::CatalogEntity>& entities) {
   return c;
 }
 
-absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Catalog& existing) {
+absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Catalog& existing,
+                                              const ImportOptions& options) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml);
@@ -721,7 +1005,7 @@ absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Cat
     return absl::InvalidArgumentError(absl::StrFormat("field 'yaml': not valid YAML: %s", e.what()));
   }
   try {
-    return Parser(existing).Run(root);
+    return Parser(existing, options).Run(root);
   } catch (const YAML::Exception& e) {
     // A single value where a section wants a mapping ("cities: [3611]"): yaml-cpp throws when the
     // parser looks a key up in it. A problem of the file, not an error of the call.
@@ -730,6 +1014,7 @@ absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Cat
     pb::ImportProblem& p = parsed.problems.emplace_back();
     if (!e.mark.is_null()) p.set_path(absl::StrFormat("line %d, column %d", e.mark.line + 1, e.mark.column + 1));
     p.set_message(absl::StrFormat("not the shape this section takes: %s", e.msg));
+    if (!e.mark.is_null()) p.set_line(e.mark.line + 1);
     return parsed;
   }
 }
@@ -841,6 +1126,13 @@ std::string ExportCatalogYaml(const Catalog& c, bool include_retired) {
     y << YAML::Flow << YAML::BeginMap << YAML::Key << "code" << YAML::Value << item.code()
       << YAML::Key << "name" << YAML::Value << item.name() << YAML::Key << "kind" << YAML::Value
       << ItemKindName(item.kind());
+    if (!item.environment().empty()) y << YAML::Key << "environment" << YAML::Value << item.environment();
+    if (!item.lead_units().empty()) {
+      y << YAML::Key << "lead_units" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const auto& u : item.lead_units()) y << u;
+      y << YAML::EndSeq;
+    }
+    if (!item.provenance().empty()) y << YAML::Key << "provenance" << YAML::Value << item.provenance();
     if (item.retired()) y << YAML::Key << "retired" << YAML::Value << true;
     y << YAML::EndMap;
   }

@@ -41,14 +41,32 @@ struct ParsedImport {
   Catalog catalog;  // what the file says, merged over the existing catalog
   ImportScope scope;
   std::vector<pb::ImportProblem> problems;
+  std::vector<pb::ImportProblem> warnings;  // reported, but do not stop the import
   std::map<std::string, int> counts;  // entity type -> entities the file holds
 };
 
+struct ImportOptions {
+  // When not empty, the only top-level sections the file may hold; any other is a problem.
+  std::set<std::string> sections;
+};
+
+// The plan's counts (§三 领班职责①, §四(三) 三, §四(四) 二: "五大环境30项具体任务").
+inline constexpr int kEnvironmentCount = 5;
+inline constexpr int kEnvironmentTaskCount = 30;
+
 // Parses a catalog file in the seed format (first_level, second_level_draft, second_level,
-// province/cities/shangrao_counties/jiangxi_counties/shangrao_functional_zones, regions, units,
-// high_frequency_units, programme.quarter_targets, programme_items) against the current catalog.
-// INVALID_ARGUMENT only when the text is not YAML; every other problem is listed with its path.
-absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Catalog& existing);
+// province/cities/shangrao_counties/jiangxi_counties/shangrao_functional_zones, functional_zones,
+// regions, units, high_frequency_units, programme.quarter_targets, programme_items, environments,
+// environment_tasks) against the current catalog. INVALID_ARGUMENT only when the text is not YAML;
+// every other problem is listed with its path and, where known, its line.
+//
+// environments and environment_tasks hold the 五大环境 and their 30 tasks and may come in parts: an
+// entry adds or changes its item, an absent one stays (retire one with `retired: true`). A task names
+// its 环境 (the code of an environment of the catalog or the file) and its lead units (names or
+// aliases of the catalog's units). The catalog then holding more than the plan's five environments
+// is a problem; fewer, or other than 30 tasks, a warning.
+absl::StatusOr<ParsedImport> ParseCatalogFile(const std::string& yaml, const Catalog& existing,
+                                              const ImportOptions& options = {});
 
 struct CatalogDiff {
   std::vector<pb::EntityChange> changes;

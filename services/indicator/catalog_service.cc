@@ -47,8 +47,11 @@ absl::Status CatalogServiceImpl::DoImport(const Principal& who, const pb::Import
     resp->Clear();
     ASSIGN_OR_RETURN(StoredCatalog stored, store_.Load());
     const Catalog existing = Catalog::FromEntities(stored.entities);
-    ASSIGN_OR_RETURN(ParsedImport parsed, ParseCatalogFile(req.yaml(), existing));
+    ImportOptions options;
+    options.sections.insert(req.sections().begin(), req.sections().end());
+    ASSIGN_OR_RETURN(ParsedImport parsed, ParseCatalogFile(req.yaml(), existing, options));
     for (auto& p : parsed.problems) *resp->add_problems() = p;
+    for (auto& w : parsed.warnings) *resp->add_warnings() = w;
     for (const auto& [type, n] : parsed.counts) (*resp->mutable_counts())[type] = n;
     CatalogDiff diff = DiffCatalog(existing, parsed);
     for (auto& c : diff.changes) *resp->add_changes() = c;
@@ -57,7 +60,8 @@ absl::Status CatalogServiceImpl::DoImport(const Principal& who, const pb::Import
       std::vector<std::string> lines;
       for (size_t i = 0; i < parsed.problems.size() && i < 5; ++i) {
         const auto& p = parsed.problems[i];
-        lines.push_back(absl::StrFormat("%s: %s", p.path(), p.message()));
+        lines.push_back(p.line() > 0 ? absl::StrFormat("line %d: %s: %s", p.line(), p.path(), p.message())
+                                     : absl::StrFormat("%s: %s", p.path(), p.message()));
       }
       return absl::InvalidArgumentError(absl::StrFormat(
           "%s has %d problem(s), nothing was applied: %s%s",
@@ -151,6 +155,24 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListUnits(grpc::CallbackServerCont
     ASSIGN_OR_RETURN(Catalog c, Current());
     auto items = Select(c.units, [](const pb::Unit& u) { return !u.retired(); });
     return PageInto(items, req->page(), resp->mutable_units(), resp->mutable_page());
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListProgrammeItems(grpc::CallbackServerContext* ctx,
+                                                                 const pb::ListProgrammeItemsRequest* req,
+                                                                 pb::ListProgrammeItemsResponse* resp) {
+  return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
+    RETURN_IF_ERROR(auth_.Require(*ctx, kAnyRole).status());
+    if (!pb::ProgrammeItemKind_IsValid(req->kind())) {
+      return absl::InvalidArgumentError("field 'kind' is not a known programme item kind");
+    }
+    ASSIGN_OR_RETURN(Catalog c, Current());
+    auto items = Select(c.programme_items, [&](const pb::ProgrammeItem& i) {
+      return (req->kind() == pb::PROGRAMME_ITEM_KIND_UNSPECIFIED || i.kind() == req->kind()) &&
+             (req->environment().empty() || i.environment() == req->environment()) &&
+             (req->include_retired() || !i.retired());
+    });
+    return PageInto(items, req->page(), resp->mutable_items(), resp->mutable_page());
   });
 }
 

@@ -34,6 +34,9 @@ class CatalogServiceImpl final : public pb::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* ListUnits(grpc::CallbackServerContext* ctx,
                                       const pb::ListUnitsRequest* req,
                                       pb::ListUnitsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListProgrammeItems(grpc::CallbackServerContext* ctx,
+                                               const pb::ListProgrammeItemsRequest* req,
+                                               pb::ListProgrammeItemsResponse* resp) override;
   grpc::ServerUnaryReactor* ResolveUnit(grpc::CallbackServerContext* ctx,
                                         const pb::ResolveUnitRequest* req,
                                         pb::Unit* resp) override;

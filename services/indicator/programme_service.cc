@@ -50,6 +50,13 @@ absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog
     return absl::NotFoundError(absl::StrFormat(
         "field 'report.item_code': %s is not a programme item of the catalog", report.item_code()));
   }
+  // Local policy (the plan dispatches the "五大环境30项具体任务" by task, §四(三) 三): an environment
+  // is the heading its tasks fall under, not work a unit reports on.
+  if (item->second.kind() == pb::PROGRAMME_ITEM_KIND_ENVIRONMENT) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "field 'report.item_code': %s is one of the five environments (五大环境); report on its tasks",
+        report.item_code()));
+  }
   auto month = Period::Parse(report.month());
   if (!month.ok() || month->kind() != Period::Kind::kMonth) {
     return absl::InvalidArgumentError(

@@ -9,7 +9,8 @@
 
 namespace ys::indicator {
 
-// Checks a report against the catalog and the caller (pure): the item exists, the month is a month
+// Checks a report against the catalog and the caller (pure): the item exists (an action, a reform or one
+// of the 30 tasks; not an environment, which only heads its tasks), the month is a month
 // and not in the future, the unit is known (aliases resolve) and is the caller's own unless the caller
 // is the office, 0 <= percent <= 100, DONE means 100. Returns the report with the canonical unit.
 absl::StatusOr<pb::ProgressReport> ValidateProgressReport(const Catalog& catalog,

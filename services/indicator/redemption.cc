@@ -29,7 +29,69 @@ RedemptionRejection Reject(std::string reason, absl::Status status) {
 // A rule of common/input broken: its status carries the reason.
 RedemptionRejection Reject(absl::Status status) { return {RejectionReason(status), std::move(status)}; }
 
+bool IsShangraos(const rpb::Region& r) {
+  if (r.retired()) return false;
+  switch (r.kind()) {
+    case rpb::REGION_KIND_CITY: return r.code() == kShangraoCityCode;  // 市本级
+    case rpb::REGION_KIND_COUNTY:
+    case rpb::REGION_KIND_FUNCTIONAL_ZONE: return r.parent_code() == kShangraoCityCode;
+    default: return false;
+  }
+}
+
+const char* KindWord(rpb::RegionKind k) {
+  switch (k) {
+    case rpb::REGION_KIND_PROVINCE: return "a province";
+    case rpb::REGION_KIND_CITY: return "a city";
+    case rpb::REGION_KIND_COUNTY: return "a county";
+    case rpb::REGION_KIND_FUNCTIONAL_ZONE: return "a functional zone";
+    default: return "a region";
+  }
+}
+
+// "the 12 counties, 3 functional zones and 3611 (市本级) of 上饶市", counted from the catalog.
+std::string AcceptedRegions(const std::map<std::string, rpb::Region>& regions) {
+  int counties = 0, zones = 0;
+  for (const auto& [_, r] : regions) {
+    if (!IsShangraos(r)) continue;
+    counties += r.kind() == rpb::REGION_KIND_COUNTY;
+    zones += r.kind() == rpb::REGION_KIND_FUNCTIONAL_ZONE;
+  }
+  return absl::StrFormat("the %d counties, %d functional zones and %s (%s) of 上饶市", counties, zones,
+                         kShangraoCityCode, kCityLevelName);
+}
+
 }  // namespace
+
+std::optional<RedemptionRejection> CheckRedemptionRegion(const std::map<std::string, rpb::Region>& regions,
+                                                         const std::string& code) {
+  auto it = regions.find(code);
+  if (it == regions.end() || it->second.retired()) {
+    return Reject("unknown_county",
+                  absl::InvalidArgumentError(absl::StrFormat(
+                      "field 'county_code': %s is not a region of the catalog%s; 惠企通 redemptions "
+                      "are those of %s",
+                      input::QuoteInput(code), it == regions.end() ? "" : " (retired)",
+                      AcceptedRegions(regions))));
+  }
+  const rpb::Region& r = it->second;
+  if (IsShangraos(r)) return std::nullopt;
+  std::string where;
+  if (auto parent = regions.find(r.parent_code()); parent != regions.end()) {
+    where = absl::StrFormat(" of %s (%s)", parent->second.name(), parent->second.code());
+  }
+  return Reject("region_outside_shangrao",
+                absl::InvalidArgumentError(absl::StrFormat(
+                    "field 'county_code': %s is %s (%s)%s, not one of 上饶市's: 惠企通 redemptions "
+                    "are those of %s",
+                    input::QuoteInput(code), KindWord(r.kind()), r.name(), where,
+                    AcceptedRegions(regions))));
+}
+
+std::string RedemptionRegionName(const rpb::Region& region) {
+  if (region.kind() == rpb::REGION_KIND_CITY && region.code() == kShangraoCityCode) return kCityLevelName;
+  return region.name();
+}
 
 const char* StatusName(rpb::RedemptionStatus s) {
   switch (s) {

@@ -22,12 +22,7 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
   ASSIGN_OR_RETURN(StoredCatalog stored, catalog.Load());
   const Catalog c = Catalog::FromEntities(stored.entities);
   if (!req.county_code().empty()) {
-    auto it = c.regions.find(req.county_code());
-    if (it == c.regions.end() || it->second.kind() != pb::REGION_KIND_COUNTY) {
-      return absl::NotFoundError(
-          absl::StrFormat("field 'county_code': %s is not a county in the catalog",
-                          input::QuoteInput(req.county_code())));
-    }
+    if (auto refused = CheckRedemptionRegion(c.regions, req.county_code())) return refused->status;
   }
   SummaryQuery q;
   q.from = month->Start();
@@ -43,7 +38,7 @@ absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
       continue;
     }
     if (auto it = c.regions.find(row.county_code()); it != c.regions.end()) {
-      row.set_county_name(it->second.name());
+      row.set_county_name(RedemptionRegionName(it->second));
     }
     *resp.add_rows() = row;
   }
@@ -76,7 +71,7 @@ RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogSto
               .limits = limits},
              InboxProcessor::BatchHandler([this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                                                  std::vector<absl::Status>* results) {
-               return ApplyRedemptionBatch(tx, events, counties_, results, limits_);
+               return ApplyRedemptionBatch(tx, events, regions_, results, limits_);
              })),
       failures_(metrics, inbox_.name()),
       rejected_(prometheus::BuildCounter()
@@ -90,15 +85,15 @@ RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogSto
                    .Add({})),
       applications_(prometheus::BuildGauge()
                         .Name("ys_indicator_redemption_applications")
-                        .Help("Policy redemption applications this month (Asia/Shanghai), per county.")
+                        .Help("Policy redemption applications this month (Asia/Shanghai), per region.")
                         .Register(metrics.registry())),
       paid_fen_(prometheus::BuildGauge()
                     .Name("ys_indicator_redemption_paid_fen")
-                    .Help("Amount paid this month in fen, per county.")
+                    .Help("Amount paid this month in fen, per region.")
                     .Register(metrics.registry())),
       unpaid_(prometheus::BuildGauge()
                   .Name("ys_indicator_redemption_unpaid_over_30_days")
-                  .Help("Applications older than 30 days without payment, per county.")
+                  .Help("Applications older than 30 days without payment, per region.")
                   .Register(metrics.registry())) {}
 
 RedemptionIngest::~RedemptionIngest() { Stop(); }
@@ -108,7 +103,7 @@ absl::StatusOr<InboxBatch> RedemptionIngest::RunOnce() {
 }
 
 absl::StatusOr<InboxBatch> RedemptionIngest::Apply(std::span<const KafkaMessage> records) {
-  ASSIGN_OR_RETURN(counties_, LoadCountyCodes(pool_));
+  ASSIGN_OR_RETURN(regions_, LoadRegions(pool_));
   ASSIGN_OR_RETURN(InboxBatch batch, inbox_.Apply(records));
   Count(batch);
   return batch;

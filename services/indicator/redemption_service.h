@@ -1,7 +1,7 @@
 #pragma once
 
 #include <memory>
-#include <set>
+#include <map>
 #include <string>
 
 #include "common/grpc/auth.h"
@@ -16,7 +16,9 @@
 
 namespace ys::indicator {
 
-// The month's summary as the dispatch meeting reads it: per county and department, and in total.
+// The month's summary as the dispatch meeting reads it: per region (county, functional zone, 市本级)
+// and department, and in total. A region filter the redemptions could not carry is INVALID_ARGUMENT
+// naming field 'county_code' (CheckRedemptionRegion).
 absl::StatusOr<rpb::RedemptionSummaryResponse> BuildRedemptionSummary(
     PgPool& pool, CatalogStore& catalog, const Clock& clock, const rpb::RedemptionSummaryRequest& req);
 
@@ -40,7 +42,7 @@ class RedemptionServiceImpl final : public rpb::RedemptionService::CallbackServi
 };
 
 // Consumes ys.policy.redemptions.v1 into PostgreSQL through the inbox (bad events to
-// ys.policy.dlq.v1 with the reason), and keeps per-county gauges of the current month.
+// ys.policy.dlq.v1 with the reason), and keeps per-region gauges of the current month.
 class RedemptionIngest final : public RecordSink {
  public:
   // `limits`: the input rules' caps (config input.*) for the events and their fields.
@@ -57,7 +59,7 @@ class RedemptionIngest final : public RecordSink {
   void Start();
   void Stop();
 
-  // RecordSink: the inbox, with the catalog's counties read before each batch (an import takes
+  // RecordSink: the inbox, with the catalog's regions read before each batch (an import takes
   // effect on the next batch) and the redemption counters after it.
   const std::string& name() const override { return inbox_.name(); }
   absl::StatusOr<InboxBatch> Apply(std::span<const KafkaMessage> records) override;
@@ -80,7 +82,7 @@ class RedemptionIngest final : public RecordSink {
   prometheus::Family<prometheus::Gauge>& applications_;
   prometheus::Family<prometheus::Gauge>& paid_fen_;
   prometheus::Family<prometheus::Gauge>& unpaid_;
-  std::set<std::string> counties_;  // refreshed before each batch
+  std::map<std::string, rpb::Region> regions_;  // the catalog's, refreshed before each batch
   std::unique_ptr<ConsumerLoop> loop_;
 };
 

@@ -36,15 +36,13 @@ absl::Status Rejected(const RedemptionRejection& why) { return WithRejectionReas
 
 }  // namespace
 
-absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool) {
-  std::set<std::string> out;
+absl::StatusOr<std::map<std::string, rpb::Region>> LoadRegions(PgPool& pool) {
+  std::map<std::string, rpb::Region> out;
   absl::Status s = pool.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    for (const auto& row : tx.exec("SELECT body FROM catalog_entities "
-                                   "WHERE entity_type = 'region' AND NOT retired")) {
-      ::yingshang::indicator::v1::CatalogEntity e;
-      if (e.ParseFromString(pqxx::binarystring(row[0]).str()) &&
-          e.region().kind() == ::yingshang::indicator::v1::REGION_KIND_COUNTY) {
-        out.insert(e.region().code());
+    for (const auto& row : tx.exec("SELECT body FROM catalog_entities WHERE entity_type = 'region'")) {
+      rpb::CatalogEntity e;
+      if (e.ParseFromString(pqxx::binarystring(row[0]).str()) && e.has_region()) {
+        out[e.region().code()] = e.region();
       }
     }
     return absl::OkStatus();
@@ -55,7 +53,7 @@ absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool) {
 
 absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
                                   const std::vector<const CloudEvent*>& events,
-                                  const std::set<std::string>& counties,
+                                  const std::map<std::string, rpb::Region>& regions,
                                   std::vector<absl::Status>* results, const input::InputLimits& limits) {
   // 1. Decode and check each event on its own.
   std::vector<std::optional<rpb::PolicyRedemption>> decoded(events.size());
@@ -71,10 +69,8 @@ absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
       (*results)[i] = Rejected(*rejected);
       continue;
     }
-    if (!counties.contains(r->county_code())) {
-      (*results)[i] = Rejected({"unknown_county", absl::InvalidArgumentError(absl::StrFormat(
-                                                      "field 'county_code': %s is not a county in the catalog",
-                                                      input::QuoteInput(r->county_code())))});
+    if (auto rejected = CheckRedemptionRegion(regions, r->county_code())) {
+      (*results)[i] = Rejected(*rejected);
       continue;
     }
     ids.push_back(r->redemption_id());

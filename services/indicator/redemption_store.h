@@ -1,7 +1,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,14 +16,16 @@ namespace ys::indicator {
 // their ce_ids): one query reads the redemptions they touch, the events are decided in order in
 // memory, one statement writes every changed redemption. (*results)[i] is OK or the fault of
 // events[i] (INVALID_ARGUMENT / FAILED_PRECONDITION naming the field, with its short reason as the
-// kInboxReasonPayload); a rejected event writes nothing. `counties` are the catalog's county codes;
-// `limits` those of the input rules (ValidateRedemption).
+// kInboxReasonPayload); a rejected event writes nothing. `regions` are the catalog's, by code
+// (CheckRedemptionRegion decides which an event may name); `limits` those of the input rules
+// (ValidateRedemption).
 absl::Status ApplyRedemptionBatch(pqxx::transaction_base& tx,
                                   const std::vector<const CloudEvent*>& events,
-                                  const std::set<std::string>& counties,
+                                  const std::map<std::string, rpb::Region>& regions,
                                   std::vector<absl::Status>* results, const input::InputLimits& limits = {});
 
-absl::StatusOr<std::set<std::string>> LoadCountyCodes(PgPool& pool);
+// The catalog's regions by code, retired ones included.
+absl::StatusOr<std::map<std::string, rpb::Region>> LoadRegions(PgPool& pool);
 
 struct SummaryQuery {
   absl::Time from;   // the month's start in Asia/Shanghai

@@ -1,9 +1,12 @@
 // ys-sample-redemptions: SAMPLE 惠企通 events for the demo and the benchmark. Every event is made up
 // (ce_source /sample/huiqitong, policy names marked 【样例】); nothing here is real data.
 //   ys-sample-redemptions [--brokers B] [--month 2022-09] [--count N] [--seed S] [--bad K]
+//                         [--bad-region K]
 // Each redemption gets APPLIED, then (usually) APPROVED and PAID or REJECTED, as JSON CloudEvents
-// (the proto3 JSON mapping, as an external platform would send them). --bad adds K events with a
-// wrong check character, for the dead-letter topic.
+// (the proto3 JSON mapping, as an external platform would send them), in turn from each region a
+// redemption may carry (sample_redemption_regions.h: 上饶市's counties, functional zones, 市本级).
+// Deliberately bad, for the dead-letter topic: --bad adds K events with a wrong check character,
+// --bad-region K events from a county of another city.
 #include <cstdio>
 #include <random>
 
@@ -14,21 +17,21 @@
 #include "common/process/startup.h"
 #include "common/time/period.h"
 #include "services/indicator/credit_code.h"
+#include "tools/sample/sample_redemption_regions.h"
 
 namespace {
 
 constexpr char kProgram[] = "ys-sample-redemptions";
-const char* kCounties[] = {"361102", "361103", "361104", "361123", "361124", "361125",
-                           "361126", "361127", "361128", "361129", "361130", "361181"};
 const char* kDepartments[] = {"市财政局", "市发展和改革委员会", "市工业和信息化局", "市商务局",
                               "市人力资源和社会保障局"};
 const char* kPolicies[] = {"【样例】中小企业纾困补贴", "【样例】稳岗返还", "【样例】技术改造奖励",
                            "【样例】外贸企业出口奖励"};
 constexpr char kCharset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-std::string CreditCode(std::mt19937_64& rng, const std::string& county) {
-  // 9 (工商) 1 (企业) + 6-digit division + 9-character organisation code + check character.
-  std::string code = "91" + county;
+std::string CreditCode(std::mt19937_64& rng, const std::string& region) {
+  // 9 (工商) 1 (企业) + 6-digit division + 9-character organisation code + check character. A zone's
+  // or the city level's enterprise is registered with the city (361100).
+  std::string code = "91" + (region.size() == 6 && region.find('Z') == std::string::npos ? region : "361100");
   std::uniform_int_distribution<int> pick(0, 30);
   for (int i = 0; i < 9; ++i) code += kCharset[pick(rng)];
   code += ys::indicator::CreditCodeCheckCharacter(code);
@@ -43,11 +46,13 @@ int main(int argc, char** argv) {
   std::string month = "2022-09";
   int count = 200;
   int bad = 0;
+  int bad_region = 0;
   uint64_t seed = 20220916;
   app.add_option("--brokers", brokers)->capture_default_str()->envname("YS_KAFKA_BROKERS");
   app.add_option("--month", month)->capture_default_str();
   app.add_option("--count", count, "redemptions (each gives 1-3 events)")->capture_default_str();
   app.add_option("--bad", bad, "extra events with a wrong check character")->capture_default_str();
+  app.add_option("--bad-region", bad_region, "extra events from a county of another city")->capture_default_str();
   app.add_option("--seed", seed)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   ys::log::Init(kProgram, ys::log::Level::kWarn);
@@ -77,7 +82,8 @@ int main(int argc, char** argv) {
     ++events;
   };
   for (int i = 0; i < count; ++i) {
-    const std::string county = kCounties[i % 12];
+    constexpr int kRegions = sizeof(ys::sample::kRedemptionRegions) / sizeof(ys::sample::kRedemptionRegions[0]);
+    const std::string county = ys::sample::kRedemptionRegions[i % kRegions];
     const std::string id = absl::StrFormat("SAMPLE-%s-%05d", period.ToString(), i);
     const std::string code = CreditCode(rng, county);
     const int dept = static_cast<int>(rng() % 5);
@@ -103,9 +109,14 @@ int main(int argc, char** argv) {
     code[17] = code[17] == '0' ? '1' : '0';  // a wrong check character
     send(absl::StrFormat("SAMPLE-BAD-%05d", i), "361102", code, "APPLIED", period.Start(), 1000, 0, 0);
   }
+  for (int i = 0; i < bad_region; ++i) {
+    const std::string foreign = ys::sample::kForeignCounty;
+    send(absl::StrFormat("SAMPLE-BAD-REGION-%05d", i), foreign, CreditCode(rng, foreign), "APPLIED",
+         period.Start(), 1000, 0, 0);
+  }
   ys::CheckOrExit(kProgram, producer->Flush(absl::Seconds(30)));
-  std::printf("produced %d SAMPLE redemption events (%d redemptions, %d with a bad credit code) to "
-              "ys.policy.redemptions.v1\n",
-              events, count, bad);
+  std::printf("produced %d SAMPLE redemption events (%d redemptions, %d with a bad credit code, %d from "
+              "another city's county) to ys.policy.redemptions.v1\n",
+              events, count, bad, bad_region);
   return 0;
 }

@@ -42,7 +42,37 @@ std::string Units(const pb::Indicator& i) {
   return absl::StrJoin(parts, "、");
 }
 
+// "FILE:12: path" or "path" when the line is not known.
+std::string Where(const std::string& file, const pb::ImportProblem& p) {
+  return p.line() > 0 ? absl::StrFormat("%s:%d: %s", file, p.line(), p.path()) : p.path();
+}
+
 }  // namespace
+
+void PrintImportResult(std::ostream& out, const std::string& file, const pb::ImportCatalogResponse& resp,
+                       int* exit_code) {
+  std::map<std::string, int> counts(resp.counts().begin(), resp.counts().end());
+  std::vector<std::string> held;
+  for (const auto& [type, n] : counts) held.push_back(absl::StrFormat("%d %s", n, type));
+  out << file << ": " << absl::StrJoin(held, ", ") << "\n";
+  std::map<std::string, int> per_kind;
+  for (const auto& c : resp.changes()) {
+    ++per_kind[absl::StrFormat("%s %s", ChangeWord(c.kind()), c.entity_type())];
+    out << absl::StrFormat("  %-8s %-15s %-10s %s\n", ChangeWord(c.kind()), c.entity_type(), c.id(),
+                           c.summary() == c.id() ? "" : c.summary());
+  }
+  std::vector<std::string> summary;
+  for (const auto& [k, n] : per_kind) summary.push_back(absl::StrFormat("%d %s", n, k));
+  out << (resp.changes().empty() ? "no changes" : absl::StrJoin(summary, ", ")) << "\n";
+  for (const auto& w : resp.warnings()) out << "warning: " << Where(file, w) << ": " << w.message() << "\n";
+  for (const auto& p : resp.problems()) out << "problem: " << Where(file, p) << ": " << p.message() << "\n";
+  if (!resp.problems().empty()) {
+    out << resp.problems_size() << " problem(s): nothing would be applied\n";
+    *exit_code = 1;
+    return;
+  }
+  out << (resp.applied() ? "applied" : "dry run: nothing applied") << "\n";
+}
 
 void AddCatalogCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* exit_code) {
   struct Args {
@@ -87,26 +117,7 @@ void AddCatalogCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
     auto ctx = args->client.Context();
     grpc::Status s = stub()->ImportCatalog(ctx.get(), req, &resp);
     if (!s.ok()) return ReportError(err, s, exit_code);
-    std::map<std::string, int> counts(resp.counts().begin(), resp.counts().end());
-    std::vector<std::string> held;
-    for (const auto& [type, n] : counts) held.push_back(absl::StrFormat("%d %s", n, type));
-    out << args->file << ": " << absl::StrJoin(held, ", ") << "\n";
-    std::map<std::string, int> per_kind;
-    for (const auto& c : resp.changes()) {
-      ++per_kind[absl::StrFormat("%s %s", ChangeWord(c.kind()), c.entity_type())];
-      out << absl::StrFormat("  %-8s %-15s %-10s %s\n", ChangeWord(c.kind()), c.entity_type(),
-                             c.id(), c.summary() == c.id() ? "" : c.summary());
-    }
-    std::vector<std::string> summary;
-    for (const auto& [k, n] : per_kind) summary.push_back(absl::StrFormat("%d %s", n, k));
-    out << (resp.changes().empty() ? "no changes" : absl::StrJoin(summary, ", ")) << "\n";
-    for (const auto& p : resp.problems()) out << "problem: " << p.path() << ": " << p.message() << "\n";
-    if (!resp.problems().empty()) {
-      out << resp.problems_size() << " problem(s): nothing would be applied\n";
-      *exit_code = 1;
-      return;
-    }
-    out << (resp.applied() ? "applied" : "dry run: nothing applied") << "\n";
+    PrintImportResult(out, args->file, resp, exit_code);
   });
 
   CLI::App* exp = catalog->add_subcommand("export", "Print the catalog in the import format");

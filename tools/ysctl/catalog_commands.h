@@ -3,8 +3,14 @@
 #include <ostream>
 
 #include "CLI/CLI.hpp"
+#include "yingshang/indicator/v1/catalog.pb.h"
 
 namespace ys::ysctl {
+
+// Prints what an import found: counts, changes, warnings and problems, each problem as
+// "problem: FILE:LINE: path: message"; sets *exit_code to 1 when there are problems.
+void PrintImportResult(std::ostream& out, const std::string& file,
+                       const ::yingshang::indicator::v1::ImportCatalogResponse& resp, int* exit_code);
 
 // catalog import FILE [--dry-run], catalog export [--include-retired], indicators list [--level],
 // indicator show CODE: against the indicator service.

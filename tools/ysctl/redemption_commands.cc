@@ -26,7 +26,7 @@ std::string Yuan(int64_t fen) { return absl::StrFormat("%d.%02d", fen / 100, fen
 
 void PrintRow(std::ostream& out, const std::string& where, const std::string& department,
               const rpb::RedemptionSummaryRow& r) {
-  out << absl::StrFormat("%s %s %8d %8d %8d %14s %10s %10d\n", Pad(where, 16), Pad(department, 24),
+  out << absl::StrFormat("%s %s %8d %8d %8d %14s %10s %10d\n", Pad(where, 26), Pad(department, 24),
                          r.applications(), r.approvals(), r.payments(), Yuan(r.amount_paid_fen()),
                          r.has_median() ? absl::StrFormat("%.1f", r.median_days_to_payment()) : "—",
                          r.unpaid_over_30_days());
@@ -43,9 +43,11 @@ void AddRedemptionCommands(CLI::App& app, std::ostream& out, std::ostream& err, 
   auto args = std::make_shared<Args>();
   CLI::App* redemptions = app.add_subcommand("redemptions", "惠企通 policy redemptions");
   redemptions->require_subcommand(1);
-  CLI::App* summary = redemptions->add_subcommand("summary", "A month's figures per county and department");
+  CLI::App* summary = redemptions->add_subcommand(
+      "summary", "A month's figures per region (county, functional zone, 市本级) and department");
   summary->add_option("--month", args->month, "e.g. 2022-09")->required();
-  summary->add_option("--county", args->county, "county code, e.g. 361102 (default: all)");
+  summary->add_option("--region,--county", args->county,
+                      "a region of 上饶市: county 361102, functional zone 3611Z1, 市本级 3611 (default: all)");
   AddClientFlags(summary, &args->client, "indicator", "127.0.0.1:7101");
   summary->callback([args, &out, &err, exit_code] {
     absl::Status resolved = ResolveClient(&args->client, "indicator", "127.0.0.1:7101");
@@ -59,7 +61,7 @@ void AddRedemptionCommands(CLI::App& app, std::ostream& out, std::ostream& err, 
                          ->GetRedemptionSummary(ctx.get(), req, &resp);
     if (!s.ok()) return ReportError(err, s, exit_code);
     out << "惠企通 policy redemptions, " << resp.month() << " (amounts in 元)\n";
-    out << absl::StrFormat("%s %s %8s %8s %8s %14s %10s %10s\n", Pad("county", 16), Pad("department", 24),
+    out << absl::StrFormat("%s %s %8s %8s %8s %14s %10s %10s\n", Pad("region", 26), Pad("department", 24),
                            "applied", "approved", "paid", "paid amount", "median d", "unpaid>30d");
     for (const auto& r : resp.rows()) {
       PrintRow(out, r.county_code() + " " + r.county_name(), r.department(), r);

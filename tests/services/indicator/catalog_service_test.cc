@@ -183,5 +183,98 @@ TEST_F(CatalogServiceTest, RegionsUnitsAndExport) {
   EXPECT_EQ(again.problems_size(), 0);
 }
 
+// `ysctl programme import`: the programme's sections only.
+grpc::Status ImportProgramme(pb::CatalogService::Stub& stub, grpc::ClientContext* ctx, const std::string& yaml,
+                             bool dry_run, pb::ImportCatalogResponse* resp) {
+  pb::ImportCatalogRequest req;
+  req.set_yaml(yaml);
+  req.set_file_name("tasks.yaml");
+  req.set_validate_only(dry_run);
+  req.add_sections("environments");
+  req.add_sections("environment_tasks");
+  return stub.ImportCatalog(ctx, req, resp);
+}
+
+TEST_F(CatalogServiceTest, Point12_11_TheThirtyTasksAreImportedAndListed) {
+  LoadSeed();
+  pb::ImportCatalogResponse resp;
+  grpc::Status s = ImportProgramme(*stub_, Ctx().get(), testing::ReadSampleTasks(), false, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resp.applied());
+  EXPECT_EQ(resp.problems_size(), 0);
+  EXPECT_EQ(resp.warnings_size(), 0);
+  EXPECT_EQ(resp.counts().at("programme_item"), 35);
+
+  pb::ListProgrammeItemsRequest req;
+  req.set_kind(pb::PROGRAMME_ITEM_KIND_ENVIRONMENT_TASK);
+  req.mutable_page()->set_page_size(20);
+  pb::ListProgrammeItemsResponse page1, page2;
+  ASSERT_TRUE(stub_->ListProgrammeItems(Ctx("viewer").get(), req, &page1).ok());
+  ASSERT_EQ(page1.items_size(), 20);
+  EXPECT_EQ(page1.items(0).code(), "T01");
+  EXPECT_EQ(page1.items(0).environment(), "E1");
+  EXPECT_EQ(page1.items(0).provenance(), "SAMPLE");
+  req.mutable_page()->set_page_token(page1.page().next_page_token());
+  ASSERT_TRUE(stub_->ListProgrammeItems(Ctx("viewer").get(), req, &page2).ok());
+  EXPECT_EQ(page2.items_size(), 10);
+  EXPECT_EQ(page2.items(9).code(), "T30");
+  EXPECT_TRUE(page2.page().next_page_token().empty());
+
+  req.Clear();
+  req.set_environment("E2");
+  pb::ListProgrammeItemsResponse e2;
+  ASSERT_TRUE(stub_->ListProgrammeItems(Ctx().get(), req, &e2).ok());
+  EXPECT_EQ(e2.items_size(), 6);
+  req.Clear();
+  req.set_kind(pb::PROGRAMME_ITEM_KIND_ENVIRONMENT);
+  pb::ListProgrammeItemsResponse environments;
+  ASSERT_TRUE(stub_->ListProgrammeItems(Ctx().get(), req, &environments).ok());
+  EXPECT_EQ(environments.items_size(), 5);
+  req.Clear();
+  pb::ListProgrammeItemsResponse all;
+  ASSERT_TRUE(stub_->ListProgrammeItems(Ctx().get(), req, &all).ok());
+  EXPECT_EQ(all.items_size(), 8 + 3 + 5 + 30);
+  req.set_kind(static_cast<pb::ProgrammeItemKind>(42));
+  EXPECT_EQ(stub_->ListProgrammeItems(Ctx().get(), req, &all).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(stub_->ListProgrammeItems(Ctx("").get(), {}, &all).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(CatalogServiceTest, Point12_11_ATasksFileInPartsWarnsAndAFaultyOneIsRefusedWithItsLine) {
+  LoadSeed();
+  pb::ImportCatalogResponse resp;
+  const std::string part =
+      "environments:\n  - {code: E1, name: 环境一}\n"
+      "environment_tasks:\n  - {code: T01, name: 任务一, environment: E1, lead_units: [市财政局]}\n";
+  ASSERT_TRUE(ImportProgramme(*stub_, Ctx().get(), part, false, &resp).ok());
+  EXPECT_TRUE(resp.applied());  // warnings do not stop it
+  ASSERT_EQ(resp.warnings_size(), 2);
+  EXPECT_EQ(resp.warnings(0).path(), "environments");
+  EXPECT_EQ(resp.warnings(1).path(), "environment_tasks");
+
+  const size_t published = store_.published.size();
+  const std::string faulty =
+      "environment_tasks:\n"
+      "  - {code: T02, name: 任务二, environment: E1, lead_units: [市财政局]}\n"
+      "  - {code: T03, name: 任务三, environment: E1, lead_units: [市不存在局]}\n";
+  ASSERT_TRUE(ImportProgramme(*stub_, Ctx("viewer").get(), faulty, true, &resp).ok());
+  ASSERT_EQ(resp.problems_size(), 1);
+  EXPECT_EQ(resp.problems(0).line(), 3);
+  EXPECT_EQ(resp.problems(0).path(), "environment_tasks[1].lead_units");
+  grpc::Status refused = ImportProgramme(*stub_, Ctx().get(), faulty, false, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("line 3: environment_tasks[1].lead_units: unknown unit 市不存在局"),
+            std::string::npos)
+      << refused.error_message();
+  EXPECT_EQ(store_.published.size(), published);  // nothing applied
+
+  // A catalog file sent as a programme file retires nothing.
+  refused = ImportProgramme(*stub_, Ctx().get(), ReadCatalogData("regions.yaml"), false, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("province: this import takes only the sections environment_tasks, environments"),
+            std::string::npos)
+      << refused.error_message();
+  EXPECT_EQ(store_.published.size(), published);
+}
+
 }  // namespace
 }  // namespace ys::indicator

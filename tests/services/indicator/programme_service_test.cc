@@ -124,8 +124,60 @@ TEST_F(ProgrammeServiceTest, RedemptionSummaryErrors) {
   EXPECT_NE(bad.error_message().find("field 'month'"), std::string::npos);
   req.set_month("2022-09");
   req.set_county_code("000000");
-  EXPECT_EQ(redemption_stub_->GetRedemptionSummary(Ctx("office").get(), req, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  grpc::Status unknown = redemption_stub_->GetRedemptionSummary(Ctx("office").get(), req, &resp);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(unknown.error_message().find("field 'county_code'"), std::string::npos);
+}
+
+TEST_F(ProgrammeServiceTest, Point12_9_TheSummaryTakesShangraosRegionsAndRefusesOthersNamingTheField) {
+  rpb::RedemptionSummaryRequest req;
+  req.set_month("2022-09");
+  rpb::RedemptionSummaryResponse resp;
+  for (const char* region : {"361102", "3611Z1", "3611Z3", "3611"}) {
+    req.set_county_code(region);
+    grpc::Status s = redemption_stub_->GetRedemptionSummary(Ctx("viewer").get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << region << ": " << s.error_message();
+  }
+  req.set_county_code("360102");  // 南昌市东湖区
+  grpc::Status refused = redemption_stub_->GetRedemptionSummary(Ctx("viewer").get(), req, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("field 'county_code': '360102' is a county (东湖区) of 南昌市 (3601), "
+                                         "not one of 上饶市's"),
+            std::string::npos)
+      << refused.error_message();
+}
+
+TEST_F(ProgrammeServiceTest, Point12_11_UnitsReportOnTheTasksAsOnAnyItem) {
+  auto loaded = store_->Load();
+  ASSERT_TRUE(loaded.ok());
+  const Catalog before = Catalog::FromEntities(loaded->entities);
+  auto tasks = ParseCatalogFile(testing::ReadSampleTasks(), before);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_TRUE(tasks->problems.empty());
+  ASSERT_TRUE(store_->Apply(DiffCatalog(before, *tasks).writes, loaded->versions, {"t", "office"}, absl::Now()).ok());
+
+  pb::ReportProgressRequest req;
+  req.mutable_report()->set_item_code("T08");  // 【样例】规范招标投标市场秩序
+  req.mutable_report()->set_month("2022-09");
+  req.mutable_report()->set_unit("市发改委");
+  req.mutable_report()->set_status(pb::PROGRESS_STATUS_IN_PROGRESS);
+  req.mutable_report()->set_percent(30);
+  req.mutable_report()->set_text("【样例】招投标专项治理已部署");
+  pb::ProgressReport got;
+  grpc::Status s = stub_->ReportProgress(Ctx("fagai").get(), req, &got);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(got.unit(), "市发展和改革委员会");
+  EXPECT_EQ(got.version(), 1);
+  req.mutable_report()->set_item_code("E2");  // an environment only heads its tasks
+  EXPECT_EQ(stub_->ReportProgress(Ctx("office").get(), req, &got).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  pb::ListProgressRequest list;
+  list.set_month("2022-09");
+  list.set_item_code("T08");
+  pb::ListProgressResponse reports;
+  ASSERT_TRUE(stub_->ListProgress(Ctx("viewer").get(), list, &reports).ok());
+  ASSERT_EQ(reports.reports_size(), 1);
+  EXPECT_EQ(reports.reports(0).percent(), 30);
 }
 
 }  // namespace

@@ -68,5 +68,39 @@ TEST_F(ProgressValidationTest, Rules) {
   }
 }
 
+TEST_F(ProgressValidationTest, Point12_11_ProgressOnATaskIsReportedLikeOnAnyItem) {
+  auto tasks = ParseCatalogFile(testing::ReadSampleTasks(), catalog_);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_TRUE(tasks->problems.empty());
+  catalog_ = tasks->catalog;
+  pb::ProgressReport r = Report();
+  r.set_item_code("T08");  // 【样例】规范招标投标市场秩序, led by 市发改委
+  auto ok = ValidateProgressReport(catalog_, office_, now_, r);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->unit(), "市发展和改革委员会");
+  // The same rules as for an action: the unit's own key, a known task.
+  EXPECT_TRUE(ValidateProgressReport(catalog_, {"u", "unit:市发改委"}, now_, r).ok());
+  EXPECT_EQ(ValidateProgressReport(catalog_, {"u", "unit:市财政局"}, now_, r).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  r.set_item_code("T31");
+  EXPECT_EQ(ValidateProgressReport(catalog_, office_, now_, r).status().code(), absl::StatusCode::kNotFound);
+  // Before the office loads the tasks there is none to report on.
+  r.set_item_code("T08");
+  Catalog without;
+  for (const char* f : {"units.yaml", "catalog.yaml"}) without = ParseCatalogFile(testing::ReadCatalogData(f), without)->catalog;
+  EXPECT_EQ(ValidateProgressReport(without, office_, now_, r).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ProgressValidationTest, Point12_11_AnEnvironmentOnlyHeadsItsTasks) {
+  catalog_ = ParseCatalogFile(testing::ReadSampleTasks(), catalog_)->catalog;
+  pb::ProgressReport r = Report();
+  r.set_item_code("E1");
+  auto got = ValidateProgressReport(catalog_, office_, now_, r);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(got.status().message().find("field 'report.item_code': E1 is one of the five environments"),
+            std::string::npos)
+      << got.status();
+}
+
 }  // namespace
 }  // namespace ys::indicator

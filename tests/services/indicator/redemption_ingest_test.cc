@@ -129,9 +129,49 @@ TEST_F(RedemptionIngestTest, AppliesOnceRejectsWithReasonsAndSummarises) {
   EXPECT_EQ(BuildRedemptionSummary(*pool_, *store_, clock_, req).status().code(),
             absl::StatusCode::kInvalidArgument);
   req.set_month("2022-09");
-  req.set_county_code("3611");  // a city, not a county
+  req.set_county_code("3601");  // another city: not Shangrao's to report on
   EXPECT_EQ(BuildRedemptionSummary(*pool_, *store_, clock_, req).status().code(),
-            absl::StatusCode::kNotFound);
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RedemptionIngestTest, Point12_9_ZonesAndCityLevelAreTakenAndAnotherCitysCountyIsDeadLettered) {
+  Send({Event("Z1", "APPLIED", "2022-09-01T02:00:00Z", "91350100M000100Y43", "3611Z1", 100),
+        Event("Z2", "APPLIED", "2022-09-02T02:00:00Z", "91350100M000100Y43", "3611Z2", 200),
+        Event("C1", "APPLIED", "2022-09-03T02:00:00Z", "91350100M000100Y43", "3611", 300),
+        Event("N1", "APPLIED", "2022-09-04T02:00:00Z", "91350100M000100Y43", "360102", 400)});  // 南昌市东湖区
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM redemptions"), 3);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM redemptions WHERE county_code = '360102'"), 0);
+  EXPECT_EQ(DeadLetterReasons(), "region_outside_shangrao;");
+  std::string reason;
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                    reason = tx.exec("SELECT h->>1 FROM outbox, jsonb_array_elements(headers) h "
+                                     "WHERE topic = 'ys.policy.dlq.v1' AND h->>0 = 'ys_dlq_reason'")[0][0]
+                                 .as<std::string>();
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_NE(reason.find("field 'county_code': '360102' is a county (东湖区) of 南昌市 (3601)"), std::string::npos)
+      << reason;
+  EXPECT_NE(metrics_.Serialize().find("ys_indicator_redemptions_rejected_total{reason=\"region_outside_shangrao\"} 1"),
+            std::string::npos);
+
+  rpb::RedemptionSummaryRequest req;
+  req.set_month("2022-09");
+  auto summary = BuildRedemptionSummary(*pool_, *store_, clock_, req);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  std::vector<std::pair<std::string, std::string>> named;
+  for (const auto& row : summary->rows()) named.emplace_back(row.county_code(), row.county_name());
+  EXPECT_EQ(named, (std::vector<std::pair<std::string, std::string>>{
+                       {"3611", "市本级"}, {"3611Z1", "上饶经济技术开发区"}, {"3611Z2", "三清山风景名胜区"}}));
+  EXPECT_EQ(summary->total().applications(), 3);
+  req.set_county_code("3611Z2");
+  auto zone = BuildRedemptionSummary(*pool_, *store_, clock_, req);
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  ASSERT_EQ(zone->rows_size(), 1);
+  EXPECT_EQ(zone->rows(0).county_name(), "三清山风景名胜区");
+  req.set_county_code("360102");
+  auto refused = BuildRedemptionSummary(*pool_, *store_, clock_, req);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("field 'county_code'"), std::string::npos) << refused.status();
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 #include "services/indicator/redemption.h"
 
 #include <limits>
+#include <set>
 
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "services/indicator/catalog.h"
 #include "services/indicator/credit_code.h"
+#include "tests/services/indicator/catalog_data.h"
+#include "tools/sample/sample_redemption_regions.h"
 
 namespace ys::indicator {
 namespace {
@@ -257,6 +261,112 @@ TEST(CreditCodeTest, ReasonsQuoteTheCodeEscaped) {
   EXPECT_NE(han.message().find("character 8 ('中')"), std::string::npos) << han;
   const absl::Status shorter = ValidateCreditCode(std::string("91\xff", 3));
   EXPECT_NE(shorter.message().find(R"('91\xff' has 3 characters)"), std::string::npos) << shorter;
+}
+
+// --- #12 point 9: the regions a redemption may carry -------------------------------------------------
+
+// The catalog as the demo loads it: the office's units file (with the zones' codes), the regions, the
+// seed catalog.
+const std::map<std::string, rpb::Region>& SeedRegions() {
+  static const auto* regions = [] {
+    Catalog c;
+    for (const char* f : {"units.yaml", "regions.yaml", "catalog.yaml"}) {
+      auto parsed = ParseCatalogFile(testing::ReadCatalogData(f), c);
+      if (parsed.ok()) c = parsed->catalog;
+    }
+    return new std::map<std::string, rpb::Region>(c.regions);
+  }();
+  return *regions;
+}
+
+TEST(RedemptionRegionTest, Point12_9_AcceptedAreExactlyShangraosCountiesZonesAndCityLevel) {
+  ASSERT_EQ(SeedRegions().size(), 1u + 11 + 100 + 3);  // province, cities, counties, zones
+  std::set<std::string> accepted;
+  for (const auto& [code, _] : SeedRegions()) {
+    if (!CheckRedemptionRegion(SeedRegions(), code).has_value()) accepted.insert(code);
+  }
+  EXPECT_EQ(accepted, (std::set<std::string>{"361102", "361103", "361104", "361123", "361124", "361125", "361126",
+                                             "361127", "361128", "361129", "361130", "361181",  // 12 counties
+                                             "3611Z1", "3611Z2", "3611Z3",                      // 3 zones
+                                             "3611"}));                                         // 市本级
+}
+
+TEST(RedemptionRegionTest, Point12_9_ACountyOfAnotherCityIsRefusedNamingTheField) {
+  auto why = CheckRedemptionRegion(SeedRegions(), "360102");  // 南昌市东湖区
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->reason, "region_outside_shangrao");
+  EXPECT_EQ(why->status.code(), absl::StatusCode::kInvalidArgument);
+  const std::string m(why->status.message());
+  EXPECT_EQ(m.rfind("field 'county_code': '360102' is a county (东湖区) of 南昌市 (3601), not one of 上饶市's", 0), 0u)
+      << m;
+  EXPECT_NE(m.find("the 12 counties, 3 functional zones and 3611 (市本级) of 上饶市"), std::string::npos) << m;
+  // Every county of the other ten cities likewise.
+  for (const auto& [code, r] : SeedRegions()) {
+    if (r.kind() != rpb::REGION_KIND_COUNTY || r.parent_code() == "3611") continue;
+    EXPECT_EQ(CheckRedemptionRegion(SeedRegions(), code)->reason, "region_outside_shangrao") << code;
+  }
+}
+
+TEST(RedemptionRegionTest, Point12_9_AFunctionalZoneIsAcceptedAndNamed) {
+  EXPECT_FALSE(CheckRedemptionRegion(SeedRegions(), "3611Z2").has_value());
+  EXPECT_EQ(RedemptionRegionName(SeedRegions().at("3611Z2")), "三清山风景名胜区");
+  EXPECT_EQ(RedemptionRegionName(SeedRegions().at("3611Z1")), "上饶经济技术开发区");
+  EXPECT_EQ(RedemptionRegionName(SeedRegions().at("3611Z3")), "上饶高铁经济试验区");
+  // Another city's functional zone is not Shangrao's.
+  std::map<std::string, rpb::Region> regions = SeedRegions();
+  rpb::Region ganjiang;
+  ganjiang.set_code("36Z1");
+  ganjiang.set_name("赣江新区");
+  ganjiang.set_kind(rpb::REGION_KIND_FUNCTIONAL_ZONE);
+  ganjiang.set_parent_code("36");
+  regions[ganjiang.code()] = ganjiang;
+  EXPECT_EQ(CheckRedemptionRegion(regions, "36Z1")->reason, "region_outside_shangrao");
+}
+
+TEST(RedemptionRegionTest, Point12_9_CityLevel3611IsAcceptedAsShiBenJi) {
+  EXPECT_FALSE(CheckRedemptionRegion(SeedRegions(), "3611").has_value());
+  EXPECT_EQ(RedemptionRegionName(SeedRegions().at("3611")), "市本级");
+  EXPECT_EQ(RedemptionRegionName(SeedRegions().at("361102")), "信州区");
+}
+
+TEST(RedemptionRegionTest, Point12_9_OtherRegionsAreRefused) {
+  struct Case {
+    const char* code;
+    const char* reason;
+    const char* says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"3601", "region_outside_shangrao", "is a city (南昌市) of 江西省 (36)"},
+           {"36", "region_outside_shangrao", "is a province (江西省)"},
+           {"999999", "unknown_county", "'999999' is not a region of the catalog;"},
+           {"3611Z9", "unknown_county", "'3611Z9' is not a region of the catalog;"},
+       }) {
+    auto why = CheckRedemptionRegion(SeedRegions(), c.code);
+    ASSERT_TRUE(why.has_value()) << c.code;
+    EXPECT_EQ(why->reason, c.reason) << c.code;
+    EXPECT_EQ(why->status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(why->status.message().find("field 'county_code'"), std::string::npos) << why->status;
+    EXPECT_NE(why->status.message().find(c.says), std::string::npos) << why->status;
+  }
+  // A county the catalog has retired takes no new redemptions.
+  std::map<std::string, rpb::Region> regions = SeedRegions();
+  regions["361102"].set_retired(true);
+  auto retired = CheckRedemptionRegion(regions, "361102");
+  ASSERT_TRUE(retired.has_value());
+  EXPECT_EQ(retired->reason, "unknown_county");
+  EXPECT_NE(retired->status.message().find("(retired)"), std::string::npos) << retired->status;
+  EXPECT_NE(retired->status.message().find("the 11 counties"), std::string::npos) << retired->status;
+}
+
+TEST(RedemptionRegionTest, Point12_9_TheSampleGeneratorProducesOnlyAcceptedRegions) {
+  std::set<std::string> sample;
+  for (const char* code : ys::sample::kRedemptionRegions) {
+    EXPECT_FALSE(CheckRedemptionRegion(SeedRegions(), code).has_value()) << code;
+    sample.insert(code);
+  }
+  EXPECT_EQ(sample.size(), 16u);  // every accepted region, once
+  // Its deliberate bad region is refused for the reason the demo shows.
+  EXPECT_EQ(CheckRedemptionRegion(SeedRegions(), ys::sample::kForeignCounty)->reason, "region_outside_shangrao");
 }
 
 }  // namespace
