@@ -31,6 +31,10 @@ echo '$ ysctl indicator show I12'
 echo '$ ysctl catalog export > var/catalog-export.yaml; ysctl catalog import var/catalog-export.yaml --dry-run'
 "$YSCTL" catalog export > "${YS_VAR:-$ROOT/var}/catalog-export.yaml"
 "$YSCTL" catalog import "${YS_VAR:-$ROOT/var}/catalog-export.yaml" --dry-run | tail -2
+echo '$ ysctl programme import data/programme/tasks.sample.yaml   (五大环境 and 30 tasks: a SAMPLE, marked 【样例】)'
+"$YSCTL" programme import "$ROOT/data/programme/tasks.sample.yaml" | tail -2
+echo '$ ysctl programme list --kind task --environment E1'
+"$YSCTL" programme list --kind task --environment E1 | sed -n 1,4p
 echo '$ ysctl programme report --item A1 --month 2022-09 --unit 市发改委 --status in_progress --percent 60 --text …'
 "$YSCTL" programme report --item A1 --month 2022-09 --unit 市发改委 --status in_progress --percent 60 \
   --text "【样例】对标提升方案已印发，18项指标逐项对接省直部门"
@@ -67,8 +71,10 @@ sed -n 1,12p "${YS_VAR:-$ROOT/var}/alerts.txt"
 tail -1 "${YS_VAR:-$ROOT/var}/alerts.txt"
 echo '$ ysctl rankings show --indicator C00 --scope city --period 2022-09'
 "$YSCTL" rankings show --indicator C00 --scope city --period 2022-09
-echo '$ ysctl rankings consequences --year 2022   (考核奖惩; first 12 lines)'
-"$YSCTL" rankings consequences --year 2022 | sed -n 1,12p
+echo '$ ysctl ledger show --year 2022   (考核奖惩: months are warnings, at risk; first 12 lines)'
+"$YSCTL" ledger show --year 2022 | sed -n 1,12p
+echo '$ ysctl goals --year 2022   (work plan §一; the tiers are the office's settings)'
+"$YSCTL" goals --year 2022 | sed -n 1,16p
 echo
 echo "== rectification: the alerts above opened cases (one per responsible unit, due in a month)"
 sleep 2

@@ -213,17 +213,18 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
   const pb::Standing standing = StandingOf(fact.period());
   const char* consequence_prefix =
       standing == pb::STANDING_PENDING ? plan_text::kPendingPrefix : plan_text::kAtRiskPrefix;
-  auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence,
-                   const std::string& what) {
-    if (config.disabled.contains(rule)) return;
+  // `assessment`: the consequence is a 考核奖惩 one, owed by the year's result (worded at risk or
+  // pending); otherwise it is owed now (a rectification) or nothing (a warning).
+  auto alert = [&](pb::AlertRule rule, pb::Severity severity, const char* consequence, bool assessment,
+                   const std::string& what) -> pb::RankingAlert* {
+    if (config.disabled.contains(rule)) return nullptr;
     pb::RankingAlert a = NewAlert(rule, severity, fact, indicator, region_name);
     a.set_standing(standing);
-    // A rectification is owed now; an assessment consequence only by the year's result.
-    a.set_consequence(consequence == plan_text::kRectify ? std::string(consequence)
-                                                         : absl::StrCat(consequence_prefix, consequence));
+    a.set_consequence(assessment ? absl::StrCat(consequence_prefix, consequence) : std::string(consequence));
     a.set_message(absl::StrFormat("%s %s %s：全省第%d名/共%d，%s", fact.period(), region_name,
                                   indicator_name, fact.rank(), fact.total(), what));
     out.push_back(std::move(a));
+    return &out.back();
   };
 
   const bool composite = fact.indicator_code() == config.composite_code;
@@ -234,29 +235,33 @@ std::vector<pb::RankingAlert> EvaluateRules(const pb::RankingFact& fact,
     // bottom three) both speeches; the bottom three owe the 表态发言, and by the year's assessment
     // the 检讨发言 (ConsequencesOf). A month or quarter raises the same alerts, at risk.
     if (last) {
-      alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, plan_text::kLast, "全省倒数第一");
+      alert(pb::ALERT_RULE_LAST_IN_PROVINCE, pb::SEVERITY_CRITICAL, plan_text::kLast, true, "全省倒数第一");
     } else if (bottom) {
-      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kBottomThree, "位列全省后三位");
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kBottomThree, true, "位列全省后三位");
     }
   }
   if (fact.scope() == pb::SCOPE_COUNTY) {
     if (last && !composite) {
-      alert(pb::ALERT_RULE_COUNTY_INDICATOR_LAST, pb::SEVERITY_CRITICAL, plan_text::kCountyNotExcellent,
+      alert(pb::ALERT_RULE_COUNTY_INDICATOR_LAST, pb::SEVERITY_CRITICAL, plan_text::kCountyNotExcellent, true,
             "单项指标全省倒数第一");
-    } else if (!last && !composite && fact.rank() > fact.total() - config.bottom_n) {
-      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kRectify, "位列全省后三位");
+    } else if (!last && !composite && fact.rank() > fact.total() - config.county_bottom_n) {
+      // §四(五) "排名靠后的工作": a rectification; the plan names no assessment consequence for a
+      // county short of last, and no number for 靠后 (county_bottom_n is local policy).
+      alert(pb::ALERT_RULE_BOTTOM_THREE, pb::SEVERITY_WARNING, plan_text::kRectify, false, "位列全省后三位");
     }
     if (composite && fact.rank() > config.county_composite_beyond) {
-      alert(pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND, pb::SEVERITY_WARNING, plan_text::kCountyNotExcellent,
+      alert(pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND, pb::SEVERITY_WARNING, plan_text::kCountyNotExcellent, true,
             absl::StrFormat("综合排名全省%d名以后", config.county_composite_beyond));
     }
   }
   if (previous.has_value() && fact.rank() - previous->rank() >= config.fall_places) {
-    alert(pb::ALERT_RULE_FELL_PLACES, pb::SEVERITY_WARNING, plan_text::kRectify,
-          absl::StrFormat("较%s（第%d名）下降%d位", previous->period(), previous->rank(),
-                          fact.rank() - previous->rank()));
-    out.back().set_previous_rank(previous->rank());
-    out.back().set_previous_period(previous->period());
+    // Local policy (rankings.rules.fall_places): the plan names no fall, so no consequence either.
+    if (pb::RankingAlert* a = alert(pb::ALERT_RULE_FELL_PLACES, pb::SEVERITY_WARNING, plan_text::kWarningOnly, false,
+                                    absl::StrFormat("较%s（第%d名）下降%d位（本办设定）", previous->period(),
+                                                    previous->rank(), fact.rank() - previous->rank()))) {
+      a->set_previous_rank(previous->rank());
+      a->set_previous_period(previous->period());
+    }
   }
   // 第三季度目标是整体排名进全省前三，不得掉出前六 (§四): each catalog target on its own scope and
   // indicator, judged on its period's facts, a month inside it only a warning (targets.h).

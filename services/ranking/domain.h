@@ -88,7 +88,8 @@ absl::StatusOr<RevisionOutcome> DecideRevision(const std::optional<pb::RankingFa
 
 struct RuleConfig {
   std::set<pb::Evaluation> evaluations = {pb::EVALUATION_OFFICIAL};  // the assessment counts
-  int bottom_n = 3;                    // 后三位
+  int bottom_n = 3;                    // 后三位 (§四(七)), for the city's units
+  int county_bottom_n = 3;             // a county's 排名靠后 short of last (local policy: §四(五) gives no number)
   int fall_places = 3;                 // fell by ≥ 3 places (local policy: the plan names no number)
   int county_composite_beyond = 70;    // 综合排名全省70名以后
   std::string composite_code = "C00";  // the composite (综合) indicator

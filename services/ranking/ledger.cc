@@ -14,13 +14,23 @@ pb::Standing StandingOf(absl::string_view period) {
   return pb::STANDING_AT_RISK;
 }
 
+const char* LineText(pb::ConsequenceKind kind) {
+  switch (kind) {
+    case pb::CONSEQUENCE_KIND_BONUS_WITHHELD: return plan_text::kBonusWithheld;
+    case pb::CONSEQUENCE_KIND_NO_EXCELLENCE: return plan_text::kNoExcellence;
+    case pb::CONSEQUENCE_KIND_STATEMENT: return plan_text::kStatement;
+    case pb::CONSEQUENCE_KIND_SELF_CRITICISM: return plan_text::kSelfCriticism;
+    case pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT: return plan_text::kCountyNotExcellent;
+    default: return "";
+  }
+}
+
 std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert) {
   std::vector<pb::Consequence> out;
   const auto period = Period::Parse(alert.fact().period());
   if (!period.ok()) return out;
   const pb::Standing standing = StandingOf(alert.fact().period());
-  auto add = [&](const std::string& subject, const std::string& name, bool county,
-                 pb::ConsequenceKind kind, const char* text) {
+  auto add = [&](const std::string& subject, const std::string& name, bool county, pb::ConsequenceKind kind) {
     pb::Consequence c;
     c.set_year(period->year());
     c.set_subject(subject);
@@ -30,36 +40,35 @@ std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert) {
     c.set_alert_id(alert.id());
     c.set_indicator_code(alert.fact().indicator_code());
     c.set_period(alert.fact().period());
-    c.set_text(text);
+    c.set_text(LineText(kind));
     c.set_standing(standing);
     c.set_fact_revision(alert.fact().revision());
     out.push_back(std::move(c));
   };
-  auto each_unit = [&](pb::ConsequenceKind kind, const char* text) {
-    for (const auto& u : alert.units()) add(u.unit(), u.unit(), false, kind, text);
+  auto each_unit = [&](pb::ConsequenceKind kind) {
+    for (const auto& u : alert.units()) add(u.unit(), u.unit(), false, kind);
   };
   const bool city = alert.fact().scope() == pb::SCOPE_CITY;
   switch (alert.rule()) {
     case pb::ALERT_RULE_LAST_IN_PROVINCE:
-      each_unit(pb::CONSEQUENCE_KIND_BONUS_WITHHELD, plan_text::kBonusWithheld);
-      each_unit(pb::CONSEQUENCE_KIND_NO_EXCELLENCE, plan_text::kNoExcellence);
+      each_unit(pb::CONSEQUENCE_KIND_BONUS_WITHHELD);
+      each_unit(pb::CONSEQUENCE_KIND_NO_EXCELLENCE);
       // Last is also in the bottom three: it owes both speeches.
-      each_unit(pb::CONSEQUENCE_KIND_STATEMENT, plan_text::kStatement);
-      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM, plan_text::kSelfCriticism);
+      each_unit(pb::CONSEQUENCE_KIND_STATEMENT);
+      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM);
       break;
     case pb::ALERT_RULE_BOTTOM_THREE:
       if (city) {
-        each_unit(pb::CONSEQUENCE_KIND_STATEMENT, plan_text::kStatement);
-        each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM, plan_text::kSelfCriticism);
+        each_unit(pb::CONSEQUENCE_KIND_STATEMENT);
+        each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM);
       }
       break;
     case pb::ALERT_RULE_YEAR_BOTTOM_THREE:  // raised by earlier versions; kept for their alerts
-      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM, plan_text::kSelfCriticism);
+      each_unit(pb::CONSEQUENCE_KIND_SELF_CRITICISM);
       break;
     case pb::ALERT_RULE_COUNTY_INDICATOR_LAST:
     case pb::ALERT_RULE_COUNTY_COMPOSITE_BEYOND:
-      add(alert.fact().region_code(), alert.region_name(), true,
-          pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT, plan_text::kCountyNotExcellent);
+      add(alert.fact().region_code(), alert.region_name(), true, pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT);
       break;
     default:
       break;  // a rectification within a month, no assessment consequence of its own
@@ -71,7 +80,17 @@ std::vector<pb::RankingAlert> AlertsToWithdraw(const std::vector<pb::RankingAler
                                                const std::set<std::string>& still_raised) {
   std::vector<pb::RankingAlert> out;
   for (const pb::RankingAlert& a : raised) {
-    if (!a.withdrawn() && !still_raised.contains(a.id())) out.push_back(a);
+    if (a.withdrawn() || still_raised.contains(a.id())) continue;
+    // Earlier versions raised YEAR_BOTTOM_THREE for a year's fact where this one raises
+    // BOTTOM_THREE or LAST_IN_PROVINCE: such an alert stands while either still does.
+    if (a.rule() == pb::ALERT_RULE_YEAR_BOTTOM_THREE) {
+      const std::string rest = a.id().substr(a.id().find('/'));
+      if (still_raised.contains(pb::AlertRule_Name(pb::ALERT_RULE_BOTTOM_THREE) + rest) ||
+          still_raised.contains(pb::AlertRule_Name(pb::ALERT_RULE_LAST_IN_PROVINCE) + rest)) {
+        continue;
+      }
+    }
+    out.push_back(a);
   }
   return out;
 }

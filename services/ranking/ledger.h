@@ -35,6 +35,10 @@ pb::Standing StandingOf(absl::string_view period);
 // Other rules cost a rectification only. Each line carries the alert's standing (StandingOf).
 std::vector<pb::Consequence> ConsequencesOf(const pb::RankingAlert& alert);
 
+// A line's text: the plan's words for its kind (plan_text.h). Lines are shown with it whatever
+// text an earlier version stored (which put the 表态发言 at the city meeting).
+const char* LineText(pb::ConsequenceKind kind);
+
 // The alerts a superseding revision withdraws: those still standing (`raised`, not withdrawn) that
 // the new current fact of the same key no longer raises (`still_raised` holds its alert ids). A
 // correction that keeps a unit in last place withdraws nothing (§四(七) still applies to it).

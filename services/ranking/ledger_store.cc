@@ -23,6 +23,7 @@ constexpr char kLineColumns[] =
 pb::Consequence LineFrom(const pqxx::row& row) {
   pb::Consequence c;
   c.ParseFromString(pqxx::binarystring(row[0]).str());
+  c.set_text(LineText(c.kind()));
   pb::Standing standing = pb::STANDING_AT_RISK;
   pb::Standing_Parse(row[1].as<std::string>(), &standing);
   c.set_standing(standing);

@@ -203,6 +203,7 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetGoals(grpc::CallbackServerContext
     std::string period = req->period();
     std::vector<pb::RankingFact> facts;
     RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+      facts.clear();  // a retried transaction reads again
       if (period.empty()) {
         std::set<std::string> with_facts;
         for (const auto& row : tx.exec_params(

@@ -53,6 +53,7 @@ absl::StatusOr<RankingSettings> LoadRankingSettings(const Config& config) {
     }
   }
   ASSIGN_OR_RETURN(r.bottom_n, GetInt(config, "rankings.rules.bottom_n", r.bottom_n, 1));
+  ASSIGN_OR_RETURN(r.county_bottom_n, GetInt(config, "rankings.rules.county_bottom_n", r.county_bottom_n, 1));
   ASSIGN_OR_RETURN(r.fall_places, GetInt(config, "rankings.rules.fall_places", r.fall_places, 1));
   ASSIGN_OR_RETURN(r.county_composite_beyond, GetInt(config, "rankings.rules.county_composite_beyond",
                                                      r.county_composite_beyond, 1));

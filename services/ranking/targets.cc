@@ -115,13 +115,15 @@ std::vector<pb::RankingAlert> EvaluateTargets(const pb::RankingFact& fact, const
     if (auto seen = by_id.find(a.id()); seen != by_id.end() && seen->second.severity() >= severity) {
       continue;
     }
-    // §四(五) "排名靠后的工作进行整改": the target period's result is rectified within a month; a
-    // warning says what its result would cost.
-    a.set_consequence(result ? plan_text::kRectify
-                             : absl::StrCat("若", KindName(target_period->kind()), "排名如此：",
-                                            plan_text::kRectify));
+    // Below the floor is 排名靠后 (§四(五)): the target period's result is rectified; a target
+    // missed short of the floor costs nothing the plan names. A warning says what its result would be.
+    const char* consequence =
+        rule == pb::ALERT_RULE_QUARTER_FLOOR_BREACHED ? plan_text::kRectify : plan_text::kWarningOnly;
+    a.set_consequence(result ? std::string(consequence)
+                             : absl::StrCat("若", KindName(target_period->kind()), "排名如此：", consequence));
     // As every alert (ledger.h): at risk for a month or a quarter, pending for a year's result.
     a.set_standing(result ? StandingOf(fact.period()) : pb::STANDING_AT_RISK);
+    a.set_target_warning(!result);
     if (!result) what += OnTrackWarning(*period, *target_period);
     a.set_message(absl::StrFormat("%s %s %s：全省第%d名/共%d，%s", fact.period(), a.region_name(),
                                   a.indicator_name(), fact.rank(), fact.total(), what));

@@ -20,7 +20,7 @@ constexpr char kDefaultAddress[] = "127.0.0.1:7102";
 // "扣发绩效奖金5%；取消评优评先资格；表态发言×2；检讨发言", or "" for nothing.
 std::string Costs(const pb::LedgerSummary& s, bool county) {
   std::vector<std::string> what;
-  if (s.bonus_withheld()) what.push_back("扣发绩效奖金5%");
+  if (s.bonus_withheld()) what.push_back("扣发年终绩效奖金的5%");
   if (s.excellence_barred()) what.push_back(county ? "党政领导不得评为优秀" : "取消评优评先资格");
   if (s.statements() > 0) what.push_back(absl::StrFormat("表态发言×%d", s.statements()));
   if (s.self_criticism()) what.push_back("检讨发言");

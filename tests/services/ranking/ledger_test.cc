@@ -107,6 +107,21 @@ TEST(Point12_3, AnAlertAlreadyWithdrawnIsNotWithdrawnAgain) {
   EXPECT_TRUE(AlertsToWithdraw(last, {}).empty());
 }
 
+TEST(Point12_3, ALegacyYearBottomThreeAlertStandsWhileTheBottomThreeStillHolds) {
+  pb::RankingAlert legacy;  // as an earlier version stored it for a year's fact
+  legacy.set_rule(pb::ALERT_RULE_YEAR_BOTTOM_THREE);
+  legacy.set_id("ALERT_RULE_YEAR_BOTTOM_THREE/EVALUATION_OFFICIAL/I03/city/3611/2022");
+  EXPECT_TRUE(AlertsToWithdraw({legacy}, {"ALERT_RULE_BOTTOM_THREE/EVALUATION_OFFICIAL/I03/city/3611/2022"}).empty());
+  EXPECT_TRUE(AlertsToWithdraw({legacy}, {"ALERT_RULE_LAST_IN_PROVINCE/EVALUATION_OFFICIAL/I03/city/3611/2022"}).empty());
+  EXPECT_EQ(AlertsToWithdraw({legacy}, {"ALERT_RULE_BOTTOM_THREE/EVALUATION_OFFICIAL/I05/city/3611/2022"}).size(), 1u);
+}
+
+TEST(Point12_4, ALineIsShownInThePlansWordsForItsKind) {
+  EXPECT_STREQ(LineText(pb::CONSEQUENCE_KIND_STATEMENT), plan_text::kStatement);
+  EXPECT_STREQ(LineText(pb::CONSEQUENCE_KIND_SELF_CRITICISM), plan_text::kSelfCriticism);
+  EXPECT_STREQ(LineText(pb::CONSEQUENCE_KIND_BONUS_WITHHELD), plan_text::kBonusWithheld);
+}
+
 TEST(Point12_3, WithdrawnLinesAreListedButCountedNowhere) {
   auto lines = LinesOf(InPeriod(Fact("I03", pb::SCOPE_CITY, "3611", 11, 11), "2022"));
   for (auto& c : lines) {
@@ -133,10 +148,13 @@ TEST(Point12_4, TheCityMeetingIsTheSelfCriticismsVenueNotTheStatements) {
   const std::string meeting = "在全市营商环境会议上";
   EXPECT_EQ(std::string(plan_text::kStatement).find(meeting), std::string::npos);
   EXPECT_NE(std::string(plan_text::kSelfCriticism).find(meeting), std::string::npos);
-  for (const auto& c : LinesOf(Fact("I03", pb::SCOPE_CITY, "3611", 9, 11))) {
+  const auto lines = LinesOf(Fact("I03", pb::SCOPE_CITY, "3611", 9, 11));
+  EXPECT_EQ(Kinds(lines), (std::multiset<pb::ConsequenceKind>{pb::CONSEQUENCE_KIND_STATEMENT,
+                                                               pb::CONSEQUENCE_KIND_SELF_CRITICISM}));
+  for (const auto& c : lines) {
     if (c.kind() == pb::CONSEQUENCE_KIND_STATEMENT) {
       EXPECT_EQ(c.text().find(meeting), std::string::npos);
-    } else if (c.kind() == pb::CONSEQUENCE_KIND_SELF_CRITICISM) {
+    } else {
       EXPECT_NE(c.text().find(meeting), std::string::npos);
     }
   }
@@ -162,6 +180,42 @@ TEST(Point12_4, CountiesOweNoSpeechesOnlyTheExcellenceBar) {
   ASSERT_EQ(beyond.size(), 1u);
   EXPECT_EQ(beyond[0].kind(), pb::CONSEQUENCE_KIND_COUNTY_NOT_EXCELLENT);
   EXPECT_TRUE(LinesOf(Fact("C00", pb::SCOPE_CITY, "3611", 7, 11)).empty());  // a floor breach: rectify only
+}
+
+TEST(Point12_4, ACountysBottomThreeIsLocalPolicyAndCostsARectificationOnly) {
+  RuleConfig config;
+  config.county_bottom_n = 5;  // rankings.rules.county_bottom_n: the office's reading of 排名靠后
+  const auto alerts = EvaluateRules(Fact("I03", pb::SCOPE_COUNTY, "361102", 96, 100), std::nullopt, Replica(), config);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].rule(), pb::ALERT_RULE_BOTTOM_THREE);
+  EXPECT_EQ(alerts[0].consequence(), plan_text::kRectify);
+  EXPECT_TRUE(ConsequencesOf(alerts[0]).empty());
+  // The city's 后三位 is the plan's and stays 3 whatever the county setting.
+  EXPECT_TRUE(EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 7, 11), std::nullopt, Replica(), config).empty());
+}
+
+TEST(EvaluateRulesTest, AFallWithTheFallRuleDisabledRaisesNothingAndTouchesNoOtherAlert) {
+  RuleConfig config;
+  config.disabled = {pb::ALERT_RULE_FELL_PLACES};
+  pb::RankingFact previous = Fact("I03", pb::SCOPE_CITY, "3611", 2, 11);
+  previous.set_period("2022-08");
+  const auto alerts = EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 11, 11), previous, Replica(), config);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].rule(), pb::ALERT_RULE_LAST_IN_PROVINCE);
+  EXPECT_EQ(alerts[0].previous_rank(), 0);  // the disabled rule's fields did not land on it
+  EXPECT_TRUE(EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 9, 11), previous, Replica(), config).size() == 1u);
+}
+
+TEST(EvaluateRulesTest, AFallIsTheOfficesWarningAndCostsNothing) {
+  pb::RankingFact previous = Fact("I03", pb::SCOPE_CITY, "3611", 2, 11);
+  previous.set_period("2022-08");
+  const auto alerts = EvaluateRules(Fact("I03", pb::SCOPE_CITY, "3611", 6, 11), previous, Replica(), {});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].rule(), pb::ALERT_RULE_FELL_PLACES);
+  EXPECT_EQ(alerts[0].consequence(), plan_text::kWarningOnly);
+  EXPECT_NE(alerts[0].message().find("本办设定"), std::string::npos) << alerts[0].message();
+  EXPECT_EQ(alerts[0].previous_rank(), 2);
+  EXPECT_TRUE(ConsequencesOf(alerts[0]).empty());
 }
 
 }  // namespace

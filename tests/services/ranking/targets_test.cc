@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "services/ranking/plan_text.h"
 
 namespace ys::ranking {
 namespace {
@@ -97,7 +98,8 @@ TEST(TargetsTest, Point12_10_TheQuarterTargetIsJudgedOnTheQuarterFact) {
   EXPECT_EQ(missed[0].id(), "ALERT_RULE_QUARTER_TARGET_MISSED/EVALUATION_OFFICIAL/C00/city/3611/2022Q3");
   EXPECT_EQ(missed[0].severity(), pb::SEVERITY_WARNING);
   EXPECT_EQ(missed[0].message(), "2022Q3 上饶市 综合排名：全省第4名/共11，未达2022Q3目标（前3）");
-  EXPECT_EQ(missed[0].consequence(), "一个月内整改，并将整改落实情况报市营商办");
+  EXPECT_EQ(missed[0].consequence(), plan_text::kWarningOnly);  // the plan names no consequence for it
+  EXPECT_FALSE(missed[0].target_warning());  // the quarter's own result
 
   // Below the floor: only the breach (it suppresses the missed target), critical.
   auto breached = EvaluateTargets(CityComposite(7, "2022Q3"), catalog, config);
@@ -106,6 +108,8 @@ TEST(TargetsTest, Point12_10_TheQuarterTargetIsJudgedOnTheQuarterFact) {
   EXPECT_EQ(breached[0].severity(), pb::SEVERITY_CRITICAL);
   EXPECT_EQ(breached[0].message(), "2022Q3 上饶市 综合排名：全省第7名/共11，掉出2022Q3底线（前6）");
   EXPECT_EQ(breached[0].message().find("预警"), std::string::npos);
+  EXPECT_EQ(breached[0].consequence(), plan_text::kRectify);  // §四(五): 排名靠后, rectified
+  EXPECT_FALSE(breached[0].target_warning());
   EXPECT_EQ(EvaluateTargets(CityComposite(6, "2022Q3"), catalog, config)[0].rule(),
             pb::ALERT_RULE_QUARTER_TARGET_MISSED);  // 6th is inside the floor
 }
@@ -123,7 +127,8 @@ TEST(TargetsTest, Point12_10_AMonthInsideTheQuarterOnlyWarnsThatTheQuarterIsAtRi
     EXPECT_EQ(a.standing(), pb::STANDING_AT_RISK);
     EXPECT_EQ(a.message(), month + " 上饶市 综合排名：全省第7名/共11，掉出2022Q3底线（前6）"
                                    "（月度预警：按本月排名，季度目标有落空风险）");
-    EXPECT_EQ(a.consequence(), "若季度排名如此：一个月内整改，并将整改落实情况报市营商办");
+    EXPECT_EQ(a.consequence(), std::string("若季度排名如此：") + plan_text::kRectify);
+    EXPECT_TRUE(a.target_warning());
   }
   auto missed = EvaluateTargets(CityComposite(5, "2022-09"), catalog, config);
   ASSERT_EQ(Rules(missed), std::vector<pb::AlertRule>{pb::ALERT_RULE_QUARTER_TARGET_MISSED});
