@@ -6,43 +6,31 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/services/ranking/rule_fixtures.h"
 #include "services/ranking/settings.h"
 
 namespace ys::ranking {
 namespace {
 
+using rule_fixtures::AddIndicator;
+using rule_fixtures::AddRegion;
+
 // 上饶市 with three first-level indicators (one valid only from 2023, one retired), a second-level
 // one, the composite, and two counties; 南昌市 and its county for contrast.
 CatalogReplica Replica() {
   CatalogReplica c;
-  auto add_indicator = [&](const std::string& code, const std::string& name,
-                           ipb::IndicatorLevel level) -> ipb::Indicator& {
-    ipb::Indicator& i = c.indicators[code];
-    i.set_code(code);
-    i.set_name(name);
-    i.set_level(level);
-    return i;
-  };
-  add_indicator("C00", "综合", ipb::INDICATOR_LEVEL_COMPOSITE);
-  add_indicator("I01", "开办企业", ipb::INDICATOR_LEVEL_FIRST);
-  add_indicator("I02", "劳动力市场监管", ipb::INDICATOR_LEVEL_FIRST);
-  add_indicator("I03", "办理建筑许可", ipb::INDICATOR_LEVEL_FIRST);
-  add_indicator("I20", "新指标", ipb::INDICATOR_LEVEL_FIRST).set_valid_from("2023-01-01");
-  add_indicator("I99", "已停用指标", ipb::INDICATOR_LEVEL_FIRST).set_retired(true);
-  add_indicator("I01-01", "办理环节", ipb::INDICATOR_LEVEL_SECOND).set_parent_code("I01");
-  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
-                        const std::string& parent) {
-    ipb::Region& r = c.regions[code];
-    r.set_code(code);
-    r.set_name(name);
-    r.set_kind(kind);
-    r.set_parent_code(parent);
-  };
-  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
-  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
-  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
-  add_region("361103", "广丰区", ipb::REGION_KIND_COUNTY, "3611");
-  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
+  AddIndicator(c, "C00", "综合", ipb::INDICATOR_LEVEL_COMPOSITE);
+  AddIndicator(c, "I01", "开办企业", ipb::INDICATOR_LEVEL_FIRST);
+  AddIndicator(c, "I02", "劳动力市场监管", ipb::INDICATOR_LEVEL_FIRST);
+  AddIndicator(c, "I03", "办理建筑许可", ipb::INDICATOR_LEVEL_FIRST);
+  AddIndicator(c, "I20", "新指标", ipb::INDICATOR_LEVEL_FIRST).set_valid_from("2023-01-01");
+  AddIndicator(c, "I99", "已停用指标", ipb::INDICATOR_LEVEL_FIRST).set_retired(true);
+  AddIndicator(c, "I01-01", "办理环节", ipb::INDICATOR_LEVEL_SECOND).set_parent_code("I01");
+  AddRegion(c, "3611", "上饶市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "3601", "南昌市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
+  AddRegion(c, "361103", "广丰区", ipb::REGION_KIND_COUNTY, "3611");
+  AddRegion(c, "360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
   return c;
 }
 

@@ -9,34 +9,38 @@
 
 namespace ys::ranking::rule_fixtures {
 
+inline ipb::Indicator& AddIndicator(CatalogReplica& c, const std::string& code, const std::string& name,
+                                    ipb::IndicatorLevel level = ipb::INDICATOR_LEVEL_UNSPECIFIED) {
+  ipb::Indicator& i = c.indicators[code];
+  i.set_code(code);
+  i.set_name(name);
+  if (level != ipb::INDICATOR_LEVEL_UNSPECIFIED) i.set_level(level);
+  return i;
+}
+
+inline void AddRegion(CatalogReplica& c, const std::string& code, const std::string& name,
+                      ipb::RegionKind kind, const std::string& parent) {
+  ipb::Region& r = c.regions[code];
+  r.set_code(code);
+  r.set_name(name);
+  r.set_kind(kind);
+  r.set_parent_code(parent);
+}
+
 inline CatalogReplica Replica() {
   CatalogReplica c;
-  auto add_indicator = [&](const std::string& code, const std::string& name) -> ipb::Indicator& {
-    ipb::Indicator& i = c.indicators[code];
-    i.set_code(code);
-    i.set_name(name);
-    return i;
-  };
-  ipb::Indicator& i03 = add_indicator("I03", "办理建筑许可");
+  ipb::Indicator& i03 = AddIndicator(c, "I03", "办理建筑许可");
   i03.set_lead("李茂荣");
   auto* u = i03.add_units();
   u->set_unit("市住房和城乡建设局");
   u->set_head("陈锋");
-  add_indicator("C00", "综合排名");
-  add_indicator("I99", "已停用指标").set_retired(true);
-  add_indicator("I20", "新指标").set_valid_from("2023-01-01");
-  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
-                        const std::string& parent) {
-    ipb::Region& r = c.regions[code];
-    r.set_code(code);
-    r.set_name(name);
-    r.set_kind(kind);
-    r.set_parent_code(parent);
-  };
-  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
-  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
-  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
-  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
+  AddIndicator(c, "C00", "综合排名");
+  AddIndicator(c, "I99", "已停用指标").set_retired(true);
+  AddIndicator(c, "I20", "新指标").set_valid_from("2023-01-01");
+  AddRegion(c, "3611", "上饶市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "3601", "南昌市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
+  AddRegion(c, "360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
   ipb::Target& t = c.targets["2022Q3/city_composite"];
   t.set_period("2022Q3");
   t.set_scope("city_composite");

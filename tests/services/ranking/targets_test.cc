@@ -6,10 +6,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/services/ranking/rule_fixtures.h"
 #include "services/ranking/plan_text.h"
 
 namespace ys::ranking {
 namespace {
+
+using rule_fixtures::AddIndicator;
+using rule_fixtures::AddRegion;
 
 ipb::Target& AddTarget(CatalogReplica& c, const std::string& period, const std::string& scope,
                        const std::string& indicator, int target, int floor) {
@@ -26,32 +30,18 @@ ipb::Target& AddTarget(CatalogReplica& c, const std::string& period, const std::
 
 CatalogReplica Replica() {
   CatalogReplica c;
-  auto add_indicator = [&](const std::string& code, const std::string& name) -> ipb::Indicator& {
-    ipb::Indicator& i = c.indicators[code];
-    i.set_code(code);
-    i.set_name(name);
-    return i;
-  };
-  add_indicator("C00", "综合排名").set_level(ipb::INDICATOR_LEVEL_COMPOSITE);
-  ipb::Indicator& i03 = add_indicator("I03", "办理建筑许可");
+  AddIndicator(c, "C00", "综合排名").set_level(ipb::INDICATOR_LEVEL_COMPOSITE);
+  ipb::Indicator& i03 = AddIndicator(c, "I03", "办理建筑许可");
   i03.set_level(ipb::INDICATOR_LEVEL_FIRST);
   i03.set_lead("李茂荣");
   auto* u = i03.add_units();
   u->set_unit("市住房和城乡建设局");
   u->set_head("陈锋");
-  add_indicator("I05", "招标投标").set_level(ipb::INDICATOR_LEVEL_FIRST);
-  auto add_region = [&](const std::string& code, const std::string& name, ipb::RegionKind kind,
-                        const std::string& parent) {
-    ipb::Region& r = c.regions[code];
-    r.set_code(code);
-    r.set_name(name);
-    r.set_kind(kind);
-    r.set_parent_code(parent);
-  };
-  add_region("3611", "上饶市", ipb::REGION_KIND_CITY, "36");
-  add_region("3601", "南昌市", ipb::REGION_KIND_CITY, "36");
-  add_region("361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
-  add_region("360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
+  AddIndicator(c, "I05", "招标投标").set_level(ipb::INDICATOR_LEVEL_FIRST);
+  AddRegion(c, "3611", "上饶市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "3601", "南昌市", ipb::REGION_KIND_CITY, "36");
+  AddRegion(c, "361102", "信州区", ipb::REGION_KIND_COUNTY, "3611");
+  AddRegion(c, "360102", "东湖区", ipb::REGION_KIND_COUNTY, "3601");
   return c;
 }
 
