@@ -168,6 +168,17 @@ TEST(DecideRevisionTest, Table) {
   EXPECT_EQ(*DecideRevision(std::nullopt, old, lock, kNow, false), RevisionOutcome::kNew);
 }
 
+TEST(Point12_12, ThePeriodLockIsTheOfficesLocalPolicyAndSaysSo) {
+  pb::RankingFact old = Fact();
+  old.set_period("2022-06");
+  const auto locked = DecideRevision(std::nullopt, old, LockPolicy{.lock_after_months = 3}, kNow, false);
+  ASSERT_EQ(locked.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(locked.status().message().find("local policy"), std::string::npos) << locked.status();
+  EXPECT_EQ(locked.status().message().find("work plan"), std::string::npos) << locked.status();
+  // Configurable: a longer window opens the period.
+  EXPECT_TRUE(DecideRevision(std::nullopt, old, LockPolicy{.lock_after_months = 6}, kNow, false).ok());
+}
+
 std::vector<pb::AlertRule> Rules(const std::vector<pb::RankingAlert>& alerts) {
   std::vector<pb::AlertRule> out;
   for (const auto& a : alerts) out.push_back(a.rule());
