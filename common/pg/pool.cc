@@ -105,6 +105,14 @@ absl::Status PgErrorStatus(const std::exception& e) {
       dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return absl::UnavailableError(absl::StrFormat("postgresql unavailable: %s", e.what()));
   }
+  // libpqxx 6 reports a serialization failure or a deadlock (40001, 40P01) as a
+  // transaction_rollback, not an sql_error: the transaction may simply be run again.
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrFormat("postgresql: the statement's outcome is unknown: %s", e.what()));
+  }
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) {
+    return absl::AbortedError(absl::StrFormat("postgresql: %s", e.what()));
+  }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql != nullptr) {
     const std::string state = sql->sqlstate();
     if (state == "40001" || state == "40P01") {

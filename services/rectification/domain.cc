@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/input/message_rules.h"
 #include "common/status/macros.h"
 #include "common/time/clock.h"
-#include "common/time/period.h"
 #include "common/time/proto_time.h"
 
 namespace ys::rectification {
@@ -135,6 +138,36 @@ void RestartLadder(pb::Case* c) {
   c->set_referral_suggested(false);
 }
 
+SweepWork SweepDue(const pb::Case& c, absl::Time now, const EscalationPolicy& policy) {
+  SweepWork out;
+  if (!Outstanding(c.state())) return out;
+  out.steps = StepsDue(FromProtoTime(c.due_at()), now, c.ladder_steps_taken(), policy);
+  out.suggest_referral = ReferralSuggestionDue(c, now, policy);
+  return out;
+}
+
+std::optional<LegacyEscalation> NormaliseLegacyEscalation(pb::Case* c) {
+  const pb::Escalation level = c->escalation();
+  const bool legacy = (level == pb::ESCALATION_REMINDER && c->escalation_step().empty()) ||
+                      (level == pb::ESCALATION_LOCAL_STEP && c->escalation_step().empty()) ||
+                      (level == pb::ESCALATION_REFERRED && !c->has_referral());
+  if (!legacy) return std::nullopt;
+  c->set_escalation(pb::ESCALATION_REMINDER);
+  c->set_escalation_step(kReminderStep);
+  // The old ladder's levels were its steps taken, 督办 first; their escalations rows hold those rungs.
+  c->set_ladder_steps_taken(std::max(c->ladder_steps_taken(), static_cast<int>(level)));
+  if (level == pb::ESCALATION_REMINDER) return std::nullopt;  // shown as it was: only named
+  LegacyEscalation out;
+  out.old_step = level == pb::ESCALATION_LOCAL_STEP ? "提级办理" : kReferralStep;
+  out.note = absl::StrFormat(
+      "the sweeper before issue #12 stored level %d (%s, automatic, no longer taken): shown and counted as %s, "
+      "the work plan's step; %s",
+      static_cast<int>(level), out.old_step, kReminderStep,
+      level == pb::ESCALATION_REFERRED ? "the case was not referred by the office (ReferCase decides a referral)"
+                                       : "no local step was taken");
+  return out;
+}
+
 std::vector<std::string> AnsweringUnits(const rpb::RankingAlert& alert, const AlertCasePolicy& policy) {
   if (alert.fact().scope() == rpb::SCOPE_COUNTY) {
     return {alert.region_name().empty() ? alert.fact().region_code() : alert.region_name()};
@@ -145,33 +178,20 @@ std::vector<std::string> AnsweringUnits(const rpb::RankingAlert& alert, const Al
   return out;
 }
 
-namespace {
-
-bool IsTargetRule(rpb::AlertRule rule) {
-  return rule == rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED || rule == rpb::ALERT_RULE_QUARTER_TARGET_MISSED;
-}
-
-}  // namespace
-
 std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCasePolicy& policy) {
   std::vector<CaseDraft> out;
   if (alert.withdrawn() || !policy.rules.contains(alert.rule())) return out;
+  // A target is judged on its own period's fact (§四 "第三季度目标…"): judged on a period inside it
+  // (a month of the quarter) the ranking service marks the alert a warning that the target is at
+  // risk; it is not the result rectified. The ranking service decides which periods those are.
+  if (alert.target_warning()) return out;
   const rpb::RankingFact& f = alert.fact();
-  // A target is judged on its own period's fact (§四 "第三季度目标…"): a month inside the quarter
-  // only warns that the quarter is at risk (ranking's targets.h), it is not the result rectified.
-  if (IsTargetRule(alert.rule())) {
-    auto period = Period::Parse(f.period());
-    if (period.ok() && period->kind() == Period::Kind::kMonth) return out;
-  }
   const std::string title =
       absl::StrFormat("%s %s %s 第%d名/共%d：限期整改", f.period(), alert.region_name(),
                       alert.indicator_name(), f.rank(), f.total());
-  const std::string description =
-      absl::StrFormat("%s。%s。请于一个月内整改，并将整改落实情况报市营商办。", alert.message(),
-                      alert.consequence());
   const bool county = f.scope() == rpb::SCOPE_COUNTY;
   for (const std::string& unit : AnsweringUnits(alert, policy)) {
-    CaseDraft& d = out.emplace_back(CaseDraft{unit, "", county ? f.region_code() : "", title, description, {}});
+    CaseDraft& d = out.emplace_back(CaseDraft{unit, "", county ? f.region_code() : "", title, {}});
     for (const auto& u : alert.units()) {
       if (county) {
         pb::Follower& follower = d.followers.emplace_back();
@@ -183,6 +203,22 @@ std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCase
     }
   }
   return out;
+}
+
+std::string AlertCaseDescription(const rpb::RankingAlert& alert, const std::string& due_date) {
+  std::vector<std::string> sentences;
+  auto add = [&](absl::string_view text) {
+    text = absl::StripAsciiWhitespace(text);
+    while (absl::ConsumeSuffix(&text, "。")) {
+    }
+    if (!text.empty()) sentences.emplace_back(text);
+  };
+  add(alert.message());
+  // A consequence that is the rectification (§四(五) "以一个月为时限…进行整改") is what the last
+  // sentence says, with the case's own due date: not said twice, nor as a month the deadline may not be.
+  if (!absl::StrContains(alert.consequence(), "整改")) add(alert.consequence());
+  sentences.push_back(absl::StrFormat("请于%s前整改，并在期限内将整改落实情况报市营商办", due_date));
+  return absl::StrJoin(sentences, "。") + "。";
 }
 
 AlertPlacement PlaceAlert(const std::vector<OpenAlertCase>& open, const std::string& period) {
@@ -224,6 +260,42 @@ absl::Status CheckWithdrawalReview(const pb::Case& c) {
   if (c.alert_withdrawn()) return absl::OkStatus();
   return absl::FailedPreconditionError(
       absl::StrFormat("case %s has no withdrawn alert to review", c.id()));
+}
+
+namespace {
+
+bool EveryAlertWithdrawn(const std::vector<LinkedAlert>& alerts) {
+  return !alerts.empty() && std::all_of(alerts.begin(), alerts.end(), [](const LinkedAlert& a) { return a.withdrawn; });
+}
+
+}  // namespace
+
+AlertFlag DecideAlertFlag(bool flagged, const std::vector<LinkedAlert>& before,
+                          const std::vector<LinkedAlert>& after) {
+  AlertFlag out;
+  for (const LinkedAlert& a : after) {
+    if (!a.withdrawn) out.standing.push_back(a.name);
+  }
+  if (!out.standing.empty()) return out;  // it stands on them
+  if (after.empty()) {
+    out.flagged = flagged;  // no alert linked (keys released): nothing new to say
+    return out;
+  }
+  // Every alert withdrawn: flagged if a withdrawal just took the last standing one; a flag the office
+  // cleared (kept) stays cleared.
+  out.flagged = flagged || !EveryAlertWithdrawn(before);
+  return out;
+}
+
+absl::Status CheckCloseAsWithdrawn(const pb::Case& c, const std::vector<LinkedAlert>& alerts) {
+  std::vector<std::string> standing;
+  for (const LinkedAlert& a : alerts) {
+    if (!a.withdrawn) standing.push_back(a.name);
+  }
+  if (standing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "case %s still stands on %s (not withdrawn): it cannot be closed as withdrawn; keep it (--keep)", c.id(),
+      absl::StrJoin(standing, ", ")));
 }
 
 absl::Status ValidateAlertInput(const rpb::RankingAlert& alert, const input::InputLimits& limits) {

@@ -29,7 +29,7 @@ namespace rpb = ::yingshang::ranking::v1;
 struct DeadlinePolicy {
   enum class Kind { kCalendarMonths, kWorkingDays };
   Kind kind = Kind::kCalendarMonths;
-  int amount = 1;  // one calendar month by default (work plan: 一个月内整改)
+  int amount = 1;  // one calendar month by default (work plan §四(五): "以一个月为时限")
 };
 
 struct DeadlinePolicies {
@@ -109,10 +109,37 @@ absl::Status CheckReferral(const pb::Case& c);
 // a referral stands (the office decided it).
 void RestartLadder(pb::Case* c);
 
+// What the sweeper owes a case at `now`: the ladder steps due and not taken (StepsDue) and a referral
+// suggestion when one is due (ReferralSuggestionDue). Nothing for a case that is not outstanding.
+struct SweepWork {
+  std::vector<LadderStep> steps;
+  bool suggest_referral = false;
+  bool empty() const { return steps.empty() && !suggest_referral; }
+};
+SweepWork SweepDue(const pb::Case& c, absl::Time now, const EscalationPolicy& policy);
+
+// Before issue #12 the sweeper climbed an automatic ladder of its own: 1 督办, 2 提级办理, 3 移送市纪委监委.
+// Level 2 is now ESCALATION_LOCAL_STEP (a step the office names, escalation_step) and 3
+// ESCALATION_REFERRED (the office's referral, with its Referral record), so a body that sweeper
+// stored reads as a nameless local step or as an office referral. Neither is what happened: such a
+// case (LOCAL_STEP without escalation_step, REFERRED without a referral, REMINDER without
+// escalation_step) is shown and counted as 督办, the plan's step, which the old ladder took first; the
+// old steps count as taken against its due time (its escalations rows hold their rungs). The body is
+// written back so on its next change.
+struct LegacyEscalation {
+  std::string old_step;  // 提级办理 or 移送市纪委监委, as the old sweeper named it
+  std::string note;      // for the case's history
+};
+// Normalises `c` as above. The old step, when what the case shows changed (levels 2 and 3); nullopt
+// otherwise (not legacy, or a legacy 督办 only given its name).
+std::optional<LegacyEscalation> NormaliseLegacyEscalation(pb::Case* c);
+
 // --- cases from alerts ---------------------------------------------------------------------------
 
 // The alerts that open a case. §四(五): "以一个月为时限，全市各地各单位对通报督办事项、排名靠后的工作
-// 进行整改" — every place rectifies what ranks low, a county last on one indicator included.
+// 进行整改" — every place rectifies what ranks low: a city indicator last or in the bottom three, a
+// quarter below its floor, and a county last on one indicator (county_indicator_last) or in its
+// bottom places (bottom_three, e.g. 98th or 99th of 100) or beyond 70th overall.
 struct AlertCasePolicy {
   std::set<rpb::AlertRule> rules = {rpb::ALERT_RULE_LAST_IN_PROVINCE, rpb::ALERT_RULE_BOTTOM_THREE,
                                     rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED,
@@ -124,16 +151,22 @@ struct AlertCasePolicy {
 // One case to open (or link) per responsible unit: a city-scope alert goes to each unit of the
 // indicator; a county-scope alert to the county, with the indicator's city units as followers
 // (带班领导职责③: the lead unit's 带班领导 "推进县级指标事项落实改革措施…督促调度县级营商环境各项考核指标在全省
-// 排名靠前"). A withdrawn alert opens nothing.
+// 排名靠前"). A withdrawn alert opens nothing; nor does a target's warning (`target_warning`: a target
+// judged on a period inside its own, e.g. a month of the quarter — the target period's fact is the
+// result rectified).
 struct CaseDraft {
   std::string unit;
   std::string head;         // the unit's 带班领导, when the alert names one
   std::string region_code;  // for a county
   std::string title;
-  std::string description;
   std::vector<pb::Follower> followers;  // a county case's city units
 };
 std::vector<CaseDraft> DraftsFor(const rpb::RankingAlert& alert, const AlertCasePolicy& policy);
+// The description of a case opened from `alert` and due on `due_date` (2022-10-30): the alert's
+// message; its consequence, unless that is the rectification itself (§四(五)'s "以一个月为时限…进行
+// 整改", which the last sentence states with the case's own date); and "请于<due_date>前整改，并在期限内
+// 将整改落实情况报市营商办。" — the case's deadline, whatever cases.deadlines sets, said once.
+std::string AlertCaseDescription(const rpb::RankingAlert& alert, const std::string& due_date);
 // The units that answer for `alert`, whatever its rule and whether withdrawn: the county (its name,
 // else its code) for a county-scope alert, else the indicator's units, else the fallback unit.
 std::vector<std::string> AnsweringUnits(const rpb::RankingAlert& alert, const AlertCasePolicy& policy);
@@ -173,6 +206,28 @@ absl::Status CheckUnitMayReport(const pb::Case& c, const std::string& unit);
 // The office reviews only a case whose alert was withdrawn: FAILED_PRECONDITION otherwise.
 absl::Status CheckWithdrawalReview(const pb::Case& c);
 inline constexpr char kResolutionWithdrawn[] = "withdrawn";
+
+// An alert linked to a case: the one that opened it or one that joined it (an alert_keys row). A
+// withdrawal is recorded per alert: a case may stand on another.
+struct LinkedAlert {
+  std::string name;  // the alert's id (a key stored before ids were recorded: its rule and period)
+  bool withdrawn = false;
+};
+struct AlertFlag {
+  bool flagged = false;               // alert_withdrawn: the office is to keep or close the case
+  std::vector<std::string> standing;  // the alerts the case stands on
+};
+// The case's flag after its linked alerts went from `before` to `after` (one batch of alerts, in
+// whichever order the ranking service published withdrawals and new alerts). A case is flagged only
+// when every alert linked to it is withdrawn:
+//  - an alert standing (raised again, or a standing alert that joined) clears the flag;
+//  - a withdrawal that leaves none standing sets it (also for a case opened in the same batch);
+//  - otherwise it stays as it was (a case the office kept is not put to it again).
+AlertFlag DecideAlertFlag(bool flagged, const std::vector<LinkedAlert>& before,
+                          const std::vector<LinkedAlert>& after);
+// Closing as withdrawn is for a case no alert stands on: FAILED_PRECONDITION naming those that do
+// (the office keeps the case instead).
+absl::Status CheckCloseAsWithdrawn(const pb::Case& c, const std::vector<LinkedAlert>& alerts);
 
 // The input rules (common/input) for a decoded alert, before any of it is stored: every string
 // field (message and consequence are free text, the rest names) and the fact's published_at.

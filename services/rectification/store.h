@@ -45,8 +45,10 @@ class CaseStore {
   // The inbox batch handler for ys.rankings.alerts.v1. Per (unit, indicator, period, rule) once: a
   // unit's open case of the same indicator and period takes it; otherwise it opens its own case,
   // naming the unit's open case of an earlier period as previous (PlaceAlert). A withdrawn alert opens
-  // nothing: it flags the open cases it opened or was linked to, for the office; the same alert
-  // raised again clears the flag.
+  // nothing: its keys are marked withdrawn, and a case it opened or joined is flagged for the office
+  // once every alert linked to it is withdrawn (DecideAlertFlag); the same alert raised again, or a
+  // standing alert joining the case, clears the flag. Flags are decided after the whole batch, so a
+  // correction's withdrawals and new alerts may come in either order.
   absl::Status ApplyAlerts(pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                            std::vector<absl::Status>* results);
 
@@ -62,7 +64,8 @@ class CaseStore {
   // The office's referral to 市纪委监委: audited, KIND_REFERRED; reason required.
   absl::StatusOr<pb::Case> Refer(const Principal& who, const pb::ReferCaseRequest& req);
   // Keep (clears alert_withdrawn) or close as withdrawn (CLOSED, resolution "withdrawn", KIND_CLOSED;
-  // its alert keys are released, so the alert raised again by a later revision opens a new case).
+  // its withdrawn alerts' keys are released, so such an alert raised again by a later revision opens a
+  // new case). Closing is FAILED_PRECONDITION naming the alerts that still stand, if any.
   absl::StatusOr<pb::Case> ReviewWithdrawal(const Principal& who, const pb::ReviewWithdrawalRequest& req);
 
   struct ListQuery {
@@ -75,8 +78,10 @@ class CaseStore {
   absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> List(const ListQuery& q);
 
   // Moves every outstanding case past due up the ladder (督办, then the local steps), one event per
-  // step, each step once; marks a referral suggestion when the local policy asks for one. Safe to run
-  // concurrently (rows are claimed with SKIP LOCKED) and again (steps are keyed).
+  // step, each step once; marks a referral suggestion when the local policy asks for one. Reads the
+  // outstanding cases past due `limit` at a time; the domain decides what each is owed (SweepDue), and
+  // a case owed nothing new is left as it is. Safe to run concurrently (rows are claimed with SKIP
+  // LOCKED) and again (steps are keyed).
   absl::StatusOr<SweepResult> Sweep(size_t limit = 1000);
   // Open and overdue outstanding cases per escalation level, now (for the gauges), and the cases
   // awaiting an office decision.

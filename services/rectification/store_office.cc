@@ -27,22 +27,27 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
   }
   const absl::Time now = clock_.Now();
   ASSIGN_OR_RETURN(absl::CivilDay due, DueDay(now, policies_.deadlines.For(req.origin()), calendar_));
+  pb::Case fresh;
+  fresh.set_origin(req.origin());
+  fresh.set_origin_ref(req.origin_ref());
+  fresh.set_unit(req.unit());
+  fresh.set_region_code(req.region_code());
+  fresh.set_indicator_code(req.indicator_code());
+  fresh.set_period(req.period());
+  fresh.set_title(req.title());
+  fresh.set_description(req.description());
+  fresh.set_assignee(req.assignee());
+  // The service has no catalog of 带班领导 and 领班: the office names them, and a 督办 names the head.
+  fresh.set_head(req.head());
+  fresh.set_lead(req.lead());
+  *fresh.mutable_opened_at() = ToProtoTime(now);
+  *fresh.mutable_due_at() = ToProtoTime(EndOfDay(due));
+  fresh.set_due_date(FormatIsoDate(due));
+  fresh.set_state(pb::STATE_OPEN);
+  fresh.set_consecutive_periods(1);
   pb::Case c;
-  c.set_origin(req.origin());
-  c.set_origin_ref(req.origin_ref());
-  c.set_unit(req.unit());
-  c.set_region_code(req.region_code());
-  c.set_indicator_code(req.indicator_code());
-  c.set_period(req.period());
-  c.set_title(req.title());
-  c.set_description(req.description());
-  c.set_assignee(req.assignee());
-  *c.mutable_opened_at() = ToProtoTime(now);
-  *c.mutable_due_at() = ToProtoTime(EndOfDay(due));
-  c.set_due_date(FormatIsoDate(due));
-  c.set_state(pb::STATE_OPEN);
-  c.set_consecutive_periods(1);
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    c = fresh;  // each attempt from the start (an ABORTED one is retried)
     // Opened from a reference before: the same request is answered with that case (a retry after
     // a lost answer); a different one is refused, naming the case.
     const bool keyed = !req.origin_ref().empty();
@@ -54,7 +59,8 @@ absl::StatusOr<pb::Case> CaseStore::Open(const Principal& who, const pb::OpenCas
       if (!first.empty()) {
         ASSIGN_OR_RETURN(LoadedCase l, LoadCase(tx, first[0][0].as<std::string>(), false));
         if (l.c.title() != req.title() || l.c.description() != req.description() ||
-            l.c.region_code() != req.region_code() || l.c.assignee() != req.assignee()) {
+            l.c.region_code() != req.region_code() || l.c.assignee() != req.assignee() ||
+            l.c.head() != req.head() || l.c.lead() != req.lead()) {
           return absl::AlreadyExistsError(absl::StrFormat(
               "field 'origin_ref': case %s was already opened from %s for %s %s %s, with other "
               "details; change that case instead",
@@ -96,7 +102,7 @@ absl::StatusOr<pb::Case> CaseStore::Change(const std::string& id, Fn&& change) {
     ASSIGN_OR_RETURN(LoadedCase l, LoadCase(tx, id, true));
     ASSIGN_OR_RETURN(CaseEffect effect, change(tx, l.c, now));
     CaseWrites writes;
-    writes.Save(l.c, ++l.version, /*insert=*/false);
+    writes.Update(l, now);
     writes.Log(id, now, effect.actor.empty() ? kServiceActor : effect.actor, effect.action, effect.before,
                effect.after, effect.message);
     if (effect.kind != pb::CaseEvent::KIND_UNSPECIFIED) {
@@ -271,11 +277,21 @@ absl::StatusOr<pb::Case> CaseStore::ReviewWithdrawal(const Principal& who, const
       return e;
     }
     ASSIGN_OR_RETURN(pb::State after, Transition(before, Action::kCloseWithdrawn));
+    // Only a case no alert stands on (one that joined it after the withdrawal, say) closes as withdrawn.
+    std::vector<LinkedAlert> alerts;
+    for (const auto& row : tx.exec_params(
+             "SELECT alert_id, rule, period, withdrawn FROM alert_keys WHERE case_id = $1 ORDER BY rule", c.id())) {
+      const std::string alert_id = row[0].as<std::string>();
+      alerts.push_back({alert_id.empty() ? row[1].as<std::string>() + " " + row[2].as<std::string>() : alert_id,
+                        row[3].as<bool>()});
+    }
+    RETURN_IF_ERROR(CheckCloseAsWithdrawn(c, alerts));
     c.set_state(after);
     c.set_resolution(kResolutionWithdrawn);
     *c.mutable_closed_at() = ToProtoTime(now);
-    // Released: should a later revision raise the alert again, it opens a new case.
-    tx.exec_params("DELETE FROM alert_keys WHERE case_id = $1", c.id());
+    // The withdrawn alerts' keys are released: should a later revision raise one again, it opens a
+    // new case.
+    tx.exec_params("DELETE FROM alert_keys WHERE case_id = $1 AND withdrawn", c.id());
     CaseEffect e{"closed", pb::State_Name(before), pb::State_Name(after), who.name};
     e.kind = pb::CaseEvent::KIND_CLOSED;
     e.message = absl::StrFormat("整改案件 %s（%s）所依据的排名预警已撤回，市营商办决定关闭（撤回）：%s", c.id(), c.unit(),

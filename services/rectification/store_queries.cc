@@ -15,9 +15,10 @@ namespace ys::rectification {
 
 absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
   pb::Case c;
+  const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     ASSIGN_OR_RETURN(LoadedCase l, LoadCase(tx, id, false));
-    c = std::move(l.c);
+    c = std::move(l.c);  // each attempt from the start (an ABORTED one is retried)
     for (const auto& row : tx.exec_params(
              "SELECT (extract(epoch FROM at) * 1e6)::bigint, actor, action, before, after, note "
              "FROM case_history WHERE case_id = $1 ORDER BY seq",
@@ -30,9 +31,11 @@ absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
       h->set_after(row[4].as<std::string>());
       h->set_note(row[5].as<std::string>());
     }
+    // A legacy escalation not written back yet: its line, as the next change will store it.
+    if (l.legacy.has_value()) *c.add_history() = LegacyEscalationEntry(*l.legacy, now);
     return absl::OkStatus();
   }));
-  SetOverdue(&c, clock_.Now());
+  SetOverdue(&c, now);
   return c;
 }
 
@@ -40,6 +43,7 @@ absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const L
   std::vector<pb::Case> out;
   size_t total = 0;
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    out.clear();  // each attempt from the start (an ABORTED one is retried)
     // The page by the (unit|state|outstanding, due_at, id) indexes; the total apart, so the page
     // query stops after `limit` rows instead of reading every match. A unit's list holds the county
     // cases it follows too.
@@ -55,8 +59,7 @@ absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const L
                        q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
                        static_cast<int64_t>(q.offset));
     for (const auto& row : rows) {
-      pb::Case& c = out.emplace_back();
-      c.ParseFromString(pqxx::binarystring(row[0]).str());
+      pb::Case& c = out.emplace_back(ParseCase(pqxx::binarystring(row[0]).str(), 0).c);
       SetOverdue(&c, q.as_of);
       c.set_following(!q.unit.empty() && AccessOf(c, q.unit) == UnitAccess::kFollower);
     }
@@ -67,15 +70,28 @@ absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const L
 
 absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
   LevelCounts out;
+  const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    out = {};  // each attempt from the start (an ABORTED one is retried)
     for (const auto& row : tx.exec_params(
              std::string("SELECT escalation, count(*), count(*) FILTER (WHERE due_at <= $1::timestamptz) "
                          "FROM cases WHERE state IN ") +
-                 kOutstandingSql + " GROUP BY escalation",
-             PgTime(clock_.Now()))) {
+                 kOutstandingSql + " AND escalation < $2 GROUP BY escalation",
+             PgTime(now), static_cast<int>(pb::ESCALATION_LOCAL_STEP))) {
       const auto level = static_cast<pb::Escalation>(row[0].as<int>());
-      out.open[level] = row[1].as<int64_t>();
-      out.overdue[level] = row[2].as<int64_t>();
+      out.open[level] += row[1].as<int64_t>();
+      out.overdue[level] += row[2].as<int64_t>();
+    }
+    // Past 督办: a local step, the office's referral — or a level the sweeper before issue #12 stored
+    // (提级办理, 移送), which counts as 督办 until written back (NormaliseLegacyEscalation): read from
+    // the case. Few cases: those a local step or the office took further.
+    for (const auto& row : tx.exec_params(
+             std::string("SELECT body, due_at <= $1::timestamptz FROM cases WHERE state IN ") + kOutstandingSql +
+                 " AND escalation >= $2",
+             PgTime(now), static_cast<int>(pb::ESCALATION_LOCAL_STEP))) {
+      const pb::Escalation level = ParseCase(pqxx::binarystring(row[0]).str(), 0).c.escalation();
+      ++out.open[level];
+      if (row[1].as<bool>()) ++out.overdue[level];
     }
     const pqxx::row flags = tx.exec1(
         "SELECT count(*) FILTER (WHERE referral_suggested AND state IN " + std::string(kOutstandingSql) +
@@ -97,10 +113,9 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, co
   }
   pb::StatsResponse out;
   out.set_period(period);
-  pb::UnitStats& total = *out.mutable_total();
-  total.set_unit("合计");
   // A case the office closed because its alert was withdrawn is not counted: its fall did not stand.
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    out.clear_units();  // each attempt from the start (an ABORTED one is retried)
     for (const auto& row : tx.exec_params(
              std::string(
                  "SELECT unit, max(region_code), count(*), "
@@ -125,6 +140,8 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, co
     }
     return absl::OkStatus();
   }));
+  pb::UnitStats& total = *out.mutable_total();
+  total.set_unit("合计");
   auto rate = [](pb::UnitStats& u) {
     const int denominator = u.closed_on_time() + u.closed_late() + u.overdue();
     u.set_on_time_rate(denominator == 0 ? 0 : static_cast<double>(u.closed_on_time()) / denominator);

@@ -24,7 +24,19 @@ LoadedCase ParseCase(const std::string& body, int64_t version) {
   LoadedCase out;
   out.c.ParseFromString(body);
   out.version = version;
+  out.legacy = NormaliseLegacyEscalation(&out.c);
   return out;
+}
+
+pb::HistoryEntry LegacyEscalationEntry(const LegacyEscalation& legacy, absl::Time at) {
+  pb::HistoryEntry h;
+  *h.mutable_at() = ToProtoTime(at);
+  h.set_actor(kServiceActor);
+  h.set_action("legacy_escalation");
+  h.set_before(legacy.old_step);
+  h.set_after(kReminderStep);
+  h.set_note(legacy.note);
+  return h;
 }
 
 absl::StatusOr<LoadedCase> LoadCase(pqxx::transaction_base& tx, const std::string& id, bool lock) {
@@ -48,6 +60,16 @@ void CaseWrites::Save(const pb::Case& c, int64_t version, bool insert) {
   } else {
     order_.push_back(c.id());
   }
+}
+
+int64_t CaseWrites::Update(LoadedCase& l, absl::Time now) {
+  Save(l.c, ++l.version, /*insert=*/false);
+  if (l.legacy.has_value()) {
+    const pb::HistoryEntry h = LegacyEscalationEntry(*l.legacy, now);
+    Log(l.c.id(), now, h.actor(), h.action(), h.before(), h.after(), h.note());
+    l.legacy.reset();
+  }
+  return l.version;
 }
 
 void CaseWrites::Log(const std::string& id, absl::Time at, const std::string& actor, const std::string& action,
@@ -84,12 +106,12 @@ void CaseWrites::Emit(pb::CaseEvent::Kind kind, const pb::Case& c, int64_t versi
 
 void CaseWrites::Flush(pqxx::transaction_base& tx) {
   std::vector<std::string> id, origin, unit, region, indicator, period, state, escalation, opened, due, version,
-      body, resolution, withdrawn, suggested, rung;
+      body, resolution, withdrawn, suggested, rung, referred;
   std::vector<std::optional<std::string>> reported, closed;
   std::vector<std::string> f_case, f_unit;
   for (const bool insert : {true, false}) {
     for (auto* v : {&id, &origin, &unit, &region, &indicator, &period, &state, &escalation, &opened, &due,
-                    &version, &body, &resolution, &withdrawn, &suggested, &rung}) {
+                    &version, &body, &resolution, &withdrawn, &suggested, &rung, &referred}) {
       v->clear();
     }
     reported.clear();
@@ -120,6 +142,7 @@ void CaseWrites::Flush(pqxx::transaction_base& tx) {
       withdrawn.push_back(PgBool(x.c.alert_withdrawn()));
       suggested.push_back(PgBool(x.c.referral_suggested()));
       rung.push_back(std::to_string(x.c.ladder_steps_taken()));
+      referred.push_back(PgBool(x.c.has_referral()));
       if (insert) {
         for (const pb::Follower& f : x.c.followers()) {
           f_case.push_back(x.c.id());
@@ -132,24 +155,25 @@ void CaseWrites::Flush(pqxx::transaction_base& tx) {
       tx.exec_params(
           "INSERT INTO cases (id, origin, unit, region_code, indicator_code, period, state, escalation, "
           "opened_at, due_at, reported_at, closed_at, version, body, resolution, alert_withdrawn, "
-          "referral_suggested, ladder_rung) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
+          "referral_suggested, ladder_rung, referred) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
           "$4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::timestamptz[], "
           "$11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::bytea[], $15::text[], $16::bool[], "
-          "$17::bool[], $18::int[])",
+          "$17::bool[], $18::int[], $19::bool[])",
           PgArray(id), PgArray(origin), PgArray(unit), PgArray(region), PgArray(indicator), PgArray(period),
           PgArray(state), PgArray(escalation), PgArray(opened), PgArray(due), PgArray(reported), PgArray(closed),
           PgArray(version), PgArray(body), PgArray(resolution), PgArray(withdrawn), PgArray(suggested),
-          PgArray(rung));
+          PgArray(rung), PgArray(referred));
     } else {
       tx.exec_params(
           "UPDATE cases c SET state = u.s, escalation = u.e, due_at = u.d, reported_at = u.r, "
           "closed_at = u.cl, version = u.v, body = u.b, resolution = u.res, alert_withdrawn = u.w, "
-          "referral_suggested = u.rs, ladder_rung = u.l FROM unnest($1::text[], $2::text[], $3::int[], "
-          "$4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::bytea[], $9::text[], "
-          "$10::bool[], $11::bool[], $12::int[]) AS u(i, s, e, d, r, cl, v, b, res, w, rs, l) WHERE c.id = u.i",
+          "referral_suggested = u.rs, ladder_rung = u.l, referred = u.rf FROM unnest($1::text[], $2::text[], "
+          "$3::int[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::bytea[], "
+          "$9::text[], $10::bool[], $11::bool[], $12::int[], $13::bool[]) AS u(i, s, e, d, r, cl, v, b, res, w, rs, "
+          "l, rf) WHERE c.id = u.i",
           PgArray(id), PgArray(state), PgArray(escalation), PgArray(due), PgArray(reported), PgArray(closed),
           PgArray(version), PgArray(body), PgArray(resolution), PgArray(withdrawn), PgArray(suggested),
-          PgArray(rung));
+          PgArray(rung), PgArray(referred));
     }
   }
   if (!f_case.empty()) {

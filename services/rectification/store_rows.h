@@ -29,12 +29,17 @@ inline constexpr char kServiceActor[] = "rectification";
 struct LoadedCase {
   pb::Case c;
   int64_t version = 0;
+  // Set when the body held a level of the sweeper before issue #12 (NormaliseLegacyEscalation): `c`
+  // shows 督办; the next change writes it back so, with a history line.
+  std::optional<LegacyEscalation> legacy;
 };
 
 // NOT_FOUND naming the id. `lock`: FOR UPDATE.
 absl::StatusOr<LoadedCase> LoadCase(pqxx::transaction_base& tx, const std::string& id, bool lock);
-// A case from its stored body and version columns.
+// A case from its stored body and version columns, a legacy escalation normalised.
 LoadedCase ParseCase(const std::string& body, int64_t version);
+// The history line of a legacy escalation (before it is written back, GetCase shows it as of `at`).
+pb::HistoryEntry LegacyEscalationEntry(const LegacyEscalation& legacy, absl::Time at);
 // Sets the computed fields (overdue, days_overdue) for `as_of`.
 void SetOverdue(pb::Case* c, absl::Time as_of);
 
@@ -43,6 +48,9 @@ void SetOverdue(pb::Case* c, absl::Time as_of);
 class CaseWrites {
  public:
   void Save(const pb::Case& c, int64_t version, bool insert);
+  // A change to a loaded case: its next version, saved (with the history line of a legacy escalation
+  // written back, once). Returns the version.
+  int64_t Update(LoadedCase& l, absl::Time now);
   void Log(const std::string& id, absl::Time at, const std::string& actor, const std::string& action,
            const std::string& before, const std::string& after, const std::string& note);
   // The case's event on ys.rectification.v1: a bounded snapshot, whom it is for, the message. Its

@@ -112,7 +112,7 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   struct Args {
     ClientOptions client;
     std::string id, unit, state, text, comment, as_of, quarter, month, to, reason, origin = "manual",
-        title, description, indicator, period, origin_ref;
+        title, description, indicator, period, origin_ref, head, lead;
     std::vector<std::string> attachments;
     bool overdue = false, final = false, pass = false, fail = false, keep = false, close_withdrawn = false;
   };
@@ -334,6 +334,8 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   open->add_option("--description", args->description);
   open->add_option("--indicator", args->indicator);
   open->add_option("--period", args->period);
+  open->add_option("--head", args->head, "the unit's 带班领导 (a 督办 names them)");
+  open->add_option("--lead", args->lead, "the indicator's 领班 (分管市领导)");
   AddClientFlags(open, &args->client, kService, kDefaultAddress);
   open->callback(case_call(&pb::RectificationService::Stub::OpenCase, [args] {
     pb::OpenCaseRequest r;
@@ -346,6 +348,8 @@ void AddCaseCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
     r.set_description(args->description);
     r.set_indicator_code(args->indicator);
     r.set_period(args->period);
+    r.set_head(args->head);
+    r.set_lead(args->lead);
     return r;
   }));
 }

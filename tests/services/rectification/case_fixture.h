@@ -6,6 +6,8 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "common/grpc/server.h"
 #include "common/pg/migrations.h"
@@ -119,6 +121,24 @@ class CaseStoreTest : public ::testing::Test {
                   return absl::OkStatus();
                 }).ok());
     return out;
+  }
+
+  // Rewrites a case's stored body with `edit`, and any of its columns with `columns` ("escalation = 2,
+  // ladder_rung = 2"): the state an earlier version of the service left.
+  void StoreBody(const std::string& id, const std::function<void(pb::Case&)>& edit, const std::string& columns = "") {
+    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                  pb::Case c;
+                  c.ParseFromString(pqxx::binarystring(tx.exec_params1("SELECT body FROM cases WHERE id = $1", id)[0]).str());
+                  edit(c);
+                  tx.exec_params(absl::StrCat("UPDATE cases SET body = $2::bytea", columns.empty() ? "" : ", ", columns,
+                                              " WHERE id = $1"),
+                                 id, PgHexBytes(c.SerializeAsString()));
+                  return absl::OkStatus();
+                }).ok());
+  }
+
+  int64_t VersionOf(const std::string& id) {
+    return ys::testing::QueryInt(*pool_, absl::StrCat("SELECT version FROM cases WHERE id = '", id, "'"));
   }
 
   // The history's actions, in order.

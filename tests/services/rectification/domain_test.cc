@@ -1,5 +1,8 @@
 #include "services/rectification/domain.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "absl/strings/str_format.h"
 #include "common/status/rejection.h"
 #include "common/time/clock.h"
@@ -325,10 +328,174 @@ TEST(Point12_10, AMonthsWarningOnAQuarterTargetOpensNoCaseTheQuartersResultDoes)
   AlertCasePolicy policy;
   rpb::RankingAlert month = Alert(rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED, rpb::SCOPE_CITY, "3611");
   month.mutable_fact()->set_period("2022-08");
+  month.set_target_warning(true);  // the ranking service: a month inside the quarter target
   EXPECT_TRUE(DraftsFor(month, policy).empty());
   rpb::RankingAlert quarter = month;
   quarter.mutable_fact()->set_period("2022Q3");
+  quarter.set_target_warning(false);  // the quarter's own result
   EXPECT_EQ(DraftsFor(quarter, policy).size(), 2u);  // each responsible unit
+}
+
+TEST(Point12_10, TheRankingServiceSaysWhichAlertIsATargetsWarningNotThePeriod) {
+  const AlertCasePolicy policy;
+  // A quarter inside a year's target only warns: no case, though the fact is not a month.
+  rpb::RankingAlert quarter = Alert(rpb::ALERT_RULE_QUARTER_FLOOR_BREACHED, rpb::SCOPE_CITY, "3611");
+  quarter.mutable_fact()->set_period("2022Q3");
+  quarter.set_target_warning(true);
+  EXPECT_TRUE(DraftsFor(quarter, policy).empty());
+  // A month judged as the target's own period (a month's target) is the result: a case.
+  rpb::RankingAlert month = quarter;
+  month.mutable_fact()->set_period("2022-08");
+  month.set_target_warning(false);
+  EXPECT_EQ(DraftsFor(month, policy).size(), 2u);
+}
+
+TEST(Point12_1, TheDefaultPolicyOpensACaseForACountyLastOnOneIndicatorOrInItsBottomPlaces) {
+  auto county = [](rpb::AlertRule rule, int rank) {
+    rpb::RankingAlert a = Alert(rule, rpb::SCOPE_COUNTY, "361102");
+    a.mutable_fact()->set_rank(rank);
+    a.mutable_fact()->set_total(100);
+    return a;
+  };
+  auto opens = [&](const AlertCasePolicy& policy, const std::string& what) {
+    // Last of 100 on one indicator (§四(七) "有单项考核指标排名倒数第一的县"), 98th and 99th (its bottom places).
+    for (const auto& [rule, rank] : std::vector<std::pair<rpb::AlertRule, int>>{
+             {rpb::ALERT_RULE_COUNTY_INDICATOR_LAST, 100},
+             {rpb::ALERT_RULE_BOTTOM_THREE, 98},
+             {rpb::ALERT_RULE_BOTTOM_THREE, 99}}) {
+      const auto drafts = DraftsFor(county(rule, rank), policy);
+      ASSERT_EQ(drafts.size(), 1u) << what << " " << rpb::AlertRule_Name(rule) << " " << rank;
+      EXPECT_EQ(drafts[0].unit, "信州区") << what;  // the county answers
+      EXPECT_EQ(drafts[0].region_code, "361102") << what;
+      EXPECT_EQ(drafts[0].followers.size(), 2u) << what;  // the indicator's city units follow
+    }
+  };
+  opens(AlertCasePolicy{}, "the built-in default");
+  auto defaults = Load("log: {level: info}");
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  opens(defaults->policies.alerts, "a config without cases.open_on_rules");
+  // The shipped example config (its cases.open_on_rules).
+#ifdef YS_SOURCE_DIR
+  const std::string example = std::string(YS_SOURCE_DIR) + "/services/rectification/config.example.yaml";
+#else
+  std::string example = __FILE__;  // tests/services/rectification/domain_test.cc
+  example = example.substr(0, example.rfind("/tests/")) + "/services/rectification/config.example.yaml";
+#endif
+  std::ifstream in(example);
+  ASSERT_TRUE(in.good()) << example;
+  const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(yaml.find("open_on_rules:"), std::string::npos);
+  auto shipped = Load(yaml);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  opens(shipped->policies.alerts, example);
+  EXPECT_EQ(shipped->policies.alerts.rules, AlertCasePolicy{}.rules);
+}
+
+TEST(Point12_6, TheDescriptionGivesTheCasesOwnDueDateOnce) {
+  rpb::RankingAlert a = Alert(rpb::ALERT_RULE_BOTTOM_THREE, rpb::SCOPE_COUNTY, "361102");
+  a.set_message("2022-09 信州区 办理建筑许可：全省第98名/共100，位列全省后三位");
+  // The ranking service's consequence for a county's bottom places is §四(五) itself.
+  a.set_consequence("以一个月为时限，全市各地各单位对通报督办事项、排名靠后的工作进行整改");
+  const std::string d = AlertCaseDescription(a, "2022-10-21");
+  EXPECT_EQ(d, "2022-09 信州区 办理建筑许可：全省第98名/共100，位列全省后三位。"
+               "请于2022-10-21前整改，并在期限内将整改落实情况报市营商办。");
+  // Another consequence is kept, and the deadline follows it once.
+  a.set_consequence("扣发其年终绩效奖金的5%，取消其单位主要领导、分管领导及班子评优评先资格。");
+  EXPECT_EQ(AlertCaseDescription(a, "2022-10-30"),
+            "2022-09 信州区 办理建筑许可：全省第98名/共100，位列全省后三位。"
+            "扣发其年终绩效奖金的5%，取消其单位主要领导、分管领导及班子评优评先资格。"
+            "请于2022-10-30前整改，并在期限内将整改落实情况报市营商办。");
+  a.clear_consequence();
+  a.clear_message();
+  EXPECT_EQ(AlertCaseDescription(a, "2022-10-30"), "请于2022-10-30前整改，并在期限内将整改落实情况报市营商办。");
+}
+
+TEST(Point12_3, ACaseIsFlaggedOnlyWhenEveryAlertLinkedToItIsWithdrawn) {
+  const LinkedAlert last{"LAST", false}, last_withdrawn{"LAST", true}, bottom{"BOTTOM", false},
+      bottom_withdrawn{"BOTTOM", true};
+  // The correction: LAST withdrawn, BOTTOM raised and joining — in one batch or two, either order.
+  AlertFlag f = DecideAlertFlag(false, {last}, {last_withdrawn});
+  EXPECT_TRUE(f.flagged);
+  f = DecideAlertFlag(true, {last_withdrawn}, {last_withdrawn, bottom});  // BOTTOM joins later
+  EXPECT_FALSE(f.flagged);
+  EXPECT_EQ(f.standing, std::vector<std::string>{"BOTTOM"});
+  EXPECT_FALSE(DecideAlertFlag(false, {last}, {last_withdrawn, bottom}).flagged);  // one batch
+  EXPECT_FALSE(DecideAlertFlag(false, {last, bottom}, {last_withdrawn, bottom}).flagged);
+  // The last standing alert withdrawn: flagged; a case opened and withdrawn in one batch too.
+  EXPECT_TRUE(DecideAlertFlag(false, {last_withdrawn, bottom}, {last_withdrawn, bottom_withdrawn}).flagged);
+  EXPECT_TRUE(DecideAlertFlag(false, {}, {last_withdrawn}).flagged);
+  // Raised again: cleared. Kept by the office (every alert withdrawn, flag cleared): not asked again.
+  EXPECT_FALSE(DecideAlertFlag(true, {last_withdrawn}, {last}).flagged);
+  EXPECT_FALSE(DecideAlertFlag(false, {last_withdrawn}, {last_withdrawn, bottom_withdrawn}).flagged);
+  EXPECT_TRUE(DecideAlertFlag(true, {last_withdrawn}, {last_withdrawn}).flagged);
+
+  pb::Case c;
+  c.set_id("RC-000001");
+  EXPECT_TRUE(CheckCloseAsWithdrawn(c, {last_withdrawn, bottom_withdrawn}).ok());
+  const absl::Status standing = CheckCloseAsWithdrawn(c, {last_withdrawn, bottom});
+  EXPECT_EQ(standing.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(standing.message().find("BOTTOM"), std::string::npos) << standing;
+  EXPECT_EQ(standing.message().find("LAST"), std::string::npos) << standing;
+}
+
+TEST(Point12_5, ALevelTheOldSweeperStoredIsTheReminder) {
+  // Level 2 (提级办理, now LOCAL_STEP) without a step's name, level 3 (移送, now REFERRED) without the
+  // office's referral: the old automatic ladder's, shown as 督办 with its steps taken.
+  for (const auto& [level, old_step] : std::vector<std::pair<pb::Escalation, std::string>>{
+           {pb::ESCALATION_LOCAL_STEP, "提级办理"}, {pb::ESCALATION_REFERRED, "移送市纪委监委"}}) {
+    pb::Case c;
+    c.set_escalation(level);
+    auto legacy = NormaliseLegacyEscalation(&c);
+    ASSERT_TRUE(legacy.has_value()) << pb::Escalation_Name(level);
+    EXPECT_EQ(legacy->old_step, old_step);
+    EXPECT_NE(legacy->note.find(old_step), std::string::npos) << legacy->note;
+    EXPECT_EQ(c.escalation(), pb::ESCALATION_REMINDER);
+    EXPECT_EQ(c.escalation_step(), "督办");
+    EXPECT_EQ(c.ladder_steps_taken(), static_cast<int>(level));
+    EXPECT_FALSE(NormaliseLegacyEscalation(&c).has_value());  // once
+  }
+  // An old 督办 is only named.
+  pb::Case reminder;
+  reminder.set_escalation(pb::ESCALATION_REMINDER);
+  EXPECT_FALSE(NormaliseLegacyEscalation(&reminder).has_value());
+  EXPECT_EQ(reminder.escalation_step(), "督办");
+  EXPECT_EQ(reminder.ladder_steps_taken(), 1);
+  // Today's levels are left alone: a named local step, the office's referral, none.
+  pb::Case local;
+  local.set_escalation(pb::ESCALATION_LOCAL_STEP);
+  local.set_escalation_step("报领班");
+  local.set_ladder_steps_taken(2);
+  pb::Case referred;
+  referred.set_escalation(pb::ESCALATION_REFERRED);
+  referred.set_escalation_step("移送市纪委监委");
+  referred.mutable_referral()->set_by("office-dev");
+  for (pb::Case c : {local, referred, pb::Case{}}) {
+    const std::string before = c.SerializeAsString();
+    EXPECT_FALSE(NormaliseLegacyEscalation(&c).has_value());
+    EXPECT_EQ(c.SerializeAsString(), before);
+  }
+}
+
+TEST(Point12_5, TheSweeperOwesACaseWhatTheDomainSays) {
+  EscalationPolicy p;
+  p.suggest_referral_after_days = 10;
+  const absl::Time due = At(2022, 10, 31, 0);
+  pb::Case c;
+  c.set_state(pb::STATE_OPEN);
+  *c.mutable_due_at() = ToProtoTime(due);
+  EXPECT_TRUE(SweepDue(c, due - absl::Seconds(1), p).empty());
+  SweepWork w = SweepDue(c, due + absl::Hours(24 * 10), p);
+  ASSERT_EQ(w.steps.size(), 1u);
+  EXPECT_TRUE(w.suggest_referral);
+  // Referred by the office, its 督办 taken: nothing, however long past due.
+  pb::Case referred = c;
+  referred.mutable_referral()->set_by("office-dev");
+  referred.set_ladder_steps_taken(1);
+  EXPECT_TRUE(SweepDue(referred, due + absl::Hours(24 * 100), p).empty());
+  // Reported: the unit is waiting for the office, not late.
+  pb::Case reported = c;
+  reported.set_state(pb::STATE_REPORTED);
+  EXPECT_TRUE(SweepDue(reported, due + absl::Hours(24 * 100), p).empty());
 }
 
 TEST(Point12_8, ACountyCaseHasTheIndicatorsCityUnitsAsFollowers) {

@@ -228,5 +228,84 @@ TEST_F(RectificationServiceTest, Point12_5_OnlyTheOfficeRefersACaseAndSaysWhy) {
   EXPECT_EQ(c.escalation(), pb::ESCALATION_REFERRED);
 }
 
+// Cases the sweeper before issue #12 escalated keep its levels in their bodies: 2 (提级办理, now the
+// number of ESCALATION_LOCAL_STEP) and 3 (移送, now ESCALATION_REFERRED, the office's referral).
+TEST_F(RectificationServiceTest, Point12_5_ALegacyLevelIsShownAndCountedAsTheReminderAndWrittenBackOnItsNextChange) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住房和城乡建设局", "市自然资源局", "市财政局"})});
+  const std::string raised = CaseOf("市住房和城乡建设局"), moved = CaseOf("市自然资源局"), plain = CaseOf("市财政局");
+  // As that sweeper and migration 0003 left them: the level in the body and the column, no step name,
+  // no referral record, the rung = the level, an escalations row per old step.
+  for (const auto& [id, level] : std::vector<std::pair<std::string, int>>{{raised, 2}, {moved, 3}}) {
+    StoreBody(id, [level = level](pb::Case& c) { c.set_escalation(static_cast<pb::Escalation>(level)); },
+              absl::StrCat("escalation = ", level, ", ladder_rung = ", level));
+    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                  tx.exec_params("INSERT INTO escalations SELECT id, due_at, generate_series(1, $2), due_at FROM cases "
+                                 "WHERE id = $1",
+                                 id, level);
+                  return absl::OkStatus();
+                }).ok());
+  }
+  clock_.Set(At(2022, 11, 20));
+  for (const std::string& id : {raised, moved}) {
+    auto c = store_->Get(id);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->escalation(), pb::ESCALATION_REMINDER) << id;
+    EXPECT_EQ(c->escalation_step(), "督办") << id;
+    EXPECT_FALSE(c->has_referral()) << id;
+    EXPECT_EQ(c->history().rbegin()->action(), "legacy_escalation") << id;
+    EXPECT_EQ(c->history().rbegin()->before(), id == raised ? "提级办理" : "移送市纪委监委") << id;
+  }
+  EXPECT_TRUE(CheckReferral(*store_->Get(moved)).ok());  // never referred: the office still may
+  // Counted as 督办 (the gauges), listed as 督办 (ysctl).
+  auto counts = store_->CountByLevel();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->overdue[pb::ESCALATION_REMINDER], 2);
+  EXPECT_EQ(counts->overdue[pb::ESCALATION_NONE], 1);
+  EXPECT_EQ(counts->open[pb::ESCALATION_LOCAL_STEP], 0);
+  EXPECT_EQ(counts->open[pb::ESCALATION_REFERRED], 0);
+  auto list = Ysctl({"cases", "list", "--overdue"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(list.out.find("local step"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("移送市纪委监委(办公室决定)"), std::string::npos) << list.out;
+  // The sweeper does not take 督办 again (the old steps were taken); the other case gets its own.
+  auto swept = store_->Sweep();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->steps, 1u);
+  EXPECT_EQ(Events(pb::CaseEvent::KIND_ESCALATED).size(), 1u);
+  // Its next change writes it back, with the history line stored once.
+  pb::ReportProgressRequest report;
+  report.set_id(raised);
+  report.set_text("已制定整改方案");
+  auto reported = store_->Report({"zjj-key", "unit:市住房和城乡建设局"}, report);
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  EXPECT_EQ(QueryInt(*pool_, "SELECT escalation FROM cases WHERE id = '" + raised + "'"), 1);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM case_history WHERE action = 'legacy_escalation' AND case_id = '" +
+                                 raised + "'"),
+            1);
+  int legacy_lines = 0;
+  for (const auto& h : reported->history()) legacy_lines += h.action() == "legacy_escalation";
+  EXPECT_EQ(legacy_lines, 1);
+  EXPECT_EQ(reported->escalation(), pb::ESCALATION_REMINDER);
+}
+
+TEST_F(RectificationServiceTest, Point12_5_AHandOpenedCaseNamesTheHeadAndLeadTheOfficeGaveAndItsReminderToo) {
+  auto opened = Ysctl({"case", "open", "--origin", "bulletin", "--unit", "市住建局", "--title", "通报督办：施工许可超时",
+                       "--head", "陈锋", "--lead", "李茂荣"});
+  ASSERT_EQ(opened.code, 0) << opened.err;
+  EXPECT_NE(opened.out.find("带班领导 陈锋"), std::string::npos) << opened.out;
+  EXPECT_NE(opened.out.find("lead        李茂荣"), std::string::npos) << opened.out;
+  const std::string id = CaseOf("市住房和城乡建设局");
+  auto c = store_->Get(id);
+  EXPECT_EQ(c->head(), "陈锋");
+  EXPECT_EQ(c->lead(), "李茂荣");
+  clock_.Set(At(2022, 10, 31, 0));  // due 2022-10-30
+  ASSERT_EQ(store_->Sweep()->steps, 1u);
+  auto reminders = Events(pb::CaseEvent::KIND_ESCALATED);
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_NE(reminders[0].message().find("带班领导 陈锋"), std::string::npos) << reminders[0].message();
+  ASSERT_GE(reminders[0].addressees_size(), 1);
+  EXPECT_EQ(reminders[0].addressees(0).head(), "陈锋");
+}
+
 }  // namespace
 }  // namespace ys::rectification

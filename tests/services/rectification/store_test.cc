@@ -357,6 +357,117 @@ TEST_F(CaseStoreTest, Point12_5_LocalStepsAndTheReferralSuggestionAreTakenOnceAn
   EXPECT_EQ(store_->CountByLevel()->referral_suggested, 0);
 }
 
+TEST_F(CaseStoreTest, Point12_5_TheSweeperTakesCasesPastDueAndTheDomainDecidesWhatEachIsOwed) {
+  CasePolicies policies;
+  policies.escalation.suggest_referral_after_days = 10;  // local policy, for this test
+  UsePolicies(policies);
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});  // due 2022-10-30
+  clock_.Set(At(2022, 10, 5));
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I04", "2022-09", {"市财政局"})});  // due 2022-11-05
+  const std::string referred = CaseOf("市住建局"), later = CaseOf("市财政局");
+  clock_.Set(At(2022, 11, 1));
+  ASSERT_EQ(store_->Sweep()->steps, 1u);  // 督办 on the first
+  pb::ReferCaseRequest refer;
+  refer.set_id(referred);
+  refer.set_reason("逾期拒不整改");
+  ASSERT_TRUE(store_->Refer({"office-key", "office"}, refer).ok());
+  const int64_t referred_version = VersionOf(referred);
+
+  // 20 days past due, the referred case is owed nothing (its 督办 taken, and a referral is not
+  // suggested for a case the office referred); it comes first by due time but does not take the one
+  // place a sweep of limit 1 has: the later case gets its 督办 and its suggestion.
+  clock_.Set(At(2022, 11, 20));
+  auto swept = store_->Sweep(1);
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->steps, 1u);
+  EXPECT_EQ(swept->suggestions, 1u);
+  EXPECT_EQ(swept->cases, 1u);
+  EXPECT_EQ(VersionOf(referred), referred_version);
+  EXPECT_EQ(store_->Get(later)->escalation(), pb::ESCALATION_REMINDER);
+  EXPECT_TRUE(store_->Get(later)->referral_suggested());
+
+  // A case whose body fell behind its steps (督办 taken, its escalations row there): the step is not
+  // taken again, and the case is left as it is — no new version, not counted.
+  StoreBody(later, [](pb::Case& c) { c.set_ladder_steps_taken(0); }, "ladder_rung = 0");
+  const int64_t later_version = VersionOf(later);
+  const int64_t events = QueryInt(*pool_, "SELECT count(*) FROM outbox");
+  swept = store_->Sweep();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->steps, 0u);
+  EXPECT_EQ(swept->cases, 0u);
+  EXPECT_EQ(VersionOf(later), later_version);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox"), events);
+}
+
+TEST_F(CaseStoreTest, ARetriedTransactionListsCountsAndTalliesEachCaseOnce) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局", "市自然资源局"})});
+  clock_.Set(At(2022, 11, 1));  // both overdue
+  // Every transaction reading `cases` fails once at its commit with a serialization failure, which
+  // PgPool::WithTransaction retries (ABORTED): the answer must be the second attempt's alone.
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                tx.exec(R"sql(
+CREATE SEQUENCE reads;
+CREATE TABLE tripwire (n int);
+CREATE FUNCTION trip() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'test: retry me' USING ERRCODE = '40001'; END $$;
+CREATE CONSTRAINT TRIGGER tripwire_at_commit AFTER INSERT ON tripwire DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION trip();
+CREATE FUNCTION fail_once() RETURNS boolean LANGUAGE plpgsql VOLATILE AS
+  $$ BEGIN IF nextval('reads') = 1 THEN INSERT INTO tripwire VALUES (1); END IF; RETURN true; END $$;
+ALTER TABLE cases RENAME TO cases_stored;
+CREATE VIEW cases AS SELECT * FROM cases_stored WHERE fail_once();
+)sql");
+                return absl::OkStatus();
+              }).ok());
+  auto rearm = [&] {
+    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                  tx.exec("SELECT setval('reads', 1, false)");
+                  return absl::OkStatus();
+                }).ok());
+  };
+  // The pool must retry such a failure for this test to say anything.
+  rearm();
+  int attempts = 0;
+  const absl::Status probe = pool_->WithTransaction([&](pqxx::work& tx) {
+    ++attempts;
+    tx.exec("SELECT fail_once()");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(probe.ok()) << "PgPool did not retry a serialization failure at commit: " << probe;
+  ASSERT_EQ(attempts, 2);
+  rearm();
+  auto listed = store_->List({.as_of = clock_.Now()});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->first.size(), 2u);
+  EXPECT_EQ(listed->second, 2u);
+  rearm();
+  auto stats = store_->Stats("2022Q3");
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->units_size(), 2);
+  EXPECT_EQ(stats->total().opened(), 2);
+  rearm();
+  auto counts = store_->CountByLevel();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->overdue[pb::ESCALATION_NONE], 2);
+}
+
+TEST_F(CaseStoreTest, Point12_6_ACaseFromAnAlertStatesItsOwnDueDateOnce) {
+  CasePolicies policies;
+  policies.deadlines.by_origin[pb::ORIGIN_RANKING_ALERT] = {DeadlinePolicy::Kind::kWorkingDays, 15};  // local policy
+  UsePolicies(policies);
+  rpb::RankingAlert county = CountyAlert("I03", "2022-09");
+  county.set_rule(rpb::ALERT_RULE_BOTTOM_THREE);
+  county.set_consequence("以一个月为时限，全市各地各单位对通报督办事项、排名靠后的工作进行整改");
+  Apply({county});
+  auto c = store_->Get(CaseOf("信州区"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->due_date(), "2022-10-26");  // 15 working days after 09-30 (国庆 off, 10-08 and 10-09 worked)
+  const std::string& d = c->description();
+  EXPECT_NE(d.find("请于2022-10-26前整改，并在期限内将整改落实情况报市营商办。"), std::string::npos) << d;
+  EXPECT_EQ(d.find("一个月"), std::string::npos) << d;
+  EXPECT_EQ(d.find("报市营商办"), d.rfind("报市营商办")) << d;  // once
+}
+
 TEST_F(CaseStoreTest, EventsCarryTheLastReportsAndGetCaseKeepsThemAll) {
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
   const std::string id = CaseOf("市住建局");

@@ -36,9 +36,15 @@ TEST_F(CaseStoreTest, Point12_3_AWithdrawnAlertFlagsItsCasesAndOpensNothing) {
   Apply({Withdrawn(last)});
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM case_history"), history);
 
-  // A withdrawn rule that joined a case flags that case too.
+  // A withdrawn rule that joined a case does not flag it while the rule that opened it stands: a
+  // history line says so, nothing for anyone to do.
   Apply({Withdrawn(joined)});
-  EXPECT_TRUE(store_->Get(cz)->alert_withdrawn());
+  auto still = store_->Get(cz);
+  EXPECT_FALSE(still->alert_withdrawn());
+  EXPECT_EQ(still->history().rbegin()->action(), "alert_withdrawn");
+  EXPECT_NE(still->history().rbegin()->note().find("stands on " + bottom.id()), std::string::npos)
+      << still->history().rbegin()->note();
+  ASSERT_EQ(Events(pb::CaseEvent::KIND_ALERT_WITHDRAWN).size(), 2u);
   // A withdrawal of an alert that never opened a case: a no-op, not a dead letter.
   results = Apply({Withdrawn(Alert(rpb::ALERT_RULE_FELL_PLACES, "I05", "2022-09")),
                    Withdrawn(Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I09", "2022-09"))});
@@ -127,6 +133,97 @@ TEST_F(CaseStoreTest, Point12_3_TheOfficeKeepsOrClosesACaseWhoseAlertWasWithdraw
   EXPECT_NE(listed->first[1].id(), zrzy);
   EXPECT_EQ(listed->first[1].state(), pb::STATE_OPEN);
   EXPECT_EQ(store_->List({.unit = "市住建局", .as_of = clock_.Now()})->second, 1u);  // kept: no second
+}
+
+// The reviewer's case: a correction moves 上饶市 from 11th to 10th of 11 on I03. LAST_IN_PROVINCE is
+// withdrawn and BOTTOM_THREE raised; it joins the same period's case, which stands on it.
+TEST_F(CaseStoreTest, Point12_3_ACorrectionsNewAlertJoiningTheCaseClearsTheFlagInEitherOrder) {
+  auto tenth = [](rpb::RankingAlert a) {
+    a.mutable_fact()->set_rank(10);
+    a.mutable_fact()->set_revision(2);
+    a.set_message(a.fact().period() + " 上饶市 办理建筑许可：全省第10名/共11，位列全省后三位");
+    return a;
+  };
+  const Principal office{"office-key", "office"};
+  // In three batches: the withdrawal flags the case, the new alert joining clears it.
+  {
+    const rpb::RankingAlert last = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"});
+    const rpb::RankingAlert bottom = tenth(Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-09", {"市住建局"}));
+    Apply({last});
+    const std::string id = CaseOf("市住建局");
+    Apply({Withdrawn(last)});
+    ASSERT_TRUE(store_->Get(id)->alert_withdrawn());
+    Apply({bottom});
+    auto c = store_->Get(id);
+    EXPECT_FALSE(c->alert_withdrawn());
+    EXPECT_EQ(Actions(id), (std::vector<std::string>{"opened", "alert_withdrawn", "linked", "alert_reinstated"}));
+    EXPECT_NE(c->history().rbegin()->note().find("stands on " + bottom.id()), std::string::npos)
+        << c->history().rbegin()->note();
+    auto reinstated = Events(pb::CaseEvent::KIND_ALERT_REINSTATED);
+    ASSERT_EQ(reinstated.size(), 1u);
+    EXPECT_NE(reinstated[0].message().find("全省第10名"), std::string::npos) << reinstated[0].message();
+    EXPECT_EQ(store_->CountByLevel()->alert_withdrawn, 0);
+    // Nothing for the office to review; the bottom-three key stays with the case.
+    pb::ReviewWithdrawalRequest close;
+    close.set_id(id);
+    close.set_comment("数据更正");
+    EXPECT_EQ(store_->ReviewWithdrawal(office, close).status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alert_keys WHERE unit = '市住建局' AND NOT withdrawn"), 1);
+    EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alert_keys WHERE unit = '市住建局' AND withdrawn"), 1);
+  }
+  // In one batch, as the ranking service publishes a correction (withdrawals first), and the other
+  // way round: never flagged, no withdrawal event; the withdrawal is in the history.
+  const size_t withdrawn_events = Events(pb::CaseEvent::KIND_ALERT_WITHDRAWN).size();
+  for (const bool withdrawal_first : {true, false}) {
+    const std::string unit = withdrawal_first ? "市自然资源局" : "市财政局";
+    const rpb::RankingAlert last = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {unit});
+    const rpb::RankingAlert bottom = tenth(Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-09", {unit}));
+    Apply({last});
+    const std::string id = CaseOf(unit);
+    if (withdrawal_first) {
+      Apply({Withdrawn(last), bottom});
+    } else {
+      Apply({bottom, Withdrawn(last)});
+    }
+    auto c = store_->Get(id);
+    EXPECT_FALSE(c->alert_withdrawn()) << unit;
+    EXPECT_EQ(c->state(), pb::STATE_OPEN) << unit;
+    const std::vector<std::string> actions = Actions(id);
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "alert_withdrawn"), actions.end()) << unit;
+    EXPECT_EQ(store_->List({.unit = unit, .as_of = clock_.Now()})->second, 1u) << unit;  // one case
+    EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alert_keys WHERE unit = '" + unit + "' AND NOT withdrawn"), 1);
+  }
+  EXPECT_EQ(Events(pb::CaseEvent::KIND_ALERT_WITHDRAWN).size(), withdrawn_events);
+}
+
+TEST_F(CaseStoreTest, Point12_3_ACaseAnAlertStillStandsOnIsNotClosedAsWithdrawn) {
+  const rpb::RankingAlert last = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"});
+  const rpb::RankingAlert bottom = Alert(rpb::ALERT_RULE_BOTTOM_THREE, "I03", "2022-09", {"市住建局"});
+  Apply({last, bottom});
+  const std::string id = CaseOf("市住建局");
+  Apply({Withdrawn(last), Withdrawn(bottom)});
+  ASSERT_TRUE(store_->Get(id)->alert_withdrawn());
+  // As migration 0004 leaves a flagged case whose history does not say which alert was withdrawn.
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                tx.exec("UPDATE alert_keys SET withdrawn = false WHERE rule = 'ALERT_RULE_BOTTOM_THREE'");
+                return absl::OkStatus();
+              }).ok());
+  const Principal office{"office-key", "office"};
+  pb::ReviewWithdrawalRequest close;
+  close.set_id(id);
+  close.set_comment("数据更正");
+  auto refused = store_->ReviewWithdrawal(office, close);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find(bottom.id()), std::string::npos) << refused.status();
+  EXPECT_EQ(refused.status().message().find(last.id()), std::string::npos) << refused.status();
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alert_keys"), 2);  // nothing released
+  EXPECT_EQ(store_->Get(id)->state(), pb::STATE_OPEN);
+  // Withdrawn again (the ranking service republishes): closed, the keys released.
+  Apply({Withdrawn(bottom, 3)});
+  auto closed = store_->ReviewWithdrawal(office, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->resolution(), "withdrawn");
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM alert_keys"), 0);
 }
 
 TEST_F(RectificationServiceTest, Point12_3_OnlyTheOfficeReviewsAWithdrawal) {
