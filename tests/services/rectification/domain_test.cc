@@ -375,12 +375,7 @@ TEST(Point12_1, TheDefaultPolicyOpensACaseForACountyLastOnOneIndicatorOrInItsBot
   ASSERT_TRUE(defaults.ok()) << defaults.status();
   opens(defaults->policies.alerts, "a config without cases.open_on_rules");
   // The shipped example config (its cases.open_on_rules).
-#ifdef YS_SOURCE_DIR
   const std::string example = std::string(YS_SOURCE_DIR) + "/services/rectification/config.example.yaml";
-#else
-  std::string example = __FILE__;  // tests/services/rectification/domain_test.cc
-  example = example.substr(0, example.rfind("/tests/")) + "/services/rectification/config.example.yaml";
-#endif
   std::ifstream in(example);
   ASSERT_TRUE(in.good()) << example;
   const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
