@@ -73,7 +73,7 @@ echo '$ ysctl rankings show --indicator C00 --scope city --period 2022-09'
 "$YSCTL" rankings show --indicator C00 --scope city --period 2022-09
 echo '$ ysctl ledger show --year 2022   (考核奖惩: months are warnings, at risk; first 12 lines)'
 "$YSCTL" ledger show --year 2022 | sed -n 1,12p
-echo '$ ysctl goals --year 2022   (work plan §一; the tiers are the office's settings)'
+echo '$ ysctl goals --year 2022   (work plan §一; the tiers are set by the office, not the plan)'
 "$YSCTL" goals --year 2022 | sed -n 1,16p
 echo
 echo "== rectification: the alerts above opened cases (one per responsible unit, due in a month)"
