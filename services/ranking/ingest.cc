@@ -340,7 +340,6 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   };
   std::vector<HistoryRow> history;
   std::map<std::string, const pb::RankingFact*> became_current;  // in key order: the inserts' order
-  std::map<std::string, std::string> previous_of;                 // key -> its previous period's key
   const std::string received = PgTime(now);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!facts[i].has_value()) continue;
@@ -370,7 +369,6 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     }
     current[key] = &f;
     became_current[key] = &f;
-    previous_of[key] = previous_fact_keys[i];
   }
   // The alerts of what ends up current, against the previous period as it ends up: a revision
   // superseded within the batch raises nothing. A stored fact superseded may withdraw alerts.
@@ -378,7 +376,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
   std::map<std::string, pb::RankingFact> superseding;
   std::set<std::string> still_raised;
   for (const auto& [key, f] : became_current) {
-    auto prev = current.find(previous_of[key]);
+    auto prev = current.find(FactKey(*f, PreviousPeriod(f->period())));
     for (auto& a : EvaluateRules(*f, prev == current.end() ? std::nullopt : std::optional(*prev->second),
                                  **replica, rules_)) {
       still_raised.insert(a.id());

@@ -148,12 +148,4 @@ pb::ListConsequencesResponse SummarizeConsequences(int year, const std::vector<p
   return out;
 }
 
-const char* StandingLabel(pb::Standing standing) {
-  switch (standing) {
-    case pb::STANDING_INCURRED: return "已确认（全年考核）";
-    case pb::STANDING_PENDING: return "待确认（全年考核）";
-    default: return "预警（月度/季度）";
-  }
-}
-
 }  // namespace ys::ranking

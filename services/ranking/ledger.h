@@ -53,7 +53,4 @@ std::vector<pb::Consequence> LinesToFinalise(const std::vector<pb::Consequence>&
 // Withdrawn lines are listed (when asked for) but counted in no summary.
 pb::ListConsequencesResponse SummarizeConsequences(int year, const std::vector<pb::Consequence>& entries);
 
-// "incurred", "pending (not finalised)", "at risk": how ysctl and messages name a standing.
-const char* StandingLabel(pb::Standing standing);
-
 }  // namespace ys::ranking

@@ -64,6 +64,15 @@ start_service() {
   wait_until 60 "${YSCTL[@]}" health --address 127.0.0.1:$port >/dev/null 2>&1 || fail "ys-$name not SERVING"
 }
 
+# The three services, the seed catalog in, and the ranking service's replica caught up with it.
+start_services_with_catalog() {
+  start_service indicator 0
+  start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
+  start_service rectification 4
+  load_catalog
+  wait_for_ranking_replica
+}
+
 # The seed catalog into the indicator service, and (when ranking runs) into its replica.
 load_catalog() {
   for f in units regions catalog; do "${YSCTL[@]}" catalog import "$SRC/data/catalog/$f.yaml" >/dev/null; done

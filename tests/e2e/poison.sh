@@ -10,11 +10,7 @@ set -euo pipefail
 BUILD=$1
 SRC=$2
 source "$SRC/tests/e2e/lib.sh"
-start_service indicator 0
-start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
-start_service rectification 4
-load_catalog
-wait_for_ranking_replica
+start_services_with_catalog
 
 # Input topics take 2 MB records here (the broker's default is 1 MB), so the 1.5 MB case reaches
 # the consumers instead of being refused by Kafka.

@@ -17,11 +17,7 @@ source "$SRC/tests/e2e/lib.sh"
 ORACLE=("python3" "$SRC/tests/e2e/provincial_month.py")
 ZHUJIAN_KEY=zhujian-$RUN
 add_key "$ZHUJIAN_KEY" "unit:市住建局"
-start_service indicator 0
-start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
-start_service rectification 4
-load_catalog
-wait_for_ranking_replica
+start_services_with_catalog
 
 # 1. Last month (inside the 3-month lock window): every city and county.
 month=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 month" +%Y-%m)

@@ -16,11 +16,7 @@ ZHUJIAN_KEY=zhujian-$RUN
 add_key "$SHANGWU_KEY" "unit:市商务局"
 add_key "$HAIGUAN_KEY" "unit:上饶海关"
 add_key "$ZHUJIAN_KEY" "unit:市住建局"
-start_service indicator 0
-start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
-start_service rectification 4
-load_catalog
-wait_for_ranking_replica
+start_services_with_catalog
 
 printf 'I12/3611\t{"specversion":"1.0","id":"%s","source":"/platform/jxyshj","type":"yingshang.ranking.v1.RankingFact","data":{"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"I12","scope":"SCOPE_CITY","regionCode":"3611","period":"2022-09","rank":11,"total":11,"revision":"1"}}\n' \
   "$RUN-last" | kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' \

@@ -74,6 +74,32 @@ void PrintImportResult(std::ostream& out, const std::string& file, const pb::Imp
   out << (resp.applied() ? "applied" : "dry run: nothing applied") << "\n";
 }
 
+void ImportCatalogFile(ClientOptions* client, const std::string& file, bool dry_run,
+                       const std::vector<std::string>& sections, std::ostream& out, std::ostream& err,
+                       int* exit_code) {
+  std::ifstream in(file);
+  if (!in) {
+    err << "ysctl: cannot read " << file << "\n";
+    *exit_code = 2;
+    return;
+  }
+  if (absl::Status s = ResolveClient(client, kService, kDefaultAddress); !s.ok()) {
+    return ReportError(err, s, exit_code);
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  pb::ImportCatalogRequest req;
+  req.set_yaml(buf.str());
+  req.set_file_name(file);
+  req.set_validate_only(dry_run);
+  for (const std::string& section : sections) req.add_sections(section);
+  pb::ImportCatalogResponse resp;
+  auto ctx = client->Context();
+  grpc::Status s = pb::CatalogService::NewStub(client->Channel())->ImportCatalog(ctx.get(), req, &resp);
+  if (!s.ok()) return ReportError(err, s, exit_code);
+  PrintImportResult(out, file, resp, exit_code);
+}
+
 void AddCatalogCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* exit_code) {
   struct Args {
     ClientOptions client;
@@ -99,25 +125,8 @@ void AddCatalogCommands(CLI::App& app, std::ostream& out, std::ostream& err, int
   import->add_option("FILE", args->file, "catalog YAML")->required();
   import->add_flag("--dry-run", args->dry_run, "report problems and the diff, change nothing");
   AddClientFlags(import, &args->client, kService, kDefaultAddress);
-  import->callback([args, stub, resolve, &out, &err, exit_code] {
-    std::ifstream in(args->file);
-    if (!in) {
-      err << "ysctl: cannot read " << args->file << "\n";
-      *exit_code = 2;
-      return;
-    }
-    if (!resolve()) return;
-    std::stringstream buf;
-    buf << in.rdbuf();
-    pb::ImportCatalogRequest req;
-    req.set_yaml(buf.str());
-    req.set_file_name(args->file);
-    req.set_validate_only(args->dry_run);
-    pb::ImportCatalogResponse resp;
-    auto ctx = args->client.Context();
-    grpc::Status s = stub()->ImportCatalog(ctx.get(), req, &resp);
-    if (!s.ok()) return ReportError(err, s, exit_code);
-    PrintImportResult(out, args->file, resp, exit_code);
+  import->callback([args, &out, &err, exit_code] {
+    ImportCatalogFile(&args->client, args->file, args->dry_run, {}, out, err, exit_code);
   });
 
   CLI::App* exp = catalog->add_subcommand("export", "Print the catalog in the import format");

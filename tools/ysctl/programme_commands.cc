@@ -1,8 +1,6 @@
 #include "tools/ysctl/programme_commands.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
@@ -143,27 +141,9 @@ void AddProgrammeCommands(CLI::App& app, std::ostream& out, std::ostream& err, i
   import->add_flag("--dry-run", args->dry_run, "report problems, warnings and the diff, change nothing");
   AddClientFlags(import, &args->client, "indicator", "127.0.0.1:7101");
   import->callback([args, &out, &err, exit_code] {
-    std::ifstream in(args->file);
-    if (!in) {
-      err << "ysctl: cannot read " << args->file << "\n";
-      *exit_code = 2;
-      return;
-    }
-    absl::Status resolved = ResolveClient(&args->client, "indicator", "127.0.0.1:7101");
-    if (!resolved.ok()) return ReportError(err, resolved, exit_code);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    pb::ImportCatalogRequest req;
-    req.set_yaml(buf.str());
-    req.set_file_name(args->file);
-    req.set_validate_only(args->dry_run);
     // Only the programme's sections: a catalog file sent here by mistake retires nothing.
-    for (const char* section : {"environments", "environment_tasks"}) req.add_sections(section);
-    pb::ImportCatalogResponse resp;
-    auto ctx = args->client.Context();
-    grpc::Status s = pb::CatalogService::NewStub(args->client.Channel())->ImportCatalog(ctx.get(), req, &resp);
-    if (!s.ok()) return ReportError(err, s, exit_code);
-    PrintImportResult(out, args->file, resp, exit_code);
+    ImportCatalogFile(&args->client, args->file, args->dry_run, {"environments", "environment_tasks"}, out, err,
+                      exit_code);
   });
 
   CLI::App* list = programme->add_subcommand("list", "List the programme items: tasks, environments, actions, reforms");

@@ -3,15 +3,9 @@
 // `ysctl goals` / `ysctl rankings completeness` print from them.
 #include <pqxx/pqxx>
 
-#include "common/grpc/server.h"
-#include "common/pg/migrations.h"
 #include "gtest/gtest.h"
-#include "services/ranking/embedded.h"
-#include "services/ranking/ingest_service.h"
-#include "services/ranking/query_service.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/services/ranking/seed_replica.h"
-#include "tests/support/outbox_fixture.h"
+#include "tests/services/ranking/ranking_server_fixture.h"
+#include "tests/services/ranking/rule_fixtures.h"
 #include "tests/support/ysctl_run.h"
 #include "tools/ysctl/goals_command.h"
 #include "tools/ysctl/ranking_commands.h"
@@ -19,37 +13,12 @@
 namespace ys::ranking {
 namespace {
 
-class GoalsServiceTest : public ::testing::Test {
+class GoalsServiceTest : public RankingServerTest {
  protected:
   void SetUp() override {
-    auto migrations = MigrationsFromFiles(EmbeddedMigrations());
-    ASSERT_TRUE(migrations.ok());
-    pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_goals"), *migrations);
-    ASSERT_NE(pool_, nullptr);
-    replica_ = std::make_unique<CatalogReplicaStore>(*pool_);
-    testing::LoadSeedReplica(*pool_, *replica_);
-    auth_.Add(Sha256Hex("platform"), {"jx-dev", "platform:jxyshj"});
-    auth_.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});
-    ingest_ = std::make_unique<FactIngest>(*pool_, *replica_, clock_, ValidationPolicy{}, LockPolicy{},
-                                           RuleConfig{});
-    redis_ = std::make_unique<RedisClient>(RedisOptions{.host = "127.0.0.1", .port = ys::testing::RedisPort()});
-    cache_ = std::make_unique<RankingCache>(*redis_, ys::testing::UniqueName("goals") + ":");
-    service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_, executor_,
-                                                   GrpcLimits{}.stream_budget_bytes);
-    pg_reader_ = std::make_unique<PgFactReader>(*pool_);
-    GoalPolicy goals;
-    goals.county_front_rank_at_most = 50;  // the office's setting reaches the readings
-    query_ = std::make_unique<RankingQueryImpl>(*pg_reader_, *pool_, *replica_, auth_, executor_, goals,
-                                                RuleConfig{});
-    server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
-    server_->AddService(service_.get());
-    server_->AddService(query_.get());
-    ASSERT_TRUE(server_->Start().ok());
-    auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-    stub_ = pb::RankingIngest::NewStub(channel);
-    query_stub_ = pb::RankingQuery::NewStub(channel);
+    goals_.county_front_rank_at_most = 50;  // the office's setting reaches the readings
+    RankingServerTest::SetUp();
   }
-  void TearDown() override { server_->Shutdown(); }
 
   void Submit(const std::vector<pb::RankingFact>& facts) {
     grpc::ClientContext ctx;
@@ -68,17 +37,7 @@ class GoalsServiceTest : public ::testing::Test {
 
   static pb::RankingFact Fact(const std::string& indicator, const std::string& region, int rank,
                               const std::string& period) {
-    pb::RankingFact f;
-    f.set_source("jxyshj");
-    f.set_evaluation(pb::EVALUATION_OFFICIAL);
-    f.set_indicator_code(indicator);
-    f.set_scope(region.size() == 4 ? pb::SCOPE_CITY : pb::SCOPE_COUNTY);
-    f.set_region_code(region);
-    f.set_period(period);
-    f.set_rank(rank);
-    f.set_total(region.size() == 4 ? 11 : 100);
-    f.set_revision(1);
-    return f;
+    return rule_fixtures::FactOf(indicator, region, rank, period);
   }
 
   grpc::Status GetGoals(const std::string& key, int year, const std::string& period, pb::Goals* goals) {
@@ -107,22 +66,6 @@ class GoalsServiceTest : public ::testing::Test {
         },
         std::move(args));
   }
-
-  Metrics metrics_{"goals_service_test"};
-  CallExecutor executor_{CallExecutorOptions{}, metrics_};
-  ys::testing::FakeClock clock_{absl::FromUnixSeconds(1665792000)};  // 2022-10-15
-  std::unique_ptr<PgPool> pool_;
-  std::unique_ptr<CatalogReplicaStore> replica_;
-  ApiKeyAuthenticator auth_;
-  std::unique_ptr<FactIngest> ingest_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<RankingCache> cache_;
-  std::unique_ptr<RankingIngestImpl> service_;
-  std::unique_ptr<PgFactReader> pg_reader_;
-  std::unique_ptr<RankingQueryImpl> query_;
-  std::unique_ptr<GrpcServer> server_;
-  std::unique_ptr<pb::RankingIngest::Stub> stub_;
-  std::unique_ptr<pb::RankingQuery::Stub> query_stub_;
 };
 
 TEST_F(GoalsServiceTest, Point12_10_GetGoalsReadsTheYearOrItsLatestPeriodAndSaysWhich) {

@@ -35,17 +35,7 @@ CatalogReplica Replica() {
 }
 
 pb::RankingFact Fact(const std::string& indicator, const std::string& region, int rank) {
-  pb::RankingFact f;
-  f.set_source("jxyshj");
-  f.set_evaluation(pb::EVALUATION_OFFICIAL);
-  f.set_indicator_code(indicator);
-  f.set_scope(region.size() == 4 ? pb::SCOPE_CITY : pb::SCOPE_COUNTY);
-  f.set_region_code(region);
-  f.set_period("2022Q3");
-  f.set_rank(rank);
-  f.set_total(region.size() == 4 ? 11 : 100);
-  f.set_revision(1);
-  return f;
+  return rule_fixtures::FactOf(indicator, region, rank, "2022Q3");
 }
 
 const pb::GoalStanding& GoalOf(const pb::Goals& goals, const std::string& key) {

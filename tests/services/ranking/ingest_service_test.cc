@@ -1,51 +1,15 @@
 // RankingIngest.Submit behind an in-process channel, on the real PostgreSQL and Redis.
-#include "services/ranking/ingest_service.h"
-#include "services/ranking/query_service.h"
-
 #include <pqxx/pqxx>
 
-#include "common/grpc/server.h"
-#include "common/pg/migrations.h"
 #include "gtest/gtest.h"
 #include "services/indicator/catalog.h"
-#include "services/ranking/embedded.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/services/ranking/seed_replica.h"
-#include "tests/support/outbox_fixture.h"
+#include "tests/services/ranking/ranking_server_fixture.h"
 
 namespace ys::ranking {
 namespace {
 
-class SubmitTest : public ::testing::Test {
+class SubmitTest : public RankingServerTest {
  protected:
-  void SetUp() override {
-    auto migrations = MigrationsFromFiles(EmbeddedMigrations());
-    ASSERT_TRUE(migrations.ok());
-    pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_submit"), *migrations);
-    ASSERT_NE(pool_, nullptr);
-    replica_ = std::make_unique<CatalogReplicaStore>(*pool_);
-    testing::LoadSeedReplica(*pool_, *replica_);
-    auth_.Add(Sha256Hex("office"), {"office-dev", "office"});
-    auth_.Add(Sha256Hex("platform"), {"jx-dev", "platform:jxyshj"});
-    auth_.Add(Sha256Hex("viewer"), {"viewer-dev", "viewer"});
-    ingest_ = std::make_unique<FactIngest>(*pool_, *replica_, clock_, ValidationPolicy{}, LockPolicy{},
-                                           RuleConfig{});
-    redis_ = std::make_unique<RedisClient>(RedisOptions{.host = "127.0.0.1", .port = ys::testing::RedisPort()});
-    cache_ = std::make_unique<RankingCache>(*redis_);
-    service_ = std::make_unique<RankingIngestImpl>(*pool_, *ingest_, *cache_, auth_, executor_,
-                                                   GrpcLimits{}.stream_budget_bytes);
-    pg_reader_ = std::make_unique<PgFactReader>(*pool_);
-    query_ = std::make_unique<RankingQueryImpl>(*pg_reader_, *pool_, *replica_, auth_, executor_);
-    server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
-    server_->AddService(service_.get());
-    server_->AddService(query_.get());
-    ASSERT_TRUE(server_->Start().ok());
-    auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-    stub_ = pb::RankingIngest::NewStub(channel);
-    query_stub_ = pb::RankingQuery::NewStub(channel);
-  }
-  void TearDown() override { server_->Shutdown(); }
-
   grpc::Status Submit(const std::string& key, const std::vector<pb::RankingFact>& facts,
                       pb::SubmitResponse* resp, bool validate_only = false, bool correction = false) {
     return SubmitTo(*stub_, key, facts, resp, validate_only, correction);
@@ -81,22 +45,6 @@ class SubmitTest : public ::testing::Test {
     f.set_revision(1);
     return f;
   }
-
-  Metrics metrics_{"submit_test"};
-  CallExecutor executor_{CallExecutorOptions{}, metrics_};
-  ys::testing::FakeClock clock_{absl::FromUnixSeconds(1665792000)};  // 2022-10-15
-  std::unique_ptr<PgPool> pool_;
-  std::unique_ptr<CatalogReplicaStore> replica_;
-  ApiKeyAuthenticator auth_;
-  std::unique_ptr<FactIngest> ingest_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<RankingCache> cache_;
-  std::unique_ptr<RankingIngestImpl> service_;
-  std::unique_ptr<PgFactReader> pg_reader_;
-  std::unique_ptr<RankingQueryImpl> query_;
-  std::unique_ptr<pb::RankingQuery::Stub> query_stub_;
-  std::unique_ptr<GrpcServer> server_;
-  std::unique_ptr<pb::RankingIngest::Stub> stub_;
 };
 
 TEST_F(SubmitTest, PerFactResultsOneValidationPath) {
@@ -321,11 +269,12 @@ class LedgerTest : public SubmitTest {
     auth_ = ApiKeyAuthenticator(*std::move(units));
     SubmitTest::SetUp();
   }
-  pb::ListConsequencesResponse Ledger(bool include_withdrawn = false) {
+  pb::ListConsequencesResponse Ledger(bool include_withdrawn = false, const std::string& subject = "") {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer viewer");
     pb::ListConsequencesRequest req;
     req.set_year(2022);
+    req.set_subject(subject);
     req.set_include_withdrawn(include_withdrawn);
     pb::ListConsequencesResponse resp;
     EXPECT_TRUE(query_stub_->ListConsequences(&ctx, req, &resp).ok());
@@ -464,13 +413,7 @@ TEST_F(LedgerTest, Point12_7_TheLedgerOfAUnitIsFoundByItsAlias) {
   pb::SubmitResponse r;
   ASSERT_TRUE(Submit("platform", {Fact(11, "2022-09")}, &r).ok());
   for (const std::string name : {"市城管局", "市城市管理局"}) {
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer viewer");
-    pb::ListConsequencesRequest req;
-    req.set_year(2022);
-    req.set_subject(name);
-    pb::ListConsequencesResponse resp;
-    ASSERT_TRUE(query_stub_->ListConsequences(&ctx, req, &resp).ok());
+    const pb::ListConsequencesResponse resp = Ledger(false, name);
     ASSERT_EQ(resp.subjects_size(), 1) << name;
     EXPECT_EQ(resp.subjects(0).subject(), "市城市管理局");
   }

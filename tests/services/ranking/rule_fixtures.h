@@ -50,18 +50,26 @@ inline CatalogReplica Replica() {
 }
 
 inline pb::RankingFact Fact(const std::string& indicator = "I03", pb::Scope scope = pb::SCOPE_CITY,
-                     const std::string& region = "3611", int rank = 5, int total = 11) {
+                            const std::string& region = "3611", int rank = 5, int total = 11,
+                            const std::string& period = "2022-09") {
   pb::RankingFact f;
   f.set_source("jxyshj");
   f.set_evaluation(pb::EVALUATION_OFFICIAL);
   f.set_indicator_code(indicator);
   f.set_scope(scope);
   f.set_region_code(region);
-  f.set_period("2022-09");
+  f.set_period(period);
   f.set_rank(rank);
   f.set_total(total);
   f.set_revision(1);
   return f;
+}
+
+// A fact of a city (a 4-digit code: of 11) or of a county (of 100) in `period`.
+inline pb::RankingFact FactOf(const std::string& indicator, const std::string& region, int rank,
+                              const std::string& period) {
+  const bool city = region.size() == 4;
+  return Fact(indicator, city ? pb::SCOPE_CITY : pb::SCOPE_COUNTY, region, rank, city ? 11 : 100, period);
 }
 
 }  // namespace ys::ranking::rule_fixtures

@@ -14,6 +14,7 @@ namespace {
 
 using rule_fixtures::AddIndicator;
 using rule_fixtures::AddRegion;
+using rule_fixtures::Fact;
 
 ipb::Target& AddTarget(CatalogReplica& c, const std::string& period, const std::string& scope,
                        const std::string& indicator, int target, int floor) {
@@ -51,21 +52,6 @@ CatalogReplica SeedReplica() {
   CatalogReplica c = Replica();
   AddTarget(c, "2022Q3", kTargetScopeCityComposite, "", 3, 6);
   return c;
-}
-
-pb::RankingFact Fact(const std::string& indicator, pb::Scope scope, const std::string& region, int rank,
-                     int total, const std::string& period) {
-  pb::RankingFact f;
-  f.set_source("jxyshj");
-  f.set_evaluation(pb::EVALUATION_OFFICIAL);
-  f.set_indicator_code(indicator);
-  f.set_scope(scope);
-  f.set_region_code(region);
-  f.set_period(period);
-  f.set_rank(rank);
-  f.set_total(total);
-  f.set_revision(1);
-  return f;
 }
 
 pb::RankingFact CityComposite(int rank, const std::string& period) {
