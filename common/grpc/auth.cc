@@ -21,12 +21,12 @@ std::optional<std::string> Principal::PlatformSource() const {
 }
 
 absl::Status ValidateRole(absl::string_view role) {
-  if (role == "office" || role == "huiqitong" || role == "viewer") return absl::OkStatus();
+  if (role == "office" || role == "huiqitong" || role == "viewer" || role == "centre") return absl::OkStatus();
   for (absl::string_view prefix : {"unit:", "platform:"}) {
     if (absl::StartsWith(role, prefix) && role.size() > prefix.size()) return absl::OkStatus();
   }
   return absl::InvalidArgumentError(absl::StrFormat(
-      "role '%s' is not one of office, unit:<unit>, platform:<source>, huiqitong, viewer", role));
+      "role '%s' is not one of office, unit:<unit>, platform:<source>, huiqitong, centre, viewer", role));
 }
 
 std::string Sha256Hex(absl::string_view data) {

@@ -15,7 +15,8 @@
 namespace ys {
 
 // Who is calling. Roles: "office" (营商办, admin), "unit:<unit>" (its own cases and duty),
-// "platform:<source>" (submits rankings for its source), "huiqitong" (redemptions), "viewer".
+// "platform:<source>" (submits rankings for its source), "huiqitong" (redemptions), "centre" (市政务服务
+// 中心: the duty directory, forms, roster and window staff), "viewer".
 struct Principal {
   std::string name;  // the key's name, for audit ("office-dev")
   std::string role;
@@ -27,7 +28,8 @@ struct Principal {
   std::optional<std::string> PlatformSource() const;
 };
 
-// Checks a role string is one the system knows ("office", "unit:X", "platform:X", "huiqitong", "viewer").
+// Checks a role string is one the system knows ("office", "unit:X", "platform:X", "huiqitong", "centre",
+// "viewer").
 absl::Status ValidateRole(absl::string_view role);
 // The SHA-256 of a key, lower-case hex: what configuration stores instead of the key.
 std::string Sha256Hex(absl::string_view data);
@@ -70,7 +72,7 @@ bool RoleMatches(absl::string_view role, absl::string_view pattern);
 
 // Every role: for what anyone with a valid key may do (read the catalog, the rankings, …).
 inline constexpr std::initializer_list<absl::string_view> kAnyRole = {
-    "office", "unit:*", "platform:*", "huiqitong", "viewer"};
+    "office", "unit:*", "platform:*", "huiqitong", "centre", "viewer"};
 
 // Rejects calls without a known key with UNAUTHENTICATED, whatever the handler answers; health and
 // reflection stay open. Handlers still call ApiKeyAuthenticator::Require for the role they need.

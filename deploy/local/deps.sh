@@ -14,10 +14,14 @@ PACKAGES=(
   librdkafka-dev libhiredis-dev prometheus-cpp-dev libpqxx-dev libpq-dev libjemalloc-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # duty: the centre's forms as .xlsx, the iCalendar feeds (RFC 5545).
+  libxlsxwriter-dev libical-dev
 )
 [ -n "$BUILD_ONLY" ] || PACKAGES+=(
   default-jre-headless maven kcat curl python3
   redis-server redis-tools postgresql postgresql-client prometheus
+  # Readers we did not write, for the duty exports' tests: .ics and .xlsx.
+  python3-icalendar python3-openpyxl
   # The fuzz targets (make fuzz; make test runs each briefly): clang, libFuzzer, the sanitizer runtimes.
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )

@@ -10,7 +10,7 @@ VAR=${YS_VAR:-$ROOT/var}
 BUILD=${2:-$ROOT/build}
 SERVICES=(indicator ranking rectification duty notify)
 declare -A GRPC_PORT=([indicator]=7101 [ranking]=7102 [rectification]=7103 [duty]=7104 [notify]=7105)
-ROLES=(office viewer huiqitong platform:provincial unit:市住建局 unit:市商务局)
+ROLES=(office viewer huiqitong centre platform:provincial unit:市住建局 unit:市商务局 unit:市自然资源局)
 
 mkdir -p "$VAR/log" "$VAR/run" "$VAR/keys"
 
@@ -18,6 +18,7 @@ key_name() {
   case "$1" in
     unit:市住建局) echo unit-zhujian ;;
     unit:市商务局) echo unit-shangwu ;;
+    unit:市自然资源局) echo unit-zrzy ;;
     *) printf '%s' "$1" | sed 's/[^A-Za-z0-9]/-/g; s/-\+$//' ;;
   esac
 }

@@ -8,7 +8,8 @@
   file: URL).
 - Point12_12: §四(七) is 考核奖惩; "四(十" (a section the plan does not have) appears nowhere outside
   the migrations, which are never edited.
-- The quotes: every constant in the "quoted" part of services/ranking/plan_text.h, and every Chinese
+- The quotes: every constant in the "quoted" part of services/ranking/plan_text.h, every kPlan*
+  constant of services/duty/*.h (the 细则 and the 办法), and every Chinese
   text docs/rules.md puts in double quotes (what the system prints is in 「」), is the plan's own text (docs/work-plan.zh.txt, the
   customer's document, unchanged), compared without whitespace (the plan sets numbers apart with
   spaces and breaks lines mid-sentence). An ellipsis (… or ……) separates quoted pieces.
@@ -85,6 +86,22 @@ def check_quotes(root, errors):
     for name, value in names:
         if squeeze(value) not in plan:
             errors.append(f"plan_text.h: {name} \"{value}\" is not the work plan's text")
+    # The duty service's kPlan* constants (细则 and 办法) are the plan's words too.
+    duty_dir = os.path.join(root, "services", "duty")
+    duty_quotes = 0
+    for f in sorted(os.listdir(duty_dir)) if os.path.isdir(duty_dir) else []:
+        if not f.endswith(".h"):
+            continue
+        text = open(os.path.join(duty_dir, f), encoding="utf-8").read()
+        for name, value in CPP_QUOTE.findall(text):
+            if not name.startswith("kPlan"):
+                continue
+            duty_quotes += 1
+            for piece in re.split(r"…+", value):
+                if squeeze(piece) and squeeze(piece) not in plan:
+                    errors.append(f"services/duty/{f}: {name} \"{piece}\" is not the work plan's text")
+    if os.path.isdir(duty_dir) and duty_quotes < 10:
+        errors.append(f"services/duty: found only {duty_quotes} kPlan* quotes")
     rules = open(os.path.join(root, "docs", "rules.md"), encoding="utf-8").read()
     if len(CITED_QUOTE.findall(rules)) < 10:
         errors.append("docs/rules.md: fewer than 10 quotes cite their section")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-SERVICES = ("indicator", "ranking", "rectification")
+SERVICES = ("indicator", "ranking", "rectification", "duty")
 
 
 def helm(*args, check=True):
@@ -83,13 +83,13 @@ def main():
         errors.append(f"helm lint --strict:\n{lint.stdout}{lint.stderr}")
 
     default = render(chart)
-    want = {"ConfigMap": 3, "Deployment": 3, "Service": 3}
+    want = {"ConfigMap": 4, "Deployment": 4, "Service": 4}
     if kinds(default) != want:
         errors.append(f"default render: {kinds(default)}, want {want}")
     more = kinds(render(chart, "services.ranking.replicas=2", "serviceMonitor.enabled=true"))
-    if more.get("PodDisruptionBudget") != 1 or more.get("ServiceMonitor") != 3:
+    if more.get("PodDisruptionBudget") != 1 or more.get("ServiceMonitor") != 4:
         errors.append(f"2 ranking replicas and ServiceMonitors: {more}")
-    if kinds(render(chart, "services.rectification.enabled=false")).get("Deployment") != 2:
+    if kinds(render(chart, "services.rectification.enabled=false")).get("Deployment") != 3:
         errors.append("a disabled service is still rendered")
     for missing in ("postgresql.existingSecret=", "auth.existingSecret="):
         r = helm("template", "t", chart, "--kube-version", "1.29.0", "--set", missing, check=False)
@@ -114,10 +114,12 @@ def main():
     # A bad value set through the chart reaches the service and is refused with its key.
     bad = configs(render(chart, "services.ranking.config.kafka.consumers=lots",
                          "services.rectification.config.cases.escalation.suggest_referral_after_days=-3",
-                         "services.indicator.config.outbox.batch_size=0"))
+                         "services.indicator.config.outbox.batch_size=0",
+                         "services.duty.config.duty.hours.morning.end=25:00"))
     for name, key in (("ranking", "kafka.consumers"),
                       ("rectification", "cases.escalation.suggest_referral_after_days"),
-                      ("indicator", "outbox.batch_size")):
+                      ("indicator", "outbox.batch_size"),
+                      ("duty", "duty.hours.morning.end")):
         rc, out = check_config(root, build, name, bad[name], keys.name)
         if rc == 0 or key not in out:
             errors.append(f"ys-{name} accepted a bad {key} from the chart (exit {rc}): {out}")

@@ -58,7 +58,14 @@ absl::Status ResolveClient(ClientOptions* options, const std::string& service,
 }
 
 void ReportError(std::ostream& err, const grpc::Status& s, int* exit_code) {
-  err << "ysctl: " << s.error_message() << "\n";
+  // Refusals say so by their code: a person reads "not allowed", not just the reason.
+  if (s.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    err << "ysctl: PERMISSION_DENIED: " << s.error_message() << "\n";
+  } else if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    err << "ysctl: UNAUTHENTICATED: " << s.error_message() << "\n";
+  } else {
+    err << "ysctl: " << s.error_message() << "\n";
+  }
   *exit_code = s.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 1;
 }
 

@@ -5,6 +5,7 @@
 #include "tools/ysctl/calendar_commands.h"
 #include "tools/ysctl/case_commands.h"
 #include "tools/ysctl/catalog_commands.h"
+#include "tools/ysctl/duty_commands.h"
 #include "tools/ysctl/goals_command.h"
 #include "tools/ysctl/health_command.h"
 #include "tools/ysctl/ledger_commands.h"
@@ -12,6 +13,7 @@
 #include "tools/ysctl/programme_commands.h"
 #include "tools/ysctl/ranking_commands.h"
 #include "tools/ysctl/redemption_commands.h"
+#include "tools/ysctl/staff_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   ys::ysctl::AddLedgerCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddCaseCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddOutboxCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddDutyCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddStaffCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
