@@ -75,6 +75,7 @@ bench: build
 	@$(BUILD)/bench/ranking_ingest
 	@bench/ranking_service.sh $(BUILD) .
 	@$(BUILD)/bench/rectification
+	@$(BUILD)/bench/duty_compliance
 
 clean:
 	rm -rf $(BUILD) $(ROOT)/build-fuzz

@@ -104,6 +104,31 @@ later=$(TZ=Asia/Shanghai date -d '+40 days' +%Y-%m-%d)
 echo "\$ ysctl cases overdue --as-of $later   (planning: what would be overdue then; last 3 lines)"
 "$YSCTL" cases overdue --as-of "$later" | tail -3
 echo
+echo "== duty: the service centre's leader window duty (坐班) and window staff (as the centre's key)"
+CENTRE=(env YS_API_KEY="$(cat "${YS_VAR:-$ROOT/var}/keys/centre.key")" "$YSCTL")
+echo '$ tools/duty_sample_month.sh   (SAMPLE month 2022-10: three units, records entered from paper, one exemption)'
+YS_API_KEY=$(cat "${YS_VAR:-$ROOT/var}/keys/centre.key") tools/duty_sample_month.sh "$BUILD"
+echo '$ ysctl duty compliance --month 2022-10   (computed from the 表2 records)'
+"${CENTRE[@]}" duty compliance --month 2022-10
+echo '$ ysctl duty directory import data/duty/directory.sample.yaml   (SAMPLE: the 20 表3 units and 3 more)'
+"${CENTRE[@]}" duty directory import data/duty/directory.sample.yaml | tail -1
+monday=$(TZ=Asia/Shanghai date -d "next monday" +%Y-%m-%d)
+for reg in "市自然资源局 zrzy-main $monday morning A01" "市住建局 zjj-deputy $(date -d "$monday +2 days" +%Y-%m-%d) day A03"; do
+  set -- $reg
+  echo "\$ ysctl duty register --unit $1 --leader $2 --date $3 --session $4 --window $5"
+  "${CENTRE[@]}" duty register --unit "$1" --leader "$2" --date "$3" --session "$4" --window "$5" 2>&1 | sed -n 1,3p \
+    || true  # a second demo run finds the sitting booked: ALREADY_EXISTS
+done
+echo "\$ YS_API_KEY=\$(cat var/keys/unit-zrzy.key) ysctl duty register … --unit 市住建局   (another unit's leader)"
+YS_API_KEY=$(cat "${YS_VAR:-$ROOT/var}/keys/unit-zrzy.key") "$YSCTL" duty register --date "$monday" --unit 市住建局 \
+  --leader zjj-main --session afternoon --window A03 2>&1 || true
+echo "\$ ysctl duty roster --week-of $monday   (published on the week's first working day)"
+"${CENTRE[@]}" duty roster --week-of "$monday"
+echo '$ ysctl duty roster --week-of 2022-10-03   (the National Day week: published on Saturday 10-08, a 调休 day)'
+"${CENTRE[@]}" duty roster --week-of 2022-10-03 | sed -n 1,2p
+echo '$ ysctl staff check --unit 市住建局   (window staff rules, 管理办法)'
+"${CENTRE[@]}" staff check --unit 市住建局 --as-of 2022-10-31
+echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"

@@ -10,6 +10,11 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 Y=("$BUILD/tools/ysctl/ysctl")
 
 "${Y[@]}" duty directory import "$SRC/data/duty/sample-2022-10/directory.yaml" >/dev/null
+# Loaded once: a second run (make demo again) finds October's records and adds nothing.
+if ! "${Y[@]}" duty records --from 2022-10-01 --to 2022-11-06 | grep -q "^0 record(s)$"; then
+  echo "sample month 2022-10 already loaded (SAMPLE, 示例): ysctl duty compliance --month 2022-10"
+  exit 0
+fi
 record() {  # record UNIT WINDOW LEADER DATE START END
   "${Y[@]}" duty record --paper --unit "$1" --window "$2" --leader "$3" --date "$4" --start "$5" --end "$6" \
     --summary "听取办事群众意见，检查窗口运行（示例）" >/dev/null
