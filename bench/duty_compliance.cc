@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
       m.set_window(window->code());
       m.set_name(absl::StrFormat("【样例】chief%02d", u + 1));
       m.set_section_head(true);
+      m.set_posted_date("2021-06-01");
       m.set_active(true);
       staff.push_back(m);
     }

@@ -30,16 +30,20 @@ for d in 2022-10-09 2022-10-12 2022-10-19 2022-10-26; do
   record 市住建局 A05 s-zj-deputy "$d" 09:00 17:30
 done
 record 市住建局 A05 s-zj-deputy 2022-11-01 09:00 12:00
-# 市商务局: the main leader excused by the centre ("原则上").
-"${Y[@]}" duty exempt --leader s-sw-main --month 2022-10 --reason "赴省参加全省商务工作会议（示例）" >/dev/null
-# Window staff: the approval section chiefs of 市自然资源局 and 市商务局 are posted; 市住建局's is not.
+# 市市场监管局 (市市场监督管理局): the main leader excused by the centre ("原则上"); the deputy a whole
+# day every week.
+"${Y[@]}" duty exempt --leader s-scjg-main --month 2022-10 --reason "赴省参加全省市场监管工作会议（示例）" >/dev/null
+for d in 2022-10-09 2022-10-13 2022-10-20 2022-10-27 2022-11-03; do
+  record 市市场监管局 C02 s-scjg-deputy "$d" 09:00 17:30
+done
+# Window staff: the approval section chiefs of 市自然资源局 and 市市场监管局 are posted; 市住建局's is not.
 staff() {  # staff UNIT WINDOW NAME on|off [flags...]
   local unit=$1 window=$2 name=$3 employment=$4; shift 4
   "${Y[@]}" staff add --unit "$unit" --window "$window" --name "$name" --employment "$employment" \
     --posted 2022-01-04 --letter "饶政务函〔2022〕1号（示例）" "$@" >/dev/null
 }
 staff 市自然资源局 A01 郑示例 on --approval --section-head --chief
-staff 市商务局 C02 蒋示例 on --approval --section-head --chief
+staff 市市场监管局 C02 蒋示例 on --approval --section-head --chief
 staff 市住建局 A05 住建窗口甲（示例） on
 staff 市住建局 A05 住建窗口乙（示例） off
 echo "sample month 2022-10 loaded (SAMPLE, 示例): ysctl duty compliance --month 2022-10"

@@ -72,10 +72,67 @@ pb::ComplianceLine NewLine(const pb::ResidentUnit& unit, const pb::Leader& leade
   return line;
 }
 
+// What every rule needs to decide whether a period may be judged yet.
+struct Judging {
+  absl::CivilDay today;
+  int grace_working_days = 0;
+  const WorkingDayCalendar* calendar = nullptr;
+};
+
+// The first year, from `day`'s on, whose holiday arrangement is not loaded: where AddWorkingDays stopped.
+int UnpublishedYearFrom(absl::CivilDay day, const WorkingDayCalendar& calendar) {
+  int year = static_cast<int>(day.year());
+  for (int i = 0; i < 10 && calendar.IsPublished(year); ++i) ++year;
+  return year;
+}
+
+// A line not kept whose period ended on `last` (today > last): BROKEN once `today` is later than the
+// grace working days after `last` (a 表2 may still arrive), NOT_OVER until then. `period` names it in
+// the reason ("10月", "该周"); `seen` says what the records show.
+absl::Status JudgeAfterPeriod(absl::CivilDay last, std::string_view period, const std::string& seen,
+                              const Judging& j, pb::ComplianceLine* line) {
+  absl::CivilDay judged_after = last;
+  if (j.grace_working_days > 0) {
+    auto due = j.calendar->AddWorkingDays(last, j.grace_working_days);
+    if (absl::IsFailedPrecondition(due.status())) {
+      // The grace cannot be counted: judging now would cut a 表2 still due, so the period waits.
+      line->set_verdict(pb::VERDICT_NOT_OVER);
+      line->set_reason(absl::StrFormat("%s已结束，%d年节假日安排尚未载入，补报期（%d个工作日）无法计算：%s", period,
+                                       UnpublishedYearFrom(last + 1, *j.calendar), j.grace_working_days, seen));
+      return absl::OkStatus();
+    }
+    if (!due.ok()) return due.status();
+    judged_after = *due;
+  }
+  if (j.today <= judged_after) {
+    line->set_verdict(pb::VERDICT_NOT_OVER);
+    line->set_reason(absl::StrFormat("%s已结束，补报期截至%s（含）：%s", period, ChineseDay(judged_after), seen));
+  } else {
+    line->set_verdict(pb::VERDICT_BROKEN);
+    line->set_reason(seen);
+  }
+  return absl::OkStatus();
+}
+
+// A month rule not (yet) kept: not started, running, or over (JudgeAfterPeriod).
+absl::Status JudgeMonth(const Period& month, const std::string& seen, const Judging& j, pb::ComplianceLine* line) {
+  const std::string m = ChineseMonth(month);
+  if (j.today < month.FirstDay()) {
+    line->set_verdict(pb::VERDICT_NOT_OVER);
+    line->set_reason(m + "尚未开始");
+  } else if (j.today <= month.LastDay()) {
+    line->set_verdict(pb::VERDICT_NOT_OVER);
+    line->set_reason(absl::StrFormat("%s尚未结束，%s", m, seen));
+  } else {
+    RETURN_IF_ERROR(JudgeAfterPeriod(month.LastDay(), m, seen, j, line));
+  }
+  return absl::OkStatus();
+}
+
 // 细则 二1: the month, from the leader's records dated in it.
-pb::ComplianceLine MainMonthly(const pb::ResidentUnit& unit, const pb::Leader& leader, const Period& month,
-                               const std::vector<DatedRecord>& records, const pb::Exemption* exemption,
-                               absl::CivilDay today) {
+absl::StatusOr<pb::ComplianceLine> MainMonthly(const pb::ResidentUnit& unit, const pb::Leader& leader,
+                                               const Period& month, const std::vector<DatedRecord>& records,
+                                               const pb::Exemption* exemption, const Judging& j) {
   pb::ComplianceLine line =
       NewLine(unit, leader, pb::DUTY_RULE_MAIN_MONTHLY, month.ToString(), kPlanMainMonthly);
   std::vector<const pb::DutyRecord*> sittings, short_ones;
@@ -107,15 +164,8 @@ pb::ComplianceLine MainMonthly(const pb::ResidentUnit& unit, const pb::Leader& l
     line.set_verdict(pb::VERDICT_EXEMPT);
     line.set_exemption_reason(exemption->reason());
     line.set_reason("经中心同意免于本月坐班：" + exemption->reason());
-  } else if (today < month.FirstDay()) {
-    line.set_verdict(pb::VERDICT_NOT_OVER);
-    line.set_reason(m + "尚未开始");
-  } else if (today <= month.LastDay()) {
-    line.set_verdict(pb::VERDICT_NOT_OVER);
-    line.set_reason(absl::StrFormat("%s尚未结束，%s", m, seen));
   } else {
-    line.set_verdict(pb::VERDICT_BROKEN);
-    line.set_reason(seen);
+    RETURN_IF_ERROR(JudgeMonth(month, seen, j, &line));
   }
   return line;
 }
@@ -161,8 +211,9 @@ absl::StatusOr<JudgedWeek> DescribeWeek(absl::CivilDay monday, const WorkingDayC
 }
 
 // 细则 二2: one whole day in the ISO week (Monday..Sunday, whatever month the day falls in).
-pb::ComplianceLine DeputyWeekly(const pb::ResidentUnit& unit, const pb::Leader& leader, const JudgedWeek& week,
-                                const std::vector<DatedRecord>& records, absl::CivilDay today) {
+absl::StatusOr<pb::ComplianceLine> DeputyWeekly(const pb::ResidentUnit& unit, const pb::Leader& leader,
+                                                const JudgedWeek& week, const std::vector<DatedRecord>& records,
+                                                const Judging& j) {
   pb::ComplianceLine line = NewLine(unit, leader, pb::DUTY_RULE_DEPUTY_WEEKLY, week.name, kPlanDeputyWeekly);
   const absl::CivilDay sunday = week.monday + 6;
   std::vector<const pb::DutyRecord*> whole, partial;
@@ -182,44 +233,57 @@ pb::ComplianceLine DeputyWeekly(const pb::ResidentUnit& unit, const pb::Leader& 
     absl::StrAppendFormat(&seen, "，有%d次不足全天 (%s)", partial.size(), IdList(partial));
   }
   SetRecordIds(partial, &line);
-  if (today <= sunday) {
+  if (j.today <= sunday) {
     line.set_verdict(pb::VERDICT_NOT_OVER);
     line.set_reason("本周尚未结束：" + seen);
   } else {
-    line.set_verdict(pb::VERDICT_BROKEN);
-    line.set_reason(seen);
+    RETURN_IF_ERROR(JudgeAfterPeriod(sunday, "该周", seen, j, &line));
   }
   return line;
 }
 
-// 细则 二3: a standing posting, read from the staff list; the plan states no daily count.
-pb::ComplianceLine ChiefPosted(const pb::ResidentUnit& unit, const pb::Leader& leader, const Period& month,
-                               const std::vector<pb::StaffMember>& staff) {
+// Whether a staff member was at the window on some day of [first, last]: posted on or before `last`
+// and not left before `first`. Dates are checked when written; one that does not parse counts as not there.
+bool AtWindowDuring(const pb::StaffMember& m, absl::CivilDay first, absl::CivilDay last) {
+  auto posted = ParseIsoDate(m.posted_date());
+  if (!posted.ok() || *posted > last) return false;
+  if (m.left_date().empty()) return true;
+  auto left = ParseIsoDate(m.left_date());
+  return left.ok() && *left >= first;
+}
+
+// 细则 二3: a standing posting, read from the staff list (everyone on file, those who left included);
+// the plan states no daily count.
+absl::StatusOr<pb::ComplianceLine> ChiefPosted(const pb::ResidentUnit& unit, const pb::Leader& leader,
+                                               const Period& month, const std::vector<pb::StaffMember>& staff,
+                                               const Judging& j) {
   pb::ComplianceLine line = NewLine(unit, leader, pb::DUTY_RULE_CHIEF_POSTED, month.ToString(), kPlanChiefPosted);
   const pb::StaffMember* named = nullptr;
+  auto keeps = [](const pb::StaffMember& m) { return m.section_head() && !m.window().empty(); };
   for (const pb::StaffMember& m : staff) {
-    if (!m.active() || m.unit() != unit.name() || m.name() != leader.name()) continue;
+    if (m.unit() != unit.name() || m.name() != leader.name()) continue;
+    if (!AtWindowDuring(m, month.FirstDay(), month.LastDay())) continue;
     // Prefer the entry that keeps the rule when a name is on file twice.
-    if (named == nullptr || (m.section_head() && !m.window().empty())) named = &m;
-    if (m.section_head() && !m.window().empty()) break;
+    if (named == nullptr || keeps(m)) named = &m;
+    if (keeps(m)) break;
   }
-  if (named == nullptr) {
-    line.set_verdict(pb::VERDICT_BROKEN);
-    line.set_reason(absl::StrFormat("窗口人员名单中无本单位在岗人员%s", leader.name()));
-  } else if (!named->section_head()) {
-    line.set_verdict(pb::VERDICT_BROKEN);
-    line.set_reason(
-        absl::StrFormat("窗口人员名单中的%s (%s) 未登记为行政审批科室负责人", leader.name(),
-                        named->id()));
-  } else if (named->window().empty()) {
-    line.set_verdict(pb::VERDICT_BROKEN);
-    line.set_reason(absl::StrFormat("窗口人员名单中的%s (%s) 未登记窗口", leader.name(), named->id()));
-  } else {
+  if (named != nullptr && keeps(*named)) {
     line.set_verdict(pb::VERDICT_KEPT);
     line.set_reason(
         absl::StrFormat("%s (%s) 作为行政审批科室负责人进驻窗口 %s", leader.name(), named->id(),
                         named->window()));
+    return line;
   }
+  std::string seen;
+  if (named == nullptr) {
+    seen = absl::StrFormat("窗口人员名单中无本单位在岗人员%s", leader.name());
+  } else if (!named->section_head()) {
+    seen = absl::StrFormat("窗口人员名单中的%s (%s) 未登记为行政审批科室负责人", leader.name(), named->id());
+  } else {
+    seen = absl::StrFormat("窗口人员名单中的%s (%s) 未登记窗口", leader.name(), named->id());
+  }
+  // The chief may still be posted this month.
+  RETURN_IF_ERROR(JudgeMonth(month, seen, j, &line));
   return line;
 }
 
@@ -243,11 +307,23 @@ absl::StatusOr<std::vector<absl::CivilDay>> ComplianceWeeks(absl::CivilYear year
   return weeks;
 }
 
+std::pair<absl::CivilDay, absl::CivilDay> RecordRangeForMonth(int year, int month) {
+  const absl::CivilMonth m(year, month);
+  const absl::CivilDay first(m);
+  const absl::CivilDay last = absl::CivilDay(m + 1) - 1;
+  return {MondayOf(first), MondayOf(last) + 6};
+}
+
 absl::StatusOr<pb::ComplianceReport> ComputeCompliance(const ComplianceInput& input,
                                                        const WorkingDayCalendar& calendar,
                                                        const DutyHours& hours) {
   if (input.directory == nullptr) return absl::InvalidArgumentError("directory is required");
   ASSIGN_OR_RETURN(const Period month, ParseMonth(input.month));
+  if (input.grace_working_days < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("grace_working_days %d must not be negative", input.grace_working_days));
+  }
+  const Judging judging{input.today, input.grace_working_days, &calendar};
 
   std::vector<const pb::ResidentUnit*> units;
   for (const pb::ResidentUnit& u : input.directory->units()) {
@@ -291,7 +367,8 @@ absl::StatusOr<pb::ComplianceReport> ComputeCompliance(const ComplianceInput& in
   const std::vector<pb::StaffMember>& staff = input.staff != nullptr ? *input.staff : kNoStaff;
 
   // The weeks are read from the calendar only when a deputy is judged: a month of a year whose
-  // holidays are not published still has its main leaders' and chiefs' lines for other filters.
+  // holidays are not published still has its chiefs' lines (and a 表3 unit without a deputy its main
+  // leader's) for other filters; the grace reads the calendar only for a line waiting on it.
   std::optional<std::vector<JudgedWeek>> weeks;
   auto judged_weeks = [&]() -> absl::StatusOr<const std::vector<JudgedWeek>*> {
     if (!weeks) {
@@ -311,31 +388,34 @@ absl::StatusOr<pb::ComplianceReport> ComputeCompliance(const ComplianceInput& in
   report.set_month(input.month);
   report.set_unit(input.unit);
   report.set_hours_policy(hours.Describe());
+  report.set_grace_working_days(input.grace_working_days);
   for (const pb::ResidentUnit* unit : units) {
     std::vector<const pb::Leader*> leaders;
     for (const pb::Leader& l : unit->leaders()) leaders.push_back(&l);
     std::sort(leaders.begin(), leaders.end(),
               [](const pb::Leader* a, const pb::Leader* b) { return a->id() < b->id(); });
     // Rules in their enum order, leaders by id, periods in date order.
-    for (const pb::Leader* l : leaders) {
-      if (l->role() != pb::LEADER_ROLE_MAIN) continue;
-      auto e = exemptions.find(l->id());
-      *report.add_lines() = MainMonthly(*unit, *l, month, by_leader[l->id()],
-                                        e == exemptions.end() ? nullptr : e->second, input.today);
-    }
-    // 细则 二2 binds the 表3 units only ("高频事项的部门分管领导").
+    // 细则 二1 and 二2 bind the 表3 units only: "实施高频事项进驻单位领导窗口“坐班”制" (细则),
+    // "高频事项进驻单位实行领导带班制" (办法 7).
     if (unit->high_frequency()) {
+      for (const pb::Leader* l : leaders) {
+        if (l->role() != pb::LEADER_ROLE_MAIN) continue;
+        auto e = exemptions.find(l->id());
+        ASSIGN_OR_RETURN(*report.add_lines(), MainMonthly(*unit, *l, month, by_leader[l->id()],
+                                                          e == exemptions.end() ? nullptr : e->second, judging));
+      }
       for (const pb::Leader* l : leaders) {
         if (l->role() != pb::LEADER_ROLE_DEPUTY) continue;
         ASSIGN_OR_RETURN(const std::vector<JudgedWeek>* ws, judged_weeks());
         for (const JudgedWeek& w : *ws) {
-          *report.add_lines() = DeputyWeekly(*unit, *l, w, by_leader[l->id()], input.today);
+          ASSIGN_OR_RETURN(*report.add_lines(), DeputyWeekly(*unit, *l, w, by_leader[l->id()], judging));
         }
       }
     }
+    // 细则 二3, which is also 办法 2's "行政审批科长必须进驻窗口上班" for every 派驻部门: every unit.
     for (const pb::Leader* l : leaders) {
       if (l->role() != pb::LEADER_ROLE_APPROVAL_CHIEF) continue;
-      *report.add_lines() = ChiefPosted(*unit, *l, month, staff);
+      ASSIGN_OR_RETURN(*report.add_lines(), ChiefPosted(*unit, *l, month, staff, judging));
     }
   }
   for (const pb::ComplianceLine& line : report.lines()) {

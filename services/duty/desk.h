@@ -13,6 +13,7 @@
 #include "common/grpc/unit_directory.h"
 #include "common/time/calendar.h"
 #include "common/time/clock.h"
+#include "common/time/period.h"
 #include "services/duty/registration_rules.h"
 #include "services/duty/settings.h"
 #include "services/duty/store.h"
@@ -77,11 +78,16 @@ class DutyDesk {
 
  private:
   absl::CivilDay Today() const;
+  // The day a month's compliance report goes out: every period it judges decided (local policy timing).
+  absl::StatusOr<absl::CivilDay> ReportDay(const Period& month) const;
   pb::AuditEntry AuditLine(const Actor& actor, std::string action, std::string subject,
                            const google::protobuf::Message* before, const google::protobuf::Message* after) const;
   pb::DutyEvent NewEvent(std::string id, std::string message) const;
   absl::StatusOr<pb::ComplianceReport> ComplianceIn(DutyTx& tx, const std::string& month, const std::string& unit);
+  // The week's roster: as published when it was (with changed_since_published), else as it stands.
   absl::StatusOr<pb::Roster> RosterIn(DutyTx& tx, absl::CivilDay any_day);
+  // The week's roster from its registrations now, for publishing.
+  absl::StatusOr<pb::Roster> FreshRoster(DutyTx& tx, absl::CivilDay any_day);
 
   DutyStore& store_;
   const Clock& clock_;

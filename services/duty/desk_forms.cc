@@ -74,6 +74,7 @@ absl::StatusOr<pb::ImportDirectoryResponse> DutyDesk::ImportDirectory(const Acto
     if (request.validate_only() || out.changes().empty()) return absl::OkStatus();
     next.set_version(before.version() + 1);
     *next.mutable_imported_at() = ToProtoTime(clock_.Now());
+    *next.mutable_first_imported_at() = before.version() == 0 ? next.imported_at() : before.first_imported_at();
     next.set_imported_by(actor.name);
     RETURN_IF_ERROR(tx.PutDirectory(next));
     pb::AuditEntry audit = AuditLine(actor, "directory_imported", absl::StrCat("directory v", next.version()),
@@ -111,12 +112,14 @@ absl::StatusOr<pb::Registration> DutyDesk::Register(const Actor& actor, const pb
   pb::Registration out;
   RETURN_IF_ERROR(store_.Write([&](DutyTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(pb::Directory directory, tx.Directory());
-    ASSIGN_OR_RETURN(auto found, FindLeader(directory, req.leader(), req.unit()));
-    RegistrationFilter same_day;
-    same_day.leader_id = found.second->id();
-    same_day.from = same_day.to = req.date();
-    ASSIGN_OR_RETURN(std::vector<pb::Registration> leader_day, tx.Registrations(same_day));
-    ASSIGN_OR_RETURN(out, DecideRegistration(req, directory, calendar_, leader_day, actor, Today(),
+    // Every live registration of the date: the domain finds the leader and checks double booking.
+    std::vector<pb::Registration> same_day;
+    if (ParseIsoDate(req.date()).ok()) {
+      RegistrationFilter f;
+      f.from = f.to = req.date();
+      ASSIGN_OR_RETURN(same_day, tx.Registrations(f));
+    }
+    ASSIGN_OR_RETURN(out, DecideRegistration(req, directory, calendar_, same_day, actor, Today(),
                                              settings_.registration));
     ASSIGN_OR_RETURN(*out.mutable_id(), tx.NextId("DR"));
     *out.mutable_registered_at() = ToProtoTime(clock_.Now());
@@ -134,7 +137,7 @@ absl::StatusOr<pb::Registration> DutyDesk::Cancel(const Actor& actor, const pb::
     if (!found.has_value()) {
       return absl::NotFoundError(absl::StrFormat("field 'id': no registration %s", input::QuoteInput(request.id())));
     }
-    RETURN_IF_ERROR(CheckCancellation(*found, request.reason(), actor));
+    RETURN_IF_ERROR(CheckCancellation(*found, request.reason(), actor, Today()));
     out = *found;
     out.set_cancelled(true);
     out.set_cancel_reason(request.reason());
@@ -159,19 +162,22 @@ absl::StatusOr<pb::ListRegistrationsResponse> DutyDesk::ListRegistrations(const 
     }
   }
   f.include_cancelled = request.include_cancelled();
+  f.offset = static_cast<int>(window.offset);
+  f.limit = static_cast<int>(window.size);
   pb::ListRegistrationsResponse out;
-  std::vector<pb::Registration> all;
+  std::vector<pb::Registration> page;
+  int64_t total = 0;
   RETURN_IF_ERROR(store_.Read([&](DutyTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(all, tx.Registrations(f));
+    ASSIGN_OR_RETURN(total, tx.CountRegistrations(f));
+    ASSIGN_OR_RETURN(page, tx.Registrations(f));
     return absl::OkStatus();
   }));
   const absl::CivilDay today = Today();
-  for (size_t i = window.offset; i < all.size() && i < window.offset + window.size; ++i) {
-    pb::Registration r = all[i];
+  for (pb::Registration& r : page) {
     r.set_record_overdue(RecordOverdue(r, today));
     *out.add_registrations() = std::move(r);
   }
-  out.mutable_page()->set_next_page_token(NextPageToken(window, all.size()));
+  out.mutable_page()->set_next_page_token(NextPageToken(window, static_cast<size_t>(total)));
   return out;
 }
 
@@ -189,7 +195,33 @@ absl::StatusOr<pb::DutyRecord> DutyDesk::FileRecord(const Actor& actor, const pb
                                                    input::QuoteInput(req.registration_id())));
       }
     }
-    ASSIGN_OR_RETURN(out, DecideRecord(req, registration, directory, settings_.hours, actor, Today()));
+    // The records of that date (the domain refuses an overlapping one of the same leader), and the
+    // leader's open registration of the day: a record without a registration id goes to it, so that
+    // the registration is not flagged as missing its 表2.
+    std::vector<pb::DutyRecord> same_day_records;
+    const std::string date = registration.has_value() ? registration->date() : req.date();
+    if (ParseIsoDate(date).ok()) {
+      RecordFilter records;
+      records.from = records.to = date;
+      ASSIGN_OR_RETURN(same_day_records, tx.Records(records));
+      const std::string unit = !req.unit().empty() ? req.unit() : actor.unit.value_or("");
+      auto leader = FindLeader(directory, req.leader(), unit);
+      if (!registration.has_value() && leader.ok()) {
+        RegistrationFilter open;
+        open.leader_id = leader->second->id();
+        open.from = open.to = date;
+        ASSIGN_OR_RETURN(std::vector<pb::Registration> day, tx.Registrations(open));
+        for (const pb::Registration& r : day) {
+          if (r.record_id().empty() && (req.window().empty() || req.window() == r.window())) {
+            registration = r;
+            req.set_registration_id(r.id());
+            break;
+          }
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(out, DecideRecord(req, registration, directory, settings_.hours, calendar_, same_day_records,
+                                       actor, Today()));
     ASSIGN_OR_RETURN(*out.mutable_id(), tx.NextId("DK"));
     *out.mutable_filed_at() = ToProtoTime(clock_.Now());
     out.set_filed_by(actor.name);
@@ -211,14 +243,23 @@ absl::StatusOr<pb::ListRecordsResponse> DutyDesk::ListRecords(const pb::ListReco
   ASSIGN_OR_RETURN(f.unit, ResolveUnit(request.unit(), "unit"));
   f.from = request.from();
   f.to = request.to();
-  std::vector<pb::DutyRecord> all;
+  for (const auto& [field, value] : {std::pair{"from", f.from}, std::pair{"to", f.to}}) {
+    if (!value.empty() && !ParseIsoDate(value).ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("field '%s': %s is not a date YYYY-MM-DD", field,
+                                                        input::QuoteInput(value)));
+    }
+  }
+  f.offset = static_cast<int>(window.offset);
+  f.limit = static_cast<int>(window.size);
+  pb::ListRecordsResponse out;
+  int64_t total = 0;
   RETURN_IF_ERROR(store_.Read([&](DutyTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(all, tx.Records(f));
+    ASSIGN_OR_RETURN(total, tx.CountRecords(f));
+    ASSIGN_OR_RETURN(std::vector<pb::DutyRecord> page, tx.Records(f));
+    for (pb::DutyRecord& r : page) *out.add_records() = std::move(r);
     return absl::OkStatus();
   }));
-  pb::ListRecordsResponse out;
-  for (size_t i = window.offset; i < all.size() && i < window.offset + window.size; ++i) *out.add_records() = all[i];
-  out.mutable_page()->set_next_page_token(NextPageToken(window, all.size()));
+  out.mutable_page()->set_next_page_token(NextPageToken(window, static_cast<size_t>(total)));
   return out;
 }
 

@@ -41,21 +41,22 @@ absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text, absl::string_vie
 absl::StatusOr<pb::ComplianceReport> DutyDesk::ComplianceIn(DutyTx& tx, const std::string& month,
                                                             const std::string& unit) {
   ASSIGN_OR_RETURN(Period period, ParseMonth(month, "month"));
-  ASSIGN_OR_RETURN(std::vector<absl::CivilDay> weeks,
-                   ComplianceWeeks(absl::CivilYear(period.year()), period.index(), calendar_));
-  absl::CivilDay from = period.FirstDay();
-  absl::CivilDay to = period.LastDay();
-  if (!weeks.empty()) {
-    from = std::min(from, weeks.front());
-    to = std::max(to, weeks.back() + 6);
-  }
+  // Every record of the weeks the month may judge; no calendar needed to know the range.
+  const auto [from, to] = RecordRangeForMonth(period.year(), period.index());
   RecordFilter f;
   f.from = FormatIsoDate(from);
   f.to = FormatIsoDate(to);
   ASSIGN_OR_RETURN(pb::Directory directory, tx.Directory());
   ASSIGN_OR_RETURN(std::vector<pb::DutyRecord> records, tx.Records(f));
+  // What a record's hours count as under the hours in force now, for every record alike.
+  for (pb::DutyRecord& r : records) {
+    absl::StatusOr<int> start = ParseClockTime(r.start_time(), "start_time");
+    absl::StatusOr<int> end = ParseClockTime(r.end_time(), "end_time");
+    if (start.ok() && end.ok()) r.set_coverage(CoverageOf(settings_.hours, Span{*start, *end}));
+  }
   ASSIGN_OR_RETURN(std::vector<pb::Exemption> exemptions, tx.Exemptions(month));
-  ASSIGN_OR_RETURN(std::vector<pb::StaffMember> staff, tx.Staff("", /*include_inactive=*/false));
+  // Everyone who was ever at a window: the domain decides who was there during the month.
+  ASSIGN_OR_RETURN(std::vector<pb::StaffMember> staff, tx.Staff("", /*include_inactive=*/true));
   ComplianceInput input;
   input.directory = &directory;
   input.month = month;
@@ -64,6 +65,7 @@ absl::StatusOr<pb::ComplianceReport> DutyDesk::ComplianceIn(DutyTx& tx, const st
   input.exemptions = &exemptions;
   input.staff = &staff;
   input.today = Today();
+  input.grace_working_days = settings_.registration.record_due_working_days;
   ASSIGN_OR_RETURN(pb::ComplianceReport report, ComputeCompliance(input, calendar_, settings_.hours));
   *report.mutable_as_of() = ToProtoTime(clock_.Now());
   return report;
@@ -79,19 +81,28 @@ absl::StatusOr<pb::ComplianceReport> DutyDesk::Compliance(const pb::GetComplianc
   return out;
 }
 
-absl::StatusOr<pb::Roster> DutyDesk::RosterIn(DutyTx& tx, absl::CivilDay any_day) {
+absl::StatusOr<pb::Roster> DutyDesk::FreshRoster(DutyTx& tx, absl::CivilDay any_day) {
   const absl::CivilDay monday = MondayOf(any_day);
   RegistrationFilter f;
   f.from = FormatIsoDate(monday);
   f.to = FormatIsoDate(monday + 6);
   ASSIGN_OR_RETURN(std::vector<pb::Registration> registrations, tx.Registrations(f));
-  ASSIGN_OR_RETURN(pb::Roster roster, BuildRoster(any_day, registrations, calendar_));
+  return BuildRoster(any_day, registrations, calendar_);
+}
+
+absl::StatusOr<pb::Roster> DutyDesk::RosterIn(DutyTx& tx, absl::CivilDay any_day) {
+  ASSIGN_OR_RETURN(pb::Roster roster, FreshRoster(tx, any_day));
   ASSIGN_OR_RETURN(std::optional<pb::Roster> published, tx.PublishedRoster(roster.week()));
-  if (published.has_value()) {
-    roster.set_published(true);
-    *roster.mutable_published_at() = published->published_at();
-  }
-  return roster;
+  if (!published.has_value()) return roster;
+  // What went out is what the week's roster is; a change since is said, not silently shown.
+  auto entries = [](const pb::Roster& r) {
+    std::string out;
+    for (const pb::RosterEntry& e : r.entries()) out += e.SerializeAsString() + "\n";
+    return out;
+  };
+  published->set_published(true);
+  published->set_changed_since_published(entries(*published) != entries(roster));
+  return *published;
 }
 
 absl::StatusOr<pb::Roster> DutyDesk::Roster(const pb::GetRosterRequest& request) {
@@ -112,19 +123,20 @@ absl::StatusOr<pb::Roster> DutyDesk::PublishRoster(const Actor& actor, const pb:
   ASSIGN_OR_RETURN(absl::CivilDay day, ParseDay(request.week_of(), "week_of"));
   pb::Roster out;
   RETURN_IF_ERROR(store_.Write([&](DutyTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, RosterIn(tx, day));
+    ASSIGN_OR_RETURN(std::optional<pb::Roster> before, tx.PublishedRoster(IsoWeekName(day)));
+    ASSIGN_OR_RETURN(out, FreshRoster(tx, day));
     if (out.no_working_day()) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "week %s has no working day: there is no 每周第一个工作日 to publish on", out.week()));
     }
-    const int version = out.published() ? 2 : 1;
+    const bool again = before.has_value();
     out.set_published(true);
     *out.mutable_published_at() = ToProtoTime(clock_.Now());
     RETURN_IF_ERROR(tx.PutPublishedRoster(out));
     pb::DutyEvent event = NewEvent(
         absl::StrCat("duty-roster-", out.week(), "-", absl::ToUnixMillis(clock_.Now())),
         absl::StrFormat("%s 进驻单位领导坐班名单（%d 人次）%s", out.week(), out.entries_size(),
-                        version > 1 ? "（更新）" : ""));
+                        again ? "（更新）" : ""));
     *event.mutable_roster_published()->mutable_roster() = out;
     RETURN_IF_ERROR(tx.Emit(event, out.week()));
     return tx.Audit(AuditLine(actor, "roster_published", out.week(), nullptr, &out));

@@ -124,41 +124,56 @@ absl::StatusOr<pb::ImportAttendanceResponse> DutyDesk::ImportAttendance(const Ac
   for (std::string& e : parsed.errors) out.add_errors(std::move(e));
   RETURN_IF_ERROR(store_.Write([&](DutyTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<pb::StaffMember> staff, tx.Staff("", /*include_inactive=*/true));
-    std::map<std::string, const pb::StaffMember*> by_clock;
-    for (const pb::StaffMember& m : staff) {
-      if (!m.clock_id().empty()) by_clock[m.clock_id()] = &m;
-    }
+    // A clock id names whoever was at the window on the day (ids are reused after someone leaves).
+    auto at_window = [&](const std::string& clock_id, const std::string& day) -> const pb::StaffMember* {
+      for (const pb::StaffMember& m : staff) {
+        if (m.clock_id() == clock_id && m.posted_date() <= day && (m.left_date().empty() || m.left_date() > day)) {
+          return &m;
+        }
+      }
+      return nullptr;
+    };
     std::vector<AttendanceRow> rows;
-    for (size_t i = 0; i < parsed.days.size(); ++i) {
-      const ClockDay& day = parsed.days[i];
-      auto it = by_clock.find(day.clock_id);
-      if (it == by_clock.end()) {
-        out.add_errors(absl::StrFormat("row %d: clock_id %s is not on any window's staff list", i + 1,
-                                       input::QuoteInput(day.clock_id)));
+    auto add_exception = [&](const AttendanceRow& row, const pb::StaffMember& m) {
+      pb::AttendanceLine* line = out.add_exceptions();
+      line->set_staff_id(row.staff_id);
+      line->set_name(m.name());
+      line->set_unit(m.unit());
+      line->set_date(row.date);
+      line->set_clock_in(row.clock_in);
+      line->set_clock_out(row.clock_out);
+      line->set_mark(row.mark);
+    };
+    for (const ClockDay& day : parsed.days) {
+      const std::string date = DayText(day.date);
+      const pb::StaffMember* member = at_window(day.clock_id, date);
+      if (member == nullptr) {
+        out.add_errors(absl::StrFormat("line %d: clock_id %s is not on a window's staff list on %s", day.line,
+                                       input::QuoteInput(day.clock_id), date));
         continue;
       }
       absl::StatusOr<bool> working = calendar_.IsWorkingDay(day.date);
       if (!working.ok()) {
-        out.add_errors(absl::StrFormat("row %d: %s", i + 1, working.status().message()));
+        out.add_errors(absl::StrFormat("line %d: %s", day.line, working.status().message()));
         continue;
       }
       if (!*working) continue;  // a day off: nothing to mark
       AttendanceRow row;
-      row.staff_id = it->second->id();
-      row.date = DayText(day.date);
+      row.staff_id = member->id();
+      row.date = date;
       row.clock_in = day.clock_in.has_value() ? FormatClockTime(*day.clock_in) : "";
       row.clock_out = day.clock_out.has_value() ? FormatClockTime(*day.clock_out) : "";
       row.mark = MarkAttendance(day, settings_.staff);
-      if (row.mark != pb::ATTENDANCE_MARK_ON_TIME) {
-        pb::AttendanceLine* line = out.add_exceptions();
-        line->set_staff_id(row.staff_id);
-        line->set_name(it->second->name());
-        line->set_unit(it->second->unit());
-        line->set_date(row.date);
-        line->set_clock_in(row.clock_in);
-        line->set_clock_out(row.clock_out);
-        line->set_mark(row.mark);
-      }
+      if (row.mark != pb::ATTENDANCE_MARK_ON_TIME) add_exception(row, *member);
+      rows.push_back(std::move(row));
+    }
+    // 旷工: a working day of the file's range on which someone at a window has no row at all.
+    for (const pb::AttendanceLine& absent : AbsentWithoutRow(staff, parsed.days, calendar_)) {
+      AttendanceRow row;
+      row.staff_id = absent.staff_id();
+      row.date = absent.date();
+      row.mark = pb::ATTENDANCE_MARK_ABSENT;
+      *out.add_exceptions() = absent;
       rows.push_back(std::move(row));
     }
     out.set_rows(static_cast<int>(rows.size()));

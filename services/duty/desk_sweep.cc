@@ -25,6 +25,25 @@ std::string DutyRuleKey(pb::DutyRule rule) { return pb::DutyRule_Name(rule); }
 
 }  // namespace
 
+absl::StatusOr<absl::CivilDay> DutyDesk::ReportDay(const Period& month) const {
+  // The last week a month can judge ends on the Sunday of the week holding its last day; its 表2 may
+  // still arrive for record_due_working_days; the report goes out the working day after.
+  const absl::CivilDay last = RecordRangeForMonth(month.year(), month.index()).second;
+  return calendar_.AddWorkingDays(last, settings_.registration.record_due_working_days + 1);
+}
+
+namespace {
+
+// The centre reports on whole months after the directory's first import: before it the service did not
+// know the units, and every leader would show as broken.
+bool Reported(const pb::Directory& directory, const Period& month) {
+  if (directory.units_size() == 0 || !directory.has_first_imported_at()) return false;
+  const absl::CivilDay first = absl::ToCivilDay(FromProtoTime(directory.first_imported_at()), Shanghai());
+  return month.FirstDay() > first;
+}
+
+}  // namespace
+
 absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
   SweepResult result;
   const absl::Time now = clock_.Now();
@@ -38,9 +57,11 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
   keep(store_.Write([&](DutyTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(bool due, RosterDue(today, now, calendar_, settings_.roster));
     if (!due) return absl::OkStatus();
-    ASSIGN_OR_RETURN(pb::Roster roster, RosterIn(tx, today));
-    ASSIGN_OR_RETURN(bool first, tx.MarkOnce(absl::StrCat("roster:", roster.week()), now));
-    if (!first || roster.published()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(bool first, tx.MarkOnce(absl::StrCat("roster:", IsoWeekName(today)), now));
+    if (!first) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::optional<pb::Roster> by_hand, tx.PublishedRoster(IsoWeekName(today)));
+    if (by_hand.has_value()) return absl::OkStatus();  // the centre published it already (PublishRoster)
+    ASSIGN_OR_RETURN(pb::Roster roster, FreshRoster(tx, today));
     roster.set_published(true);
     *roster.mutable_published_at() = ToProtoTime(now);
     RETURN_IF_ERROR(tx.PutPublishedRoster(roster));
@@ -69,8 +90,8 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
       if (!first) continue;
       pb::DutyEvent event = NewEvent(
           absl::StrCat("duty-reminder-", r.id(), "-", due.days_before),
-          absl::StrFormat("%s %s：%s %s 在市政务服务中心 %s 窗口坐班（%d 天后）", r.unit(), r.leader_name(), r.date(),
-                          SessionName(r.session()), r.window_name(), due.days_before));
+          absl::StrFormat("%s %s：%s%s在市政务服务中心 %s %s坐班（%d 天后）", r.unit(), r.leader_name(), r.date(),
+                          SessionName(r.session()), r.window(), r.window_name(), due.days_before));
       *event.mutable_reminder()->mutable_registration() = r;
       event.mutable_reminder()->set_days_before(due.days_before);
       RETURN_IF_ERROR(tx.Emit(event, r.unit()));
@@ -83,8 +104,8 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
       r.set_record_overdue(true);
       pb::DutyEvent event = NewEvent(
           absl::StrCat("duty-record-overdue-", r.id()),
-          absl::StrFormat("%s %s %s 坐班后未报送情况记录单（表2，应于 %s 前报送）", r.unit(), r.leader_name(), r.date(),
-                          r.record_due_date()));
+          absl::StrFormat("%s %s %s 坐班后未报送情况记录单（表2，报送期限截至 %s（含））", r.unit(), r.leader_name(),
+                          r.date(), r.record_due_date()));
       *event.mutable_record_overdue()->mutable_registration() = r;
       RETURN_IF_ERROR(tx.Emit(event, r.unit()));
       ++result.records_overdue;
@@ -92,32 +113,40 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
     return absl::OkStatus();
   }));
 
-  // The monthly report (细则 四2 "定期通报…并报送市政务服务管理局及市政府分管领导") for last month, on this
-  // month's first working day; and each broken rule, once, as soon as its period is over.
-  keep(store_.Write([&](DutyTx& tx) -> absl::Status {
-    const Period this_month = Period::Containing(today, Period::Kind::kMonth);
-    const Period last_month = this_month.Previous();
-    ASSIGN_OR_RETURN(absl::CivilDay first_working, calendar_.AddWorkingDays(this_month.FirstDay(), 0));
-    const absl::Time report_at = absl::FromCivil(absl::CivilMinute(first_working) + settings_.compliance_report_minutes,
-                                                 Shanghai());
-    ASSIGN_OR_RETURN(pb::Directory directory, tx.Directory());
-    if (directory.units_size() == 0) return absl::OkStatus();
-    if (now >= report_at) {
-      ASSIGN_OR_RETURN(bool first, tx.MarkOnce(absl::StrCat("compliance_report:", last_month.ToString()), now));
-      if (first) {
-        ASSIGN_OR_RETURN(pb::ComplianceReport report, ComplianceIn(tx, last_month.ToString(), ""));
-        pb::DutyEvent event = NewEvent(
-            absl::StrCat("duty-compliance-", last_month.ToString()),
-            absl::StrFormat("%s 领导窗口坐班落实情况：达标 %d，未达标 %d，免于坐班 %d", last_month.ToString(),
-                            report.kept(), report.broken(), report.exempt()));
-        pb::ComplianceReportIssued* issued = event.mutable_compliance_report();
-        *issued->mutable_report() = report;
-        for (const char* to : kReportRecipients) issued->add_recipients(to);
-        RETURN_IF_ERROR(tx.Emit(event, last_month.ToString()));
-        ++result.reports_issued;
-      }
-    }
-    for (const Period& month : {last_month, this_month}) {
+  // The monthly report (细则 四2 "定期通报…并报送市政务服务管理局及市政府分管领导"): a month's report goes out
+  // once every period it judges is decided — its last week over and the 表2 grace
+  // (duty.record_due_working_days) passed — at duty.compliance_report.publish_at (local policy). Each
+  // month in its own unit of work, so one month the calendar cannot judge stops no other.
+  const Period this_month = Period::Containing(today, Period::Kind::kMonth);
+  for (const Period& month : {this_month.Previous().Previous(), this_month.Previous()}) {
+    keep(store_.Write([&](DutyTx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(pb::Directory directory, tx.Directory());
+      if (!Reported(directory, month)) return absl::OkStatus();
+      ASSIGN_OR_RETURN(absl::CivilDay report_day, ReportDay(month));
+      const absl::Time report_at =
+          absl::FromCivil(absl::CivilMinute(report_day) + settings_.compliance_report_minutes, Shanghai());
+      if (now < report_at) return absl::OkStatus();
+      ASSIGN_OR_RETURN(bool first, tx.MarkOnce(absl::StrCat("compliance_report:", month.ToString()), now));
+      if (!first) return absl::OkStatus();
+      ASSIGN_OR_RETURN(pb::ComplianceReport report, ComplianceIn(tx, month.ToString(), ""));
+      pb::DutyEvent event = NewEvent(
+          absl::StrCat("duty-compliance-", month.ToString()),
+          absl::StrFormat("%s 领导窗口坐班落实情况：达标 %d，未达标 %d，免于坐班 %d，未到期 %d", month.ToString(),
+                          report.kept(), report.broken(), report.exempt(), report.not_over()));
+      pb::ComplianceReportIssued* issued = event.mutable_compliance_report();
+      *issued->mutable_report() = report;
+      for (const char* to : kReportRecipients) issued->add_recipients(to);
+      RETURN_IF_ERROR(tx.Emit(event, month.ToString()));
+      ++result.reports_issued;
+      return absl::OkStatus();
+    }));
+  }
+
+  // Each broken rule, once, when its period is decided (the domain keeps it NOT_OVER until then).
+  for (const Period& month : {this_month.Previous(), this_month}) {
+    keep(store_.Write([&](DutyTx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(pb::Directory directory, tx.Directory());
+      if (!Reported(directory, month)) return absl::OkStatus();
       ASSIGN_OR_RETURN(pb::ComplianceReport report, ComplianceIn(tx, month.ToString(), ""));
       for (const pb::ComplianceLine& line : report.lines()) {
         if (line.verdict() != pb::VERDICT_BROKEN) continue;
@@ -131,9 +160,9 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
         RETURN_IF_ERROR(tx.Emit(event, line.unit()));
         ++result.violations;
       }
-    }
-    return absl::OkStatus();
-  }));
+      return absl::OkStatus();
+    }));
+  }
 
   // 办法 12 "原单位接函后须及时调整人员": a replacement not made by its due day (local policy).
   keep(store_.Write([&](DutyTx& tx) -> absl::Status {
@@ -144,8 +173,8 @@ absl::StatusOr<DutyDesk::SweepResult> DutyDesk::Sweep() {
       if (!first) continue;
       d.set_replacement_overdue(true);
       pb::DutyEvent event = NewEvent(absl::StrCat("duty-replacement-overdue-", d.id()),
-                                     absl::StrFormat("%s 清退 %s 后未按期调整人员（应于 %s 前）", d.unit(), d.name(),
-                                                     d.replacement_due_date()));
+                                     absl::StrFormat("%s 清退 %s 后未按期调整人员（期限截至 %s（含））", d.unit(),
+                                                     d.name(), d.replacement_due_date()));
       *event.mutable_replacement_overdue()->mutable_dismissal() = d;
       RETURN_IF_ERROR(tx.Emit(event, d.unit()));
       ++result.replacements_overdue;

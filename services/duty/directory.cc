@@ -167,6 +167,7 @@ class DirectoryParser {
     if (!list.IsDefined() || list.IsNull()) return absl::OkStatus();
     if (!list.IsSequence()) return Error(list, field, "must be a list of {id, name, title, role}");
     std::string main_path;
+    std::string deputy_id, deputy_path;
     for (size_t j = 0; j < list.size(); ++j) {
       const std::string p = absl::StrFormat("%s[%d]", field, j);
       if (!list[j].IsMap()) return Error(list[j], p, "must be a mapping {id, name, title, role}");
@@ -199,6 +200,17 @@ class DirectoryParser {
                        absl::StrFormat("%s already has its main leader (主要领导) at %s", unit.name(), main_path));
         }
         main_path = p;
+      }
+      // 细则 二2 "高频事项的部门分管领导" is the unit's deputy in charge of its high-frequency matters: one.
+      if (l.role() == pb::LEADER_ROLE_DEPUTY) {
+        if (!deputy_id.empty()) {
+          return Error(list[j]["role"], p + ".role",
+                       absl::StrFormat("%s already has its deputy (分管领导) %s at %s; %s would be a second "
+                                       "(细则 二2 \"高频事项的部门分管领导\": the unit's deputy in charge, one)",
+                                       unit.name(), deputy_id, deputy_path, l.id()));
+        }
+        deputy_id = l.id();
+        deputy_path = p;
       }
     }
     return absl::OkStatus();

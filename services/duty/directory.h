@@ -34,7 +34,9 @@ absl::StatusOr<HighFrequencyUnits> HighFrequencyFromUnitsYaml(std::string_view u
 
 // Parses and validates a directory file. Unit names resolve through `units` (an unknown unit is an
 // error naming it when `units` is not empty); a unit listed twice, a window code or leader id used
-// twice, a leader without a name, title or known role: INVALID_ARGUMENT naming file, entry and field.
+// twice, a leader without a name, title or known role, a second main leader or a second deputy in one
+// unit (细则 二2 "高频事项的部门分管领导" names the unit's deputy in charge): INVALID_ARGUMENT naming
+// file, entry and field.
 // The high-frequency flag defaults to `high_frequency`'s; a file contradicting it is an error.
 absl::StatusOr<pb::Directory> ParseDirectoryYaml(std::string_view yaml, std::string_view file_name,
                                                  const UnitDirectory& units,

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/kafka/cloud_event.h"
@@ -122,6 +123,25 @@ std::string DateBounds(int n) {
       n, n + 1);
 }
 
+// A list filter's dates, offset and limit, checked before PostgreSQL sees them.
+absl::Status CheckFilter(std::string_view from, std::string_view to, int offset, int limit) {
+  RETURN_IF_ERROR(CheckDate(from, "filter.from", true));
+  RETURN_IF_ERROR(CheckDate(to, "filter.to", true));
+  RETURN_IF_ERROR(CheckLimit(offset, "filter.offset"));
+  return CheckLimit(limit, "filter.limit");
+}
+
+// The conditions of a RegistrationFilter on $1 unit, $2 leader_id, $3 from, $4 to, $5
+// include_cancelled; of a RecordFilter on $1 to $4. The list and its count share them.
+std::string RegistrationsWhere() {
+  return absl::StrCat("($1::text = '' OR unit = $1) AND ($2::text = '' OR leader_id = $2) AND ",
+                      DateBounds(3), " AND ($5::boolean OR NOT cancelled)");
+}
+std::string RecordsWhere() {
+  return absl::StrCat("($1::text = '' OR unit = $1) AND ($2::text = '' OR leader_id = $2) AND ",
+                      DateBounds(3));
+}
+
 class PgDutyTx final : public DutyTx {
  public:
   explicit PgDutyTx(pqxx::work& tx) : tx_(tx) {}
@@ -172,17 +192,22 @@ class PgDutyTx final : public DutyTx {
   }
 
   absl::StatusOr<std::vector<pb::Registration>> Registrations(const RegistrationFilter& f) override {
-    RETURN_IF_ERROR(CheckDate(f.from, "filter.from", true));
-    RETURN_IF_ERROR(CheckDate(f.to, "filter.to", true));
-    RETURN_IF_ERROR(CheckLimit(f.limit, "filter.limit"));
+    RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
     return Run([&]() {
       return AllFromJson<pb::Registration>(tx_.exec_params(
-          absl::StrFormat("SELECT body::text FROM registrations "
-                          "WHERE ($1::text = '' OR unit = $1) AND ($2::text = '' OR leader_id = $2) "
-                          "AND %s AND ($5::boolean OR NOT cancelled) AND id > $6::text "
-                          "ORDER BY id LIMIT NULLIF($7::int, 0)",
-                          DateBounds(3)),
-          f.unit, f.leader_id, f.from, f.to, f.include_cancelled, f.after_id, f.limit));
+          absl::StrCat("SELECT body::text FROM registrations WHERE ", RegistrationsWhere(),
+                       " ORDER BY date, id LIMIT NULLIF($6::int, 0) OFFSET $7::int"),
+          f.unit, f.leader_id, f.from, f.to, f.include_cancelled, f.limit, f.offset));
+    });
+  }
+
+  absl::StatusOr<int64_t> CountRegistrations(const RegistrationFilter& f) override {
+    RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params1(absl::StrCat("SELECT count(*) FROM registrations WHERE ", RegistrationsWhere()),
+                        f.unit, f.leader_id, f.from, f.to, f.include_cancelled)[0]
+          .as<int64_t>();
     });
   }
 
@@ -209,16 +234,22 @@ class PgDutyTx final : public DutyTx {
   }
 
   absl::StatusOr<std::vector<pb::DutyRecord>> Records(const RecordFilter& f) override {
-    RETURN_IF_ERROR(CheckDate(f.from, "filter.from", true));
-    RETURN_IF_ERROR(CheckDate(f.to, "filter.to", true));
-    RETURN_IF_ERROR(CheckLimit(f.limit, "filter.limit"));
+    RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
     return Run([&]() {
       return AllFromJson<pb::DutyRecord>(tx_.exec_params(
-          absl::StrFormat("SELECT body::text FROM records "
-                          "WHERE ($1::text = '' OR unit = $1) AND ($2::text = '' OR leader_id = $2) "
-                          "AND %s AND id > $5::text ORDER BY id LIMIT NULLIF($6::int, 0)",
-                          DateBounds(3)),
-          f.unit, f.leader_id, f.from, f.to, f.after_id, f.limit));
+          absl::StrCat("SELECT body::text FROM records WHERE ", RecordsWhere(),
+                       " ORDER BY date, id LIMIT NULLIF($5::int, 0) OFFSET $6::int"),
+          f.unit, f.leader_id, f.from, f.to, f.limit, f.offset));
+    });
+  }
+
+  absl::StatusOr<int64_t> CountRecords(const RecordFilter& f) override {
+    RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params1(absl::StrCat("SELECT count(*) FROM records WHERE ", RecordsWhere()), f.unit,
+                        f.leader_id, f.from, f.to)[0]
+          .as<int64_t>();
     });
   }
 

@@ -117,6 +117,47 @@ absl::StatusOr<const pb::ResidentUnit*> ResolveUnit(const pb::Directory& directo
       input::QuoteInput(Absl(unit))));
 }
 
+// 表1 and 表2 are about a working day of the centre: a weekend or an official holiday is named.
+absl::Status CheckWorkingDay(const WorkingDayCalendar& calendar, absl::CivilDay date) {
+  ASSIGN_OR_RETURN(const bool working, calendar.IsWorkingDay(date));
+  if (working) return absl::OkStatus();
+  const WorkingDayCalendar::DayOverride* o = calendar.Override(date);
+  std::string why = o != nullptr ? o->name : "";
+  if (why.empty()) why = absl::GetWeekday(date) == absl::Weekday::sunday ? "星期日" : "星期六";
+  return absl::InvalidArgumentError(
+      absl::StrFormat("date %s is not a working day (%s)", FormatIsoDate(date), why));
+}
+
+// The leader a form names and its unit. The unit is the request's, else a unit key's own; the
+// leader is found by id or by name within it (across units when no unit is known, which only the
+// centre may leave open). A unit key naming another unit, or its own unit and a leader of another,
+// is refused as acting for another unit (PERMISSION_DENIED naming both), not taken for a typo.
+absl::StatusOr<LeaderMatch> ResolveFormLeader(const pb::Directory& directory, std::string_view requested_unit,
+                                              std::string_view leader, const Actor& actor,
+                                              std::string_view what) {
+  if (!actor.centre && !actor.unit.has_value()) return CheckActsFor(actor, "", what);
+  std::string unit_name(requested_unit);
+  if (unit_name.empty() && !actor.centre) unit_name = *actor.unit;
+  if (!unit_name.empty()) {
+    RETURN_IF_ERROR(ResolveUnit(directory, unit_name).status());
+    RETURN_IF_ERROR(CheckActsFor(actor, unit_name, what));
+    if (!actor.centre && !leader.empty() && MatchLeaders(directory, leader, unit_name).empty()) {
+      std::vector<std::string> elsewhere;
+      for (const LeaderMatch& m : MatchLeaders(directory, leader, "")) {
+        elsewhere.push_back(absl::StrFormat("%s of %s", LeaderLabel(*m.leader), m.unit->name()));
+      }
+      if (!elsewhere.empty()) {
+        return absl::PermissionDeniedError(absl::StrFormat(
+            "the key of %s may %s for its own unit only: %s is a leader of another unit (%s)", unit_name,
+            what, input::QuoteInput(Absl(leader)), absl::StrJoin(elsewhere, ", ")));
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(auto found, FindLeader(directory, leader, unit_name));
+  RETURN_IF_ERROR(CheckActsFor(actor, found.first->name(), what));
+  return LeaderMatch{found.first, found.second};
+}
+
 }  // namespace
 
 const pb::ResidentUnit* FindUnit(const pb::Directory& directory, std::string_view unit) {
@@ -156,7 +197,7 @@ absl::StatusOr<std::pair<const pb::ResidentUnit*, const pb::Leader*>> FindLeader
 absl::StatusOr<pb::Registration> DecideRegistration(const pb::RegisterRequest& request,
                                                     const pb::Directory& directory,
                                                     const WorkingDayCalendar& calendar,
-                                                    const std::vector<pb::Registration>& leader_day,
+                                                    const std::vector<pb::Registration>& same_day,
                                                     const Actor& actor, absl::CivilDay today,
                                                     const RegistrationPolicy& policy) {
   // 纸质或电子版: paper forms reach the centre's 管理科, which enters them.
@@ -164,69 +205,68 @@ absl::StatusOr<pb::Registration> DecideRegistration(const pb::RegisterRequest& r
     return absl::PermissionDeniedError("field 'paper': only the centre's 管理科 enters paper forms");
   }
   ASSIGN_OR_RETURN(const absl::CivilDay date, ParseDateField("date", request.date()));
+  // A paper form counts from the day the centre received it, not the day 管理科 types it in.
+  absl::CivilDay counted_from = today;
+  const bool received = !request.received_on().empty();
+  if (received) {
+    if (!request.paper()) {
+      return absl::InvalidArgumentError(
+          "field 'received_on' goes with a paper form only (paper): an electronic form counts from "
+          "the day it is registered");
+    }
+    ASSIGN_OR_RETURN(counted_from, ParseDateField("received_on", request.received_on()));
+    if (counted_from > today) {
+      return absl::InvalidArgumentError(absl::StrFormat("field 'received_on': %s is after today (%s)",
+                                                        FormatIsoDate(counted_from), FormatIsoDate(today)));
+    }
+  }
   if (request.session() == pb::SESSION_UNSPECIFIED || !pb::Session_IsValid(request.session())) {
     return absl::InvalidArgumentError("field 'session' is required: 上午, 下午 or 全天");
   }
 
-  // The unit: as given, or the key's own, or the leader's (an id names one leader).
-  std::string unit_name = request.unit();
-  if (unit_name.empty() && !actor.centre && actor.unit.has_value()) unit_name = *actor.unit;
-  if (!unit_name.empty()) {
-    RETURN_IF_ERROR(ResolveUnit(directory, unit_name).status());
-    RETURN_IF_ERROR(CheckActsFor(actor, unit_name, "register leaders"));
-    // A unit key naming its own unit and another unit's leader is refused as such, not as a typo.
-    if (!actor.centre) {
-      std::vector<LeaderMatch> own = MatchLeaders(directory, request.leader(), unit_name);
-      std::vector<LeaderMatch> any = MatchLeaders(directory, request.leader(), "");
-      if (own.empty() && any.size() == 1) {
-        return absl::PermissionDeniedError(absl::StrFormat(
-            "the key of %s may register leaders for its own unit only: %s is a leader of %s", unit_name,
-            LeaderLabel(*any[0].leader), any[0].unit->name()));
-      }
-    }
-  }
-  ASSIGN_OR_RETURN(auto found, FindLeader(directory, request.leader(), unit_name));
-  const auto [unit, leader] = found;
-  RETURN_IF_ERROR(CheckActsFor(actor, unit->name(), "register leaders"));
-  RETURN_IF_ERROR(CheckSits(*leader));
-  ASSIGN_OR_RETURN(const pb::Window* window, ResolveWindow(*unit, request.window()));
+  ASSIGN_OR_RETURN(const LeaderMatch found,
+                   ResolveFormLeader(directory, request.unit(), request.leader(), actor, "register leaders"));
+  const pb::ResidentUnit& unit = *found.unit;
+  const pb::Leader& leader = *found.leader;
+  RETURN_IF_ERROR(CheckSits(leader));
+  ASSIGN_OR_RETURN(const pb::Window* window, ResolveWindow(unit, request.window()));
 
   const std::string date_text = FormatIsoDate(date);
-  if (date < today) {
+  if (date < counted_from) {
+    if (received) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "date %s is before received_on %s: a form is registered before its sitting", date_text,
+          FormatIsoDate(counted_from)));
+    }
     return absl::InvalidArgumentError(absl::StrFormat("date %s is in the past (today is %s)", date_text,
                                                       FormatIsoDate(today)));
   }
-  ASSIGN_OR_RETURN(const bool working, calendar.IsWorkingDay(date));
-  if (!working) {
-    const WorkingDayCalendar::DayOverride* o = calendar.Override(date);
-    std::string why = o != nullptr ? o->name : "";
-    if (why.empty()) why = absl::GetWeekday(date) == absl::Weekday::sunday ? "星期日" : "星期六";
-    return absl::InvalidArgumentError(absl::StrFormat("date %s is not a working day (%s)", date_text, why));
-  }
+  RETURN_IF_ERROR(CheckWorkingDay(calendar, date));
 
   // No double booking: a leader sits once per half day; 全天 holds both halves.
-  for (const pb::Registration& other : leader_day) {
-    if (other.cancelled() || other.leader_id() != leader->id() || other.date() != date_text) continue;
+  for (const pb::Registration& other : same_day) {
+    if (other.cancelled() || other.leader_id() != leader.id() || other.date() != date_text) continue;
     if (SessionsOverlap(other.session(), request.session())) {
       return absl::AlreadyExistsError(absl::StrFormat(
-          "leader %s is already registered on %s %s (%s): %s overlaps it", LeaderLabel(*leader),
+          "leader %s is already registered on %s %s (%s): %s overlaps it", LeaderLabel(leader),
           date_text, SessionName(other.session()), other.id(), SessionName(request.session())));
     }
   }
 
   pb::Registration r;
   r.set_date(date_text);
-  r.set_unit(unit->name());
+  r.set_unit(unit.name());
   r.set_window(window->code());
   r.set_window_name(window->name());
-  r.set_leader_id(leader->id());
-  r.set_leader_name(leader->name());
-  r.set_title(leader->title());
-  r.set_role(leader->role());
+  r.set_leader_id(leader.id());
+  r.set_leader_name(leader.name());
+  r.set_title(leader.title());
+  r.set_role(leader.role());
   r.set_session(request.session());
   r.set_paper(request.paper());
+  if (received) r.set_received_on(FormatIsoDate(counted_from));
   // 细则 四1 "提前一周": a later registration is accepted and flagged, not refused.
-  const int days_ahead = static_cast<int>(date - today);
+  const int days_ahead = static_cast<int>(date - counted_from);
   r.set_days_ahead(days_ahead);
   r.set_late(days_ahead < policy.days_ahead);
   auto due = RecordDueDay(date, calendar, policy);
@@ -242,7 +282,7 @@ absl::StatusOr<pb::Registration> DecideRegistration(const pb::RegisterRequest& r
 }
 
 absl::Status CheckCancellation(const pb::Registration& registration, std::string_view reason,
-                               const Actor& actor) {
+                               const Actor& actor, absl::CivilDay today) {
   RETURN_IF_ERROR(CheckActsFor(actor, registration.unit(), "cancel registrations"));
   if (registration.cancelled()) {
     return absl::FailedPreconditionError(
@@ -252,6 +292,18 @@ absl::Status CheckCancellation(const pb::Registration& registration, std::string
     return absl::FailedPreconditionError(absl::StrFormat(
         "registration %s has record %s: a sitting that took place cannot be cancelled", registration.id(),
         registration.record_id()));
+  }
+  // Local policy (the plan says nothing of cancelling): the week's roster has gone out with the
+  // sitting on it, so from its day on a unit no longer takes it back by itself; the centre, which
+  // publishes the roster, still may, with its reason.
+  if (!actor.centre) {
+    ASSIGN_OR_RETURN(const absl::CivilDay date, ParseDateField("date", registration.date()));
+    if (today >= date) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "registration %s is for %s (today is %s): a unit's key cancels before the sitting's day; "
+          "from that day on the centre cancels it, with its reason",
+          registration.id(), registration.date(), FormatIsoDate(today)));
+    }
   }
   if (Blank(reason).empty()) {
     return absl::InvalidArgumentError("field 'reason' is required to cancel a registration");
@@ -277,6 +329,8 @@ bool RecordOverdue(const pb::Registration& registration, absl::CivilDay today) {
 absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request,
                                             const std::optional<pb::Registration>& registration,
                                             const pb::Directory& directory, const DutyHours& hours,
+                                            const WorkingDayCalendar& calendar,
+                                            const std::vector<pb::DutyRecord>& same_day_records,
                                             const Actor& actor, absl::CivilDay today) {
   if (request.paper() && !actor.centre) {
     return absl::PermissionDeniedError("field 'paper': only the centre's 管理科 enters paper forms");
@@ -321,26 +375,25 @@ absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request
     record.set_window(r.window());
     record.set_window_name(r.window_name());
     sitting = hours.Of(r.session());
+    // 补报: filed after the day it was due (record_due_working_days, local policy). Counted all the
+    // same (it says what happened) and shown. No due day (an unpublished year's): never late.
+    auto due = ParseIsoDate(r.record_due_date());
+    record.set_filed_late(due.ok() && today > *due);
   } else {
     // An unregistered sitting: the record stands on its own (registration_id stays empty).
-    std::string unit_name = request.unit();
-    if (unit_name.empty() && !actor.centre && actor.unit.has_value()) unit_name = *actor.unit;
-    if (unit_name.empty()) return absl::InvalidArgumentError("field 'unit' is required without a registration");
-    RETURN_IF_ERROR(ResolveUnit(directory, unit_name).status());
-    RETURN_IF_ERROR(CheckActsFor(actor, unit_name, "file records"));
-    ASSIGN_OR_RETURN(auto found, FindLeader(directory, request.leader(), unit_name));
-    const auto [unit, leader] = found;
-    RETURN_IF_ERROR(CheckSits(*leader));
-    ASSIGN_OR_RETURN(const pb::Window* window, ResolveWindow(*unit, request.window()));
+    ASSIGN_OR_RETURN(const LeaderMatch found,
+                     ResolveFormLeader(directory, request.unit(), request.leader(), actor, "file records"));
+    RETURN_IF_ERROR(CheckSits(*found.leader));
+    ASSIGN_OR_RETURN(const pb::Window* window, ResolveWindow(*found.unit, request.window()));
     ASSIGN_OR_RETURN(date, ParseDateField("date", request.date()));
     if (request.start_time().empty() || request.end_time().empty()) {
       return absl::InvalidArgumentError(
           "fields 'start_time' and 'end_time' are required without a registration (坐班时间)");
     }
-    record.set_unit(unit->name());
-    record.set_leader_id(leader->id());
-    record.set_leader_name(leader->name());
-    record.set_title(leader->title());
+    record.set_unit(found.unit->name());
+    record.set_leader_id(found.leader->id());
+    record.set_leader_name(found.leader->name());
+    record.set_title(found.leader->title());
     record.set_window(window->code());
     record.set_window_name(window->name());
   }
@@ -351,6 +404,7 @@ absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request
         "date %s is after today (%s): a record is filed after the sitting (%s)", FormatIsoDate(date),
         FormatIsoDate(today), kPlanRecordAfter));
   }
+  RETURN_IF_ERROR(CheckWorkingDay(calendar, date));
   if (!request.start_time().empty()) {
     ASSIGN_OR_RETURN(sitting.start, ParseClockTime(request.start_time(), "start_time"));
   }
@@ -363,6 +417,25 @@ absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request
                                                       FormatClockTime(sitting.start)));
   }
 
+  // A leader sits at one window at a time: a second record over the same hours is the same sitting
+  // filed twice (or a slip of the hours), whether or not either was registered.
+  const std::string date_text = FormatIsoDate(date);
+  for (const pb::DutyRecord& other : same_day_records) {
+    if (other.leader_id() != record.leader_id() || other.date() != date_text) continue;
+    auto start = ParseClockTime(other.start_time(), "start_time");
+    auto end = ParseClockTime(other.end_time(), "end_time");
+    if (!start.ok() || !end.ok()) {
+      return absl::DataLossError(absl::StrFormat("stored record %s has unreadable hours %s–%s", other.id(),
+                                                 other.start_time(), other.end_time()));
+    }
+    if (sitting.start < *end && *start < sitting.end) {
+      return absl::AlreadyExistsError(absl::StrFormat(
+          "leader %s (%s) already has record %s on %s %s–%s: %s–%s overlaps it", record.leader_name(),
+          record.leader_id(), other.id(), date_text, other.start_time(), other.end_time(),
+          FormatClockTime(sitting.start), FormatClockTime(sitting.end)));
+    }
+  }
+
   // 表2's text boxes: prose, within the input rules (no control characters, valid UTF-8, bounded).
   const input::InputLimits limits;
   if (Blank(request.summary()).empty()) {
@@ -373,7 +446,7 @@ absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request
   RETURN_IF_ERROR(input::CheckText("suggestions", request.suggestions(), input::TextKind::kFreeText, limits));
   RETURN_IF_ERROR(input::CheckText("other", request.other(), input::TextKind::kFreeText, limits));
 
-  record.set_date(FormatIsoDate(date));
+  record.set_date(date_text);
   record.set_start_time(FormatClockTime(sitting.start));
   record.set_end_time(FormatClockTime(sitting.end));
   record.set_summary(request.summary());

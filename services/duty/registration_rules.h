@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,7 +31,7 @@ struct RegistrationPolicy {
 // Who is asking, as the domain needs it.
 struct Actor {
   std::string name;  // for the audit trail
-  bool centre = false;  // the centre or the office: any unit, paper forms
+  bool centre = false;  // the service centre (role centre): any unit, paper forms
   std::optional<std::string> unit;  // a unit key: its own leaders only
 };
 
@@ -39,23 +41,30 @@ absl::StatusOr<std::pair<const pb::ResidentUnit*, const pb::Leader*>> FindLeader
     const pb::Directory& directory, std::string_view leader, std::string_view unit);
 const pb::ResidentUnit* FindUnit(const pb::Directory& directory, std::string_view unit);
 
-// A new 表1 row from a request: the unit resident, the leader and the window the unit's, the date a
-// working day by the calendar, no other live registration of the leader overlapping the session
-// (`leader_day` holds the leader's registrations of that date), PERMISSION_DENIED naming the unit
-// for a unit key registering another unit's leader. Late (fewer than `days_ahead` calendar days
-// before the date) is accepted and flagged. `today` is Asia/Shanghai. id, registered_at/by are
-// left to the caller.
+// A new 表1 row from a request. The domain resolves the leader: by id or by name within the
+// request's unit, or the key's own unit (Actor.unit) when the request names none; so a name two
+// units share resolves within the key's unit, and a unit key naming another unit, or another unit's
+// leader, is PERMISSION_DENIED naming both units. The unit resident, the window the unit's, the date
+// a working day by the calendar and not before the day counted from, no other live registration of
+// the leader overlapping the session. `same_day` holds every registration (any leader, cancelled
+// ones may be among them) of the requested date; the check keeps the resolved leader's.
+// Late (fewer than `days_ahead` calendar days before the date) is accepted and flagged. `today` is
+// Asia/Shanghai. A paper form (centre only) may carry received_on, the day the centre received it,
+// not after today: days_ahead, late and "in the past" count from it instead of today, and it is
+// copied to the registration. id, registered_at/by are left to the caller.
 absl::StatusOr<pb::Registration> DecideRegistration(const pb::RegisterRequest& request,
                                                     const pb::Directory& directory,
                                                     const WorkingDayCalendar& calendar,
-                                                    const std::vector<pb::Registration>& leader_day,
+                                                    const std::vector<pb::Registration>& same_day,
                                                     const Actor& actor, absl::CivilDay today,
                                                     const RegistrationPolicy& policy);
 
 // A cancellation needs a reason; a cancelled registration or one with a record cannot be
-// cancelled (FAILED_PRECONDITION saying which). A unit key cancels its own unit's only.
+// cancelled (FAILED_PRECONDITION saying which). A unit key cancels its own unit's only, and only
+// before the sitting's day (FAILED_PRECONDITION from that day on); the centre may still cancel on
+// or after it, with its reason. `today` is Asia/Shanghai.
 absl::Status CheckCancellation(const pb::Registration& registration, std::string_view reason,
-                               const Actor& actor);
+                               const Actor& actor, absl::CivilDay today);
 
 // The day by which the record is due: `record_due_working_days` working days after the date.
 absl::StatusOr<absl::CivilDay> RecordDueDay(absl::CivilDay date, const WorkingDayCalendar& calendar,
@@ -65,11 +74,18 @@ bool RecordOverdue(const pb::Registration& registration, absl::CivilDay today);
 
 // A new 表2 from a request: with a registration_id the unit, leader, date and window come from it
 // (a request may not contradict them); without one the sitting was not registered, which the record
-// says. The date is not in the future; end after start; the text fields within the input rules;
-// `coverage` from the hours. A registration that already has a record: ALREADY_EXISTS naming it.
+// says, and the leader resolves as DecideRegistration resolves it. The date is a working day by the
+// calendar and not in the future; end after start; the text fields within the input rules;
+// `coverage` from the hours. A registration that already has a record, or a record of the same
+// leader on the same date whose hours overlap: ALREADY_EXISTS naming it. `same_day_records` holds
+// the records of the sitting's date: every leader's will do (the check keeps the resolved leader's),
+// so the caller need not resolve the leader first. `filed_late` (补报) when the registration's
+// record_due_date is before `today`.
 absl::StatusOr<pb::DutyRecord> DecideRecord(const pb::FileRecordRequest& request,
                                             const std::optional<pb::Registration>& registration,
                                             const pb::Directory& directory, const DutyHours& hours,
+                                            const WorkingDayCalendar& calendar,
+                                            const std::vector<pb::DutyRecord>& same_day_records,
                                             const Actor& actor, absl::CivilDay today);
 
 }  // namespace ys::duty

@@ -6,9 +6,11 @@
 namespace ys::duty {
 namespace {
 
-// The service centre and the office act for any unit; a unit key for its own (the desk checks).
-constexpr std::initializer_list<absl::string_view> kForms = {"centre", "office", "unit:*"};
-constexpr std::initializer_list<absl::string_view> kCentre = {"centre", "office"};
+// The service centre acts for any unit, a unit key for its own (the desk checks). The plan gives the
+// forms, the roster, the exemptions and 一票清退 to 市政务服务中心; 市营商办 (office) reads them, as
+// "定期通报…并报送" reports to it (细则 四2), with every other role.
+constexpr std::initializer_list<absl::string_view> kForms = {"centre", "unit:*"};
+constexpr std::initializer_list<absl::string_view> kCentre = {"centre"};
 
 }  // namespace
 
@@ -30,7 +32,7 @@ grpc::ServerUnaryReactor* DutyImpl::Change(grpc::CallbackServerContext* ctx, con
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, roles));
     Actor actor;
     actor.name = who.name;
-    actor.centre = who.IsOffice() || who.role == "centre";
+    actor.centre = who.role == "centre";
     actor.unit = who.Unit();
     ASSIGN_OR_RETURN(*resp, (desk_.*change)(actor, *req));
     return absl::OkStatus();

@@ -8,8 +8,8 @@
 namespace ys::duty {
 
 // The gRPC face of the duty desk. Roles: centre (市政务服务中心 and its 管理科: everything, paper forms
-// included) and office (市营商办, the same); unit:<name> (its own leaders' 表1/表2, its own window staff);
-// every role reads (the roster is public). Handlers translate: the desk and the domain decide.
+// included); unit:<name> (its own leaders' 表1/表2, its own window staff); every role reads, 市营商办
+// (office) included (the roster is public). Handlers translate: the desk and the domain decide.
 class DutyImpl final : public pb::DutyService::CallbackService {
  public:
   DutyImpl(DutyDesk& desk, const ApiKeyAuthenticator& auth, CallExecutor& executor)

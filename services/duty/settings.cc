@@ -71,7 +71,7 @@ absl::StatusOr<DutySettings> LoadDutySettings(const Config& config) {
     return absl::InvalidArgumentError("config key 'duty.hours.afternoon.start' must not be before duty.hours.morning.end");
   }
   ASSIGN_OR_RETURN(s.registration.record_due_working_days,
-                   ReadCount(config, "duty.record_due_working_days", s.registration.record_due_working_days, 1, 60));
+                   ReadCount(config, "duty.record_due_working_days", s.registration.record_due_working_days, 1, 20));
   ASSIGN_OR_RETURN(s.roster.publish_minutes, ReadClock(config, "duty.roster.publish_at", s.roster.publish_minutes));
   if (config.Has("duty.roster.reminder_days")) {
     ASSIGN_OR_RETURN(std::vector<std::string> days, config.GetStringList("duty.roster.reminder_days"));
@@ -96,6 +96,8 @@ absl::StatusOr<DutySettings> LoadDutySettings(const Config& config) {
   ASSIGN_OR_RETURN(s.staff.grace_minutes, ReadCount(config, "staff.grace_minutes", s.staff.grace_minutes, 0, 120));
   ASSIGN_OR_RETURN(s.staff.replacement_working_days,
                    ReadCount(config, "staff.replacement_working_days", s.staff.replacement_working_days, 1, 120));
+  ASSIGN_OR_RETURN(s.staff.min_criticisms,
+                   ReadCount(config, "staff.min_criticisms", s.staff.min_criticisms, 1, 20));
   ASSIGN_OR_RETURN(s.high_frequency, ReadHighFrequency(config));
   return s;
 }

@@ -17,6 +17,7 @@
 //     work_hours: {start: "09:00", end: "17:30"}   # local policy: the centre's hours for clock-in
 //     grace_minutes: 0                             # local policy
 //     replacement_working_days: 10                 # local policy: "及时调整人员" has no number in the plan
+//     min_criticisms: 2                            # local policy: our reading of "多次批评教育"
 //   directory:
 //     units_file: data/catalog/units.yaml    # the 表3 flags (defaults to auth.units_file)
 

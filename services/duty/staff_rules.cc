@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -59,7 +60,24 @@ const pb::ResidentUnit* UnitNamed(const pb::Directory& directory, std::string_vi
   return nullptr;
 }
 
-// The rules read over one unit's members on the window today.
+// Whether the member was at the window on `day`: posted on or before it and not yet left (the day of
+// leaving is the first day away). Dates are checked when written; one that does not parse is not there.
+bool AtWindowOn(const pb::StaffMember& m, absl::CivilDay day) {
+  auto posted = ParseIsoDate(m.posted_date());
+  if (!posted.ok() || *posted > day) return false;
+  if (m.left_date().empty()) return true;
+  auto left = ParseIsoDate(m.left_date());
+  return left.ok() && *left > day;
+}
+
+// Left the window on or before `day`.
+bool LeftBy(const pb::StaffMember& m, absl::CivilDay day) {
+  if (m.left_date().empty()) return false;
+  auto left = ParseIsoDate(m.left_date());
+  return left.ok() && *left <= day;
+}
+
+// The rules read over one unit's members on the window on the day checked.
 void CheckUnit(std::string_view unit, const std::vector<const pb::StaffMember*>& active,
                const pb::Directory& directory, const StaffPolicy& policy,
                std::vector<pb::StaffFinding>* out) {
@@ -213,17 +231,26 @@ pb::StaffCheckReport CheckStaff(const pb::Directory& directory, const std::vecto
                                 const std::vector<pb::Dismissal>& dismissals, std::string_view unit,
                                 absl::CivilDay as_of, const StaffPolicy& policy) {
   auto in_scope = [&](const std::string& u) { return unit.empty() || u == unit; };
-  std::map<std::string, std::vector<const pb::StaffMember*>> active_by_unit;  // by unit name
+  // By unit name: who was at the window on `as_of`. A unit with anyone posted by then is checked, so
+  // a window everyone has left still owes its section head.
+  std::map<std::string, std::vector<const pb::StaffMember*>> present_by_unit;
   std::vector<const pb::StaffMember*> left;
   for (const pb::StaffMember& m : staff) {
     if (!in_scope(m.unit())) continue;
-    (m.active() ? active_by_unit[m.unit()] : left).push_back(&m);
+    auto posted = ParseIsoDate(m.posted_date());
+    if (!posted.ok() || *posted > as_of) continue;  // not yet posted on `as_of`
+    std::vector<const pb::StaffMember*>& present = present_by_unit[m.unit()];
+    if (AtWindowOn(m, as_of)) {
+      present.push_back(&m);
+    } else if (LeftBy(m, as_of)) {
+      left.push_back(&m);
+    }
   }
-  if (!unit.empty()) active_by_unit.try_emplace(std::string(unit));
+  if (!unit.empty()) present_by_unit.try_emplace(std::string(unit));
   auto by_id = [](const pb::StaffMember* a, const pb::StaffMember* b) { return a->id() < b->id(); };
 
   std::vector<pb::StaffFinding> findings;
-  for (auto& [name, members] : active_by_unit) {
+  for (auto& [name, members] : present_by_unit) {
     std::sort(members.begin(), members.end(), by_id);
     CheckUnit(name, members, directory, policy, &findings);
   }
@@ -249,13 +276,14 @@ pb::StaffCheckReport CheckStaff(const pb::Directory& directory, const std::vecto
   // 办法 12 "原单位接函后须及时调整人员": replaced is kept, past the due day without one is broken.
   for (const pb::Dismissal& d : dismissals) {
     if (!in_scope(d.unit())) continue;
+    if (auto date = ParseIsoDate(d.date()); date.ok() && *date > as_of) continue;  // not yet on `as_of`
     if (!d.replacement_id().empty()) {
       findings.push_back(Finding(d.unit(), pb::STAFF_RULE_REPLACEMENT, true, d.staff_id(),
                                  absl::StrFormat("一票清退%s (%s) 后原单位已调整人员：%s", d.name(), d.id(),
                                                  d.replacement_id()),
                                  kPlanReplace));
     } else if (ReplacementOverdue(d, as_of)) {
-      std::string text = absl::StrFormat("一票清退%s (%s) 后原单位应于 %s 前调整人员，至今未调整",
+      std::string text = absl::StrFormat("一票清退%s (%s) 后原单位调整人员的期限截至 %s（含），至今未调整",
                                          d.name(), d.id(), d.replacement_due_date());
       findings.push_back(
           Finding(d.unit(), pb::STAFF_RULE_REPLACEMENT, false, d.staff_id(), std::move(text), kPlanReplace));
@@ -310,6 +338,7 @@ ParsedAttendance ParseAttendanceCsv(std::string_view text) {
       parsed.errors.push_back(absl::StrFormat("line %d: %s", line_no, message));
     };
     ClockDay day;
+    day.line = line_no;
     day.clock_id = std::string(fields[0]);
     if (day.clock_id.empty()) {
       error("clock_id is empty");
@@ -363,6 +392,40 @@ pb::AttendanceMark MarkAttendance(const ClockDay& day, const StaffPolicy& policy
   return pb::ATTENDANCE_MARK_ON_TIME;
 }
 
+std::vector<pb::AttendanceLine> AbsentWithoutRow(const std::vector<pb::StaffMember>& staff,
+                                                 const std::vector<ClockDay>& days,
+                                                 const WorkingDayCalendar& calendar) {
+  std::vector<pb::AttendanceLine> out;
+  if (days.empty()) return out;
+  absl::CivilDay first = days.front().date, last = days.front().date;
+  std::set<std::pair<std::string_view, absl::CivilDay>> rows;
+  for (const ClockDay& d : days) {
+    first = std::min(first, d.date);
+    last = std::max(last, d.date);
+    rows.emplace(d.clock_id, d.date);
+  }
+  std::vector<const pb::StaffMember*> clocked;
+  for (const pb::StaffMember& m : staff) {
+    if (!m.clock_id().empty()) clocked.push_back(&m);
+  }
+  std::sort(clocked.begin(), clocked.end(),
+            [](const pb::StaffMember* a, const pb::StaffMember* b) { return a->id() < b->id(); });
+  for (absl::CivilDay day = first; day <= last; ++day) {
+    auto working = calendar.IsWorkingDay(day);
+    if (!working.ok() || !*working) continue;  // a day off; or unknown, reported by the caller per row
+    for (const pb::StaffMember* m : clocked) {
+      if (!AtWindowOn(*m, day) || rows.contains({m->clock_id(), day})) continue;
+      pb::AttendanceLine& line = out.emplace_back();
+      line.set_staff_id(m->id());
+      line.set_name(m->name());
+      line.set_unit(m->unit());
+      line.set_date(FormatIsoDate(day));
+      line.set_mark(pb::ATTENDANCE_MARK_ABSENT);
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<pb::Dismissal> DecideDismissal(const pb::DismissRequest& request,
                                               const pb::StaffMember& member,
                                               const WorkingDayCalendar& calendar,
@@ -393,14 +456,20 @@ absl::StatusOr<pb::Dismissal> DecideDismissal(const pb::DismissRequest& request,
   d.set_date(FormatIsoDate(date));
   if (request.path() == pb::DISMISSAL_PATH_MISCONDUCT) {
     if (d.letter().empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("letter is required on path 1: 办法 12 一 \"%s\"", kPlanDismissMisconduct));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "letter is required on path 1 (the centre's 函): 办法 12 一 \"%s\"", kPlanDismissMisconduct));
     }
   } else {
-    if (request.criticisms() < 2) {
+    if (d.letter().empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "letter is required on path 2 (the centre's written report, 书面报送): 办法 12 二 \"%s\"",
+          kPlanDismissDisobedience));
+    }
+    if (request.criticisms() < policy.min_criticisms) {
       return absl::FailedPreconditionError(absl::StrFormat(
-          "criticisms: %d recorded, path 2 needs at least 2 (多次批评教育): 办法 12 二 \"%s\"",
-          request.criticisms(), kPlanDismissDisobedience));
+          "criticisms: %d recorded, path 2 needs at least %d, our reading of 多次 (staff.min_criticisms, "
+          "local policy): 办法 12 二 \"%s\"",
+          request.criticisms(), policy.min_criticisms, kPlanDismissDisobedience));
     }
     // "书面报送纪检监察和组织人事部门".
     d.add_reported_to("纪检监察部门");
@@ -408,8 +477,14 @@ absl::StatusOr<pb::Dismissal> DecideDismissal(const pb::DismissRequest& request,
   }
   // Path 1's letter goes to the unit ("清退窗口人员回原单位"); path 2 "抄送原单位".
   d.add_copied_to(member.unit());
-  ASSIGN_OR_RETURN(const absl::CivilDay due, calendar.AddWorkingDays(date, policy.replacement_working_days));
-  d.set_replacement_due_date(FormatIsoDate(due));
+  auto due = calendar.AddWorkingDays(date, policy.replacement_working_days);
+  if (absl::IsFailedPrecondition(due.status())) {
+    // A year not yet published: the dismissal stands (办法 12 does not wait on a calendar); with no
+    // due date it is never shown overdue, rather than overdue on a guessed day.
+    return d;
+  }
+  if (!due.ok()) return due.status();
+  d.set_replacement_due_date(FormatIsoDate(*due));
   return d;
 }
 

@@ -34,6 +34,8 @@ struct StaffPolicy {
   double payroll_rate_min = 0.5;   // the plan: 不得低于 50%
   int rotation_min_years = 2;      // the plan: 至少两年以上
   int replacement_working_days = 10;  // local policy: "及时" has no number in the plan
+  // Local policy: our reading of 办法 12 二 "多次批评教育" (the plan gives no number).
+  int min_criticisms = 2;
   Span work_hours{9 * 60, 17 * 60 + 30};  // local policy: the centre's working hours for clock-in
   int grace_minutes = 0;           // local policy
 };
@@ -49,6 +51,10 @@ absl::StatusOr<pb::StaffMember> DecideRotation(const pb::StaffMember& member, ab
                                                const StaffPolicy& policy);
 
 // Every staff rule for every unit with staff on file (or `unit`), as of `as_of`: kept and broken.
+// `staff` is everyone on file, those who left included; who is at the window on `as_of` is read from
+// the dates (posted_date <= as_of, left_date empty or later), never from `active` (which says today).
+// A unit whose members have all left still owes its section head (HEAD_POSTED). Rotations are those
+// who left on or before `as_of`; dismissals dated after `as_of` are not yet counted.
 pb::StaffCheckReport CheckStaff(const pb::Directory& directory, const std::vector<pb::StaffMember>& staff,
                                 const std::vector<pb::Dismissal>& dismissals, std::string_view unit,
                                 absl::CivilDay as_of, const StaffPolicy& policy);
@@ -59,6 +65,7 @@ struct ClockDay {
   absl::CivilDay date;
   std::optional<int> clock_in;   // minutes
   std::optional<int> clock_out;
+  int line = 0;                  // the CSV line it came from (the header is line 1), for errors downstream
 };
 // Parses the attendance CSV (header clock_id,date,clock_in,clock_out); errors name the line.
 struct ParsedAttendance {
@@ -68,10 +75,21 @@ struct ParsedAttendance {
 ParsedAttendance ParseAttendanceCsv(std::string_view csv);
 // ABSENT without a clock-in, LATE after start + grace, EARLY before end − grace (or no clock-out).
 pb::AttendanceMark MarkAttendance(const ClockDay& day, const StaffPolicy& policy);
+// 旷工 with no row at all (办法 4 "不旷工"): over the dates the file covers (its earliest to its latest
+// date), every working day on which a member with a clock_id was at the window (posted_date <= day,
+// left_date empty or later) and the file has no row for that clock_id and day gives an ABSENT line
+// (staff_id, name, unit, date). Days the calendar cannot tell (a year not published) give none: the
+// caller reports those rows' days itself. Sorted by date, then staff id.
+std::vector<pb::AttendanceLine> AbsentWithoutRow(const std::vector<pb::StaffMember>& staff,
+                                                 const std::vector<ClockDay>& days,
+                                                 const WorkingDayCalendar& calendar);
 
-// A 一票清退 record: path 1 needs the centre's letter; path 2 needs at least two criticisms (多次批评
-// 教育) and names 纪检监察 and 组织人事 as reported to, the unit copied. The replacement is due
-// replacement_working_days after the date.
+// A 一票清退 record. Both paths need `letter`: path 1 the centre's 函 ("及时发函清退"), path 2 its written
+// report ("书面报送纪检监察和组织人事部门"). Path 2 also needs policy.min_criticisms criticisms (our
+// reading of "多次批评教育", local policy) and names 纪检监察 and 组织人事 as reported to; the unit is
+// copied on both. The replacement is due replacement_working_days after the date; when those days fall
+// in a year whose holiday arrangement is not published, the dismissal is recorded with no due date
+// (and ReplacementOverdue stays false) rather than refused.
 absl::StatusOr<pb::Dismissal> DecideDismissal(const pb::DismissRequest& request,
                                               const pb::StaffMember& member,
                                               const WorkingDayCalendar& calendar,

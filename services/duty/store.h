@@ -23,13 +23,16 @@ namespace pb = ::yingshang::duty::v1;
 
 inline constexpr char kDutyTopic[] = "ys.duty.v1";
 
+// The lists come in the order of the date, then the id (so a page of a month reads as the month
+// does); `offset` and `limit` take a page of that order, and Count* say how many the filter
+// matches without them, for the page token.
 struct RegistrationFilter {
   std::string unit;       // "" any
   std::string leader_id;  // "" any
   std::string from;       // ISO dates, inclusive; "" open
   std::string to;
   bool include_cancelled = false;
-  std::string after_id;   // paging: ids greater than this ("" from the start)
+  int offset = 0;         // paging: how many of the ordered matches to skip
   int limit = 0;          // 0: no limit
 };
 
@@ -38,7 +41,7 @@ struct RecordFilter {
   std::string leader_id;
   std::string from;
   std::string to;
-  std::string after_id;
+  int offset = 0;
   int limit = 0;
 };
 
@@ -62,10 +65,13 @@ class DutyTx {
   virtual absl::StatusOr<std::string> NextId(std::string_view prefix) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Registration>> Registrations(const RegistrationFilter& f) = 0;
+  // How many registrations `f` matches, its offset and limit aside.
+  virtual absl::StatusOr<int64_t> CountRegistrations(const RegistrationFilter& f) = 0;
   virtual absl::StatusOr<std::optional<pb::Registration>> Registration(std::string_view id) = 0;
   virtual absl::Status PutRegistration(const pb::Registration& registration) = 0;  // insert or replace
 
   virtual absl::StatusOr<std::vector<pb::DutyRecord>> Records(const RecordFilter& f) = 0;
+  virtual absl::StatusOr<int64_t> CountRecords(const RecordFilter& f) = 0;  // offset and limit aside
   virtual absl::Status PutRecord(const pb::DutyRecord& record) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Exemption>> Exemptions(std::string_view month) = 0;

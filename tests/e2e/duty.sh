@@ -4,8 +4,8 @@
 #  - the sample month 2022-10 (tools/duty_sample_month.sh): the compliance report lists exactly the
 #    kept, broken and exempt lines, computed from the 表2 records;
 #  - a unit's key registers its own leaders only (PERMISSION_DENIED naming the unit);
-#  - next week's registration is in next week's roster; this week's roster and last month's report
-#    go out on ys.duty.v1 by the scheduler, once;
+#  - a registration 8+ days ahead is in its week's roster; this week's roster goes out on ys.duty.v1
+#    by the scheduler once (if its time has come);
 #  - the .xlsx (表1 columns in order) and the .ics are read back by readers we did not write.
 #   duty.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -41,18 +41,33 @@ want=$(sort <<'WANT'
 冯示例 2022-W44 未达标
 陈示例 2022-10 未达标
 褚示例 2022-10 免于坐班
+卫示例 2022-W40 达标
+卫示例 2022-W41 达标
+卫示例 2022-W42 达标
+卫示例 2022-W43 达标
+卫示例 2022-W44 达标
 蒋示例 2022-10 达标
 WANT
 )
 [ "$got" = "$want" ] || fail "the sample month's report differs from the sample's rules:
 $(diff <(echo "$want") <(echo "$got"))"
-grep -q "达标 12, 未达标 3, 免于坐班 1, 未到期 0" <<<"$report" || fail "counts: $(tail -2 <<<"$report")"
+grep -q "达标 17, 未达标 3, 免于坐班 1, 未到期 0" <<<"$report" || fail "counts: $(tail -2 <<<"$report")"
 grep -q "local policy" <<<"$report" || fail "the hours are not labelled local policy"
 
 # 2. A unit's key: its own leaders only. The full sample directory replaces the sample month's.
 YS_API_KEY=$CENTRE_KEY "${YSCTL[@]}" duty directory import "$SRC/data/duty/directory.sample.yaml" >/dev/null
-monday=$(TZ=Asia/Shanghai date -d "next monday +7 days" +%Y-%m-%d)
-tuesday=$(date -d "$monday +1 day" +%Y-%m-%d)
+# A working day at least 8 days ahead (not late), by the official calendar; a run so close to the end
+# of the published years that there is none skips this part and says so.
+tuesday=""
+for ahead in $(seq 8 30); do
+  d=$(TZ=Asia/Shanghai date -d "+$ahead days" +%Y-%m-%d)
+  if [ "$("${YSCTL[@]}" calendar is-working-day "$d" 2>/dev/null | cut -d' ' -f1)" = yes ]; then tuesday=$d; break; fi
+done
+if [ -z "$tuesday" ]; then
+  echo "e2e.duty: no published working day 8-30 days ahead (holiday calendar of next year not loaded): registration part skipped"
+  exit 0
+fi
+monday=$tuesday
 YS_API_KEY=$ZRZY_KEY "${YSCTL[@]}" duty register --date "$tuesday" --unit 市自然资源局 --leader zrzy-main \
   --window A01 --session morning >/dev/null || fail "市自然资源局 could not register its own leader"
 if denied=$(YS_API_KEY=$ZRZY_KEY "${YSCTL[@]}" duty register --date "$tuesday" --unit 市住建局 --leader zjj-main \
@@ -63,20 +78,21 @@ grep -q "PERMISSION_DENIED" <<<"$denied" && grep -q "市住房和城乡建设局
   || fail "want PERMISSION_DENIED naming the unit, got: $denied"
 echo "refused as it should be: $denied"
 
-# 3. The roster of that week holds the sitting; the scheduler publishes this week's roster and last
-# month's report once.
+# 3. The roster of that week holds the sitting. This week's roster goes out once, by the scheduler,
+# if its publication time (the week's first working day, 08:00) has come; before it, nothing goes out.
 roster=$("${YSCTL[@]}" duty roster --week-of "$monday")
 echo "$roster"
 grep -q "$tuesday 上午  市自然资源局" <<<"$roster" || fail "the roster of $monday lacks the sitting"
 scheduled() { metric "$DUTY_METRICS" "^ys_duty_scheduled_events_total\\{kind=\"$1\"\\}"; }
-wait_until 30 bash -c "[ \"\$(curl -fs http://$DUTY_METRICS/metrics | grep -E '^ys_duty_scheduled_events_total\\{kind=\"roster\"\\}' | awk '{print \$NF}')\" = 1 ]" \
-  || fail "this week's roster was not published (roster events: $(scheduled roster))"
-sleep 3  # more sweeps: nothing is sent twice
-[ "$(scheduled roster)" = 1 ] || fail "the roster went out $(scheduled roster) times"
-[ "$(scheduled compliance_report)" = 1 ] || fail "last month's report went out $(scheduled compliance_report) times"
 this_week=$(TZ=Asia/Shanghai date +%G-W%V)
+publish_day=$("${YSCTL[@]}" calendar first-working-day --week-of "$(TZ=Asia/Shanghai date +%Y-%m-%d)" 2>/dev/null || true)
+want=0
+[ -n "$publish_day" ] && [ "$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M)" \> "${publish_day}T07:59" ] && want=1
+sleep 4  # a few sweeps (duty.scheduler_interval 1s): nothing is sent twice
+[ "$(scheduled roster)" = "$want" ] || fail "this week's roster went out $(scheduled roster) times, want $want"
 on_topic=$(kcat -C -b "$BROKERS" -t "${TOPIC_PREFIX}ys.duty.v1" -o beginning -e -q -f '%k\n' 2>/dev/null | grep -c "^$this_week$" || true)
-[ "$on_topic" = 1 ] || fail "want one event keyed $this_week on ys.duty.v1, got $on_topic"
+[ "$on_topic" = "$want" ] || fail "want $want event(s) keyed $this_week on ys.duty.v1, got $on_topic"
+echo "this week's roster ($this_week, publication day ${publish_day:-none}) went out $want time(s)"
 
 # 4. Exports read back by readers we did not write.
 YS_API_KEY=$CENTRE_KEY "${YSCTL[@]}" duty export --form registrations --month "${tuesday:0:7}" --out "$WORK/form1.xlsx" \

@@ -13,280 +13,26 @@
 #include "common/time/period.h"
 #include "common/time/proto_time.h"
 #include "tools/ysctl/client.h"
+#include "tools/ysctl/duty_print.h"
 #include "yingshang/duty/v1/duty.grpc.pb.h"
 
 namespace ys::ysctl {
-
-namespace duty_cli {
-
-bool CheckDate(std::string_view flag, const std::string& value, std::ostream& err, int* exit_code) {
-  if (value.empty() || ParseIsoDate(value).ok()) return true;
-  err << "ysctl: " << flag << " " << value << " is not a date (YYYY-MM-DD)\n";
-  *exit_code = 2;
-  return false;
-}
-
-bool CheckMonth(std::string_view flag, const std::string& value, std::ostream& err, int* exit_code) {
-  if (value.empty()) return true;
-  absl::StatusOr<Period> p = Period::Parse(value);
-  if (p.ok() && p->kind() == Period::Kind::kMonth) return true;
-  err << "ysctl: " << flag << " " << value << " is not a month (YYYY-MM)\n";
-  *exit_code = 2;
-  return false;
-}
-
-bool CheckClockTime(std::string_view flag, const std::string& value, std::ostream& err, int* exit_code) {
-  if (value.empty()) return true;
-  auto digit = [&](size_t i) { return absl::ascii_isdigit(static_cast<unsigned char>(value[i])); };
-  if (value.size() == 5 && digit(0) && digit(1) && value[2] == ':' && digit(3) && digit(4)) {
-    const int hours = (value[0] - '0') * 10 + (value[1] - '0');
-    const int minutes = (value[3] - '0') * 10 + (value[4] - '0');
-    if (hours < 24 && minutes < 60) return true;
-  }
-  err << "ysctl: " << flag << " " << value << " is not a time of day (HH:MM)\n";
-  *exit_code = 2;
-  return false;
-}
-
-int CheckChoice(std::string_view flag, const std::string& value, const std::vector<std::string>& choices,
-                std::ostream& err, int* exit_code) {
-  for (size_t i = 0; i < choices.size(); ++i) {
-    if (choices[i] == value) return static_cast<int>(i);
-  }
-  err << "ysctl: " << flag << " " << value << " is not one of " << absl::StrJoin(choices, ", ") << "\n";
-  *exit_code = 2;
-  return -1;
-}
-
-bool CheckRequired(std::string_view flag, const std::string& value, std::ostream& err, int* exit_code) {
-  if (!value.empty()) return true;
-  err << "ysctl: " << flag << " is required\n";
-  *exit_code = 2;
-  return false;
-}
-
-bool ReadWholeFile(const std::string& path, std::string* contents, std::ostream& err, int* exit_code) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << "ysctl: cannot read " << path << "\n";
-    *exit_code = 2;
-    return false;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  *contents = buf.str();
-  return true;
-}
-
-bool WriteWholeFile(const std::string& path, const std::string& contents, std::ostream& err, int* exit_code) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-  file.close();
-  if (!file) {
-    err << "ysctl: cannot write " << path << "\n";
-    *exit_code = 1;
-    return false;
-  }
-  return true;
-}
-
-}  // namespace duty_cli
 
 namespace {
 
 namespace pb = ::yingshang::duty::v1;
 using duty_cli::kDefaultAddress;
 using duty_cli::kService;
-
-// The command line's words for a session, in the enum's order after UNSPECIFIED.
-const std::vector<std::string>& SessionWords() {
-  static const auto* words = new std::vector<std::string>{"morning", "afternoon", "day"};
-  return *words;
-}
-const std::vector<std::string>& FormWords() {
-  static const auto* words = new std::vector<std::string>{"registrations", "records", "roster", "compliance",
-                                                          "staff"};
-  return *words;
-}
-
-std::string RoleName(pb::LeaderRole r) {
-  switch (r) {
-    case pb::LEADER_ROLE_MAIN: return "主要领导";
-    case pb::LEADER_ROLE_DEPUTY: return "分管领导";
-    case pb::LEADER_ROLE_APPROVAL_CHIEF: return "行政审批科长";
-    default: return "(no role)";
-  }
-}
-
-// 时段, as the centre books a sitting.
-std::string SessionName(pb::Session s) {
-  switch (s) {
-    case pb::SESSION_MORNING: return "上午";
-    case pb::SESSION_AFTERNOON: return "下午";
-    case pb::SESSION_WHOLE_DAY: return "全天";
-    default: return "?";
-  }
-}
-
-std::string CoverageName(pb::Coverage c) {
-  switch (c) {
-    case pb::COVERAGE_HALF_DAY: return "半天";
-    case pb::COVERAGE_WHOLE_DAY: return "全天";
-    default: return "不足半天";
-  }
-}
-
-// The rule in a few words; every report line also carries the 细则's own words (plan_words).
-std::string RuleName(pb::DutyRule r) {
-  switch (r) {
-    case pb::DUTY_RULE_MAIN_MONTHLY: return "主要领导每月≥半天";
-    case pb::DUTY_RULE_DEPUTY_WEEKLY: return "分管领导每周≥1天";
-    case pb::DUTY_RULE_CHIEF_POSTED: return "行政审批科长进驻窗口";
-    default: return "?";
-  }
-}
-
-std::string VerdictName(pb::Verdict v) {
-  switch (v) {
-    case pb::VERDICT_KEPT: return "达标";
-    case pb::VERDICT_BROKEN: return "未达标";
-    case pb::VERDICT_EXEMPT: return "免于坐班";
-    case pb::VERDICT_NOT_OVER: return "未到期";
-    default: return "?";
-  }
-}
-
-std::string Time(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", FromProtoTime(t), Shanghai());
-}
-
-std::string WindowText(const std::string& code, const std::string& name) {
-  return name.empty() ? code : code + " " + name;
-}
-
-void PrintRegistration(std::ostream& out, const pb::Registration& r) {
-  out << absl::StrFormat("%s  表1 坐班登记%s\n", r.id(), r.cancelled() ? " (cancelled)" : "");
-  out << absl::StrFormat("  日期      %s  %s\n", r.date(), SessionName(r.session()));
-  out << absl::StrFormat("  进驻部门  %s\n", r.unit());
-  out << absl::StrFormat("  窗口      %s\n", WindowText(r.window(), r.window_name()));
-  out << absl::StrFormat("  姓名      %s (%s)\n", r.leader_name(), r.leader_id());
-  out << absl::StrFormat("  职务      %s (%s)\n", r.title(), RoleName(r.role()));
-  out << absl::StrFormat("  registered %s by %s, %d day(s) ahead%s\n", Time(r.registered_at()), r.registered_by(),
-                         r.days_ahead(), r.paper() ? "; from a paper form (管理科)" : "");
-  if (r.late()) {
-    out << absl::StrFormat("  LATE: registered %d days ahead; 细则 四1 asks 提前一周\n", r.days_ahead());
-  }
-  if (r.cancelled()) {
-    out << absl::StrFormat("  CANCELLED %s by %s: %s\n", Time(r.cancelled_at()), r.cancelled_by(), r.cancel_reason());
-  }
-  if (!r.record_id().empty()) {
-    out << absl::StrFormat("  record    %s (表2)\n", r.record_id());
-  } else if (r.record_overdue()) {
-    out << absl::StrFormat("  RECORD OVERDUE: no 表2 filed by %s (local policy)\n", r.record_due_date());
-  } else if (!r.cancelled() && !r.record_due_date().empty()) {
-    out << absl::StrFormat("  record    表2 due by %s (local policy)\n", r.record_due_date());
-  }
-}
-
-std::string RegistrationLine(const pb::Registration& r) {
-  std::string marks;
-  if (r.late()) marks += absl::StrFormat(" [late: %d days ahead]", r.days_ahead());
-  if (r.paper()) marks += " [paper]";
-  if (r.cancelled()) marks += absl::StrFormat(" [cancelled: %s]", r.cancel_reason());
-  if (!r.record_id().empty()) {
-    marks += absl::StrFormat(" [recorded %s]", r.record_id());
-  } else if (r.record_overdue()) {
-    marks += absl::StrFormat(" [record overdue: due %s]", r.record_due_date());
-  }
-  return absl::StrFormat("%-9s %s %s  %s  %s  %s %s%s", r.id(), r.date(), SessionName(r.session()), r.unit(),
-                         r.window(), r.leader_name(), r.title(), marks);
-}
-
-std::string Hours(const pb::DutyRecord& r) {
-  return r.start_time().empty() && r.end_time().empty() ? "" : absl::StrFormat(" %s–%s", r.start_time(), r.end_time());
-}
-
-// An empty box of a form.
-std::string OrDash(const std::string& text) { return text.empty() ? "—" : text; }
-
-// 表2, field by field in the form's order.
-void PrintRecord(std::ostream& out, const pb::DutyRecord& r) {
-  out << absl::StrFormat("%s  表2 坐班情况记录单\n", r.id());
-  out << absl::StrFormat("  坐班领导  %s    职务 %s\n", r.leader_name(), r.title());
-  out << absl::StrFormat("  坐班时间  %s%s (%s)\n", r.date(), Hours(r), CoverageName(r.coverage()));
-  out << absl::StrFormat("  坐班窗口  %s\n", WindowText(r.window(), r.window_name()));
-  out << absl::StrFormat("  坐班基本情况  %s\n", r.summary());
-  out << absl::StrFormat("  发现的问题及解决情况  %s\n", OrDash(r.problems()));
-  out << absl::StrFormat("  意见建议  %s\n", OrDash(r.suggestions()));
-  out << absl::StrFormat("  其他      %s\n", OrDash(r.other()));
-  out << absl::StrFormat("  unit %s; %s; filed %s by %s%s\n", r.unit(),
-                         r.registration_id().empty() ? "no registration (unregistered sitting)"
-                                                     : "registration " + r.registration_id(),
-                         Time(r.filed_at()), r.filed_by(), r.paper() ? "; from a paper form (管理科)" : "");
-}
-
-std::string RecordLine(const pb::DutyRecord& r) {
-  return absl::StrFormat("%-9s %s%s %s  %s  %s  %s %s%s", r.id(), r.date(), Hours(r), CoverageName(r.coverage()),
-                         r.unit(), r.window(), r.leader_name(), r.title(),
-                         r.registration_id().empty() ? "  (unregistered)" : "  " + r.registration_id());
-}
-
-void PrintDirectory(std::ostream& out, const pb::Directory& d) {
-  if (d.version() == 0) {
-    out << "directory: not imported yet (version 0)\n";
-  } else {
-    out << absl::StrFormat("directory version %d, imported %s by %s\n", d.version(), Time(d.imported_at()),
-                           d.imported_by());
-  }
-  for (const auto& u : d.units()) {
-    out << u.name() << (u.high_frequency() ? "  [表3 高频事项进驻单位]" : "") << "\n";
-    std::vector<std::string> windows;
-    for (const auto& w : u.windows()) windows.push_back(WindowText(w.code(), w.name()));
-    out << "  窗口  " << absl::StrJoin(windows, ", ") << "\n";
-    for (const auto& l : u.leaders()) {
-      out << absl::StrFormat("  %s  %s %s (%s)\n", RoleName(l.role()), l.name(), l.title(), l.id());
-    }
-  }
-  out << d.units_size() << " unit(s)\n";
-}
-
-void PrintRoster(std::ostream& out, const pb::Roster& r) {
-  out << absl::StrFormat("roster %s (week of %s)\n", r.week(), r.week_start());
-  if (r.no_working_day()) {
-    out << "no working day: nothing is published\n";
-  } else if (r.published()) {
-    out << absl::StrFormat("published %s on %s (publish date %s)\n", Time(r.published_at()),
-                           absl::StrJoin(r.channels(), "、"), r.publish_date());
-  } else {
-    out << absl::StrFormat("publish date %s (the week's first working day): not published yet\n", r.publish_date());
-  }
-  for (const auto& e : r.entries()) {
-    out << absl::StrFormat("  %s %s  %s  %s  %s %s  %s\n", e.date(), SessionName(e.session()), e.unit(),
-                           WindowText(e.window(), e.window_name()), e.leader_name(), e.title(), e.registration_id());
-  }
-  out << r.entries_size() << " entry(ies)\n";
-}
-
-void PrintCompliance(std::ostream& out, const pb::ComplianceReport& r) {
-  out << absl::StrFormat("compliance %s%s, as of %s (from 表2 records)\n", r.month(),
-                         r.unit().empty() ? "" : " — " + r.unit(), Time(r.as_of()));
-  for (const auto& l : r.lines()) {
-    std::string reason = l.reason();
-    if (!l.exemption_reason().empty() && !absl::StrContains(reason, l.exemption_reason())) {
-      reason += absl::StrFormat("（免于坐班理由：%s）", l.exemption_reason());
-    }
-    std::vector<std::string> unnamed;  // the records the reason does not already name
-    for (const auto& id : l.record_ids()) {
-      if (!absl::StrContains(reason, id)) unnamed.push_back(id);
-    }
-    out << absl::StrFormat("%s  %s  %s  %s  %s  %s  %s%s\n", l.unit(), l.leader_name(), l.title(), RuleName(l.rule()),
-                           l.period(), VerdictName(l.verdict()), reason,
-                           unnamed.empty() ? "" : " [" + absl::StrJoin(unnamed, ", ") + "]");
-  }
-  out << absl::StrFormat("达标 %d, 未达标 %d, 免于坐班 %d, 未到期 %d (%d line(s))\n", r.kept(), r.broken(), r.exempt(),
-                         r.not_over(), r.lines_size());
-  out << "hours: " << r.hours_policy() << " (local policy)\n";
-}
+using duty_print::FormWords;
+using duty_print::PrintCompliance;
+using duty_print::PrintDirectory;
+using duty_print::PrintRecord;
+using duty_print::PrintRegistration;
+using duty_print::PrintRoster;
+using duty_print::RecordLine;
+using duty_print::RegistrationLine;
+using duty_print::SessionWords;
+using duty_print::Time;
 
 }  // namespace
 
@@ -294,6 +40,7 @@ void AddDutyCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   struct Args {
     ClientOptions client;
     std::string file, id, unit, leader, date, session, window, reason, from, to, registration, start, end, summary,
+        received_on,
         problems, suggestions, other, month, week_of, out_file, form, subject;
     bool dry_run = false, paper = false, all = false;
   };
@@ -366,9 +113,11 @@ void AddDutyCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
   reg->add_option("--session", args->session, "morning, afternoon or day")->required();
   reg->add_option("--window", args->window, "window code (optional when the unit has one window)");
   reg->add_flag("--paper", args->paper, "entered from a paper form by the centre's 管理科");
+  reg->add_option("--received-on", args->received_on,
+                  "with --paper: the day the centre received the form (提前一周 counts from it; default today)");
   AddClientFlags(reg, &args->client, kService, kDefaultAddress);
   reg->callback([args, stub, resolve, dates_ok, &out, &err, exit_code] {
-    if (!dates_ok()) return;
+    if (!dates_ok() || !duty_cli::CheckDate("--received-on", args->received_on, err, exit_code)) return;
     const int session = duty_cli::CheckChoice("--session", args->session, SessionWords(), err, exit_code);
     if (session < 0) return;
     if (!resolve()) return;
@@ -379,6 +128,7 @@ void AddDutyCommands(CLI::App& app, std::ostream& out, std::ostream& err, int* e
     req.set_leader(args->leader);
     req.set_session(static_cast<pb::Session>(session + 1));
     req.set_paper(args->paper);
+    req.set_received_on(args->received_on);
     pb::Registration resp;
     auto ctx = args->client.Context();
     grpc::Status s = stub()->Register(ctx.get(), req, &resp);

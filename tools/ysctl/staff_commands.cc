@@ -11,7 +11,8 @@
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
 #include "tools/ysctl/client.h"
-#include "tools/ysctl/duty_commands.h"
+#include "tools/ysctl/duty_cli.h"
+#include "tools/ysctl/duty_print.h"
 #include "yingshang/duty/v1/duty.grpc.pb.h"
 
 namespace ys::ysctl {
@@ -73,9 +74,7 @@ std::string PathName(pb::DismissalPath p) {
   }
 }
 
-std::string Time(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", FromProtoTime(t), Shanghai());
-}
+using duty_print::Time;
 
 std::string StaffLine(const pb::StaffMember& m) {
   std::vector<std::string> roles;

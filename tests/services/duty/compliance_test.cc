@@ -47,6 +47,7 @@ pb::Directory TestDirectory() {
   archive->add_windows()->set_code("B01");
   *archive->add_leaders() = MakeLeader("da-main", "赵某", "馆长", pb::LEADER_ROLE_MAIN);
   *archive->add_leaders() = MakeLeader("da-deputy", "钱某", "副馆长", pb::LEADER_ROLE_DEPUTY);
+  *archive->add_leaders() = MakeLeader("da-chief", "孙某", "行政审批科科长", pb::LEADER_ROLE_APPROVAL_CHIEF);
   return d;
 }
 
@@ -80,6 +81,14 @@ pb::StaffMember Staff(const std::string& id, const std::string& unit, const std:
   m.set_window(window);
   m.set_active(true);
   m.set_employment(pb::EMPLOYMENT_ON_PAYROLL);
+  m.set_posted_date("2022-01-04");
+  return m;
+}
+
+pb::StaffMember Posted(pb::StaffMember m, const std::string& posted, const std::string& left = "") {
+  m.set_posted_date(posted);
+  m.set_left_date(left);
+  m.set_active(left.empty());
   return m;
 }
 
@@ -88,10 +97,12 @@ struct Case {
   std::vector<pb::DutyRecord> records;
   std::vector<pb::Exemption> exemptions;
   std::vector<pb::StaffMember> staff;
+  int grace_working_days = 0;
 
   absl::StatusOr<pb::ComplianceReport> Run(const std::string& month, absl::CivilDay today,
                                            const std::string& unit = "") const {
     ComplianceInput input;
+    input.grace_working_days = grace_working_days;
     input.directory = &directory;
     input.month = month;
     input.unit = unit;
@@ -236,8 +247,6 @@ TEST(MainMonthlyTest, ExemptionShowsExemptNotKept) {
   EXPECT_EQ(line.exemption_reason(), "参加省委党校学习");
   EXPECT_EQ(line.reason(), "经中心同意免于本月坐班：参加省委党校学习");
   EXPECT_EQ(report->exempt(), 1);
-  // The other main leader, with no exemption and no record, is broken and not counted as exempt.
-  EXPECT_EQ(LineOf(*report, "da-main", "2022-10").verdict(), pb::VERDICT_BROKEN);
 
   // Mid-month the exemption already shows.
   auto mid = c.Run("2022-10", absl::CivilDay(2022, 10, 15));
@@ -362,7 +371,8 @@ TEST(DeputyWeeklyTest, NotOverWhileTheWeekRuns) {
   const pb::ComplianceLine& ahead = LineOf(*report, "zrzy-deputy", "2022-W42");
   EXPECT_EQ(ahead.verdict(), pb::VERDICT_NOT_OVER);
   EXPECT_EQ(ahead.reason(), "本周尚未结束：第42周 (10月17日—10月21日) 无全天坐班记录");
-  EXPECT_EQ(report->not_over(), 5);  // W42, W43, W44 and both main leaders' month
+  // W42, W43, W44, the main leader's month and both chiefs' months (no one on the staff list yet).
+  EXPECT_EQ(report->not_over(), 6);
   // The Sunday is the week's last day; the Monday after, the week is broken.
   auto sunday = c.Run("2022-10", absl::CivilDay(2022, 10, 23));
   ASSERT_TRUE(sunday.ok());
@@ -377,7 +387,7 @@ TEST(DeputyWeeklyTest, OnlyHighFrequencyUnitsDeputiesAreJudged) {
   auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 1));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(LinesOf(*report, "da-deputy").empty());
-  EXPECT_EQ(LinesOf(*report, "da-main").size(), 1u);
+  EXPECT_EQ(LinesOf(*report, "zrzy-deputy").size(), 5u);
 }
 
 TEST(DeputyWeeklyTest, ExemptionDoesNotApplyToADeputy) {
@@ -411,8 +421,7 @@ TEST(ChiefPostedTest, BrokenSayingWhatTheStaffListLacks) {
     std::vector<pb::StaffMember> staff;
     std::string lacks;
   };
-  pb::StaffMember left = Staff("WS-000004", kZrzy, "王某", true, "A01");
-  left.set_active(false);
+  const pb::StaffMember left = Posted(Staff("WS-000004", kZrzy, "王某", true, "A01"), "2022-01-04", "2022-09-30");
   const std::vector<Row> rows = {
       {{}, "无本单位在岗人员王某"},
       {{Staff("WS-000002", kArchive, "王某", true, "B01")}, "无本单位在岗人员王某"},  // another unit's
@@ -423,12 +432,72 @@ TEST(ChiefPostedTest, BrokenSayingWhatTheStaffListLacks) {
   for (const Row& row : rows) {
     Case c;
     c.staff = row.staff;
-    auto report = c.Run("2022-10", absl::CivilDay(2022, 10, 15));
+    auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 1));
     ASSERT_TRUE(report.ok()) << report.status();
     const pb::ComplianceLine& line = LineOf(*report, "zrzy-chief", "2022-10");
     EXPECT_EQ(line.verdict(), pb::VERDICT_BROKEN) << row.lacks;
     EXPECT_THAT(line.reason(), HasSubstr(row.lacks));
   }
+}
+
+TEST(ChiefPostedTest, NotOverWhileTheMonthRunsThenBroken) {
+  // The chief may still be posted this month: mid-month a missing chief is not yet a broken rule.
+  Case c;
+  auto mid = c.Run("2022-10", absl::CivilDay(2022, 10, 15));
+  ASSERT_TRUE(mid.ok()) << mid.status();
+  const pb::ComplianceLine& line = LineOf(*mid, "zrzy-chief", "2022-10");
+  EXPECT_EQ(line.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(line.reason(), "10月尚未结束，窗口人员名单中无本单位在岗人员王某");
+  auto ahead = c.Run("2022-12", absl::CivilDay(2022, 10, 15));
+  ASSERT_TRUE(ahead.ok());
+  EXPECT_EQ(LineOf(*ahead, "zrzy-chief", "2022-12").verdict(), pb::VERDICT_NOT_OVER);
+  auto after = c.Run("2022-10", absl::CivilDay(2022, 11, 1));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(LineOf(*after, "zrzy-chief", "2022-10").verdict(), pb::VERDICT_BROKEN);
+}
+
+TEST(ChiefPostedTest, ReadsWhoWasAtTheWindowDuringTheMonthFromTheDates) {
+  // The staff list holds everyone on file: `active` says today, the dates say October.
+  struct Row {
+    pb::StaffMember member;
+    pb::Verdict want;
+  };
+  const pb::StaffMember chief = Staff("WS-000007", kZrzy, "王某", true, "A01");
+  const std::vector<Row> rows = {
+      {Posted(chief, "2022-01-04", ""), pb::VERDICT_KEPT},
+      {Posted(chief, "2022-01-04", "2022-12-01"), pb::VERDICT_KEPT},  // left since: was there in October
+      {Posted(chief, "2022-01-04", "2022-10-20"), pb::VERDICT_KEPT},  // left during the month
+      {Posted(chief, "2022-01-04", "2022-10-01"), pb::VERDICT_KEPT},  // not left before its first day
+      {Posted(chief, "2022-10-31", ""), pb::VERDICT_KEPT},            // posted on its last day
+      {Posted(chief, "2022-01-04", "2022-09-30"), pb::VERDICT_BROKEN},  // left before October
+      {Posted(chief, "2022-11-01", ""), pb::VERDICT_BROKEN},            // posted after October
+  };
+  for (const Row& row : rows) {
+    Case c;
+    c.staff = {row.member};
+    auto report = c.Run("2022-10", absl::CivilDay(2022, 12, 15));
+    ASSERT_TRUE(report.ok()) << report.status();
+    const pb::ComplianceLine& line = LineOf(*report, "zrzy-chief", "2022-10");
+    EXPECT_EQ(line.verdict(), row.want) << row.member.posted_date() << ".." << row.member.left_date();
+  }
+  // Two entries under the chief's name: the one at the window in October counts.
+  Case c;
+  c.staff = {Posted(Staff("WS-000008", kZrzy, "王某", true, "A01"), "2021-01-04", "2022-03-01"),
+             Posted(Staff("WS-000009", kZrzy, "王某", true, "A01"), "2022-09-01", "")};
+  auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 1));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(LineOf(*report, "zrzy-chief", "2022-10").reason(), HasSubstr("WS-000009"));
+}
+
+TEST(ChiefPostedTest, EveryResidentUnitsChiefIsJudged) {
+  // 办法 2 "行政审批科长必须进驻窗口上班" is said of every 派驻部门, 表3 or not.
+  Case c;
+  c.staff = {Staff("WS-000011", kArchive, "孙某", true, "B01")};
+  auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 1));
+  ASSERT_TRUE(report.ok()) << report.status();
+  const pb::ComplianceLine& line = LineOf(*report, "da-chief", "2022-10");
+  EXPECT_EQ(line.verdict(), pb::VERDICT_KEPT);
+  EXPECT_EQ(line.unit(), kArchive);
 }
 
 // --- the report ------------------------------------------------------------------------------------
@@ -437,8 +506,8 @@ TEST(ComputeComplianceTest, LinesSortedAndCounted) {
   Case c;
   c.records = {Record("DK-000001", "zrzy-main", "2022-10-11", pb::COVERAGE_HALF_DAY),
                Record("DK-000002", "zrzy-deputy", "2022-10-11", pb::COVERAGE_WHOLE_DAY)};
-  c.exemptions = {MakeExemption("da-main", "2022-10", "出差")};
   c.staff = {Staff("WS-000001", kZrzy, "王某", true, "A01")};
+  c.grace_working_days = 2;
   auto report = c.Run("2022-10", absl::CivilDay(2022, 10, 26));  // Wednesday of W43
   ASSERT_TRUE(report.ok()) << report.status();
   std::vector<std::string> keys;
@@ -447,7 +516,8 @@ TEST(ComputeComplianceTest, LinesSortedAndCounted) {
                                 pb::Verdict_Name(l.verdict())));
   }
   // 市档案馆 sorts before 市自然资源局 (byte order of the names).
-  EXPECT_THAT(keys, ElementsAre("市档案馆|1|da-main|2022-10|VERDICT_EXEMPT",
+  // 市档案馆 is not in 表3: only its chief is judged.
+  EXPECT_THAT(keys, ElementsAre("市档案馆|3|da-chief|2022-10|VERDICT_NOT_OVER",
                                 "市自然资源局|1|zrzy-main|2022-10|VERDICT_KEPT",
                                 "市自然资源局|2|zrzy-deputy|2022-W40|VERDICT_BROKEN",
                                 "市自然资源局|2|zrzy-deputy|2022-W41|VERDICT_KEPT",
@@ -456,9 +526,10 @@ TEST(ComputeComplianceTest, LinesSortedAndCounted) {
                                 "市自然资源局|2|zrzy-deputy|2022-W44|VERDICT_NOT_OVER",
                                 "市自然资源局|3|zrzy-chief|2022-10|VERDICT_KEPT"));
   EXPECT_EQ(report->kept(), 3);
-  EXPECT_EQ(report->broken(), 2);
-  EXPECT_EQ(report->exempt(), 1);
-  EXPECT_EQ(report->not_over(), 2);
+  EXPECT_EQ(report->broken(), 2);  // W42 ended 10-23; two working days after it, 10-25, have passed
+  EXPECT_EQ(report->exempt(), 0);
+  EXPECT_EQ(report->not_over(), 3);
+  EXPECT_EQ(report->grace_working_days(), 2);
   EXPECT_EQ(report->month(), "2022-10");
   EXPECT_EQ(report->unit(), "");
   EXPECT_EQ(report->hours_policy(), DutyHours{}.Describe());
@@ -470,7 +541,7 @@ TEST(ComputeComplianceTest, UnitFilter) {
   auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 1), kArchive);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->lines_size(), 1);
-  EXPECT_EQ(report->lines(0).leader_id(), "da-main");
+  EXPECT_EQ(report->lines(0).leader_id(), "da-chief");
   EXPECT_EQ(report->unit(), kArchive);
 
   auto unknown = c.Run("2022-10", absl::CivilDay(2022, 11, 1), "市不存在局");
@@ -505,7 +576,166 @@ TEST(ComputeComplianceTest, UnpublishedCalendarFailsOnlyWhenWeeksAreJudged) {
   // ... a unit without weekly lines still has its month.
   auto archive = c.Run("2027-03", absl::CivilDay(2027, 4, 1), kArchive);
   ASSERT_TRUE(archive.ok()) << archive.status();
-  EXPECT_EQ(LineOf(*archive, "da-main", "2027-03").verdict(), pb::VERDICT_BROKEN);
+  EXPECT_EQ(LineOf(*archive, "da-chief", "2027-03").verdict(), pb::VERDICT_BROKEN);
+  // With a grace the month cannot be judged without 2027's arrangement: it waits, saying why.
+  c.grace_working_days = 3;
+  auto waiting = c.Run("2027-03", absl::CivilDay(2027, 6, 1), kArchive);
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  const pb::ComplianceLine& line = LineOf(*waiting, "da-chief", "2027-03");
+  EXPECT_EQ(line.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(line.reason(),
+            "3月已结束，2027年节假日安排尚未载入，补报期（3个工作日）无法计算：窗口人员名单中无本单位在岗人员孙某");
+}
+
+TEST(ComputeComplianceTest, Table3UnitWithoutADeputyNeedsNoCalendar) {
+  // No deputy judged: the month's lines need no week of the calendar, and a kept line no grace.
+  Case c;
+  pb::ResidentUnit* zrzy = c.directory.mutable_units(0);
+  ASSERT_EQ(zrzy->leaders(1).role(), pb::LEADER_ROLE_DEPUTY);
+  zrzy->mutable_leaders()->DeleteSubrange(1, 1);
+  auto broken = c.Run("2027-03", absl::CivilDay(2027, 4, 1), kZrzy);
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  EXPECT_EQ(LineOf(*broken, "zrzy-main", "2027-03").verdict(), pb::VERDICT_BROKEN);
+  c.grace_working_days = 3;
+  c.records = {Record("DK-000060", "zrzy-main", "2027-03-10", pb::COVERAGE_HALF_DAY)};
+  c.staff = {Staff("WS-000001", kZrzy, "王某", true, "A01")};
+  auto kept = c.Run("2027-03", absl::CivilDay(2027, 4, 1), kZrzy);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->kept(), 2);
+  EXPECT_EQ(kept->lines_size(), 2);
+}
+
+// --- scope: 细则 二1 and 二2 bind the 表3 units ------------------------------------------------------
+
+TEST(ComputeComplianceTest, MainLeaderOfAUnitNotInTable3IsNotJudged) {
+  // "实施高频事项进驻单位领导窗口“坐班”制" (细则); "高频事项进驻单位实行领导带班制，派驻单位主要领导原则上每月到
+  // 中心坐班不少于1次" (办法 7): a main leader outside 表3 owes no monthly sitting, even with none.
+  Case c;
+  auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 10));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(LinesOf(*report, "da-main").empty());
+  EXPECT_TRUE(LinesOf(*report, "da-deputy").empty());
+  EXPECT_EQ(LinesOf(*report, "da-chief").size(), 1u);
+  EXPECT_EQ(LinesOf(*report, "zrzy-main").size(), 1u);
+  // An exemption on file for such a leader changes nothing: there is no line to excuse.
+  c.exemptions = {MakeExemption("da-main", "2022-10", "出差")};
+  auto exempted = c.Run("2022-10", absl::CivilDay(2022, 11, 10));
+  ASSERT_TRUE(exempted.ok());
+  EXPECT_TRUE(LinesOf(*exempted, "da-main").empty());
+  EXPECT_EQ(exempted->exempt(), 0);
+}
+
+// --- the grace: a 表2 may still arrive after the period -------------------------------------------
+
+TEST(GraceTest, MonthStaysNotOverUntilTheGraceWorkingDaysHavePassed) {
+  Case c;
+  c.grace_working_days = 3;  // 10-31 is a Monday: 11-01, 11-02, 11-03
+  auto in_grace = c.Run("2022-10", absl::CivilDay(2022, 11, 3));
+  ASSERT_TRUE(in_grace.ok()) << in_grace.status();
+  EXPECT_EQ(in_grace->grace_working_days(), 3);
+  const pb::ComplianceLine& main = LineOf(*in_grace, "zrzy-main", "2022-10");
+  EXPECT_EQ(main.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(main.reason(), "10月已结束，补报期截至11月3日（含）：10月无坐班记录");
+  const pb::ComplianceLine& chief = LineOf(*in_grace, "zrzy-chief", "2022-10");
+  EXPECT_EQ(chief.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(chief.reason(), "10月已结束，补报期截至11月3日（含）：窗口人员名单中无本单位在岗人员王某");
+
+  auto after = c.Run("2022-10", absl::CivilDay(2022, 11, 4));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(LineOf(*after, "zrzy-main", "2022-10").verdict(), pb::VERDICT_BROKEN);
+  EXPECT_EQ(LineOf(*after, "zrzy-main", "2022-10").reason(), "10月无坐班记录");
+  EXPECT_EQ(LineOf(*after, "zrzy-chief", "2022-10").verdict(), pb::VERDICT_BROKEN);
+
+  // A record filed in the grace keeps the month.
+  c.records = {Record("DK-000050", "zrzy-main", "2022-10-28", pb::COVERAGE_HALF_DAY)};
+  auto filed = c.Run("2022-10", absl::CivilDay(2022, 11, 3));
+  ASSERT_TRUE(filed.ok());
+  EXPECT_EQ(LineOf(*filed, "zrzy-main", "2022-10").verdict(), pb::VERDICT_KEPT);
+}
+
+TEST(GraceTest, WeekStaysNotOverUntilTheGraceWorkingDaysHavePassed) {
+  Case c;
+  c.grace_working_days = 3;
+  // W42 ends on Sunday 10-23: 10-24, 10-25, 10-26.
+  auto in_grace = c.Run("2022-10", absl::CivilDay(2022, 10, 26));
+  ASSERT_TRUE(in_grace.ok()) << in_grace.status();
+  const pb::ComplianceLine& w42 = LineOf(*in_grace, "zrzy-deputy", "2022-W42");
+  EXPECT_EQ(w42.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(w42.reason(), "该周已结束，补报期截至10月26日（含）：第42周 (10月17日—10月21日) 无全天坐班记录");
+  EXPECT_EQ(LineOf(*in_grace, "zrzy-deputy", "2022-W41").verdict(), pb::VERDICT_BROKEN);
+  auto after = c.Run("2022-10", absl::CivilDay(2022, 10, 27));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(LineOf(*after, "zrzy-deputy", "2022-W42").verdict(), pb::VERDICT_BROKEN);
+}
+
+TEST(GraceTest, GraceCountsWorkingDaysAcrossNationalDay) {
+  // W39 ends on Sunday 10-02; 10-03..10-07 are off, 10-08 and 10-09 make-up days: 10-08, 10-09, 10-10.
+  Case c;
+  c.grace_working_days = 3;
+  auto in_grace = c.Run("2022-09", absl::CivilDay(2022, 10, 10));
+  ASSERT_TRUE(in_grace.ok()) << in_grace.status();
+  EXPECT_EQ(LineOf(*in_grace, "zrzy-deputy", "2022-W39").verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_THAT(LineOf(*in_grace, "zrzy-deputy", "2022-W39").reason(), HasSubstr("补报期截至10月10日（含）"));
+  auto after = c.Run("2022-09", absl::CivilDay(2022, 10, 11));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(LineOf(*after, "zrzy-deputy", "2022-W39").verdict(), pb::VERDICT_BROKEN);
+}
+
+TEST(GraceTest, GraceIntoAnUnpublishedYearWaitsAndSaysSo) {
+  // December 2026 and its last week 2026-W53 end in or run into 2027, whose arrangement is not published.
+  Case c;
+  c.grace_working_days = 3;
+  auto report = c.Run("2026-12", absl::CivilDay(2027, 2, 1));
+  ASSERT_TRUE(report.ok()) << report.status();
+  const pb::ComplianceLine& main = LineOf(*report, "zrzy-main", "2026-12");
+  EXPECT_EQ(main.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_EQ(main.reason(), "12月已结束，2027年节假日安排尚未载入，补报期（3个工作日）无法计算：12月无坐班记录");
+  const pb::ComplianceLine& w53 = LineOf(*report, "zrzy-deputy", "2026-W53");
+  EXPECT_EQ(w53.verdict(), pb::VERDICT_NOT_OVER);
+  EXPECT_THAT(w53.reason(), HasSubstr("2027年节假日安排尚未载入"));
+  // A week whose grace ends in 2026 is judged.
+  EXPECT_EQ(LineOf(*report, "zrzy-deputy", "2026-W51").verdict(), pb::VERDICT_BROKEN);
+}
+
+TEST(GraceTest, NegativeGraceIsInvalidArgument) {
+  Case c;
+  c.grace_working_days = -1;
+  auto report = c.Run("2022-10", absl::CivilDay(2022, 11, 10));
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(report.status().message(), HasSubstr("grace_working_days"));
+}
+
+// --- RecordRangeForMonth ---------------------------------------------------------------------------
+
+TEST(RecordRangeForMonthTest, FromTheMondayOfTheFirstWeekToTheSundayOfTheLast) {
+  const auto [from, to] = RecordRangeForMonth(2022, 10);
+  EXPECT_EQ(FormatIsoDate(from), "2022-09-26");  // 10-01 is a Saturday
+  EXPECT_EQ(FormatIsoDate(to), "2022-11-06");    // 10-31 is a Monday
+  const auto [aug_from, aug_to] = RecordRangeForMonth(2022, 8);  // 08-01 a Monday, 08-31 a Wednesday
+  EXPECT_EQ(FormatIsoDate(aug_from), "2022-08-01");
+  EXPECT_EQ(FormatIsoDate(aug_to), "2022-09-04");
+  const auto [dec_from, dec_to] = RecordRangeForMonth(2026, 12);  // into 2027, no calendar needed
+  EXPECT_EQ(FormatIsoDate(dec_from), "2026-11-30");
+  EXPECT_EQ(FormatIsoDate(dec_to), "2027-01-03");
+}
+
+TEST(RecordRangeForMonthTest, HoldsTheMonthAndEveryWeekItJudges) {
+  for (int year : Calendar().PublishedYears()) {
+    if (!Calendar().IsPublished(year + 1)) continue;  // December's last week may run into next year
+    for (int month = 1; month <= 12; ++month) {
+      if (month == 1 && !Calendar().IsPublished(year - 1)) continue;  // its first week starts in December
+      const auto [from, to] = RecordRangeForMonth(year, month);
+      const absl::CivilMonth m(year, month);
+      EXPECT_LE(from, absl::CivilDay(m)) << year << "-" << month;
+      EXPECT_GE(to, absl::CivilDay(m + 1) - 1) << year << "-" << month;
+      auto weeks = ComplianceWeeks(absl::CivilYear(year), month, Calendar());
+      ASSERT_TRUE(weeks.ok()) << weeks.status();
+      for (absl::CivilDay monday : *weeks) {
+        EXPECT_LE(from, monday) << year << "-" << month;
+        EXPECT_GE(to, monday + 6) << year << "-" << month;
+      }
+    }
+  }
 }
 
 }  // namespace

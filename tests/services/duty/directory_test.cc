@@ -192,6 +192,33 @@ TEST_F(DirectoryTest, AUnitHasAtMostOneMainLeader) {
                         "units[0].leaders[0]"));
 }
 
+TEST_F(DirectoryTest, AUnitHasAtMostOneDeputy) {
+  // 细则 二2 "高频事项的部门分管领导": the unit's deputy in charge of its high-frequency matters, one.
+  auto d = Parse(R"(units:
+  - unit: 市自然资源局
+    windows: [{code: A01, name: 自然资源综合窗口}]
+    leaders:
+      - {id: zrzy-deputy, name: 钱某, title: 副局长, role: deputy}
+      - {id: zrzy-main, name: 赵某, title: 局长, role: main}
+      - {id: zrzy-deputy2, name: 孙某, title: 副局长, role: deputy}
+)");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(d.status().message(),
+              HasSubstr("test.yaml line 7: units[0].leaders[2].role: 市自然资源局 already has its deputy (分管领导) "
+                        "zrzy-deputy at units[0].leaders[0]; zrzy-deputy2 would be a second"));
+  // One deputy in each of two units is fine.
+  auto two_units = Parse(R"(units:
+  - unit: 市自然资源局
+    windows: [{code: A01, name: 自然资源综合窗口}]
+    leaders: [{id: a-deputy, name: 钱某, title: 副局长, role: deputy}]
+  - unit: 市住建局
+    windows: [{code: A03, name: 住建综合窗口}]
+    leaders: [{id: b-deputy, name: 孙某, title: 副局长, role: deputy}]
+)");
+  EXPECT_TRUE(two_units.ok()) << two_units.status();
+}
+
 TEST_F(DirectoryTest, AUnitListedTwiceEvenByAliasIsRefused) {
   auto d = Parse(R"(units:
   - {unit: 市住房和城乡建设局, windows: [{code: A03, name: 住建综合窗口}]}
@@ -283,6 +310,34 @@ TEST_F(DirectoryTest, SampleDirectoryHasTheTwentyTable3UnitsAndThreeOthers) {
   EXPECT_EQ(d->units(18).name(), "国网上饶供电公司");
   EXPECT_EQ(d->units(20).name(), "市商务局");
   EXPECT_FALSE(d->units(20).high_frequency());
+}
+
+TEST_F(DirectoryTest, SampleMonthDirectoryHasThreeTable3Units) {
+  // The sample month's units are all 表3, so every rule (细则 二1 and 二2 bind 表3 only) is judged.
+  auto units = UnitDirectory::FromYaml(ReadRepoFile("data/catalog/units.yaml"));
+  ASSERT_TRUE(units.ok()) << units.status();
+  auto hf = HighFrequencyFromUnitsYaml(ReadRepoFile("data/catalog/units.yaml"));
+  ASSERT_TRUE(hf.ok()) << hf.status();
+  auto d = ParseDirectoryYaml(ReadRepoFile("data/duty/sample-2022-10/directory.yaml"),
+                              "data/duty/sample-2022-10/directory.yaml", *units, *hf);
+  ASSERT_TRUE(d.ok()) << d.status();
+  std::vector<std::string> names;
+  std::vector<std::string> ids;
+  for (const pb::ResidentUnit& u : d->units()) {
+    names.push_back(u.name());
+    EXPECT_TRUE(u.high_frequency()) << u.name();
+    for (const pb::Leader& l : u.leaders()) ids.push_back(l.id());
+  }
+  EXPECT_THAT(names, ElementsAre("市自然资源局", "市住房和城乡建设局", "市市场监督管理局"));
+  EXPECT_THAT(ids, ElementsAre("s-zrzy-main", "s-zrzy-deputy", "s-zrzy-chief", "s-zj-main", "s-zj-deputy",
+                               "s-zj-chief", "s-scjg-main", "s-scjg-deputy", "s-scjg-chief"));
+  const pb::ResidentUnit& scjg = d->units(2);
+  ASSERT_EQ(scjg.windows_size(), 1);
+  EXPECT_EQ(scjg.windows(0).code(), "C02");
+  EXPECT_EQ(scjg.windows(0).name(), "企业开办窗口");
+  EXPECT_EQ(scjg.leaders(0).name(), "褚示例");
+  EXPECT_EQ(scjg.leaders(1).name(), "卫示例");
+  EXPECT_EQ(scjg.leaders(2).name(), "蒋示例");
 }
 
 TEST_F(DirectoryTest, DiffListsAddedRemovedAndChangedUnitsWindowsAndLeaders) {

@@ -6,7 +6,9 @@
 // PostgreSQL's sequences, are not given back by a failed Write; the events of committed Writes are
 // kept, in order, for tests to assert on.
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -132,21 +134,12 @@ class FakeDutyStore final : public DutyStore {
     }
 
     absl::StatusOr<std::vector<pb::Registration>> Registrations(const RegistrationFilter& f) override {
-      RETURN_IF_ERROR(CheckDate(f.from, "filter.from", true));
-      RETURN_IF_ERROR(CheckDate(f.to, "filter.to", true));
-      RETURN_IF_ERROR(CheckLimit(f.limit, "filter.limit"));
-      if (!failure_.ok()) return failure_;
-      std::vector<pb::Registration> out;
-      for (auto it = s_.registrations.upper_bound(f.after_id); it != s_.registrations.end(); ++it) {
-        const pb::Registration& r = it->second;
-        if (!f.unit.empty() && r.unit() != f.unit) continue;
-        if (!f.leader_id.empty() && r.leader_id() != f.leader_id) continue;
-        if (!InDates(r.date(), f.from, f.to)) continue;
-        if (!f.include_cancelled && r.cancelled()) continue;
-        out.push_back(r);
-        if (f.limit > 0 && out.size() == static_cast<size_t>(f.limit)) break;
-      }
-      return out;
+      ASSIGN_OR_RETURN(std::vector<pb::Registration> all, MatchingRegistrations(f));
+      return Page(std::move(all), f.offset, f.limit);
+    }
+    absl::StatusOr<int64_t> CountRegistrations(const RegistrationFilter& f) override {
+      ASSIGN_OR_RETURN(std::vector<pb::Registration> all, MatchingRegistrations(f));
+      return static_cast<int64_t>(all.size());
     }
     absl::StatusOr<std::optional<pb::Registration>> Registration(std::string_view id) override {
       return Find(s_.registrations, std::string(id));
@@ -160,20 +153,12 @@ class FakeDutyStore final : public DutyStore {
     }
 
     absl::StatusOr<std::vector<pb::DutyRecord>> Records(const RecordFilter& f) override {
-      RETURN_IF_ERROR(CheckDate(f.from, "filter.from", true));
-      RETURN_IF_ERROR(CheckDate(f.to, "filter.to", true));
-      RETURN_IF_ERROR(CheckLimit(f.limit, "filter.limit"));
-      if (!failure_.ok()) return failure_;
-      std::vector<pb::DutyRecord> out;
-      for (auto it = s_.records.upper_bound(f.after_id); it != s_.records.end(); ++it) {
-        const pb::DutyRecord& r = it->second;
-        if (!f.unit.empty() && r.unit() != f.unit) continue;
-        if (!f.leader_id.empty() && r.leader_id() != f.leader_id) continue;
-        if (!InDates(r.date(), f.from, f.to)) continue;
-        out.push_back(r);
-        if (f.limit > 0 && out.size() == static_cast<size_t>(f.limit)) break;
-      }
-      return out;
+      ASSIGN_OR_RETURN(std::vector<pb::DutyRecord> all, MatchingRecords(f));
+      return Page(std::move(all), f.offset, f.limit);
+    }
+    absl::StatusOr<int64_t> CountRecords(const RecordFilter& f) override {
+      ASSIGN_OR_RETURN(std::vector<pb::DutyRecord> all, MatchingRecords(f));
+      return static_cast<int64_t>(all.size());
     }
     absl::Status PutRecord(const pb::DutyRecord& r) override {
       RETURN_IF_ERROR(CheckKey(r.id(), "record.id"));
@@ -307,6 +292,52 @@ class FakeDutyStore final : public DutyStore {
     }
 
    private:
+    // What a filter matches, its offset and limit aside, in PgDutyStore's order: date, then id.
+    absl::StatusOr<std::vector<pb::Registration>> MatchingRegistrations(const RegistrationFilter& f) {
+      RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
+      if (!failure_.ok()) return failure_;
+      std::vector<pb::Registration> out;
+      for (const auto& [id, r] : s_.registrations) {
+        if (!f.unit.empty() && r.unit() != f.unit) continue;
+        if (!f.leader_id.empty() && r.leader_id() != f.leader_id) continue;
+        if (!InDates(r.date(), f.from, f.to)) continue;
+        if (!f.include_cancelled && r.cancelled()) continue;
+        out.push_back(r);
+      }
+      return ByDateThenId(std::move(out));
+    }
+    absl::StatusOr<std::vector<pb::DutyRecord>> MatchingRecords(const RecordFilter& f) {
+      RETURN_IF_ERROR(CheckFilter(f.from, f.to, f.offset, f.limit));
+      if (!failure_.ok()) return failure_;
+      std::vector<pb::DutyRecord> out;
+      for (const auto& [id, r] : s_.records) {
+        if (!f.unit.empty() && r.unit() != f.unit) continue;
+        if (!f.leader_id.empty() && r.leader_id() != f.leader_id) continue;
+        if (!InDates(r.date(), f.from, f.to)) continue;
+        out.push_back(r);
+      }
+      return ByDateThenId(std::move(out));
+    }
+    // ISO dates order as text; the map gave id order, which a stable sort keeps within a date.
+    template <typename M>
+    static std::vector<M> ByDateThenId(std::vector<M> rows) {
+      std::stable_sort(rows.begin(), rows.end(), [](const M& a, const M& b) { return a.date() < b.date(); });
+      return rows;
+    }
+    template <typename M>
+    static std::vector<M> Page(std::vector<M> rows, int offset, int limit) {
+      const size_t begin = std::min(rows.size(), static_cast<size_t>(offset));
+      const size_t end = limit > 0 ? std::min(rows.size(), begin + static_cast<size_t>(limit)) : rows.size();
+      return std::vector<M>(std::make_move_iterator(rows.begin() + begin),
+                            std::make_move_iterator(rows.begin() + end));
+    }
+    static absl::Status CheckFilter(std::string_view from, std::string_view to, int offset, int limit) {
+      RETURN_IF_ERROR(CheckDate(from, "filter.from", true));
+      RETURN_IF_ERROR(CheckDate(to, "filter.to", true));
+      RETURN_IF_ERROR(CheckLimit(offset, "filter.offset"));
+      return CheckLimit(limit, "filter.limit");
+    }
+
     // A write in a Read is refused, and (as PostgreSQL aborts the transaction) fails the rest.
     absl::Status Writable() {
       if (!failure_.ok()) return failure_;

@@ -336,20 +336,47 @@ TYPED_TEST(DutyStoreTest, RegistrationsFilterByUnitLeaderInclusiveDatesAndCancel
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
 }
 
-TYPED_TEST(DutyStoreTest, RegistrationsPageInIdOrderAfterTheLastIdOfAPage) {
-  // Written out of order: the pages follow the ids, not the order of writing.
-  this->Put({Reg("DR-000004", "u", "a", "2022-10-10"), Reg("DR-000001", "u", "a", "2022-10-10"),
-             Reg("DR-000007", "u", "a", "2022-10-10"), Reg("DR-000003", "v", "b", "2022-10-10"),
-             Reg("DR-000002", "u", "a", "2022-10-10"), Reg("DR-000006", "u", "a", "2022-10-10"),
-             Reg("DR-000005", "u", "a", "2022-10-10")});
-  EXPECT_EQ(this->RegistrationIds({.limit = 3}), (V{"DR-000001", "DR-000002", "DR-000003"}));
-  EXPECT_EQ(this->RegistrationIds({.after_id = "DR-000003", .limit = 3}),
-            (V{"DR-000004", "DR-000005", "DR-000006"}));
-  EXPECT_EQ(this->RegistrationIds({.after_id = "DR-000006", .limit = 3}), V{"DR-000007"});
-  EXPECT_EQ(this->RegistrationIds({.after_id = "DR-000007", .limit = 3}), V{});
-  // With a filter, a page holds `limit` matching ones.
-  EXPECT_EQ(this->RegistrationIds({.unit = "u", .after_id = "DR-000002", .limit = 2}),
-            (V{"DR-000004", "DR-000005"}));
+TYPED_TEST(DutyStoreTest, RegistrationsComeByDateThenIdAndPageByOffsetAndLimitWithTheirCount) {
+  // Written out of order, the ids not in the dates' order (a later sitting registered first): the
+  // list follows the date, then the id, not the order of writing nor the ids alone.
+  this->Put({Reg("DR-000004", "u", "a", "2022-10-11"), Reg("DR-000001", "u", "a", "2022-10-12"),
+             Reg("DR-000007", "u", "a", "2022-10-10"), Reg("DR-000003", "v", "b", "2022-10-11"),
+             Reg("DR-000002", "u", "a", "2022-10-10"), Reg("DR-000006", "u", "a", "2022-10-13", true),
+             Reg("DR-000005", "u", "a", "2022-10-11")});
+  const V all = {"DR-000002", "DR-000007", "DR-000003", "DR-000004", "DR-000005", "DR-000001"};
+  EXPECT_EQ(this->RegistrationIds({}), all);
+  EXPECT_EQ(this->RegistrationIds({.limit = 3}), (V{"DR-000002", "DR-000007", "DR-000003"}));
+  EXPECT_EQ(this->RegistrationIds({.offset = 3, .limit = 3}), (V{"DR-000004", "DR-000005", "DR-000001"}));
+  EXPECT_EQ(this->RegistrationIds({.offset = 5, .limit = 3}), V{"DR-000001"});
+  EXPECT_EQ(this->RegistrationIds({.offset = 6, .limit = 3}), V{});
+  EXPECT_EQ(this->RegistrationIds({.offset = 4}), (V{"DR-000005", "DR-000001"}));  // no limit: the rest
+  // With a filter, a page holds `limit` matching ones, counted among the matches only.
+  EXPECT_EQ(this->RegistrationIds({.unit = "u", .offset = 1, .limit = 2}), (V{"DR-000007", "DR-000004"}));
+  EXPECT_EQ(this->RegistrationIds({.include_cancelled = true, .offset = 5}), (V{"DR-000001", "DR-000006"}));
+
+  // The count is the filter's, whatever the page.
+  auto count = [&](const RegistrationFilter& f) {
+    auto n = this->Reading([&](DutyTx& tx) { return tx.CountRegistrations(f); });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  };
+  EXPECT_EQ(count({}), 6);
+  EXPECT_EQ(count({.offset = 5, .limit = 1}), 6);
+  EXPECT_EQ(count({.include_cancelled = true}), 7);
+  EXPECT_EQ(count({.unit = "u"}), 5);
+  EXPECT_EQ(count({.leader_id = "b"}), 1);
+  EXPECT_EQ(count({.from = "2022-10-11", .to = "2022-10-11"}), 3);
+  EXPECT_EQ(count({.unit = "w"}), 0);
+
+  for (const RegistrationFilter& bad : {RegistrationFilter{.offset = -1}, RegistrationFilter{.limit = -1},
+                                        RegistrationFilter{.to = "2022-13-01"}}) {
+    auto list = this->Reading([&](DutyTx& tx) { return tx.Registrations(bad); });
+    EXPECT_EQ(list.status().code(), absl::StatusCode::kInvalidArgument) << list.status();
+    auto n = this->Reading([&](DutyTx& tx) { return tx.CountRegistrations(bad); });
+    EXPECT_EQ(n.status().code(), absl::StatusCode::kInvalidArgument) << n.status();
+  }
+  auto bad_offset = this->Reading([](DutyTx& tx) { return tx.Registrations({.offset = -1}); });
+  EXPECT_NE(bad_offset.status().message().find("filter.offset"), std::string_view::npos) << bad_offset.status();
 }
 
 TYPED_TEST(DutyStoreTest, RecordsRoundTripFilterAndPage) {
@@ -369,8 +396,34 @@ TYPED_TEST(DutyStoreTest, RecordsRoundTripFilterAndPage) {
   EXPECT_EQ(this->RecordIds({.unit = "市自然资源局"}), (V{"DK-000001", "DK-000002", "DK-000004"}));
   EXPECT_EQ(this->RecordIds({.leader_id = "a1"}), (V{"DK-000001", "DK-000004"}));
   EXPECT_EQ(this->RecordIds({.from = "2022-10-11", .to = "2022-10-12"}), (V{"DK-000002", "DK-000003"}));
-  EXPECT_EQ(this->RecordIds({.unit = "市自然资源局", .after_id = "DK-000001", .limit = 1}), V{"DK-000002"});
-  EXPECT_EQ(this->RecordIds({.after_id = "DK-000002", .limit = 5}), (V{"DK-000003", "DK-000004"}));
+  EXPECT_EQ(this->RecordIds({.unit = "市自然资源局", .offset = 1, .limit = 1}), V{"DK-000002"});
+  EXPECT_EQ(this->RecordIds({.offset = 2, .limit = 5}), (V{"DK-000003", "DK-000004"}));
+  EXPECT_EQ(this->RecordIds({.offset = 4}), V{});
+
+  // By date, then id: a later-numbered record of an earlier sitting (filed late) comes first.
+  ASSERT_TRUE(this->store()
+                  .Write([&](DutyTx& tx) {
+                    RETURN_IF_ERROR(tx.PutRecord(Rec("DK-000006", "市自然资源局", "a2", "2022-10-10")));
+                    return tx.PutRecord(Rec("DK-000005", "市市场监管局", "b1", "2022-10-09"));
+                  })
+                  .ok());
+  EXPECT_EQ(this->RecordIds({}), (V{"DK-000005", "DK-000001", "DK-000006", "DK-000002", "DK-000003", "DK-000004"}));
+  EXPECT_EQ(this->RecordIds({.unit = "市自然资源局", .limit = 2}), (V{"DK-000001", "DK-000006"}));
+
+  auto count = [&](const RecordFilter& f) {
+    auto n = this->Reading([&](DutyTx& tx) { return tx.CountRecords(f); });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  };
+  EXPECT_EQ(count({}), 6);
+  EXPECT_EQ(count({.offset = 4, .limit = 1}), 6);
+  EXPECT_EQ(count({.unit = "市自然资源局"}), 4);
+  EXPECT_EQ(count({.leader_id = "a1", .to = "2022-10-31"}), 1);
+  EXPECT_EQ(count({.from = "2022-10-10", .to = "2022-10-10"}), 2);
+  EXPECT_EQ(this->Reading([](DutyTx& tx) { return tx.CountRecords({.offset = -1}); }).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(this->Reading([](DutyTx& tx) { return tx.Records({.limit = -2}); }).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TYPED_TEST(DutyStoreTest, ExemptionsListByMonthAndAreReplacedPerLeaderAndMonth) {

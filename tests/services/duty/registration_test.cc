@@ -72,8 +72,8 @@ pb::RegisterRequest Request(std::string date, std::string leader = "zrzy-main",
 
 absl::StatusOr<pb::Registration> Decide(const pb::RegisterRequest& request, absl::CivilDay today,
                                         const Actor& actor = Centre(),
-                                        const std::vector<pb::Registration>& leader_day = {}) {
-  return DecideRegistration(request, Dir(), Calendar(), leader_day, actor, today, RegistrationPolicy{});
+                                        const std::vector<pb::Registration>& same_day = {}) {
+  return DecideRegistration(request, Dir(), Calendar(), same_day, actor, today, RegistrationPolicy{});
 }
 
 pb::Registration Booked(std::string id, std::string date, pb::Session session, bool cancelled = false,
@@ -202,9 +202,17 @@ TEST(RegistrationTest, UnitKeyRegistersOnlyItsOwnLeaders) {
   EXPECT_EQ(other_leader.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(Mentions(other_leader.status(), kZj)) << other_leader.status();
   EXPECT_TRUE(Mentions(other_leader.status(), kZrzy)) << other_leader.status();
+  // The same by the leader's name, which no leader of its own unit has.
+  auto by_name = Decide(Request("2022-10-10", "张某", pb::SESSION_MORNING, kZj), today, UnitKey(kZj));
+  EXPECT_EQ(by_name.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Mentions(by_name.status(), kZj) && Mentions(by_name.status(), kZrzy)) << by_name.status();
+  // Naming the other unit and a leader of its own: the unit named decides.
+  auto mixed = Decide(Request("2022-10-10", "zj-main", pb::SESSION_MORNING, kZrzy), today, UnitKey(kZj));
+  EXPECT_EQ(mixed.status().code(), absl::StatusCode::kPermissionDenied);
   // Leaving the unit out: the key's own unit.
   auto implicit = Decide(Request("2022-10-10", "zrzy-main", pb::SESSION_MORNING, ""), today, UnitKey(kZj));
   EXPECT_EQ(implicit.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Mentions(implicit.status(), kZj) && Mentions(implicit.status(), kZrzy)) << implicit.status();
   // Its own leader, by a name another unit shares: resolved within its unit.
   pb::RegisterRequest own = Request("2022-10-10", "李某", pb::SESSION_MORNING, "");
   own.set_window("B01");
@@ -226,6 +234,69 @@ TEST(RegistrationTest, PaperFormsAreTheCentresOnly) {
   auto centre = Decide(req, absl::CivilDay(2022, 9, 28));
   ASSERT_TRUE(centre.ok()) << centre.status();
   EXPECT_TRUE(centre->paper());
+}
+
+TEST(RegistrationTest, PaperFormCountsFromTheDayTheCentreReceivedIt) {
+  const absl::CivilDay today(2022, 10, 12);
+  pb::RegisterRequest form = Request("2022-10-10");
+  form.set_paper(true);
+  form.set_received_on("2022-09-30");
+  // Entered two days after its sitting, received ten days before it: in time, not in the past.
+  auto in_time = Decide(form, today);
+  ASSERT_TRUE(in_time.ok()) << in_time.status();
+  EXPECT_EQ(in_time->received_on(), "2022-09-30");
+  EXPECT_EQ(in_time->days_ahead(), 10);
+  EXPECT_FALSE(in_time->late());
+  EXPECT_TRUE(in_time->paper());
+  // Received five days ahead: late, counted from the receipt, not from the entry.
+  form.set_received_on("2022-10-05");
+  auto late = Decide(form, absl::CivilDay(2022, 10, 8));
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->days_ahead(), 5);
+  EXPECT_TRUE(late->late());
+  // Received after its sitting: that is the past the rule refuses.
+  form.set_received_on("2022-10-11");
+  auto after = Decide(form, today);
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(after.status(), "received_on 2022-10-11")) << after.status();
+  // A paper form without the day counts from today, as before.
+  form.clear_received_on();
+  auto today_form = Decide(form, absl::CivilDay(2022, 10, 5));
+  ASSERT_TRUE(today_form.ok()) << today_form.status();
+  EXPECT_EQ(today_form->days_ahead(), 5);
+  EXPECT_TRUE(today_form->received_on().empty());
+  EXPECT_EQ(Decide(form, today).status().message(), "date 2022-10-10 is in the past (today is 2022-10-12)");
+}
+
+TEST(RegistrationTest, ReceivedOnIsAPaperFormsDateNotAfterToday) {
+  const absl::CivilDay today(2022, 10, 1);
+  struct Case {
+    bool paper;
+    std::string received_on;
+    std::string mentions;
+  };
+  const std::vector<Case> cases = {
+      {false, "2022-09-30", "'received_on'"},  // an electronic form counts from its registration
+      {true, "2022/09/30", "'received_on'"},
+      {true, "2022-10-02", "'received_on': 2022-10-02 is after today (2022-10-01)"},
+  };
+  for (const Case& c : cases) {
+    pb::RegisterRequest req = Request("2022-10-10");
+    req.set_paper(c.paper);
+    req.set_received_on(c.received_on);
+    auto r = Decide(req, today);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << c.received_on;
+    EXPECT_TRUE(Mentions(r.status(), c.mentions)) << r.status();
+  }
+  // Today itself is fine.
+  pb::RegisterRequest req = Request("2022-10-10");
+  req.set_paper(true);
+  req.set_received_on("2022-10-01");
+  auto r = Decide(req, today);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->days_ahead(), 9);
+  // A unit key enters no paper form, with or without the day.
+  EXPECT_EQ(Decide(req, today, UnitKey(kZrzy)).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(RegistrationTest, ApprovalChiefDoesNotSitQuotingThePlan) {
@@ -295,6 +366,31 @@ TEST(RegistrationTest, DoubleBookingBySession) {
   EXPECT_TRUE(Decide(Request(date, "zrzy-main", pb::SESSION_MORNING), today, Centre(), others).ok());
 }
 
+TEST(RegistrationTest, SameDayHoldsEveryLeaderAndOnlyTheResolvedLeadersBookingsCount) {
+  const absl::CivilDay today(2022, 9, 28);
+  const std::string date = "2022-10-10";
+  // The whole date's registrations, as the desk reads them without knowing the leader.
+  const std::vector<pb::Registration> zrzy_li = {
+      Booked("DR-000030", date, pb::SESSION_WHOLE_DAY, false, "zrzy-deputy"),
+      Booked("DR-000031", date, pb::SESSION_WHOLE_DAY, false, "zrzy-main")};
+  // 李某 by the key of 住建局, no unit: its own 李某 (zj-deputy), whom nothing on that date holds.
+  pb::RegisterRequest li = Request(date, "李某", pb::SESSION_MORNING, "");
+  li.set_window("B01");
+  auto free = Decide(li, today, UnitKey(kZj), zrzy_li);
+  ASSERT_TRUE(free.ok()) << free.status();
+  EXPECT_EQ(free->leader_id(), "zj-deputy");
+  // Once zj-deputy's morning is among them, it is the one that blocks, named.
+  std::vector<pb::Registration> with_zj = zrzy_li;
+  with_zj.push_back(Booked("DR-000032", date, pb::SESSION_MORNING, false, "zj-deputy"));
+  auto taken = Decide(li, today, UnitKey(kZj), with_zj);
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(Mentions(taken.status(), "DR-000032") && Mentions(taken.status(), "zj-deputy")) << taken.status();
+  // The centre naming 李某 within 自然资源局: that unit's 李某, booked all day.
+  auto zrzy = Decide(Request(date, "李某", pb::SESSION_AFTERNOON, kZrzy), today, Centre(), with_zj);
+  EXPECT_EQ(zrzy.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(Mentions(zrzy.status(), "DR-000030")) << zrzy.status();
+}
+
 TEST(RegistrationTest, FindUnitIsExactAndFindLeaderSaysWhy) {
   EXPECT_NE(FindUnit(Dir(), kZrzy), nullptr);
   EXPECT_EQ(FindUnit(Dir(), "自然资源局"), nullptr);  // aliases are resolved before, by the service
@@ -315,24 +411,39 @@ TEST(RegistrationTest, FindUnitIsExactAndFindLeaderSaysWhy) {
 // ---- cancellation ----
 
 TEST(CancellationTest, NeedsAReasonAndALiveUnrecordedRegistrationOfTheKeysUnit) {
+  const absl::CivilDay today(2022, 10, 5);
   pb::Registration r = Booked("DR-000010", "2022-10-10", pb::SESSION_MORNING);
-  EXPECT_TRUE(CheckCancellation(r, "出差", Centre()).ok());
-  EXPECT_TRUE(CheckCancellation(r, "出差", UnitKey(kZrzy)).ok());
-  EXPECT_EQ(CheckCancellation(r, "  ", Centre()).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CheckCancellation(r, std::string("出差\0", 7), Centre()).code(), absl::StatusCode::kInvalidArgument);
-  const absl::Status other = CheckCancellation(r, "出差", UnitKey(kZj));
+  EXPECT_TRUE(CheckCancellation(r, "出差", Centre(), today).ok());
+  EXPECT_TRUE(CheckCancellation(r, "出差", UnitKey(kZrzy), today).ok());
+  EXPECT_EQ(CheckCancellation(r, "  ", Centre(), today).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckCancellation(r, std::string("出差\0", 7), Centre(), today).code(),
+            absl::StatusCode::kInvalidArgument);
+  const absl::Status other = CheckCancellation(r, "出差", UnitKey(kZj), today);
   EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(Mentions(other, kZj) && Mentions(other, kZrzy)) << other;
   pb::Registration cancelled = r;
   cancelled.set_cancelled(true);
-  const absl::Status twice = CheckCancellation(cancelled, "出差", Centre());
+  const absl::Status twice = CheckCancellation(cancelled, "出差", Centre(), today);
   EXPECT_EQ(twice.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Mentions(twice, "already cancelled")) << twice;
   pb::Registration recorded = r;
   recorded.set_record_id("DK-000003");
-  const absl::Status sat = CheckCancellation(recorded, "出差", Centre());
+  const absl::Status sat = CheckCancellation(recorded, "出差", Centre(), today);
   EXPECT_EQ(sat.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Mentions(sat, "DK-000003")) << sat;
+}
+
+TEST(CancellationTest, AUnitKeyCancelsBeforeTheSittingsDayTheCentreAlsoOnAndAfterIt) {
+  const pb::Registration r = Booked("DR-000012", "2022-10-10", pb::SESSION_AFTERNOON);
+  EXPECT_TRUE(CheckCancellation(r, "出差", UnitKey(kZrzy), absl::CivilDay(2022, 10, 9)).ok());
+  for (absl::CivilDay today : {absl::CivilDay(2022, 10, 10), absl::CivilDay(2022, 10, 11)}) {
+    const absl::Status unit = CheckCancellation(r, "出差", UnitKey(kZrzy), today);
+    EXPECT_EQ(unit.code(), absl::StatusCode::kFailedPrecondition) << today;
+    EXPECT_TRUE(Mentions(unit, "DR-000012") && Mentions(unit, "2022-10-10")) << unit;
+    EXPECT_TRUE(CheckCancellation(r, "领导临时接待任务", Centre(), today).ok()) << today;
+    // The centre still gives its reason.
+    EXPECT_EQ(CheckCancellation(r, "", Centre(), today).code(), absl::StatusCode::kInvalidArgument);
+  }
 }
 
 // ---- record due ----
@@ -383,8 +494,32 @@ pb::FileRecordRequest RecordRequest(std::string registration_id = "DR-000020") {
 absl::StatusOr<pb::DutyRecord> File(const pb::FileRecordRequest& request,
                                     const std::optional<pb::Registration>& registration,
                                     absl::CivilDay today = absl::CivilDay(2022, 10, 10),
-                                    const Actor& actor = Centre()) {
-  return DecideRecord(request, registration, Dir(), DutyHours{}, actor, today);
+                                    const Actor& actor = Centre(),
+                                    const std::vector<pb::DutyRecord>& same_day_records = {}) {
+  return DecideRecord(request, registration, Dir(), DutyHours{}, Calendar(), same_day_records, actor, today);
+}
+
+pb::DutyRecord Filed(std::string id, std::string leader_id, std::string date, std::string start,
+                     std::string end) {
+  pb::DutyRecord r;
+  r.set_id(std::move(id));
+  r.set_leader_id(std::move(leader_id));
+  r.set_date(std::move(date));
+  r.set_start_time(std::move(start));
+  r.set_end_time(std::move(end));
+  return r;
+}
+
+// An unregistered sitting of 张某 (zrzy-main) at A01 on `date`, `start`–`end`.
+pb::FileRecordRequest Unregistered(std::string date, std::string start, std::string end,
+                                   std::string leader = "zrzy-main", std::string unit = kZrzy) {
+  pb::FileRecordRequest req = RecordRequest("");
+  req.set_unit(std::move(unit));
+  req.set_leader(std::move(leader));
+  req.set_date(std::move(date));
+  req.set_start_time(std::move(start));
+  req.set_end_time(std::move(end));
+  return req;
 }
 
 TEST(RecordTest, FromARegistrationEverythingDefaults) {
@@ -549,6 +684,87 @@ TEST(RecordTest, UnregisteredSittingStandsOnItsOwn) {
   pb::FileRecordRequest chief = zrzy;
   chief.set_leader("zrzy-chief");
   EXPECT_EQ(File(chief, std::nullopt).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RecordTest, SittingDateMustBeAWorkingDayNamingTheHoliday) {
+  const absl::CivilDay today(2022, 10, 20);
+  auto saturday = File(Unregistered("2022-10-15", "09:00", "12:00"), std::nullopt, today);
+  EXPECT_EQ(saturday.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(saturday.status().message(), "date 2022-10-15 is not a working day (星期六)");
+  auto holiday = File(Unregistered("2022-10-03", "09:00", "12:00"), std::nullopt, today);
+  EXPECT_EQ(holiday.status().message(), "date 2022-10-03 is not a working day (国庆节)");
+  // 调休: Saturday 2022-10-08 was worked.
+  EXPECT_TRUE(File(Unregistered("2022-10-08", "09:00", "12:00"), std::nullopt, today).ok());
+  // A registration's date is checked too (one made by hand here, on a Sunday).
+  pb::Registration sunday = Registered();
+  sunday.set_date("2022-10-16");
+  auto from_registration = File(RecordRequest(), sunday, today);
+  EXPECT_EQ(from_registration.status().message(), "date 2022-10-16 is not a working day (星期日)");
+}
+
+TEST(RecordTest, AnOverlappingRecordOfTheSameLeaderOnTheSameDateIsRefusedNamingIt) {
+  const std::vector<pb::DutyRecord> day = {
+      Filed("DK-000040", "zrzy-main", "2022-10-10", "09:00", "12:00"),
+      Filed("DK-000041", "zrzy-deputy", "2022-10-10", "14:00", "17:30"),  // another leader
+      Filed("DK-000042", "zrzy-main", "2022-10-11", "14:00", "17:30"),    // another date
+  };
+  auto overlap = File(Unregistered("2022-10-10", "11:00", "12:30"), std::nullopt,
+                      absl::CivilDay(2022, 10, 11), Centre(), day);
+  EXPECT_EQ(overlap.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(Mentions(overlap.status(), "DK-000040") && Mentions(overlap.status(), "zrzy-main"))
+      << overlap.status();
+  // Back to back is not an overlap; another leader's or another date's record is not this one's.
+  EXPECT_TRUE(File(Unregistered("2022-10-10", "12:00", "17:30"), std::nullopt, absl::CivilDay(2022, 10, 11),
+                   Centre(), day)
+                  .ok());
+  // From a registration (the morning 09:00–12:00) against an unregistered record of 10:00–11:00.
+  const std::vector<pb::DutyRecord> walk_in = {Filed("DK-000043", "zrzy-main", "2022-10-10", "10:00", "11:00")};
+  auto registered = File(RecordRequest(), Registered(), absl::CivilDay(2022, 10, 10), Centre(), walk_in);
+  EXPECT_EQ(registered.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(Mentions(registered.status(), "DK-000043")) << registered.status();
+  // The afternoon's registration does not meet it.
+  EXPECT_TRUE(File(RecordRequest(), Registered(pb::SESSION_AFTERNOON), absl::CivilDay(2022, 10, 10), Centre(),
+                   walk_in)
+                  .ok());
+}
+
+TEST(RecordTest, FiledLateOnlyAfterTheRegistrationsDueDay) {
+  const pb::Registration r = Registered();  // due 2022-10-13
+  ASSERT_EQ(r.record_due_date(), "2022-10-13");
+  auto on_due = File(RecordRequest(), r, absl::CivilDay(2022, 10, 13));
+  ASSERT_TRUE(on_due.ok()) << on_due.status();
+  EXPECT_FALSE(on_due->filed_late());
+  auto after = File(RecordRequest(), r, absl::CivilDay(2022, 10, 14));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(after->filed_late());
+  // No due day to be late against: an unregistered sitting, or a registration without one.
+  auto unregistered = File(Unregistered("2022-10-10", "09:00", "12:00"), std::nullopt, absl::CivilDay(2022, 12, 1));
+  ASSERT_TRUE(unregistered.ok()) << unregistered.status();
+  EXPECT_FALSE(unregistered->filed_late());
+  pb::Registration no_due = r;
+  no_due.clear_record_due_date();
+  EXPECT_FALSE(File(RecordRequest(), no_due, absl::CivilDay(2022, 12, 1))->filed_late());
+}
+
+TEST(RecordTest, UnitKeyResolvesAnUnregisteredSittingsLeaderWithinItsOwnUnit) {
+  const absl::CivilDay today(2022, 10, 10);
+  // 李某, no unit, from the key of 住建局: its own deputy, at the window it names.
+  pb::FileRecordRequest li = Unregistered("2022-10-10", "09:00", "12:00", "李某", "");
+  li.set_window("B01");
+  auto own = File(li, std::nullopt, today, UnitKey(kZj));
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->leader_id(), "zj-deputy");
+  EXPECT_EQ(own->unit(), kZj);
+  // Its own unit and another unit's leader: refused as acting for that unit, naming both.
+  pb::FileRecordRequest other = Unregistered("2022-10-10", "09:00", "12:00", "zrzy-main", kZj);
+  other.set_window("B01");
+  auto denied = File(other, std::nullopt, today, UnitKey(kZj));
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Mentions(denied.status(), kZj) && Mentions(denied.status(), kZrzy)) << denied.status();
+  // The centre may leave the unit out when the leader's id names it.
+  auto by_id = File(Unregistered("2022-10-10", "09:00", "12:00", "zrzy-main", ""), std::nullopt, today);
+  ASSERT_TRUE(by_id.ok()) << by_id.status();
+  EXPECT_EQ(by_id->unit(), kZrzy);
 }
 
 TEST(RecordTest, UnitKeyFilesForItsOwnRegistrationsOnly) {

@@ -159,9 +159,11 @@ TEST_F(DutyServiceTest, SampleMonth2022_10_ReportListsExactlyTheKeptBrokenAndExe
   import.set_yaml(ReadSourceFile("data/duty/sample-2022-10/directory.yaml"));
   pb::ImportDirectoryResponse imported;
   ASSERT_TRUE(stub_->ImportDirectory(Ctx().get(), import, &imported).ok());
-  clock_.Set(ShanghaiTime(2022, 11, 8));
+  // Every period of October decided: week 44 ends on 11-06, and a 表2 may still arrive for 3 working
+  // days (duty.record_due_working_days) — until 11-09.
+  clock_.Set(ShanghaiTime(2022, 11, 10));
 
-  const std::string zrzy = "市自然资源局", zj = "市住建局", sw = "市商务局";
+  const std::string zrzy = "市自然资源局", zj = "市住建局", scjg = "市市场监管局";
   for (const auto& [unit, leader, date, start, end] : std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>>{
            {zrzy, "s-zrzy-main", "2022-10-12", "09:00", "12:00"},
            {zrzy, "s-zrzy-deputy", "2022-10-08", "09:00", "17:30"},  // a 调休 Saturday
@@ -175,18 +177,23 @@ TEST_F(DutyServiceTest, SampleMonth2022_10_ReportListsExactlyTheKeptBrokenAndExe
            {zj, "s-zj-deputy", "2022-10-19", "09:00", "17:30"},
            {zj, "s-zj-deputy", "2022-10-26", "09:00", "17:30"},
            {zj, "s-zj-deputy", "2022-11-01", "09:00", "12:00"},  // week 44: half a day only
+           {scjg, "s-scjg-deputy", "2022-10-09", "09:00", "17:30"},
+           {scjg, "s-scjg-deputy", "2022-10-13", "09:00", "17:30"},
+           {scjg, "s-scjg-deputy", "2022-10-20", "09:00", "17:30"},
+           {scjg, "s-scjg-deputy", "2022-10-27", "09:00", "17:30"},
+           {scjg, "s-scjg-deputy", "2022-11-03", "09:00", "17:30"},
        }) {
     grpc::Status s = Record(unit, leader, date, start, end);
     ASSERT_TRUE(s.ok()) << leader << " " << date << ": " << s.error_message();
   }
   pb::GrantExemptionRequest exempt;
-  exempt.set_leader("s-sw-main");
+  exempt.set_leader("s-scjg-main");
   exempt.set_month("2022-10");
-  exempt.set_reason("赴省参加全省商务工作会议（示例）");
+  exempt.set_reason("赴省参加全省市场监管工作会议（示例）");
   pb::Exemption e;
   ASSERT_TRUE(stub_->GrantExemption(Ctx().get(), exempt, &e).ok());
   ASSERT_TRUE(AddStaff(zrzy, "A01", "郑示例", true, true).ok());
-  ASSERT_TRUE(AddStaff(sw, "C02", "蒋示例", true, true).ok());
+  ASSERT_TRUE(AddStaff(scjg, "C02", "蒋示例", true, true).ok());
   ASSERT_TRUE(AddStaff(zj, "A05", "住建窗口甲（示例）", true, false).ok());
   ASSERT_TRUE(AddStaff(zj, "A05", "住建窗口乙（示例）", false, false).ok());
 
@@ -208,17 +215,20 @@ TEST_F(DutyServiceTest, SampleMonth2022_10_ReportListsExactlyTheKeptBrokenAndExe
       "s-zj-deputy 2022-W40 VERDICT_KEPT",        "s-zj-deputy 2022-W41 VERDICT_KEPT",
       "s-zj-deputy 2022-W42 VERDICT_KEPT",        "s-zj-deputy 2022-W43 VERDICT_KEPT",
       "s-zj-deputy 2022-W44 VERDICT_BROKEN",      "s-zj-chief 2022-10 VERDICT_BROKEN",
-      "s-sw-main 2022-10 VERDICT_EXEMPT",         "s-sw-chief 2022-10 VERDICT_KEPT",
+      "s-scjg-main 2022-10 VERDICT_EXEMPT",       "s-scjg-deputy 2022-W40 VERDICT_KEPT",
+      "s-scjg-deputy 2022-W41 VERDICT_KEPT",      "s-scjg-deputy 2022-W42 VERDICT_KEPT",
+      "s-scjg-deputy 2022-W43 VERDICT_KEPT",      "s-scjg-deputy 2022-W44 VERDICT_KEPT",
+      "s-scjg-chief 2022-10 VERDICT_KEPT",
   };
   EXPECT_EQ(got, want);
-  EXPECT_EQ(report.kept(), 12);
+  EXPECT_EQ(report.kept(), 17);
   EXPECT_EQ(report.broken(), 3);
   EXPECT_EQ(report.exempt(), 1);
   EXPECT_EQ(report.not_over(), 0);
   EXPECT_THAT(report.hours_policy(), HasSubstr("09:00"));
   for (const auto& l : report.lines()) {
-    if (l.leader_id() == "s-sw-main") {
-      EXPECT_EQ(l.exemption_reason(), "赴省参加全省商务工作会议（示例）");
+    if (l.leader_id() == "s-scjg-main") {
+      EXPECT_EQ(l.exemption_reason(), "赴省参加全省市场监管工作会议（示例）");
     }
     EXPECT_FALSE(l.plan_words().empty()) << l.leader_id();
   }
@@ -227,7 +237,7 @@ TEST_F(DutyServiceTest, SampleMonth2022_10_ReportListsExactlyTheKeptBrokenAndExe
   req.set_unit("市住建局");
   ASSERT_TRUE(stub_->GetCompliance(Ctx("zhujian").get(), req, &report).ok());
   EXPECT_EQ(report.lines_size(), 7);
-  EXPECT_EQ(report.broken(), 2 + 1);
+  EXPECT_EQ(report.broken(), 3);
 }
 
 TEST_F(DutyServiceTest, BadInputNamesTheField) {

@@ -324,7 +324,7 @@ TEST(CheckStaffTest, ReplacementKeptAndBroken) {
   EXPECT_FALSE(lines[1]->kept());
   EXPECT_EQ(lines[1]->staff_id(), "WS-000014");
   EXPECT_EQ(lines[1]->text(),
-            "一票清退卫某 (QT-000002) 后原单位应于 2022-10-14 前调整人员，至今未调整");
+            "一票清退卫某 (QT-000002) 后原单位调整人员的期限截至 2022-10-14（含），至今未调整");
   EXPECT_EQ(lines[1]->plan_words(), kPlanReplace);
 }
 
@@ -361,6 +361,61 @@ TEST(CheckStaffTest, CountsUnitsAndOrder) {
   EXPECT_EQ(Check({}).findings_size(), 0);
 }
 
+TEST(CheckStaffTest, WhoIsAtTheWindowIsReadFromTheDatesNotFromActive) {
+  std::vector<pb::StaffMember> staff = GoodWindow();
+  // The head left on 12-01, after the day checked: on 10-20 the head was at the window.
+  staff[0] = Left(staff[0], "2022-12-01", "饶自然资函〔2022〕99号");
+  // Posted after the day checked: not yet on the window (else 3 of 5 = 60%).
+  pb::StaffMember later = OffPayroll(Member("WS-000005", "吴某"));
+  later.set_posted_date("2022-11-01");
+  staff.push_back(later);
+  // Leaves on the day checked: the day of leaving is the first day away.
+  staff.push_back(OffPayroll(Left(Member("WS-000006", "钱某"), "2022-10-20", "饶自然资函〔2022〕50号")));
+  const auto report = Check(staff);
+  const auto rate = Findings(report, pb::STAFF_RULE_PAYROLL_RATE);
+  ASSERT_EQ(rate.size(), 1u);
+  EXPECT_EQ(rate[0]->text(), "在编 3 人 / 窗口 4 人 = 75%");
+  const auto head = Findings(report, pb::STAFF_RULE_HEAD_POSTED);
+  ASSERT_EQ(head.size(), 1u);
+  EXPECT_TRUE(head[0]->kept());
+  EXPECT_EQ(head[0]->staff_id(), "WS-000001");
+  // Only who had left by 10-20 is a rotation: 钱某, not the head who leaves in December.
+  const auto rotations = Findings(report, pb::STAFF_RULE_ROTATION_LETTER);
+  ASSERT_EQ(rotations.size(), 1u);
+  EXPECT_EQ(rotations[0]->staff_id(), "WS-000006");
+}
+
+TEST(CheckStaffTest, AsOfAnEarlierDayReadsTheWindowThen) {
+  std::vector<pb::StaffMember> staff = GoodWindow();
+  staff[0] = Left(staff[0], "2022-09-30", "");  // the head has since left
+  const auto then = CheckStaff(TestDirectory(), staff, {}, "", absl::CivilDay(2022, 6, 1), StaffPolicy{});
+  const auto head = Findings(then, pb::STAFF_RULE_HEAD_POSTED);
+  ASSERT_EQ(head.size(), 1u);
+  EXPECT_TRUE(head[0]->kept());
+  EXPECT_THAT(Findings(then, pb::STAFF_RULE_ROTATION_LETTER), IsEmpty());  // not yet left
+  // Before anyone was posted there is no window to check.
+  EXPECT_EQ(CheckStaff(TestDirectory(), staff, {}, "", absl::CivilDay(2021, 1, 1), StaffPolicy{}).findings_size(), 0);
+}
+
+TEST(CheckStaffTest, AUnitEveryoneHasLeftStillOwesItsSectionHead) {
+  const std::vector<pb::StaffMember> staff = {Left(Head(Member("WS-000001", "王某")), "2022-10-01", "函"),
+                                              Left(Member("WS-000002", "刘某"), "2022-10-01", "函")};
+  const auto report = Check(staff);
+  const auto head = Findings(report, pb::STAFF_RULE_HEAD_POSTED);
+  ASSERT_EQ(head.size(), 1u);
+  EXPECT_FALSE(head[0]->kept());
+  EXPECT_EQ(head[0]->unit(), kZrzy);
+  EXPECT_THAT(Findings(report, pb::STAFF_RULE_PAYROLL_RATE), IsEmpty());  // nothing to rate
+}
+
+TEST(CheckStaffTest, DismissalAfterTheDayCheckedIsNotCounted) {
+  pb::Dismissal later = MakeDismissal("QT-000004", "WS-000016", "2022-10-14");
+  later.set_date("2022-10-21");  // the day after kAsOf
+  EXPECT_THAT(Findings(Check(GoodWindow(), {later}), pb::STAFF_RULE_REPLACEMENT), IsEmpty());
+  later.set_date("2022-10-01");
+  EXPECT_EQ(Findings(Check(GoodWindow(), {later}), pb::STAFF_RULE_REPLACEMENT).size(), 1u);
+}
+
 // --- attendance ------------------------------------------------------------------------------------
 
 TEST(ParseAttendanceCsvTest, ReadsRowsWithBomAndCrlf) {
@@ -380,6 +435,10 @@ TEST(ParseAttendanceCsvTest, ReadsRowsWithBomAndCrlf) {
   EXPECT_EQ(parsed.days[1].clock_out, std::nullopt);
   EXPECT_EQ(parsed.days[2].clock_in, 9 * 60 + 20);
   EXPECT_EQ(parsed.days[2].clock_out, std::nullopt);
+  // Each row knows its line (the header is line 1; the blank line 4 still counts).
+  EXPECT_EQ(parsed.days[0].line, 2);
+  EXPECT_EQ(parsed.days[1].line, 3);
+  EXPECT_EQ(parsed.days[2].line, 5);
 }
 
 TEST(ParseAttendanceCsvTest, ErrorsNameTheLineAndTheField) {
@@ -415,7 +474,7 @@ TEST(ParseAttendanceCsvTest, HeaderIsRequired) {
 }
 
 ClockDay Day(std::optional<int> in, std::optional<int> out) {
-  return ClockDay{"K001", absl::CivilDay(2022, 10, 10), in, out};
+  return ClockDay{"K001", absl::CivilDay(2022, 10, 10), in, out, 2};
 }
 
 TEST(MarkAttendanceTest, OnTimeLateEarlyAbsent) {
@@ -432,9 +491,66 @@ TEST(MarkAttendanceTest, OnTimeLateEarlyAbsent) {
   EXPECT_EQ(MarkAttendance(Day(9 * 60 + 6, 17 * 60 + 25), grace), pb::ATTENDANCE_MARK_LATE);
 }
 
+pb::StaffMember Clocked(const std::string& id, const std::string& clock_id, const std::string& posted,
+                        const std::string& left = "") {
+  pb::StaffMember m = Member(id, "员工" + id.substr(id.size() - 1));
+  m.set_clock_id(clock_id);
+  m.set_posted_date(posted);
+  if (!left.empty()) m = Left(m, left, "函");
+  return m;
+}
+
+ClockDay Row(const std::string& clock_id, absl::CivilDay date) {
+  return ClockDay{clock_id, date, 9 * 60, 17 * 60 + 30, 0};
+}
+
+std::vector<std::string> DateAndStaff(const std::vector<pb::AttendanceLine>& lines) {
+  std::vector<std::string> out;
+  for (const pb::AttendanceLine& l : lines) out.push_back(l.date() + "|" + l.staff_id());
+  return out;
+}
+
+TEST(AbsentWithoutRowTest, WorkingDaysOfTheFilesRangeWithNoRowForSomeoneAtTheWindow) {
+  // 国庆 2022: 10-07 is off, 10-08 and 10-09 (the weekend) are make-up working days.
+  const std::vector<pb::StaffMember> staff = {
+      Clocked("WS-000001", "K001", "2021-03-01"),                // misses 10-09
+      Clocked("WS-000002", "K002", "2022-10-12"),                // posted after the file's range
+      Clocked("WS-000003", "K003", "2021-03-01", "2022-10-10"),  // left on 10-10: misses 10-09 only
+      Clocked("WS-000004", "K004", "2021-03-01"),                // no row at all
+      Member("WS-000005", "无打卡号"),                            // no clock_id: not in the clock system
+      Clocked("WS-000006", "K003", "2022-10-10"),                // K003 reused from 10-10
+  };
+  const std::vector<ClockDay> days = {
+      Row("K001", absl::CivilDay(2022, 10, 7)),  // a day off: the range starts here, nothing owed
+      Row("K001", absl::CivilDay(2022, 10, 8)),  Row("K001", absl::CivilDay(2022, 10, 10)),
+      Row("K001", absl::CivilDay(2022, 10, 11)), Row("K003", absl::CivilDay(2022, 10, 8)),
+      Row("K003", absl::CivilDay(2022, 10, 11)),  // WS-000006's
+  };
+  const auto absent = AbsentWithoutRow(staff, days, Calendar());
+  EXPECT_THAT(DateAndStaff(absent),
+              ElementsAre("2022-10-08|WS-000004", "2022-10-09|WS-000001", "2022-10-09|WS-000003",
+                          "2022-10-09|WS-000004", "2022-10-10|WS-000004", "2022-10-10|WS-000006",
+                          "2022-10-11|WS-000004"));
+  ASSERT_FALSE(absent.empty());
+  EXPECT_EQ(absent[0].mark(), pb::ATTENDANCE_MARK_ABSENT);
+  EXPECT_EQ(absent[0].name(), "员工4");
+  EXPECT_EQ(absent[0].unit(), kZrzy);
+  EXPECT_EQ(absent[0].clock_in(), "");
+}
+
+TEST(AbsentWithoutRowTest, NothingWithoutRowsOrWhereTheCalendarCannotTell) {
+  const std::vector<pb::StaffMember> staff = {Clocked("WS-000004", "K004", "2021-03-01")};
+  EXPECT_THAT(AbsentWithoutRow(staff, {}, Calendar()), IsEmpty());
+  // 2027's arrangement is not published: no day of it is called a working day.
+  EXPECT_THAT(AbsentWithoutRow(staff, {Row("K001", absl::CivilDay(2027, 3, 1)), Row("K001", absl::CivilDay(2027, 3, 5))},
+                               Calendar()),
+              IsEmpty());
+}
+
 // --- 一票清退 ----------------------------------------------------------------------------------------
 
-pb::DismissRequest Dismiss(pb::DismissalPath path, int criticisms = 0, const std::string& letter = "") {
+pb::DismissRequest Dismiss(pb::DismissalPath path, int criticisms = 0,
+                          const std::string& letter = "饶政服函〔2022〕9号") {
   pb::DismissRequest r;
   r.set_staff_id("WS-000002");
   r.set_path(path);
@@ -447,7 +563,7 @@ pb::DismissRequest Dismiss(pb::DismissalPath path, int criticisms = 0, const std
 
 TEST(DecideDismissalTest, MisconductPathNeedsTheCentresLetter) {
   const pb::StaffMember m = Member("WS-000002", "刘某");
-  auto refused = DecideDismissal(Dismiss(pb::DISMISSAL_PATH_MISCONDUCT), m, Calendar(), StaffPolicy{});
+  auto refused = DecideDismissal(Dismiss(pb::DISMISSAL_PATH_MISCONDUCT, 0, " "), m, Calendar(), StaffPolicy{});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(refused.status().message(), HasSubstr("letter"));
 
@@ -470,12 +586,48 @@ TEST(DecideDismissalTest, DisobediencePathNeedsRepeatedCriticism) {
   EXPECT_EQ(once.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(once.status().message(), HasSubstr("多次批评教育"));
   EXPECT_THAT(once.status().message(), HasSubstr("criticisms"));
+  // Two is our reading of "多次", not the plan's number: the error says so.
+  EXPECT_THAT(once.status().message(), HasSubstr("our reading of 多次 (staff.min_criticisms, local policy)"));
 
   auto d = DecideDismissal(Dismiss(pb::DISMISSAL_PATH_DISOBEDIENCE, 2), m, Calendar(), StaffPolicy{});
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_THAT(d->reported_to(), ElementsAre("纪检监察部门", "组织人事部门"));
   EXPECT_THAT(d->copied_to(), ElementsAre(kZrzy));
   EXPECT_EQ(d->path(), pb::DISMISSAL_PATH_DISOBEDIENCE);
+  EXPECT_EQ(d->letter(), "饶政服函〔2022〕9号");
+}
+
+TEST(DecideDismissalTest, DisobediencePathNeedsTheWrittenReport) {
+  // "政务服务中心将有关情况书面报送纪检监察和组织人事部门": the written report is the path's letter.
+  const pb::StaffMember m = Member("WS-000002", "刘某");
+  auto refused = DecideDismissal(Dismiss(pb::DISMISSAL_PATH_DISOBEDIENCE, 3, ""), m, Calendar(), StaffPolicy{});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("letter is required on path 2"));
+  EXPECT_THAT(refused.status().message(), HasSubstr(kPlanDismissDisobedience));
+}
+
+TEST(DecideDismissalTest, MinCriticismsIsThePolicys) {
+  const pb::StaffMember m = Member("WS-000002", "刘某");
+  StaffPolicy three;
+  three.min_criticisms = 3;
+  auto twice = DecideDismissal(Dismiss(pb::DISMISSAL_PATH_DISOBEDIENCE, 2), m, Calendar(), three);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(twice.status().message(), HasSubstr("2 recorded, path 2 needs at least 3"));
+  EXPECT_TRUE(DecideDismissal(Dismiss(pb::DISMISSAL_PATH_DISOBEDIENCE, 3), m, Calendar(), three).ok());
+  EXPECT_EQ(StaffPolicy{}.min_criticisms, 2);
+}
+
+TEST(DecideDismissalTest, UnpublishedYearRecordsTheDismissalWithoutADueDate) {
+  const pb::StaffMember m = Member("WS-000002", "刘某");
+  for (const char* date : {"2027-03-01", "2026-12-28"}) {  // in 2027; ten working days into 2027
+    pb::DismissRequest r = Dismiss(pb::DISMISSAL_PATH_MISCONDUCT);
+    r.set_date(date);
+    auto d = DecideDismissal(r, m, Calendar(), StaffPolicy{});
+    ASSERT_TRUE(d.ok()) << date << ": " << d.status();
+    EXPECT_EQ(d->date(), date);
+    EXPECT_EQ(d->replacement_due_date(), "") << date;
+    EXPECT_FALSE(ReplacementOverdue(*d, absl::CivilDay(2030, 1, 1))) << date;
+  }
 }
 
 TEST(DecideDismissalTest, ErrorsNameTheField) {
@@ -499,10 +651,6 @@ TEST(DecideDismissalTest, ErrorsNameTheField) {
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
-  // A date in a year with no published arrangement cannot be counted in working days.
-  r = Dismiss(pb::DISMISSAL_PATH_DISOBEDIENCE, 3);
-  r.set_date("2027-03-01");
-  EXPECT_EQ(DecideDismissal(r, m, Calendar(), policy).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ReplacementOverdueTest, AfterTheDueDayWithoutAReplacement) {
