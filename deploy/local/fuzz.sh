@@ -16,7 +16,7 @@ RUN_SECONDS=${FUZZ_SECONDS:-600}
 JOBS=$(nproc)
 BUILD_STEP=1
 RUN_STEP=1
-ALL_TARGETS=(cloud_event_binary cloud_event_structured fact_json redemption_json catalog_yaml csv)
+ALL_TARGETS=(cloud_event_binary cloud_event_structured fact_json redemption_json catalog_yaml csv duty_forms)
 # An input taking longer than this (seconds, under the sanitizers) is a finding: one record must not
 # stall a consumer.
 INPUT_TIMEOUT=10
@@ -63,7 +63,7 @@ run() {
   mkdir -p "$dir/corpus"
   case "$t" in
     cloud_event_*|fact_json|redemption_json) dict=$ROOT/fuzz/json.dict ;;
-    catalog_yaml) dict=$ROOT/fuzz/yaml.dict ;;
+    catalog_yaml|duty_forms) dict=$ROOT/fuzz/yaml.dict ;;
   esac
   local before rc=0
   before=$(artifacts "$t")
