@@ -16,12 +16,16 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # duty: the centre's forms as .xlsx, the iCalendar feeds (RFC 5545).
   libxlsxwriter-dev libical-dev
+  # notify: logic-less templates for the messages (mustache); RE2 for label matchers.
+  libmstch-dev libre2-dev
 )
 [ -n "$BUILD_ONLY" ] || PACKAGES+=(
   default-jre-headless maven kcat curl python3
   redis-server redis-tools postgresql postgresql-client prometheus
   # Readers we did not write, for the duty exports' tests: .ics and .xlsx.
   python3-icalendar python3-openpyxl
+  # notify's tests: a local SMTP sink.
+  python3-aiosmtpd
   # The fuzz targets (make fuzz; make test runs each briefly): clang, libFuzzer, the sanitizer runtimes.
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
