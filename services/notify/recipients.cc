@@ -1,0 +1,845 @@
+#include "services/notify/recipients.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/input/text_rules.h"
+#include "common/status/macros.h"
+#include "yaml-cpp/yaml.h"
+
+namespace ys::notify {
+namespace {
+
+// 四(四): "报送市委、市人大、市政府、市政协、市纪委监委、市委组织部、市委宣传部".
+constexpr const char* kBulletinBodies[] = {"市委",       "市人大",     "市政府",    "市政协",
+                                           "市纪委监委", "市委组织部", "市委宣传部"};
+
+struct FixedRecipient {
+  const char* id;
+  const char* name;
+  RecipientKind kind;
+};
+// The bodies the work plan addresses besides the catalog's (see the header).
+constexpr FixedRecipient kFixed[] = {
+    {"office", "市营商办", RecipientKind::kOffice},
+    {"centre", "市政务服务中心", RecipientKind::kCentre},
+    // 坐班细则 四.2: "报送市政务服务管理局及市政府分管领导".
+    {"body:市政务服务管理局", "市政务服务管理局", RecipientKind::kGovernmentBody},
+    {"body:市政府分管领导", "市政府分管领导", RecipientKind::kGovernmentBody},
+    // 坐班细则 四.1: "通过政务网站、微信公众号和市政务服务中心大厅显示屏等平台公布".
+    {"publication:政务网站", "政务网站", RecipientKind::kPublication},
+    {"publication:微信公众号", "微信公众号", RecipientKind::kPublication},
+    {"publication:大厅显示屏", "市政务服务中心大厅显示屏", RecipientKind::kPublication},
+};
+
+constexpr char kIdHelp[] =
+    "ids are office, centre, unit:<单位>, head:<单位>, lead:<领班>, county:<区划代码>, body:<机关>, "
+    "publication:<平台>";
+
+std::vector<Channel> InboxOnly() { return {Channel{ChannelKind::kInbox, "", "", 1}}; }
+
+Recipient Make(std::string id, std::string name, RecipientKind kind, std::string stands_for) {
+  Recipient r;
+  r.id = std::move(id);
+  r.name = std::move(name);
+  r.kind = kind;
+  r.stands_for = std::move(stands_for);
+  r.channels = InboxOnly();
+  return r;
+}
+
+// "unit:市商务局" -> {"unit", "市商务局"}; "office" -> {"", "office"}.
+std::pair<std::string, std::string> SplitId(absl::string_view id) {
+  const size_t colon = id.find(':');
+  if (colon == absl::string_view::npos) return {"", std::string(id)};
+  return {std::string(id.substr(0, colon)), std::string(id.substr(colon + 1))};
+}
+
+bool IsBareNamed(RecipientKind kind) {
+  return kind == RecipientKind::kOffice || kind == RecipientKind::kCentre ||
+         kind == RecipientKind::kGovernmentBody || kind == RecipientKind::kPublication;
+}
+
+// The body, publication, office or centre a bare name ("政务网站", "市委") means.
+const Recipient* FindBare(const Recipients& recipients, absl::string_view bare) {
+  for (const auto& [id, r] : recipients.by_id) {
+    if (!IsBareNamed(r.kind)) continue;
+    if (r.name == bare || SplitId(id).second == bare) return &r;
+  }
+  return nullptr;
+}
+
+const Recipient* FindCounty(const Recipients& recipients, absl::string_view code_or_name) {
+  for (const auto& [id, r] : recipients.by_id) {
+    if (r.kind == RecipientKind::kCounty && (r.stands_for == code_or_name || r.name == code_or_name)) return &r;
+  }
+  return nullptr;
+}
+
+// An id or another name of one (same_as).
+const Recipient* Find(const Recipients& recipients, absl::string_view id) {
+  if (auto it = recipients.by_id.find(id); it != recipients.by_id.end()) return &it->second;
+  if (auto alias = recipients.same_as.find(id); alias != recipients.same_as.end()) {
+    if (auto it = recipients.by_id.find(alias->second); it != recipients.by_id.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+std::string Quote(absl::string_view value) { return input::QuoteInput(value); }
+
+// --- secrets, URLs and addresses --------------------------------------------------------------
+
+bool IsHex(char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); }
+
+// Why `value` looks like a secret rather than a name of one; nullopt when it does not.
+std::optional<std::string> LooksLikeSecret(absl::string_view value) {
+  // A UUID: WeCom's robot keys have this shape.
+  for (size_t i = 0; i + 36 <= value.size(); ++i) {
+    bool uuid = true;
+    for (size_t k = 0; k < 36 && uuid; ++k) {
+      const bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+      uuid = dash ? value[i + k] == '-' : IsHex(value[i + k]);
+    }
+    if (uuid) return "a UUID";
+  }
+  // Long hex runs: HMAC keys, DingTalk's SEC… secrets and access tokens.
+  size_t run = 0;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    if (i < value.size() && IsHex(value[i])) {
+      ++run;
+      continue;
+    }
+    if (run >= 32) return absl::StrCat("a run of ", run, " hex digits");
+    run = 0;
+  }
+  // Base64 that mixes digits and both cases: Feishu's signing secrets, most API tokens. Names are
+  // words between separators (_ . - /), which this does not count.
+  size_t start = 0;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    const bool b64 = i < value.size() && (absl::ascii_isalnum(static_cast<unsigned char>(value[i])) ||
+                                          value[i] == '+' || value[i] == '=');
+    if (b64) continue;
+    const absl::string_view piece = value.substr(start, i - start);
+    start = i + 1;
+    if (piece.size() < 20) continue;
+    const bool digit = std::any_of(piece.begin(), piece.end(), [](char c) { return absl::ascii_isdigit(c); });
+    const bool upper = std::any_of(piece.begin(), piece.end(), [](char c) { return absl::ascii_isupper(c); });
+    const bool lower = std::any_of(piece.begin(), piece.end(), [](char c) { return absl::ascii_islower(c); });
+    if (digit && upper && lower) return absl::StrCat(piece.size(), " base64 characters mixing digits and both cases");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckSecretRef(absl::string_view ref) {
+  if (auto why = LooksLikeSecret(ref)) {
+    return absl::StrCat("looks like a secret itself (", *why,
+                        "), not the name of one: put the secret in the secret store and give its name "
+                        "here, since this value is printed by ysctl and the delivery history");
+  }
+  const bool well_formed =
+      !ref.empty() && ref.size() <= 128 && absl::ascii_isalpha(static_cast<unsigned char>(ref[0])) &&
+      std::all_of(ref.begin(), ref.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '/';
+      });
+  if (!well_formed) {
+    return absl::StrCat("not a secret name: ", Quote(ref),
+                        " (a letter, then letters, digits, _ . - /; at most 128; e.g. notify/wecom/office)");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckUrl(absl::string_view url) {
+  if (url.empty()) return std::string("is required: the http(s) URL to POST to");
+  for (size_t i = 0; i < url.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(url[i]);
+    if (c <= 0x20 || c >= 0x7f) {
+      return absl::StrCat("holds a space, a control character or a non-ASCII byte at byte ", i + 1,
+                          ": a URL is ASCII (percent-encode the rest)");
+    }
+  }
+  const size_t sep = url.find("://");
+  const std::string scheme = absl::AsciiStrToLower(url.substr(0, sep == absl::string_view::npos ? 0 : sep));
+  if (sep == absl::string_view::npos || (scheme != "http" && scheme != "https")) {
+    return absl::StrCat("not an http(s) URL: ", Quote(url));
+  }
+  const absl::string_view rest = url.substr(sep + 3);
+  if (rest.find('#') != absl::string_view::npos) {
+    return std::string("has a fragment (#…), which is never sent to the server");
+  }
+  const size_t authority_end = std::min(rest.find_first_of("/?"), rest.size());
+  const absl::string_view authority = rest.substr(0, authority_end);
+  if (authority.find('@') != absl::string_view::npos) {
+    return std::string("carries a user name or password: name the secret in secret_ref instead");
+  }
+  absl::string_view host = authority;
+  absl::string_view port;
+  if (absl::StartsWith(authority, "[")) {  // an IPv6 literal
+    const size_t close = authority.find(']');
+    if (close == absl::string_view::npos) return absl::StrCat("has a malformed host: ", Quote(authority));
+    host = authority.substr(1, close - 1);
+    const absl::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after[0] != ':') return absl::StrCat("has a malformed host: ", Quote(authority));
+    if (!after.empty()) port = after.substr(1);
+    const bool literal =
+        !host.empty() && std::all_of(host.begin(), host.end(), [](char c) { return IsHex(c) || c == ':' || c == '.'; });
+    if (!literal) {
+      return absl::StrCat("has a malformed host: ", Quote(authority));
+    }
+  } else {
+    if (const size_t colon = authority.rfind(':'); colon != absl::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+      if (port.empty()) return absl::StrCat("has an empty port: ", Quote(authority));
+    }
+    if (host.empty()) return std::string("has no host");
+    for (absl::string_view label : absl::StrSplit(host, '.')) {
+      const bool ok = !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-';
+      });
+      if (!ok) return absl::StrCat("has a malformed host: ", Quote(host));
+    }
+  }
+  if (!port.empty()) {
+    int number = 0;
+    if (!std::all_of(port.begin(), port.end(), [](char c) { return absl::ascii_isdigit(c); }) ||
+        !absl::SimpleAtoi(port, &number) || number < 1 || number > 65535) {
+      return absl::StrCat("has a port that is not 1..65535: ", Quote(port));
+    }
+  }
+  // A robot URL with its key in it is a secret in the configuration: refuse it, name the secret.
+  const absl::string_view path_and_query = rest.substr(authority_end);
+  for (absl::string_view piece : absl::StrSplit(path_and_query, absl::ByAnyChar("/?&="))) {
+    if (auto why = LooksLikeSecret(piece)) {
+      return absl::StrCat("holds what looks like a secret (", *why,
+                          "): give the URL without it and name the secret in secret_ref; the dispatcher "
+                          "adds it when it sends");
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsAtext(char c) {  // RFC 5322 atext
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != absl::string_view::npos;
+}
+
+std::optional<std::string> CheckEmail(absl::string_view address) {
+  if (address.empty()) return std::string("is required: one e-mail address");
+  if (address.find_first_of(",;") != absl::string_view::npos) {
+    return std::string("holds more than one address: give each address its own channel");
+  }
+  if (address.find_first_of("<>\"()") != absl::string_view::npos) {
+    return absl::StrCat("give the address alone (local@domain), without a display name: ", Quote(address));
+  }
+  for (const char ch : address) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7f) {
+      return absl::StrCat("not one address (local@domain, ASCII, no spaces): ", Quote(address));
+    }
+  }
+  const std::vector<absl::string_view> parts = absl::StrSplit(address, '@');
+  if (parts.size() != 2 || address.size() > 254) {
+    return absl::StrCat("not one address (local@domain): ", Quote(address));
+  }
+  const absl::string_view local = parts[0];
+  const absl::string_view domain = parts[1];
+  const bool local_ok = !local.empty() && local.size() <= 64 && local.front() != '.' && local.back() != '.' &&
+                        local.find("..") == absl::string_view::npos &&
+                        std::all_of(local.begin(), local.end(), [](char c) { return IsAtext(c) || c == '.'; });
+  if (!local_ok) return absl::StrCat("has a malformed local part (before @): ", Quote(address));
+  const std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
+  bool domain_ok = labels.size() >= 2 && domain.size() <= 253;
+  for (absl::string_view label : labels) {
+    domain_ok = domain_ok && !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
+                std::all_of(label.begin(), label.end(), [](char c) {
+                  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-';
+                });
+  }
+  if (!domain_ok) return absl::StrCat("has a malformed domain (after @, e.g. example.gov.cn): ", Quote(address));
+  return std::nullopt;
+}
+
+struct ChannelProblem {
+  std::string field;  // "target" or "secret_ref"
+  std::string message;
+};
+
+// What the secret of a robot or webhook channel is for, for the "is required" message.
+absl::string_view SecretPurpose(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::kWebhook: return "the HMAC key that signs the body";
+    case ChannelKind::kWeCom: return "the robot key";
+    case ChannelKind::kDingTalk: return "the access token and 加签 secret";
+    case ChannelKind::kFeishu: return "the hook token and signing secret";
+    default: return "";
+  }
+}
+
+std::optional<ChannelProblem> CheckChannel(const Channel& channel) {
+  switch (channel.kind) {
+    case ChannelKind::kWebhook:
+    case ChannelKind::kWeCom:
+    case ChannelKind::kDingTalk:
+    case ChannelKind::kFeishu:
+      if (auto why = CheckUrl(channel.target)) return ChannelProblem{"target", *why};
+      if (channel.secret_ref.empty()) {
+        return ChannelProblem{"secret_ref", absl::StrCat("is required for ", ChannelKindName(channel.kind),
+                                                         ": the name of ", SecretPurpose(channel.kind))};
+      }
+      if (auto why = CheckSecretRef(channel.secret_ref)) return ChannelProblem{"secret_ref", *why};
+      return std::nullopt;
+    case ChannelKind::kEmail:
+      if (auto why = CheckEmail(channel.target)) return ChannelProblem{"target", *why};
+      if (!channel.secret_ref.empty()) {
+        return ChannelProblem{"secret_ref",
+                              "an e-mail channel has no secret (the SMTP login is the service's configuration)"};
+      }
+      return std::nullopt;
+    case ChannelKind::kInbox:
+      if (!channel.target.empty()) {
+        return ChannelProblem{"target", "the inbox has no target: it is the recipient's own"};
+      }
+      if (!channel.secret_ref.empty()) return ChannelProblem{"secret_ref", "the inbox has no secret"};
+      return std::nullopt;
+  }
+  return ChannelProblem{"kind", "unknown channel kind"};
+}
+
+std::string DigestText(const DigestPreference& digest) {
+  switch (digest.cadence) {
+    case DigestCadence::kNone: return "none";
+    case DigestCadence::kDaily:
+    case DigestCadence::kWeekly: {
+      const int64_t minutes = absl::ToInt64Minutes(digest.time_of_day);
+      return absl::StrFormat("%s %02d:%02d", digest.cadence == DigestCadence::kDaily ? "daily" : "weekly",
+                             minutes / 60, minutes % 60);
+    }
+  }
+  return "?";
+}
+
+std::string ChannelText(const Channel& c) {
+  std::string out(ChannelKindName(c.kind));
+  if (!c.target.empty()) absl::StrAppend(&out, " ", c.target);
+  if (!c.secret_ref.empty()) absl::StrAppend(&out, " (secret ", c.secret_ref, ")");
+  return out;
+}
+
+std::string ChannelsText(const std::vector<Channel>& channels) {
+  return absl::StrJoin(channels, ", ", [](std::string* out, const Channel& c) { out->append(ChannelText(c)); });
+}
+
+// --- the recipients file -----------------------------------------------------------------------
+
+int LineOf(const YAML::Node& n) {
+  if (!n.IsDefined()) return 0;
+  const YAML::Mark m = n.Mark();
+  return m.is_null() ? 0 : m.line + 1;
+}
+
+// Where a recipient of the file lands: an existing one, or one the file adds.
+struct FileTarget {
+  std::string id;
+  bool added = false;
+  RecipientKind kind = RecipientKind::kGovernmentBody;
+  std::string bare;  // an added one's name after the prefix
+};
+
+class FileParser {
+ public:
+  FileParser(absl::string_view file_name, const Recipients& derived, const UnitDirectory& units)
+      : file_(file_name), out_(derived), units_(units) {}
+
+  absl::StatusOr<Recipients> Run(absl::string_view yaml) {
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+      return Error(e.mark.is_null() ? 0 : e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
+    }
+    try {
+      return Document(doc);
+    } catch (const YAML::Exception& e) {  // a list where a mapping belongs, and the like
+      return Error(e.mark.is_null() ? 0 : e.mark.line + 1, "",
+                   absl::StrCat("not the shape a recipients file takes: ", e.msg));
+    }
+  }
+
+ private:
+  absl::Status Error(int line, absl::string_view path, absl::string_view message) const {
+    std::string text(file_);
+    if (line > 0) absl::StrAppend(&text, ":", line);
+    absl::StrAppend(&text, ": ", path, path.empty() ? "" : ": ", message);
+    return absl::InvalidArgumentError(text);
+  }
+
+  absl::Status KnownKeys(const YAML::Node& map, absl::string_view path, const std::set<std::string>& known) const {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (!known.contains(key)) {
+        return Error(LineOf(kv.first), absl::StrCat(path, path.empty() ? "" : ".", key),
+                     absl::StrCat("unknown key (known: ", absl::StrJoin(known, ", "), ")"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // An optional scalar; "" when absent or null.
+  absl::StatusOr<std::string> Scalar(const YAML::Node& map, const std::string& key, absl::string_view path) const {
+    const YAML::Node v = map[key];
+    if (!v.IsDefined() || v.IsNull()) return std::string();
+    if (!v.IsScalar()) return Error(LineOf(v), absl::StrCat(path, ".", key), "must be a single value");
+    return v.Scalar();
+  }
+
+  absl::StatusOr<Recipients> Document(const YAML::Node& doc) {
+    if (!doc.IsMap()) return Error(LineOf(doc), "", "the file must be a mapping with a list 'recipients'");
+    RETURN_IF_ERROR(KnownKeys(doc, "", {"provenance", "recipients"}));
+    ASSIGN_OR_RETURN(const std::string provenance, Scalar(doc, "provenance", "provenance"));
+    if (!provenance.empty() && provenance != "SAMPLE" && provenance != "DRAFT" && provenance != "OFFICIAL") {
+      return Error(LineOf(doc["provenance"]), "provenance",
+                   absl::StrCat("must be SAMPLE, DRAFT or OFFICIAL, not ", Quote(provenance)));
+    }
+    out_.provenance = provenance;
+    const YAML::Node list = doc["recipients"];
+    if (!list.IsDefined() || !list.IsSequence()) {
+      return Error(LineOf(list.IsDefined() ? list : doc), "recipients", "is required: a list of recipients");
+    }
+    for (size_t i = 0; i < list.size(); ++i) RETURN_IF_ERROR(Entry(list[i], absl::StrCat("recipients[", i, "]")));
+    for (const auto& [id, r] : out_.by_id) {
+      if (absl::Status s = ValidateRecipient(r); !s.ok()) return Error(0, "", s.message());
+    }
+    return std::move(out_);
+  }
+
+  absl::Status Entry(const YAML::Node& node, const std::string& path) {
+    if (!node.IsMap()) return Error(LineOf(node), path, "must be a mapping with an id");
+    RETURN_IF_ERROR(KnownKeys(node, path, {"id", "name", "channels", "digest", "digest_time"}));
+    ASSIGN_OR_RETURN(const std::string id, Scalar(node, "id", path));
+    const int id_line = LineOf(node["id"]);
+    if (id.empty()) return Error(LineOf(node), path + ".id", "is required");
+    if (absl::Status s = input::CheckText("id", id, input::TextKind::kName, {}); !s.ok()) {
+      return Error(id_line, path + ".id", s.message());
+    }
+    absl::StatusOr<FileTarget> target = Resolve(id);
+    if (!target.ok()) return Error(id_line, path + ".id", target.status().message());
+    if (auto [it, fresh] = seen_.try_emplace(target->id, path, id_line); !fresh) {
+      return Error(id_line, path + ".id",
+                   absl::StrFormat("%s is the recipient %s already listed at %s (line %d)", Quote(id),
+                                   target->id, it->second.first, it->second.second));
+    }
+
+    Recipient r;
+    if (target->added) {
+      r = Make(target->id, target->bare, target->kind, target->bare);
+    } else {
+      r = out_.by_id.at(target->id);
+    }
+    ASSIGN_OR_RETURN(const std::string name, Scalar(node, "name", path));
+    if (!name.empty()) {
+      if (!target->added) {
+        return Error(LineOf(node["name"]), path + ".name",
+                     absl::StrCat("the catalog names this recipient (", r.name,
+                                  "): the file sets only its channels and digest"));
+      }
+      if (absl::Status s = input::CheckText("name", name, input::TextKind::kName, {}); !s.ok()) {
+        return Error(LineOf(node["name"]), path + ".name", s.message());
+      }
+      r.name = name;
+    }
+    if (const YAML::Node channels = node["channels"]; channels.IsDefined() && !channels.IsNull()) {
+      ASSIGN_OR_RETURN(r.channels, Channels(channels, path + ".channels"));
+    }
+    RETURN_IF_ERROR(Digest(node, path, &r));
+    out_.by_id[r.id] = std::move(r);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<Channel>> Channels(const YAML::Node& list, const std::string& path) const {
+    if (!list.IsSequence()) return Error(LineOf(list), path, "must be a list of channels");
+    std::vector<Channel> out;
+    std::map<int, std::string> orders;                              // order -> path of its channel
+    std::map<std::pair<ChannelKind, std::string>, std::string> seen;  // (kind, target) -> path
+    bool inbox = false;
+    for (size_t j = 0; j < list.size(); ++j) {
+      const YAML::Node c = list[j];
+      const std::string at = absl::StrCat(path, "[", j, "]");
+      if (!c.IsMap()) return Error(LineOf(c), at, "must be a mapping {kind, target, secret_ref, order}");
+      RETURN_IF_ERROR(KnownKeys(c, at, {"kind", "target", "secret_ref", "order"}));
+      ASSIGN_OR_RETURN(const std::string kind, Scalar(c, "kind", at));
+      if (kind.empty()) return Error(LineOf(c), at + ".kind", "is required");
+      absl::StatusOr<ChannelKind> parsed = ParseChannelKind(kind);
+      if (!parsed.ok()) return Error(LineOf(c["kind"]), at + ".kind", parsed.status().message());
+      Channel channel;
+      channel.kind = *parsed;
+      ASSIGN_OR_RETURN(channel.target, Scalar(c, "target", at));
+      ASSIGN_OR_RETURN(channel.secret_ref, Scalar(c, "secret_ref", at));
+      ASSIGN_OR_RETURN(const std::string order, Scalar(c, "order", at));
+      channel.order = static_cast<int>(j) + 1;
+      if (!order.empty() && (!absl::SimpleAtoi(order, &channel.order) || channel.order < 1 || channel.order > 1000)) {
+        return Error(LineOf(c["order"]), at + ".order",
+                     absl::StrCat("must be a whole number from 1 to 1000, not ", Quote(order)));
+      }
+      if (auto problem = CheckChannel(channel)) {
+        const YAML::Node field = c[problem->field];
+        return Error(LineOf(field.IsDefined() ? field : c), absl::StrCat(at, ".", problem->field), problem->message);
+      }
+      const int line = LineOf(c);
+      if (auto [it, fresh] = orders.try_emplace(channel.order, at); !fresh) {
+        return Error(LineOf(c["order"].IsDefined() ? c["order"] : c), at + ".order",
+                     absl::StrCat("order ", channel.order, " is ", it->second,
+                                  "'s too: each channel needs its own place in the failover order"));
+      }
+      if (auto [it, fresh] = seen.try_emplace(std::make_pair(channel.kind, channel.target), at); !fresh) {
+        return Error(line, at, absl::StrCat("the same channel as ", it->second));
+      }
+      inbox = inbox || channel.kind == ChannelKind::kInbox;
+      out.push_back(std::move(channel));
+    }
+    if (!inbox) {  // a person can always read their inbox
+      const int last = orders.empty() ? 0 : orders.rbegin()->first;
+      out.push_back(Channel{ChannelKind::kInbox, "", "", last + 1});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Channel& a, const Channel& b) { return a.order < b.order; });
+    return out;
+  }
+
+  absl::Status Digest(const YAML::Node& node, const std::string& path, Recipient* r) const {
+    ASSIGN_OR_RETURN(const std::string digest, Scalar(node, "digest", path));
+    ASSIGN_OR_RETURN(const std::string time, Scalar(node, "digest_time", path));
+    if (!digest.empty()) {
+      if (digest == "none") {
+        r->digest.cadence = DigestCadence::kNone;
+      } else if (digest == "daily") {
+        r->digest.cadence = DigestCadence::kDaily;
+      } else if (digest == "weekly") {
+        r->digest.cadence = DigestCadence::kWeekly;
+      } else {
+        return Error(LineOf(node["digest"]), path + ".digest",
+                     absl::StrCat("must be none, daily or weekly, not ", Quote(digest)));
+      }
+      if (r->kind == RecipientKind::kPublication && r->digest.cadence != DigestCadence::kNone) {
+        return Error(LineOf(node["digest"]), path + ".digest",
+                     "a publication takes no digest: the roster appears on the day it is published");
+      }
+    }
+    if (time.empty()) return absl::OkStatus();
+    const int line = LineOf(node["digest_time"]);
+    if (r->digest.cadence == DigestCadence::kNone) {
+      return Error(line, path + ".digest_time", "is only for digest daily or weekly");
+    }
+    int hours = -1;
+    int minutes = -1;
+    const bool shape = time.size() == 5 && time[2] == ':' && absl::ascii_isdigit(time[0]) &&
+                       absl::ascii_isdigit(time[1]) && absl::ascii_isdigit(time[3]) && absl::ascii_isdigit(time[4]);
+    if (!shape || !absl::SimpleAtoi(time.substr(0, 2), &hours) || !absl::SimpleAtoi(time.substr(3, 2), &minutes) ||
+        hours > 23 || minutes > 59) {
+      return Error(line, path + ".digest_time", absl::StrCat("must be HH:MM from 00:00 to 23:59, not ", Quote(time)));
+    }
+    r->digest.time_of_day = absl::Hours(hours) + absl::Minutes(minutes);
+    return absl::OkStatus();
+  }
+
+  // The recipient an id of the file names; the message says why it names none.
+  absl::StatusOr<FileTarget> Resolve(const std::string& id) const {
+    const auto [prefix, rest] = SplitId(id);
+    auto existing = [&](const std::string& key) -> std::optional<FileTarget> {
+      if (const Recipient* r = Find(out_, key)) return FileTarget{r->id, false, r->kind, ""};
+      return std::nullopt;
+    };
+    if (prefix.empty()) {  // an id, or a body's bare name as routing trees write it ("政务网站")
+      if (auto t = existing(id)) return *t;
+      if (const Recipient* r = FindBare(out_, id)) return FileTarget{r->id, false, r->kind, ""};
+      return absl::InvalidArgumentError(absl::StrCat("unknown id ", Quote(id), ": ", kIdHelp));
+    }
+    if (prefix == "unit" || prefix == "head") {
+      if (rest.empty()) return absl::InvalidArgumentError("names no unit");
+      const std::optional<std::string> canonical = units_.Resolve(rest);
+      if (!canonical) {
+        if (const Recipient* county = FindCounty(out_, rest)) {
+          return absl::InvalidArgumentError(absl::StrCat(rest, " is a county: name it ", county->id));
+        }
+        return absl::InvalidArgumentError(
+            absl::StrCat("unit ", Quote(rest), " is not in the catalog (nor an alias of one)"));
+      }
+      if (auto t = existing(absl::StrCat(prefix, ":", *canonical))) return *t;
+      if (const Recipient* county = FindCounty(out_, *canonical)) {
+        return absl::InvalidArgumentError(absl::StrCat(*canonical, " is a county: name it ", county->id));
+      }
+      if (prefix == "head") {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the catalog names no 带班领导 for ", *canonical, " (an indicator's units[].head): add it there"));
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("unit ", *canonical, " is in the units file but not among the catalog's units"));
+    }
+    if (prefix == "lead") {
+      if (auto t = existing(id)) return *t;
+      return absl::InvalidArgumentError(
+          absl::StrCat(Quote(rest), " is not the 领班 of any indicator in the catalog: add it there"));
+    }
+    if (prefix == "county") {
+      if (const Recipient* county = FindCounty(out_, rest)) return FileTarget{county->id, false, county->kind, ""};
+      return absl::InvalidArgumentError(
+          absl::StrCat(Quote(rest), " is not one of Shangrao's counties (give its code, e.g. county:361102)"));
+    }
+    if (prefix == "body" || prefix == "publication") {
+      if (auto t = existing(id)) return *t;
+      if (rest.empty()) return absl::InvalidArgumentError(absl::StrCat("names no ", prefix));
+      if (units_.Canonical(rest) || out_.units.Canonical(rest)) {
+        const std::string unit = units_.Canonical(rest).value_or(out_.units.Canonical(rest).value_or(rest));
+        return absl::InvalidArgumentError(absl::StrCat(rest, " is a unit of the catalog: name it unit:", unit));
+      }
+      if (const Recipient* other = FindBare(out_, rest)) {
+        return absl::InvalidArgumentError(absl::StrCat(rest, " already names ", other->id));
+      }
+      return FileTarget{id, true, prefix == "body" ? RecipientKind::kGovernmentBody : RecipientKind::kPublication,
+                        rest};
+    }
+    return absl::InvalidArgumentError(absl::StrCat("unknown id ", Quote(id), ": ", kIdHelp));
+  }
+
+  std::string file_;
+  Recipients out_;
+  const UnitDirectory& units_;
+  std::map<std::string, std::pair<std::string, int>> seen_;  // resolved id -> (path, line)
+};
+
+}  // namespace
+
+absl::string_view RecipientKindName(RecipientKind kind) {
+  switch (kind) {
+    case RecipientKind::kUnit: return "unit";
+    case RecipientKind::kHead: return "head";
+    case RecipientKind::kLead: return "lead";
+    case RecipientKind::kCounty: return "county";
+    case RecipientKind::kOffice: return "office";
+    case RecipientKind::kCentre: return "centre";
+    case RecipientKind::kGovernmentBody: return "government_body";
+    case RecipientKind::kPublication: return "publication";
+  }
+  return "?";
+}
+
+absl::string_view ChannelKindName(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::kWebhook: return "webhook";
+    case ChannelKind::kWeCom: return "wecom";
+    case ChannelKind::kDingTalk: return "dingtalk";
+    case ChannelKind::kFeishu: return "feishu";
+    case ChannelKind::kEmail: return "email";
+    case ChannelKind::kInbox: return "inbox";
+  }
+  return "?";
+}
+
+absl::StatusOr<ChannelKind> ParseChannelKind(absl::string_view name) {
+  for (ChannelKind kind : {ChannelKind::kWebhook, ChannelKind::kWeCom, ChannelKind::kDingTalk, ChannelKind::kFeishu,
+                           ChannelKind::kEmail, ChannelKind::kInbox}) {
+    if (ChannelKindName(kind) == name) return kind;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown channel kind ", Quote(name),
+                                                 " (known: webhook, wecom, dingtalk, feishu, email, inbox)"));
+}
+
+bool SameRecipient(const Recipient& a, const Recipient& b) {
+  return a.id == b.id && a.name == b.name && a.kind == b.kind && a.stands_for == b.stands_for &&
+         a.channels == b.channels && a.digest.cadence == b.digest.cadence &&
+         a.digest.time_of_day == b.digest.time_of_day;
+}
+
+absl::StatusOr<Recipients> DeriveRecipients(const CatalogView& catalog) {
+  Recipients out;
+  for (const CatalogView::Unit& u : catalog.units) {
+    if (u.retired) continue;
+    if (absl::Status s = out.units.Add(u.name, u.aliases); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("catalog unit ", u.name, ": ", s.message()));
+    }
+  }
+  for (const FixedRecipient& f : kFixed) {
+    // A publication stands for its platform ("大厅显示屏"), a body for itself.
+    const std::string stands_for = f.kind == RecipientKind::kPublication ? SplitId(f.id).second : f.name;
+    out.by_id.emplace(f.id, Make(f.id, f.name, f.kind, stands_for));
+  }
+  for (const char* body : kBulletinBodies) {
+    const std::string id = absl::StrCat("body:", body);
+    out.by_id.emplace(id, Make(id, body, RecipientKind::kGovernmentBody, body));
+  }
+  // A fixed body that is a catalog unit is that unit's recipient (one organisation, one inbox).
+  for (const auto& [id, r] : out.by_id) {
+    if (r.kind == RecipientKind::kPublication) continue;
+    if (std::optional<std::string> unit = out.units.Canonical(r.stands_for)) {
+      out.same_as[absl::StrCat("unit:", *unit)] = id;
+    }
+  }
+  auto add_unit = [&](const std::string& name) {
+    const std::string id = absl::StrCat("unit:", name);
+    if (!out.same_as.contains(id)) out.by_id.try_emplace(id, Make(id, name, RecipientKind::kUnit, name));
+  };
+  for (const CatalogView::Unit& u : catalog.units) {
+    if (!u.retired) add_unit(u.name);
+  }
+
+  std::vector<const CatalogView::Indicator*> indicators;
+  for (const CatalogView::Indicator& i : catalog.indicators) {
+    if (!i.retired) indicators.push_back(&i);
+  }
+  std::stable_sort(indicators.begin(), indicators.end(),
+                   [](const auto* a, const auto* b) { return a->code < b->code; });
+  std::map<std::string, std::vector<std::string>> heads;  // canonical unit -> heads, first named first
+  for (const CatalogView::Indicator* indicator : indicators) {
+    for (const CatalogView::ResponsibleUnit& ru : indicator->units) {
+      const std::optional<std::string> unit = out.units.Canonical(ru.unit);
+      if (!unit) {
+        return absl::FailedPreconditionError(absl::StrCat("indicator ", indicator->code, " names unit ", ru.unit,
+                                                          ", which the catalog view does not hold (or holds retired)"));
+      }
+      if (ru.head.empty()) continue;
+      std::vector<std::string>& names = heads[*unit];
+      if (std::find(names.begin(), names.end(), ru.head) == names.end()) names.push_back(ru.head);
+    }
+    if (!indicator->lead.empty()) {
+      const std::string id = absl::StrCat("lead:", indicator->lead);
+      out.by_id.try_emplace(id, Make(id, indicator->lead, RecipientKind::kLead, indicator->lead));
+    }
+  }
+  for (const auto& [unit, names] : heads) {
+    const std::string id = absl::StrCat("head:", unit);
+    out.by_id.emplace(id,
+                      Make(id, absl::StrCat(unit, "带班领导"), RecipientKind::kHead, absl::StrJoin(names, "、")));
+  }
+  for (const CatalogView::County& county : catalog.counties) {
+    if (county.retired) continue;
+    const std::string id = absl::StrCat("county:", county.code);
+    out.by_id.try_emplace(id, Make(id, county.name, RecipientKind::kCounty, county.code));
+  }
+  return out;
+}
+
+absl::StatusOr<Recipients> ParseRecipientsYaml(absl::string_view yaml, absl::string_view file_name,
+                                               const Recipients& derived, const UnitDirectory& units) {
+  return FileParser(file_name, derived, units).Run(yaml);
+}
+
+absl::Status ValidateChannel(const Channel& channel) {
+  if (auto problem = CheckChannel(channel)) {
+    return absl::InvalidArgumentError(absl::StrCat(problem->field, ": ", problem->message));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRecipient(const Recipient& recipient) {
+  auto error = [&](absl::string_view field, absl::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat("recipient ", recipient.id, ": ", field, ": ", message));
+  };
+  if (recipient.id.empty()) return absl::InvalidArgumentError("a recipient needs an id");
+  std::map<int, size_t> orders;
+  std::set<std::pair<ChannelKind, std::string>> seen;
+  int inboxes = 0;
+  for (size_t j = 0; j < recipient.channels.size(); ++j) {
+    const Channel& c = recipient.channels[j];
+    const std::string at = absl::StrCat("channels[", j, "]");
+    if (auto problem = CheckChannel(c)) return error(absl::StrCat(at, ".", problem->field), problem->message);
+    if (c.order < 1) return error(at + ".order", absl::StrCat("must be at least 1, not ", c.order));
+    if (auto [it, fresh] = orders.try_emplace(c.order, j); !fresh) {
+      return error(at + ".order", absl::StrCat("order ", c.order, " is channels[", it->second, "]'s too"));
+    }
+    if (!seen.emplace(c.kind, c.target).second) return error(at, "the same channel twice");
+    if (c.kind == ChannelKind::kInbox) ++inboxes;
+  }
+  if (inboxes == 0) return error("channels", "the inbox is missing: a person can always read their inbox");
+  if (recipient.digest.time_of_day < absl::ZeroDuration() || recipient.digest.time_of_day >= absl::Hours(24)) {
+    return error("digest_time", "must lie within the day (00:00 to 23:59)");
+  }
+  if (recipient.kind == RecipientKind::kPublication && recipient.digest.cadence != DigestCadence::kNone) {
+    return error("digest", "a publication takes no digest: the roster appears on the day it is published");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<RecipientChange> DiffRecipients(const Recipients& before, const Recipients& after) {
+  std::vector<RecipientChange> out;
+  auto b = before.by_id.begin();
+  auto a = after.by_id.begin();
+  while (b != before.by_id.end() || a != after.by_id.end()) {
+    if (a == after.by_id.end() || (b != before.by_id.end() && b->first < a->first)) {
+      out.push_back({RecipientChange::Kind::kRemoved, b->first, b->second.name});
+      ++b;
+      continue;
+    }
+    if (b == before.by_id.end() || a->first < b->first) {
+      const Recipient& r = a->second;
+      std::string summary =
+          absl::StrCat(r.name, " (", RecipientKindName(r.kind), "); channels ", ChannelsText(r.channels));
+      if (r.digest.cadence != DigestCadence::kNone) absl::StrAppend(&summary, "; digest ", DigestText(r.digest));
+      out.push_back({RecipientChange::Kind::kAdded, a->first, std::move(summary)});
+      ++a;
+      continue;
+    }
+    const Recipient& x = b->second;
+    const Recipient& y = a->second;
+    std::vector<std::string> parts;
+    auto field = [&](absl::string_view name, const std::string& from, const std::string& to) {
+      if (from != to) parts.push_back(absl::StrCat(name, ": ", from, " → ", to));
+    };
+    field("name", x.name, y.name);
+    field("kind", std::string(RecipientKindName(x.kind)), std::string(RecipientKindName(y.kind)));
+    field("stands_for", x.stands_for, y.stands_for);
+    field("channels", ChannelsText(x.channels), ChannelsText(y.channels));
+    field("digest", DigestText(x.digest), DigestText(y.digest));
+    if (parts.empty() && x.channels != y.channels) parts.push_back("channels: order changed");
+    if (!parts.empty()) out.push_back({RecipientChange::Kind::kChanged, a->first, absl::StrJoin(parts, "; ")});
+    ++a;
+    ++b;
+  }
+  return out;
+}
+
+absl::StatusOr<const Recipient*> ResolveReceiver(const std::string& receiver, const Recipients& recipients) {
+  if (const Recipient* r = Find(recipients, receiver)) return r;
+  const auto [prefix, rest] = SplitId(receiver);
+  if (prefix == "unit" || prefix == "head") {
+    const std::optional<std::string> unit = recipients.units.Resolve(rest);
+    if (unit) {
+      if (const Recipient* r = Find(recipients, absl::StrCat(prefix, ":", *unit))) return r;
+    }
+    // A county case's unit is the county (rectification names it so): unit:信州区 is the county.
+    if (prefix == "unit") {
+      if (const Recipient* county = FindCounty(recipients, unit.value_or(rest))) return county;
+    }
+    if (unit && prefix == "head") {
+      return absl::NotFoundError(
+          absl::StrCat("receiver ", receiver, ": the catalog names no 带班领导 for ", *unit));
+    }
+    return absl::NotFoundError(absl::StrCat("receiver ", receiver, ": no unit ", rest, " in the catalog"));
+  }
+  if (prefix == "county") {
+    if (const Recipient* county = FindCounty(recipients, rest)) return county;
+    return absl::NotFoundError(absl::StrCat("receiver ", receiver, ": ", rest, " is not one of Shangrao's counties"));
+  }
+  if (prefix == "lead") {
+    return absl::NotFoundError(absl::StrCat("receiver ", receiver, ": ", rest, " is not the 领班 of any indicator"));
+  }
+  if (prefix.empty() || prefix == "body" || prefix == "publication") {
+    if (const Recipient* r = FindBare(recipients, prefix.empty() ? receiver : rest)) {
+      if (prefix.empty() || RecipientKindName(r->kind) == prefix ||
+          (prefix == "body" && r->kind == RecipientKind::kGovernmentBody)) {
+        return r;
+      }
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("receiver ", Quote(receiver), " names no recipient (", kIdHelp, ")"));
+}
+
+}  // namespace ys::notify
