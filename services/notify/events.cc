@@ -231,8 +231,9 @@ absl::StatusOr<std::vector<NotifyEvent>> FromRankingAlert(const CloudEvent& even
   Put(e.labels, "units", absl::StrJoin(unit_names, ","));
   if (a.target_warning()) e.labels["target_warning"] = "true";
 
-  const bool opens_case =
-      !a.withdrawn() && !a.target_warning() && options.case_opening_rules.contains(rule);
+  // A rule rectification opens (or joins) a case for: told to act while the alert stands, told the
+  // office decides on that case once it is withdrawn.
+  const bool case_rule = !a.target_warning() && options.case_opening_rules.contains(rule);
   e.data.values.insert({
       {"region_name", a.region_name().empty() ? f.region_code() : a.region_name()},
       {"indicator_name", a.indicator_name().empty() ? f.indicator_code() : a.indicator_name()},
@@ -245,8 +246,9 @@ absl::StatusOr<std::vector<NotifyEvent>> FromRankingAlert(const CloudEvent& even
       {"rule_name", RuleName(a)},
       {"consequence", a.consequence()},
       {"lead", a.lead()},
-      {"opens_case", opens_case ? "1" : ""},
+      {"opens_case", case_rule && !a.withdrawn() ? "1" : ""},
       {"withdrawn", a.withdrawn() ? "1" : ""},
+      {"opened_case", case_rule && a.withdrawn() ? "1" : ""},
   });
   std::vector<TemplateValues>& units = e.data.lists["units"];
   for (const auto& u : a.units()) units.push_back({{"unit", u.unit()}, {"head", u.head()}});
@@ -427,17 +429,6 @@ std::string DutyRuleTitle(const dpb::ComplianceLine& line) {
   }
 }
 
-std::string DismissalPathTitle(dpb::DismissalPath path) {
-  switch (path) {
-    case dpb::DISMISSAL_PATH_MISCONDUCT:
-      return "违法违纪或不能胜任工作";
-    case dpb::DISMISSAL_PATH_DISOBEDIENCE:
-      return "多次批评教育后仍不服从管理";
-    default:
-      return "";
-  }
-}
-
 void PutLeader(NotifyEvent& e, const std::string& unit, const std::string& leader, const std::string& leader_id) {
   Put(e.labels, "unit", unit);
   Put(e.labels, "leader", leader);
@@ -549,8 +540,7 @@ absl::StatusOr<std::vector<NotifyEvent>> FromDutyEvent(const CloudEvent& event) 
                             {"date", DayWithWeekday(r.date())},
                             {"session", SessionTitle(r.session())},
                             {"window_name", r.window_name()},
-                            {"record_due_date", r.record_due_date()},
-                            {"registration_id", r.id()}});
+                            {"record_due_date", r.record_due_date()}});
       return Split(e, event.id, {});
     }
     case dpb::DutyEvent::kReplacementOverdue: {
@@ -564,10 +554,7 @@ absl::StatusOr<std::vector<NotifyEvent>> FromDutyEvent(const CloudEvent& event) 
       e.data.values.insert({{"unit", d.unit()},
                             {"name", d.name()},
                             {"dismissal_id", d.id()},
-                            {"date", d.date()},
-                            {"replacement_due_date", d.replacement_due_date()},
-                            {"reason", d.reason()},
-                            {"path_name", DismissalPathTitle(d.path())}});
+                            {"replacement_due_date", d.replacement_due_date()}});
       return Split(e, event.id, {});
     }
     case dpb::DutyEvent::KIND_NOT_SET:

@@ -35,7 +35,8 @@
 //
 // Event types (the `event_type` label and the template names) and what each is:
 //   ranking_alert           every RankingAlert; a withdrawn one (a later revision of its fact no
-//                           longer raises it) has withdrawn = true and the same dedup keys
+//                           longer raises it) has withdrawn = true and the same dedup keys, and its
+//                           templates' withdrawn form says so (【预警撤回】, no 限期整改 line)
 //   case_opened             CaseEvent OPENED
 //   case_overdue            CaseEvent ESCALATED: 督办 at the due time (§四(六)), or a local-policy step
 //                           after it (label escalation_step names it)
@@ -47,19 +48,18 @@
 //   duty_reminder           7 and 1 days before a registered sitting
 //   duty_compliance_report  the month's report, one NotifyEvent per recipient the event names
 //                           (市政务服务管理局, 市政府分管领导: 细则 四2)
-//   duty_violation          a broken duty rule, once its period is decided
-//   duty_record_overdue     no 表2 by the record due date
-//   duty_replacement_overdue a dismissed window worker not replaced by the due date (办法 12)
+//   duty_violation          a broken duty rule (细则 二1–二3), once its period is decided
+//   duty_record_overdue     no 表2 by the record due date (细则 四1 "及时…报市政务服务中心")
+//   duty_replacement_overdue a window worker dismissed (一票清退) not replaced by the due date
+//                           (办法 12 "原单位接函后须及时调整人员")
 // Told to nobody (an empty result, not a refusal: the event is valid, notify has nothing to say yet):
 // CaseEvent DEADLINE_EXTENDED, REOPENED, LINKED, REFERRAL_SUGGESTED, ALERT_WITHDRAWN,
 // ALERT_REINSTATED, WITHDRAWAL_KEPT.
 // NOT CONSUMED because nobody emits it: the "due soon" case reminder. The rectification
 // service emits no such event today (CaseEvent has no kind for it); a later session adds the kind
 // and its sweep there, and a case_due_soon type and templates here.
-// duty_violation, duty_record_overdue and duty_replacement_overdue have NO TEMPLATES yet
-// (templates.h kEventTypes lacks them): their data keys are below for the session that writes them;
-// until then the service must not route them to a channel that renders (TemplateSet::Render answers
-// NOT_FOUND naming the file).
+// Every event type has its templates (templates.h kEventTypes holds the same types; events_test
+// checks both ways).
 //
 // Severity (quiet_hours.h: critical goes at once, the rest waits for working hours): a ranking alert
 // has its own (warning or critical); case_overdue, case_referred, duty_violation and
@@ -94,7 +94,13 @@
 //   ranking_alert.opens_case     "1" unless withdrawn or a target warning, when the rule is one of
 //                                EventOptions::case_opening_rules (rectification's default
 //                                cases.open_on_rules; configure both alike)
-//   ranking_alert.withdrawn      "1" when withdrawn (no shipped template shows it yet)
+//   ranking_alert.withdrawn      "1" when withdrawn, else "" (mustache's false): the templates'
+//                                {{#withdrawn}} form. It shows the rank the alert was raised on (the
+//                                fact in a withdrawn RankingAlert is the one that raised it; the
+//                                correcting fact's rank is not in the event, so it is not shown)
+//   ranking_alert.opened_case    "1" when withdrawn and opens_case would have been "1": the case
+//                                the alert opened or joined stays open until the office keeps or
+//                                closes it (rectification's `case withdrawal`), and the text says so
 //   case_opened.indicator_name   the catalog's name (EventOptions::indicator_names, from the replica),
 //                                else the code: a Case carries only the code
 //   case_overdue.as_of_date      the day of the 督办 (the event's time, Asia/Shanghai)
@@ -107,11 +113,12 @@
 //   duty_roster_published.week_end  week_start + 6 days (the Sunday)
 //   duty_compliance_report       addressees = the recipients joined by 、; broken_lines the BROKEN
 //                                lines, rule as a short Chinese name
-// The three duty types without templates:
-//   duty_violation            unit, leader_name, title, rule, period, reason, plan_words
-//   duty_record_overdue       unit, leader_name, title, date, session, window_name, record_due_date,
-//                             registration_id
-//   duty_replacement_overdue  unit, name, dismissal_id, date, replacement_due_date, reason, path_name
+//   duty_violation.rule          the same short Chinese name; plan_words the 细则's words as the line
+//                                carries them (the templates quote them)
+//   duty_record_overdue          record_due_date as the registration has it (the last day, inclusive:
+//                                "截至 X（含）"); the registration id is a label, not in the text
+//   duty_replacement_overdue     the dismissal's path, reason and date stay in duty's records: the
+//                                unit is told what to do (replace by the due date), not why again
 //
 // dedup_key: what grouping.h keys a member by — the same thing told again has the same key.
 //   ranking_alert   "ranking_alert:<alert id>#<addressee>": the alert id is stable across revisions,
@@ -152,7 +159,8 @@ inline constexpr ConsumedTopic kConsumedTopics[] = {
     {kDutyTopic, "/yingshang/duty", "yingshang.duty.v1.DutyEvent"},
 };
 
-// Every event_type NotifyEventsFrom produces; templates.h kEventTypes is the subset with templates.
+// Every event_type NotifyEventsFrom produces; templates.h kEventTypes lists the same types (the ones
+// with templates), and events_test fails when the two differ.
 inline constexpr const char* kNotifyEventTypes[] = {
     "ranking_alert",         "case_opened",         "case_overdue",
     "case_reported",         "case_verified",       "case_closed",

@@ -27,9 +27,13 @@
 //
 // Data: a flat map of strings, plus lists of string maps for what repeats (a roster's entries, an
 // alert's responsible units). An empty string is false for {{#x}}…{{/x}} and true for {{^x}}…{{/x}}.
+// A type with two forms keeps both in one file per channel, chosen by a value: ranking_alert's
+// {{#withdrawn}}…{{/withdrawn}}{{^withdrawn}}…{{/withdrawn}} (a withdrawn alert must not read like a
+// new one: 【预警撤回】, and no request to rectify).
 //
 // Golden tests: tests/services/notify/golden/<event_type>.<channel>.txt hold each template rendered
-// with the fixed sample data of templates_test.cc, byte for byte. After changing a template on
+// with the fixed sample data of templates_test.cc, byte for byte; a second form has its own,
+// <event_type>.<form>.<channel>.txt (ranking_alert.withdrawn.markdown.txt). After changing a template on
 // purpose, run the test with YS_UPDATE_GOLDEN=1 to rewrite them, and review the diff:
 //   YS_UPDATE_GOLDEN=1 build/tests/notify_unit_test --gtest_filter='Templates*'
 
@@ -58,6 +62,9 @@ inline constexpr const char* kEventTypes[] = {
     "duty_roster_published",  // ys.duty.v1: the week's 坐班 roster
     "duty_reminder",          // 7 and 1 days before a registered sitting
     "duty_compliance_report", // the month's 坐班 report
+    "duty_violation",         // a broken 坐班 rule (细则 二), once its period is decided
+    "duty_record_overdue",    // no 表2 (坐班情况记录单) by its due date
+    "duty_replacement_overdue",  // 一票清退: the unit has not replaced the worker by the due date
 };
 
 using TemplateValues = std::map<std::string, std::string, std::less<>>;

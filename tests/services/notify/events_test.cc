@@ -375,12 +375,12 @@ TEST(EventsTemplatesTest, EveryTemplatedEventTypeIsProducedAndFeedsEveryPlacehol
   EXPECT_EQ(covered.size(), std::size(kEventTypes));
 }
 
-TEST(EventsTemplatesTest, TheTypesWithoutTemplatesAreTheThreeDutyOnesTheHeaderNames) {
+TEST(EventsTemplatesTest, EveryProducedTypeHasTemplatesAndEveryTemplatedTypeIsProduced) {
   std::vector<std::string> without;
   for (const char* t : kNotifyEventTypes) {
     if (!HasTemplates(t)) without.push_back(t);
   }
-  EXPECT_THAT(without, ElementsAre("duty_violation", "duty_record_overdue", "duty_replacement_overdue"));
+  EXPECT_THAT(without, IsEmpty());
   for (const char* t : kEventTypes) {
     EXPECT_TRUE(std::find(std::begin(kNotifyEventTypes), std::end(kNotifyEventTypes), std::string_view(t)) !=
                 std::end(kNotifyEventTypes))
@@ -568,7 +568,26 @@ TEST(EventsRankingTest, AWithdrawnAlertKeepsItsKeysAndOpensNoCase) {
   EXPECT_EQ(withdrawn[0].labels, raised[0].labels);
   EXPECT_EQ(withdrawn[0].data.values.at("opens_case"), "");
   EXPECT_EQ(withdrawn[0].data.values.at("withdrawn"), "1");
-  EXPECT_THAT(Render(withdrawn[0], Channel::kMarkdown), ::testing::Not(HasSubstr("请责任单位限期整改")));
+  EXPECT_EQ(withdrawn[0].data.values.at("opened_case"), "1");
+  EXPECT_EQ(raised[0].data.values.at("withdrawn"), "");
+  EXPECT_EQ(raised[0].data.values.at("opened_case"), "");
+  // It reads as a withdrawal, not a new alert: its own kind, no request to rectify.
+  EXPECT_EQ(Render(withdrawn[0], Channel::kMailSubject), "【预警撤回】上饶市开办企业 2022-09：全省倒数第一");
+  EXPECT_THAT(Lines(Render(withdrawn[0], Channel::kMarkdown)),
+              ElementsAre("因全省排名更正，上饶市开办企业指标 2022-09 的排名预警（原为全省第11名/共11名，全省倒数第一）"
+                          "**予以撤回**。",
+                          "本预警涉及的整改事项，由市营商办决定保留或关闭，另行通知。"));
+  EXPECT_THAT(Render(withdrawn[0], Channel::kMailText), ::testing::Not(HasSubstr("限期整改")));
+  EXPECT_EQ(Render(raised[0], Channel::kMailSubject), "【排名预警】上饶市开办企业 2022-09 全省第11名（共11名）");
+
+  // A withdrawn alert of a rule that opens no case leaves the office nothing to decide.
+  rpb::RankingAlert fell = FellPlacesAlert();
+  fell.set_withdrawn(true);
+  const NotifyEvent e = Convert(kRankingAlertsTopic, AlertEvent(fell))[0];
+  EXPECT_EQ(e.data.values.at("opened_case"), "");
+  EXPECT_EQ(Render(e, Channel::kMarkdown),
+            "因全省排名更正，上饶市获得电力指标 2022-09 的排名预警（原为全省第8名/共11名，较2022-08（第4名）下降4位"
+            "（本办设定））**予以撤回**。");
 }
 
 TEST(EventsRankingTest, RuleNamesComeFromTheRankingServicesWordsElseAFixedName) {
@@ -836,32 +855,88 @@ TEST(EventsDutyTest, TheComplianceReportGoesToEachOfItsRecipients) {
   ASSERT_THAT(events[0].data.lists.at("broken_lines"), SizeIs(1));
 }
 
-TEST(EventsDutyTest, ViolationsAndOverduesCarryTheirUnitAndData) {
-  const NotifyEvent v = Convert(kDutyTopic, DutyCloudEvent(ViolationEvent()))[0];
+std::set<std::string> Keys(const TemplateValues& values) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : values) keys.insert(key);
+  return keys;
+}
+
+TEST(EventsDutyTest, AViolationQuotesTheRuleAndThePlansWords) {
+  const std::vector<NotifyEvent> events = Convert(kDutyTopic, DutyCloudEvent(ViolationEvent()));
+  ASSERT_THAT(events, SizeIs(1));
+  const NotifyEvent& v = events[0];
   EXPECT_EQ(v.event_type, "duty_violation");
   EXPECT_EQ(v.severity, "warning");
   EXPECT_EQ(v.labels.at("unit"), "市住房和城乡建设局");
+  EXPECT_EQ(v.labels.at("leader"), "赵某某");
+  EXPECT_EQ(v.labels.at("leader_id"), "zj-deputy");
   EXPECT_EQ(v.labels.at("rule"), "deputy_weekly");
   EXPECT_EQ(v.labels.at("period"), "2022-W42");
+  // The keys templates/README.md lists, and the producer's line.
+  EXPECT_EQ(Keys(v.data.values), (std::set<std::string>{"unit", "leader_name", "title", "rule", "period", "reason",
+                                                        "plan_words", "message"}));
+  EXPECT_THAT(v.data.lists, IsEmpty());
   EXPECT_EQ(v.data.values.at("rule"), "分管领导每周坐班不少于一天");
   EXPECT_EQ(v.data.values.at("plan_words"), "高频事项的部门分管领导到中心每周坐班不少于一天");
+  EXPECT_EQ(Render(v, Channel::kMailSubject),
+            "【坐班未达标】市住房和城乡建设局 赵某某副局长 2022-W42：分管领导每周坐班不少于一天");
+  EXPECT_THAT(Lines(Render(v, Channel::kMarkdown)),
+              ElementsAre("**市住房和城乡建设局**：",
+                          "经核查，赵某某副局长 2022-W42 未达到领导窗口“坐班”要求（分管领导每周坐班不少于一天）：本周无坐班记录。",
+                          "坐班细则规定：“高频事项的部门分管领导到中心每周坐班不少于一天”。",
+                          "请按规定落实领导窗口“坐班”，坐班结束后及时填写《坐班情况记录单》报市政务服务中心。"));
+  // A main leader's month: the rule's short name, the line's own words.
+  dpb::DutyEvent main = ViolationEvent();
+  dpb::ComplianceLine* line = main.mutable_violation()->mutable_line();
+  line->set_rule(dpb::DUTY_RULE_MAIN_MONTHLY);
+  line->set_period("2022-10");
+  line->set_plan_words("主要领导原则上每月到中心坐班不少于 1 次，每次不少于半天");
+  const NotifyEvent m = Convert(kDutyTopic, DutyCloudEvent(main))[0];
+  EXPECT_EQ(m.labels.at("rule"), "main_monthly");
+  EXPECT_THAT(Render(m, Channel::kMailText),
+              HasSubstr("（主要领导每月坐班不少于1次、每次不少于半天）：本周无坐班记录。\n"
+                        "坐班细则规定：“主要领导原则上每月到中心坐班不少于 1 次，每次不少于半天”。"));
+}
 
-  const NotifyEvent r = Convert(kDutyTopic, DutyCloudEvent(RecordOverdueEvent()))[0];
+TEST(EventsDutyTest, AnOverdueRecordNamesTheSittingAndTheLastDay) {
+  const std::vector<NotifyEvent> events = Convert(kDutyTopic, DutyCloudEvent(RecordOverdueEvent()));
+  ASSERT_THAT(events, SizeIs(1));
+  const NotifyEvent& r = events[0];
   EXPECT_EQ(r.event_type, "duty_record_overdue");
   EXPECT_EQ(r.severity, "info");
+  EXPECT_EQ(r.labels.at("unit"), "市市场监管局");
   EXPECT_EQ(r.labels.at("registration_id"), "DR-000001");
+  EXPECT_EQ(r.labels.at("date"), "2022-10-10");
+  EXPECT_EQ(r.dedup_key, "duty-record-overdue-DR-000001");
+  EXPECT_EQ(Keys(r.data.values), (std::set<std::string>{"unit", "leader_name", "title", "date", "session",
+                                                        "window_name", "record_due_date", "message"}));
   EXPECT_EQ(r.data.values.at("date"), "2022-10-10（周一）");
   EXPECT_EQ(r.data.values.at("record_due_date"), "2022-10-13");
+  EXPECT_EQ(Render(r, Channel::kMailSubject), "【坐班记录未报】王某某副局长 2022-10-10（周一）上午坐班情况记录单未报送");
+  EXPECT_THAT(Lines(Render(r, Channel::kMailText)),
+              ElementsAre("市市场监管局：",
+                          "王某某副局长 2022-10-10（周一）上午在市政务服务中心企业开办窗口坐班，《坐班情况记录单》（表2）"
+                          "报送期限截至 2022-10-13（含），至今未报送。请及时补报市政务服务中心。",
+                          "", "——", "此邮件由营商环境工作平台自动发送，请勿直接回复。"));
+}
 
-  const NotifyEvent d = Convert(kDutyTopic, DutyCloudEvent(ReplacementOverdueEvent()))[0];
+TEST(EventsDutyTest, AnOverdueReplacementTellsTheUnitToReplaceTheWorker) {
+  const std::vector<NotifyEvent> events = Convert(kDutyTopic, DutyCloudEvent(ReplacementOverdueEvent()));
+  ASSERT_THAT(events, SizeIs(1));
+  const NotifyEvent& d = events[0];
   EXPECT_EQ(d.event_type, "duty_replacement_overdue");
   EXPECT_EQ(d.severity, "warning");
+  EXPECT_EQ(d.labels.at("unit"), "市市场监管局");
   EXPECT_EQ(d.labels.at("dismissal_id"), "QT-000001");
   EXPECT_EQ(d.labels.at("staff_id"), "WS-000007");
-  EXPECT_EQ(d.data.values.at("path_name"), "违法违纪或不能胜任工作");
+  EXPECT_EQ(Keys(d.data.values),
+            (std::set<std::string>{"unit", "name", "dismissal_id", "replacement_due_date", "message"}));
   EXPECT_EQ(d.data.values.at("replacement_due_date"), "2022-10-21");
-  // No templates yet (events.h): rendering says which file is missing.
-  EXPECT_EQ(Templates().Render(d.event_type, Channel::kMarkdown, d.data).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Render(d, Channel::kMailSubject), "【调整人员逾期】市市场监管局：窗口工作人员周某某清退后未按期调整人员（QT-000001）");
+  EXPECT_THAT(Lines(Render(d, Channel::kMarkdown)),
+              ElementsAre("**市市场监管局**：",
+                          "你单位窗口工作人员周某某已由市政务服务中心一票清退（QT-000001）。按“原单位接函后须及时调整人员”的规定，"
+                          "调整人员期限截至 **2022-10-21（含）**，至今未调整到位。请即选派人员到窗口上岗，并报市政务服务中心。"));
 }
 
 }  // namespace

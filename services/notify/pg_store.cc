@@ -1,0 +1,665 @@
+// PgNotifyStore: the notify service's state in PostgreSQL (migrations/0001_notify.sql). Each kind is a
+// row with the columns queries filter on and the message as protobuf's JSON mapping in `body`; the
+// group and rate-limit states as the JSON of EncodeGroupState and EncodeSinkState.
+
+#include <pqxx/pqxx>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/kafka/cloud_event.h"
+#include "common/kafka/publisher.h"
+#include "common/pg/outbox.h"
+#include "common/status/macros.h"
+#include "common/time/proto_time.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "services/notify/store.h"
+
+namespace ys::notify {
+
+// --- the JSON of the domain's states ---
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr char kTimeFormat[] = "%Y-%m-%dT%H:%M:%E6SZ";
+
+Json TimeJson(absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return nullptr;
+  return absl::FormatTime(kTimeFormat, t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::Time> TimeFrom(const Json& j, std::string_view field) {
+  if (j.is_null()) return absl::InfinitePast();
+  absl::Time t;
+  std::string err;
+  if (!j.is_string() || !absl::ParseTime(kTimeFormat, j.get<std::string>(), absl::UTCTimeZone(), &t, &err)) {
+    return absl::DataLossError(absl::StrFormat("%s is not an RFC 3339 UTC time: %s", field, j.dump()));
+  }
+  return t;
+}
+
+absl::StatusOr<Json> Parse(std::string_view text, std::string_view what) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::DataLossError(absl::StrFormat("a stored %s is not a JSON object", what));
+  }
+  return j;
+}
+
+absl::StatusOr<std::string> StringFrom(const Json& j, std::string_view field) {
+  if (!j.is_string()) return absl::DataLossError(absl::StrFormat("%s is not a string", field));
+  return j.get<std::string>();
+}
+
+absl::StatusOr<int64_t> IntFrom(const Json& j, std::string_view field) {
+  if (!j.is_number_integer()) return absl::DataLossError(absl::StrFormat("%s is not an integer", field));
+  return j.get<int64_t>();
+}
+
+}  // namespace
+
+std::string DeliveryId(std::string_view notification_id, std::string_view recipient_id,
+                       pb::ChannelKind channel, int channel_order) {
+  return absl::StrCat(absl::string_view(notification_id.data(), notification_id.size()), "/",
+                      absl::string_view(recipient_id.data(), recipient_id.size()), "/", channel_order, "-",
+                      pb::ChannelKind_Name(channel));
+}
+
+std::string EncodeGroupState(const GroupState& state) {
+  Json j = Json::object();
+  j["first_seen"] = TimeJson(state.first_seen);
+  j["last_flush"] = state.last_flush.has_value() ? TimeJson(*state.last_flush) : Json(nullptr);
+  j["last_flush_fingerprint"] = state.last_flush_fingerprint;
+  j["flushes"] = state.flushes;
+  Json members = Json::object();
+  for (const auto& [key, e] : state.members) {
+    Json m = Json::object();
+    m["labels"] = Json(e.labels);
+    m["first_seen"] = TimeJson(e.first_seen);
+    m["last_changed"] = TimeJson(e.last_changed);
+    m["withdrawn"] = e.withdrawn;
+    m["last_sent_fingerprint"] = e.last_sent_fingerprint;
+    members[key] = std::move(m);
+  }
+  j["members"] = std::move(members);
+  return j.dump();
+}
+
+absl::StatusOr<GroupState> DecodeGroupState(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, Parse(json, "group state"));
+  GroupState s;
+  ASSIGN_OR_RETURN(s.first_seen, TimeFrom(j.value("first_seen", Json()), "group.first_seen"));
+  if (const Json last = j.value("last_flush", Json()); !last.is_null()) {
+    ASSIGN_OR_RETURN(s.last_flush, TimeFrom(last, "group.last_flush"));
+  }
+  ASSIGN_OR_RETURN(s.last_flush_fingerprint,
+                   StringFrom(j.value("last_flush_fingerprint", Json("")), "group.last_flush_fingerprint"));
+  ASSIGN_OR_RETURN(s.flushes, IntFrom(j.value("flushes", Json(0)), "group.flushes"));
+  const Json members = j.value("members", Json::object());
+  if (!members.is_object()) return absl::DataLossError("group.members is not an object");
+  for (const auto& [key, m] : members.items()) {
+    const std::string field = absl::StrCat("group.members[", key, "]");
+    if (!m.is_object()) return absl::DataLossError(absl::StrCat(field, " is not an object"));
+    AlertEntry e;
+    const Json labels = m.value("labels", Json::object());
+    if (!labels.is_object()) return absl::DataLossError(absl::StrCat(field, ".labels is not an object"));
+    for (const auto& [name, value] : labels.items()) {
+      ASSIGN_OR_RETURN(e.labels[name], StringFrom(value, absl::StrCat(field, ".labels.", name)));
+    }
+    ASSIGN_OR_RETURN(e.first_seen, TimeFrom(m.value("first_seen", Json()), absl::StrCat(field, ".first_seen")));
+    ASSIGN_OR_RETURN(e.last_changed,
+                     TimeFrom(m.value("last_changed", Json()), absl::StrCat(field, ".last_changed")));
+    const Json withdrawn = m.value("withdrawn", Json(false));
+    if (!withdrawn.is_boolean()) return absl::DataLossError(absl::StrCat(field, ".withdrawn is not a boolean"));
+    e.withdrawn = withdrawn.get<bool>();
+    ASSIGN_OR_RETURN(e.last_sent_fingerprint, StringFrom(m.value("last_sent_fingerprint", Json("")),
+                                                         absl::StrCat(field, ".last_sent_fingerprint")));
+    s.members.emplace(key, std::move(e));
+  }
+  return s;
+}
+
+std::string EncodeSinkState(const SinkState& state) {
+  Json j = Json::object();
+  Json sends = Json::array();
+  for (absl::Time t : state.recent_sends) sends.push_back(TimeJson(t));
+  j["recent_sends"] = std::move(sends);
+  j["day"] = absl::FormatCivilTime(state.day);
+  j["sent_on_day"] = state.sent_on_day;
+  return j.dump();
+}
+
+absl::StatusOr<SinkState> DecodeSinkState(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, Parse(json, "rate-limit state"));
+  SinkState s;
+  const Json sends = j.value("recent_sends", Json::array());
+  if (!sends.is_array()) return absl::DataLossError("sink.recent_sends is not an array");
+  for (const Json& t : sends) {
+    ASSIGN_OR_RETURN(absl::Time at, TimeFrom(t, "sink.recent_sends[]"));
+    s.recent_sends.push_back(at);
+  }
+  ASSIGN_OR_RETURN(std::string day, StringFrom(j.value("day", Json("1970-01-01")), "sink.day"));
+  if (!absl::ParseCivilTime(day, &s.day)) {
+    return absl::DataLossError(absl::StrFormat("sink.day '%s' is not a date", day));
+  }
+  ASSIGN_OR_RETURN(int64_t sent, IntFrom(j.value("sent_on_day", Json(0)), "sink.sent_on_day"));
+  s.sent_on_day = static_cast<int>(sent);
+  return s;
+}
+
+namespace {
+
+// The transaction-scoped advisory lock imports take ("YSNOTI" and 1).
+constexpr int64_t kImportLockKey = 0x5953'4e4f'5449'0001;
+constexpr char kEventSource[] = "/yingshang/notify";
+
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string out;
+  auto status = google::protobuf::util::MessageToJsonString(m, &out, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s cannot be written as JSON: %s", m.GetTypeName(), status.ToString()));
+  }
+  return out;
+}
+
+template <typename M>
+absl::StatusOr<M> FromJson(const pqxx::field& body) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // a newer release may have written fields this one lacks
+  M m;
+  auto status = google::protobuf::util::JsonStringToMessage(body.c_str(), &m, options);
+  if (!status.ok()) {
+    return absl::DataLossError(
+        absl::StrFormat("a stored %s is not readable: %s", m.GetTypeName(), status.ToString()));
+  }
+  return m;
+}
+
+template <typename M>
+absl::StatusOr<std::vector<M>> AllFromJson(const pqxx::result& rows) {
+  std::vector<M> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(M m, FromJson<M>(row[0]));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+template <typename M>
+absl::StatusOr<std::optional<M>> OneFromJson(const pqxx::result& rows) {
+  if (rows.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(M m, FromJson<M>(rows[0][0]));
+  return std::optional<M>(std::move(m));
+}
+
+// A timestamptz parameter: "" (with NULLIF($n, '')) for an unset Timestamp or time.
+std::string TimeParam(bool set, const google::protobuf::Timestamp& t) {
+  return set ? PgTime(FromProtoTime(t)) : "";
+}
+std::string TimeParam(const std::optional<absl::Time>& t) { return t.has_value() ? PgTime(*t) : ""; }
+
+absl::Status CheckKey(std::string_view value, std::string_view field) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrFormat("%s is empty", field));
+  return absl::OkStatus();
+}
+
+absl::Status CheckPage(int offset, int limit) {
+  if (offset < 0) return absl::InvalidArgumentError("filter.offset is negative");
+  if (limit < 0) return absl::InvalidArgumentError("filter.limit is negative");
+  return absl::OkStatus();
+}
+
+// $1 event_type, $2 event_id, $3 recipient_id, $4 from, $5 to.
+constexpr char kNotificationsWhere[] =
+    "($1::text = '' OR event_type = $1) AND ($2::text = '' OR event_id = $2) AND "
+    "($3::text = '' OR $3 = ANY(receivers)) AND "
+    "($4::text = '' OR created_at >= $4::timestamptz) AND ($5::text = '' OR created_at < $5::timestamptz)";
+// $1 notification_id, $2 recipient_id, $3 event_id, $4 state.
+constexpr char kDeliveriesWhere[] =
+    "($1::text = '' OR notification_id = $1) AND ($2::text = '' OR recipient_id = $2) AND "
+    "($3::text = '' OR event_id = $3) AND ($4::text = '' OR state = $4)";
+// $1 recipient_id, $2 unread_only.
+constexpr char kInboxWhere[] = "recipient_id = $1 AND (NOT $2::boolean OR NOT read)";
+
+std::string StateParam(pb::DeliveryState state) {
+  return state == pb::DELIVERY_STATE_UNSPECIFIED ? "" : pb::DeliveryState_Name(state);
+}
+
+class PgNotifyTx final : public NotifyTx {
+ public:
+  explicit PgNotifyTx(pqxx::work& tx) : tx_(tx) {}
+  const absl::Status& failure() const { return failure_; }
+
+  absl::Status LockImports() override {
+    return Run([&]() {
+      tx_.exec_params("SELECT pg_advisory_xact_lock($1::bigint)", kImportLockKey);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<RecipientsVersion> Recipients() override {
+    return Run([&]() -> absl::StatusOr<RecipientsVersion> {
+      RecipientsVersion out;
+      out.version = tx_.exec1("SELECT COALESCE(max(version), 0) FROM recipient_versions")[0].as<int64_t>();
+      ASSIGN_OR_RETURN(out.recipients,
+                       AllFromJson<pb::Recipient>(tx_.exec_params(
+                           "SELECT body::text FROM recipients WHERE version = $1 ORDER BY id", out.version)));
+      return out;
+    });
+  }
+
+  absl::StatusOr<int64_t> PutRecipients(int64_t version, const std::vector<pb::Recipient>& recipients) override {
+    std::vector<std::string> ids, bodies;
+    for (size_t i = 0; i < recipients.size(); ++i) {
+      RETURN_IF_ERROR(CheckKey(recipients[i].id(), absl::StrFormat("recipients[%d].id", i)));
+    }
+    RETURN_IF_ERROR(LockImports());
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      const int64_t next =
+          tx_.exec1("SELECT COALESCE(max(version), 0) + 1 FROM recipient_versions")[0].as<int64_t>();
+      if (version != 0 && version != next) {
+        return absl::FailedPreconditionError(
+            absl::StrFormat("recipients version %d is not the next version (%d)", version, next));
+      }
+      for (const pb::Recipient& r : recipients) {
+        pb::Recipient stored = r;
+        stored.set_version(next);
+        ids.push_back(r.id());
+        ASSIGN_OR_RETURN(bodies.emplace_back(), ToJson(stored));
+      }
+      tx_.exec_params("INSERT INTO recipient_versions (version) VALUES ($1)", next);
+      tx_.exec_params(
+          "INSERT INTO recipients (version, id, body) "
+          "SELECT $1, id, body::jsonb FROM unnest($2::text[], $3::text[]) AS t(id, body)",
+          next, PgArray(ids), PgArray(bodies));
+      return next;
+    });
+  }
+
+  absl::Status PutNotification(const pb::Notification& n) override {
+    RETURN_IF_ERROR(CheckKey(n.id(), "notification.id"));
+    ASSIGN_OR_RETURN(std::string body, ToJson(n));
+    const std::vector<std::string> receivers(n.receivers().begin(), n.receivers().end());
+    return Run([&]() {
+      tx_.exec_params(
+          "INSERT INTO notifications (id, event_id, event_type, receivers, created_at, body) "
+          "VALUES ($1, $2, $3, $4::text[], NULLIF($5::text, '')::timestamptz, $6::jsonb) "
+          "ON CONFLICT (id) DO UPDATE SET event_id = EXCLUDED.event_id, "
+          "event_type = EXCLUDED.event_type, receivers = EXCLUDED.receivers, "
+          "created_at = EXCLUDED.created_at, body = EXCLUDED.body",
+          n.id(), n.event_id(), n.event_type(), PgArray(receivers),
+          TimeParam(n.has_created_at(), n.created_at()), body);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::optional<pb::Notification>> Notification(std::string_view id) override {
+    return Run([&]() {
+      return OneFromJson<pb::Notification>(
+          tx_.exec_params("SELECT body::text FROM notifications WHERE id = $1", std::string(id)));
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::Notification>> Notifications(const NotificationFilter& f) override {
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() {
+      return AllFromJson<pb::Notification>(tx_.exec_params(
+          absl::StrCat("SELECT body::text FROM notifications WHERE ", kNotificationsWhere,
+                       " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT NULLIF($6::int, 0) OFFSET $7::int"),
+          f.event_type, f.event_id, f.recipient_id, TimeParam(f.from), TimeParam(f.to), f.limit, f.offset));
+    });
+  }
+
+  absl::StatusOr<int64_t> CountNotifications(const NotificationFilter& f) override {
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params1(absl::StrCat("SELECT count(*) FROM notifications WHERE ", kNotificationsWhere),
+                        f.event_type, f.event_id, f.recipient_id, TimeParam(f.from), TimeParam(f.to))[0]
+          .as<int64_t>();
+    });
+  }
+
+  absl::StatusOr<std::optional<GroupState>> Group(std::string_view key) override {
+    return Run([&]() -> absl::StatusOr<std::optional<GroupState>> {
+      const pqxx::result rows =
+          tx_.exec_params("SELECT state::text FROM groups WHERE key = $1", std::string(key));
+      if (rows.empty()) return std::nullopt;
+      ASSIGN_OR_RETURN(GroupState s, DecodeGroupState(rows[0][0].as<std::string>()));
+      return std::optional<GroupState>(std::move(s));
+    });
+  }
+
+  absl::Status PutGroup(std::string_view key, const GroupState& state,
+                        std::optional<absl::Time> next_flush_at) override {
+    RETURN_IF_ERROR(CheckKey(key, "group key"));
+    return Run([&]() {
+      tx_.exec_params(
+          "INSERT INTO groups (key, next_flush_at, state) "
+          "VALUES ($1, NULLIF($2::text, '')::timestamptz, $3::jsonb) ON CONFLICT (key) DO UPDATE SET "
+          "next_flush_at = EXCLUDED.next_flush_at, state = EXCLUDED.state",
+          std::string(key), TimeParam(next_flush_at), EncodeGroupState(state));
+      return absl::OkStatus();
+    });
+  }
+
+  absl::Status DeleteGroup(std::string_view key) override {
+    return Run([&]() {
+      tx_.exec_params("DELETE FROM groups WHERE key = $1", std::string(key));
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::vector<std::string>> DueGroups(absl::Time now, int limit) override {
+    RETURN_IF_ERROR(CheckPage(0, limit));
+    return Run([&]() -> absl::StatusOr<std::vector<std::string>> {
+      std::vector<std::string> out;
+      for (const auto& row : tx_.exec_params(
+               "SELECT key FROM groups WHERE next_flush_at <= $1::timestamptz "
+               "ORDER BY next_flush_at, key LIMIT NULLIF($2::int, 0) FOR UPDATE SKIP LOCKED",
+               PgTime(now), limit)) {
+        out.push_back(row[0].as<std::string>());
+      }
+      return out;
+    });
+  }
+
+  absl::Status PutDelivery(const pb::Delivery& d, std::optional<absl::Time> next_at) override {
+    RETURN_IF_ERROR(CheckKey(d.id(), "delivery.id"));
+    ASSIGN_OR_RETURN(std::string body, ToJson(d));
+    return Run([&]() {
+      tx_.exec_params(
+          "INSERT INTO deliveries (id, notification_id, recipient_id, event_id, state, next_at, "
+          "created_at, body) VALUES ($1, $2, $3, $4, $5, NULLIF($6::text, '')::timestamptz, "
+          "NULLIF($7::text, '')::timestamptz, $8::jsonb) ON CONFLICT (id) DO UPDATE SET "
+          "notification_id = EXCLUDED.notification_id, recipient_id = EXCLUDED.recipient_id, "
+          "event_id = EXCLUDED.event_id, state = EXCLUDED.state, next_at = EXCLUDED.next_at, "
+          "created_at = EXCLUDED.created_at, body = EXCLUDED.body",
+          d.id(), d.notification_id(), d.recipient_id(), d.event_id(), pb::DeliveryState_Name(d.state()),
+          TimeParam(next_at), TimeParam(d.has_created_at(), d.created_at()), body);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::optional<pb::Delivery>> Delivery(std::string_view id) override {
+    return Run([&]() {
+      return OneFromJson<pb::Delivery>(
+          tx_.exec_params("SELECT body::text FROM deliveries WHERE id = $1", std::string(id)));
+    });
+  }
+
+  absl::Status AppendAttempt(std::string_view delivery_id, const pb::Attempt& attempt) override {
+    ASSIGN_OR_RETURN(std::string body, ToJson(attempt));
+    return Run([&]() -> absl::Status {
+      const pqxx::result r = tx_.exec_params(
+          "UPDATE deliveries SET body = jsonb_set(body, '{attempts}', "
+          "COALESCE(body->'attempts', '[]'::jsonb) || jsonb_build_array($2::jsonb)) WHERE id = $1",
+          std::string(delivery_id), body);
+      if (r.affected_rows() == 0) {
+        return absl::NotFoundError(absl::StrFormat("delivery '%s' does not exist", delivery_id));
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::Delivery>> Deliveries(const DeliveryFilter& f) override {
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() {
+      return AllFromJson<pb::Delivery>(tx_.exec_params(
+          absl::StrCat("SELECT body::text FROM deliveries WHERE ", kDeliveriesWhere,
+                       " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT NULLIF($5::int, 0) OFFSET $6::int"),
+          f.notification_id, f.recipient_id, f.event_id, StateParam(f.state), f.limit, f.offset));
+    });
+  }
+
+  absl::StatusOr<int64_t> CountDeliveries(const DeliveryFilter& f) override {
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params1(absl::StrCat("SELECT count(*) FROM deliveries WHERE ", kDeliveriesWhere),
+                        f.notification_id, f.recipient_id, f.event_id, StateParam(f.state))[0]
+          .as<int64_t>();
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::Delivery>> DueDeliveries(absl::Time now, int limit) override {
+    RETURN_IF_ERROR(CheckPage(0, limit));
+    return Run([&]() {
+      return AllFromJson<pb::Delivery>(tx_.exec_params(
+          "SELECT body::text FROM deliveries WHERE state IN ('DELIVERY_STATE_PENDING', "
+          "'DELIVERY_STATE_HELD', 'DELIVERY_STATE_FAILED') AND next_at <= $1::timestamptz "
+          "ORDER BY next_at, id LIMIT NULLIF($2::int, 0) FOR UPDATE SKIP LOCKED",
+          PgTime(now), limit));
+    });
+  }
+
+  absl::StatusOr<bool> AddInboxItem(const pb::InboxItem& item) override {
+    RETURN_IF_ERROR(CheckKey(item.id(), "inbox_item.id"));
+    RETURN_IF_ERROR(CheckKey(item.recipient_id(), "inbox_item.recipient_id"));
+    ASSIGN_OR_RETURN(std::string body, ToJson(item));
+    return Run([&]() -> absl::StatusOr<bool> {
+      return tx_
+                 .exec_params(
+                     "INSERT INTO inbox_items (id, recipient_id, created_at, read, body) "
+                     "VALUES ($1, $2, NULLIF($3::text, '')::timestamptz, $4, $5::jsonb) "
+                     "ON CONFLICT (id) DO NOTHING",
+                     item.id(), item.recipient_id(), TimeParam(item.has_created_at(), item.created_at()),
+                     item.has_read_at(), body)
+                 .affected_rows() == 1;
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::InboxItem>> Inbox(const InboxFilter& f) override {
+    RETURN_IF_ERROR(CheckKey(f.recipient_id, "filter.recipient_id"));
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() {
+      return AllFromJson<pb::InboxItem>(tx_.exec_params(
+          absl::StrCat("SELECT body::text FROM inbox_items WHERE ", kInboxWhere,
+                       " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT NULLIF($3::int, 0) OFFSET $4::int"),
+          f.recipient_id, f.unread_only, f.limit, f.offset));
+    });
+  }
+
+  absl::StatusOr<int64_t> CountInbox(const InboxFilter& f) override {
+    RETURN_IF_ERROR(CheckKey(f.recipient_id, "filter.recipient_id"));
+    RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params1(absl::StrCat("SELECT count(*) FROM inbox_items WHERE ", kInboxWhere), f.recipient_id,
+                        f.unread_only)[0]
+          .as<int64_t>();
+    });
+  }
+
+  absl::StatusOr<int64_t> UnreadCount(std::string_view recipient_id) override {
+    return CountInbox({.recipient_id = std::string(recipient_id), .unread_only = true});
+  }
+
+  absl::StatusOr<int64_t> MarkRead(std::string_view recipient_id, const std::vector<std::string>& ids,
+                                   bool all, absl::Time at) override {
+    RETURN_IF_ERROR(CheckKey(recipient_id, "recipient_id"));
+    return Run([&]() -> absl::StatusOr<int64_t> {
+      return tx_
+          .exec_params(
+              "UPDATE inbox_items SET read = true, body = jsonb_set(body, '{read_at}', to_jsonb($3::text)) "
+              "WHERE recipient_id = $1 AND NOT read AND ($4::boolean OR id = ANY($2::text[]))",
+              std::string(recipient_id), PgArray(ids),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", at, absl::UTCTimeZone()), all)
+          .affected_rows();
+    });
+  }
+
+  absl::Status PutSilence(const pb::Silence& s) override {
+    RETURN_IF_ERROR(CheckKey(s.id(), "silence.id"));
+    if (!s.has_starts_at()) return absl::InvalidArgumentError("silence.starts_at is unset");
+    if (!s.has_ends_at()) return absl::InvalidArgumentError("silence.ends_at is unset");
+    ASSIGN_OR_RETURN(std::string body, ToJson(s));
+    RETURN_IF_ERROR(LockImports());
+    return Run([&]() {
+      tx_.exec_params(
+          "INSERT INTO silences (id, starts_at, ends_at, body) VALUES ($1, $2::timestamptz, "
+          "$3::timestamptz, $4::jsonb) ON CONFLICT (id) DO UPDATE SET starts_at = EXCLUDED.starts_at, "
+          "ends_at = EXCLUDED.ends_at, body = EXCLUDED.body",
+          s.id(), PgTime(FromProtoTime(s.starts_at())), PgTime(FromProtoTime(s.ends_at())), body);
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<std::optional<pb::Silence>> Silence(std::string_view id) override {
+    return Run([&]() {
+      return OneFromJson<pb::Silence>(
+          tx_.exec_params("SELECT body::text FROM silences WHERE id = $1", std::string(id)));
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::Silence>> ActiveSilences(absl::Time at) override {
+    return Run([&]() {
+      return AllFromJson<pb::Silence>(tx_.exec_params(
+          "SELECT body::text FROM silences WHERE starts_at <= $1::timestamptz AND ends_at > $1::timestamptz "
+          "ORDER BY ends_at, id",
+          PgTime(at)));
+    });
+  }
+
+  absl::StatusOr<std::vector<pb::Silence>> Silences(absl::Time at, bool include_expired) override {
+    return Run([&]() {
+      return AllFromJson<pb::Silence>(
+          tx_.exec_params("SELECT body::text FROM silences WHERE $2::boolean OR ends_at > $1::timestamptz "
+                          "ORDER BY ends_at, id",
+                          PgTime(at), include_expired));
+    });
+  }
+
+  absl::StatusOr<pb::Silence> ExpireSilence(std::string_view id, absl::Time at, std::string_view by) override {
+    RETURN_IF_ERROR(LockImports());
+    ASSIGN_OR_RETURN(std::optional<pb::Silence> s, Silence(id));
+    if (!s.has_value()) return absl::NotFoundError(absl::StrFormat("silence '%s' does not exist", id));
+    if (FromProtoTime(s->ends_at()) <= at) return *s;
+    *s->mutable_ends_at() = ToProtoTime(at);
+    s->set_expired_by(std::string(by));
+    RETURN_IF_ERROR(PutSilence(*s));
+    return *s;
+  }
+
+  absl::StatusOr<RateLimiterState> RateLimits() override {
+    return Run([&]() -> absl::StatusOr<RateLimiterState> {
+      RateLimiterState out;
+      for (const auto& row : tx_.exec("SELECT channel, sink, state::text FROM rate_limits ORDER BY channel, sink")) {
+        ASSIGN_OR_RETURN(SinkState s, DecodeSinkState(row[2].as<std::string>()));
+        out.sinks.emplace(RateLimitKey{row[0].as<std::string>(), row[1].as<std::string>()}, std::move(s));
+      }
+      return out;
+    });
+  }
+
+  absl::Status SaveRateLimits(const RateLimiterState& state) override {
+    std::vector<std::string> channels, sinks, states;
+    for (const auto& [key, s] : state.sinks) {
+      RETURN_IF_ERROR(CheckKey(key.channel, "rate limit channel"));
+      channels.push_back(key.channel);
+      sinks.push_back(key.sink);
+      states.push_back(EncodeSinkState(s));
+    }
+    return Run([&]() {
+      tx_.exec("DELETE FROM rate_limits");
+      tx_.exec_params(
+          "INSERT INTO rate_limits (channel, sink, state) "
+          "SELECT c, s, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, s, j)",
+          PgArray(channels), PgArray(sinks), PgArray(states));
+      return absl::OkStatus();
+    });
+  }
+
+  absl::StatusOr<bool> MarkOnce(std::string_view key, absl::Time at) override {
+    RETURN_IF_ERROR(CheckKey(key, "once key"));
+    return Run([&]() -> absl::StatusOr<bool> {
+      return tx_
+                 .exec_params("INSERT INTO once_marks (key, at) VALUES ($1, $2::timestamptz) "
+                              "ON CONFLICT (key) DO NOTHING",
+                              std::string(key), PgTime(at))
+                 .affected_rows() == 1;
+    });
+  }
+
+  absl::Status Emit(const pb::Delivery& delivery, std::string_view key) override {
+    RETURN_IF_ERROR(CheckKey(delivery.id(), "delivery.id"));
+    if (!delivery.has_updated_at()) return absl::InvalidArgumentError("delivery.updated_at is unset");
+    OutgoingEvent out;
+    out.topic = kNotifyTopic;
+    out.event.id = absl::StrCat(delivery.id(), "/", pb::DeliveryState_Name(delivery.state()));
+    out.event.source = kEventSource;
+    out.event.type = kDeliveryEventType;
+    out.event.time = FromProtoTime(delivery.updated_at());
+    out.event.content_type = "application/protobuf";
+    out.event.key = std::string(key);
+    out.event.data = delivery.SerializeAsString();
+    return Run([&]() {
+      EnqueueOutbox(tx_, out);
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  // Runs statements, mapping libpqxx's exceptions to a status. After a refused statement
+  // PostgreSQL ignores the rest of the transaction; every later call reports the first failure.
+  template <typename F>
+  auto Run(F&& fn) -> decltype(fn()) {
+    if (!failure_.ok()) return failure_;
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      failure_ = PgErrorStatus(e);
+      return failure_;
+    }
+  }
+
+  pqxx::work& tx_;
+  absl::Status failure_;
+};
+
+// As duty's: PgPool retries a transaction PostgreSQL aborted; the work's own refusal is returned
+// as it is, after one run.
+absl::Status RunUnitOfWork(PgPool& pool, const std::function<void(pqxx::work&)>& begin,
+                           const std::function<absl::Status(NotifyTx&)>& work) {
+  absl::Status refused;
+  absl::Status status = pool.WithTransaction([&](pqxx::work& w) -> absl::Status {
+    refused = absl::OkStatus();
+    begin(w);
+    PgNotifyTx tx(w);
+    absl::Status outcome = work(tx);
+    if (!tx.failure().ok()) return tx.failure();
+    if (!outcome.ok()) {
+      refused = std::move(outcome);
+      return absl::CancelledError("the unit of work refused");  // rolls back; not retried
+    }
+    return absl::OkStatus();
+  });
+  return refused.ok() ? status : refused;
+}
+
+}  // namespace
+
+absl::Status PgNotifyStore::Write(const std::function<absl::Status(NotifyTx&)>& work) {
+  // No lock here: deliveries rely on row locks (SKIP LOCKED); imports take LockImports.
+  return RunUnitOfWork(pool_, [](pqxx::work&) {}, work);
+}
+
+absl::Status PgNotifyStore::Read(const std::function<absl::Status(NotifyTx&)>& work) {
+  return RunUnitOfWork(
+      pool_, [](pqxx::work& w) { w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); },
+      work);
+}
+
+}  // namespace ys::notify

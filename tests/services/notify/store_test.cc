@@ -1,0 +1,685 @@
+// The notify store's behaviour, checked once and run against both stores: PgNotifyStore on the
+// running PostgreSQL (a fresh schema per test) and the FakeNotifyStore the service tests use. Then
+// what only PostgreSQL has: two replicas taking due deliveries at once, the outbox row.
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/pg/migrations.h"
+#include "common/status/macros.h"
+#include "common/time/proto_time.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "services/notify/embedded.h"
+#include "services/notify/store.h"
+#include "tests/services/notify/fake_notify_store.h"
+#include "tests/support/outbox_fixture.h"
+#include "tests/support/test_env.h"
+
+namespace ys::notify {
+namespace {
+
+using testing::EmittedDelivery;
+using testing::FakeNotifyStore;
+
+class FakeBackend {
+ public:
+  static constexpr char kName[] = "Fake";
+  void SetUp() {}
+  NotifyStore& store() { return store_; }
+  std::vector<EmittedDelivery> Emitted() { return store_.events(); }
+
+ private:
+  FakeNotifyStore store_;
+};
+
+class PgBackend {
+ public:
+  static constexpr char kName[] = "Postgres";
+  void SetUp() {
+    auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+    ASSERT_TRUE(migrations.ok()) << migrations.status();
+    pool_ = ys::testing::MigratedPool(ys::testing::UniqueName("t_notify"), *migrations);
+    ASSERT_NE(pool_, nullptr);
+    store_ = std::make_unique<PgNotifyStore>(*pool_);
+  }
+  NotifyStore& store() { return *store_; }
+  PgPool& pool() { return *pool_; }
+  std::vector<EmittedDelivery> Emitted() {
+    std::vector<EmittedDelivery> out;
+    absl::Status s = pool_->WithTransaction([&](pqxx::work& tx) {
+      for (const auto& row : tx.exec("SELECT msg_key, payload FROM outbox ORDER BY id")) {
+        EmittedDelivery& e = out.emplace_back();
+        e.key = row[0].as<std::string>();
+        EXPECT_TRUE(e.delivery.ParseFromString(pqxx::binarystring(row[1]).str()));
+      }
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+ private:
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgNotifyStore> store_;
+};
+
+::testing::AssertionResult Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
+  if (google::protobuf::util::MessageDifferencer::Equals(a, b)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "\n" << a.DebugString() << "differs from\n" << b.DebugString();
+}
+
+constexpr int64_t kT0 = 1665964800123456;  // 2022-10-17 08:00:00.123456 +08:00
+absl::Time T(int64_t seconds_after) { return absl::FromUnixMicros(kT0) + absl::Seconds(seconds_after); }
+google::protobuf::Timestamp Ts(int64_t seconds_after) { return ToProtoTime(T(seconds_after)); }
+
+pb::Recipient Rcpt(const std::string& id, const std::string& name) {
+  pb::Recipient r;
+  r.set_id(id);
+  r.set_name(name);
+  r.set_kind(pb::RECIPIENT_KIND_UNIT);
+  r.set_unit(name);
+  pb::Channel* c = r.add_channels();
+  c->set_kind(pb::CHANNEL_KIND_WECOM);
+  c->set_target("https://qyapi.weixin.qq.com/cgi-bin/webhook/send");
+  c->set_secret_ref("notify/wecom/x");
+  c->set_order(1);
+  r.add_channels()->set_kind(pb::CHANNEL_KIND_INBOX);
+  r.mutable_channels(1)->set_order(2);
+  r.mutable_preferences()->set_digest(pb::DIGEST_CADENCE_DAILY);
+  *r.mutable_updated_at() = Ts(0);
+  return r;
+}
+
+pb::Notification Note(const std::string& id, const std::string& event_id, const std::string& type,
+                      std::vector<std::string> receivers, int64_t at) {
+  pb::Notification n;
+  n.set_id(id);
+  n.set_event_id(event_id);
+  n.set_event_source("/yingshang/ranking");
+  n.set_event_type(type);
+  n.set_severity(pb::SEVERITY_WARNING);
+  (*n.mutable_labels())["unit"] = "市商务局";
+  n.set_title("指标预警");
+  for (auto& r : receivers) n.add_receivers(r);
+  n.set_group_key("{}|unit:市商务局|{}");
+  n.set_sequence(1);
+  *n.mutable_created_at() = Ts(at);
+  n.set_reason("非工作时间");
+  return n;
+}
+
+pb::Delivery Deliv(const std::string& notification, const std::string& recipient, pb::DeliveryState state,
+                   int64_t created, const std::string& event = "evt-1") {
+  pb::Delivery d;
+  d.set_id(DeliveryId(notification, recipient, pb::CHANNEL_KIND_WECOM, 1));
+  d.set_notification_id(notification);
+  d.set_recipient_id(recipient);
+  d.set_channel(pb::CHANNEL_KIND_WECOM);
+  d.set_channel_order(1);
+  d.set_state(state);
+  d.set_event_id(event);
+  *d.mutable_created_at() = Ts(created);
+  *d.mutable_updated_at() = Ts(created);
+  return d;
+}
+
+pb::InboxItem Item(const std::string& id, const std::string& recipient, int64_t at) {
+  pb::InboxItem i;
+  i.set_id(id);
+  i.set_recipient_id(recipient);
+  i.set_notification_id("N-" + id);
+  i.set_title("标题");
+  i.set_markdown("**内容**");
+  i.set_severity(pb::SEVERITY_INFO);
+  i.set_event_type("case_opened");
+  *i.mutable_created_at() = Ts(at);
+  return i;
+}
+
+pb::Silence Sil(const std::string& id, int64_t starts, int64_t ends) {
+  pb::Silence s;
+  s.set_id(id);
+  s.add_matchers("unit=市商务局");
+  *s.mutable_starts_at() = Ts(starts);
+  *s.mutable_ends_at() = Ts(ends);
+  s.set_created_by("office");
+  s.set_comment("维护");
+  *s.mutable_created_at() = Ts(starts);
+  return s;
+}
+
+template <typename M>
+std::vector<std::string> Ids(const std::vector<M>& messages) {
+  std::vector<std::string> out;
+  for (const M& m : messages) out.push_back(m.id());
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+template <typename Backend>
+class NotifyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { backend_.SetUp(); }
+  NotifyStore& store() { return backend_.store(); }
+
+  template <typename F>
+  auto Reading(F fn) -> decltype(fn(std::declval<NotifyTx&>())) {
+    decltype(fn(std::declval<NotifyTx&>())) out = absl::UnknownError("not run");
+    absl::Status s = store().Read([&](NotifyTx& tx) {
+      out = fn(tx);
+      return out.status();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+  template <typename F>
+  auto Writing(F fn) -> decltype(fn(std::declval<NotifyTx&>())) {
+    decltype(fn(std::declval<NotifyTx&>())) out = absl::UnknownError("not run");
+    absl::Status s = store().Write([&](NotifyTx& tx) {
+      out = fn(tx);
+      return out.status();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+  void Write(const std::function<absl::Status(NotifyTx&)>& work) {
+    absl::Status s = store().Write(work);
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
+  Backend backend_;
+};
+
+struct BackendNames {
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+
+using Backends = ::testing::Types<FakeBackend, PgBackend>;
+TYPED_TEST_SUITE(NotifyStoreTest, Backends, BackendNames);
+
+TYPED_TEST(NotifyStoreTest, RecipientsAreVersionedAndOnlyTheNextVersionIsWritten) {
+  auto none = this->Reading([](NotifyTx& tx) { return tx.Recipients(); });
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->version, 0);
+  EXPECT_TRUE(none->recipients.empty());
+
+  auto v1 = this->Writing([](NotifyTx& tx) {
+    return tx.PutRecipients(0, {Rcpt("unit:市税务局", "市税务局"), Rcpt("unit:市商务局", "市商务局")});
+  });
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  EXPECT_EQ(*v1, 1);
+  auto got = this->Reading([](NotifyTx& tx) { return tx.Recipients(); });
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->version, 1);
+  ASSERT_EQ(Ids(got->recipients), (V{"unit:市商务局", "unit:市税务局"}));  // by id, bytewise
+  pb::Recipient expected = Rcpt("unit:市商务局", "市商务局");
+  expected.set_version(1);
+  EXPECT_TRUE(Same(got->recipients[0], expected));
+
+  pb::Recipient retired = Rcpt("unit:市税务局", "市税务局");
+  retired.set_retired(true);
+  ASSERT_TRUE(this->Writing([&](NotifyTx& tx) { return tx.PutRecipients(2, {retired}); }).ok());
+  got = this->Reading([](NotifyTx& tx) { return tx.Recipients(); });
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version, 2);
+  ASSERT_EQ(Ids(got->recipients), V{"unit:市税务局"});
+  EXPECT_TRUE(got->recipients[0].retired());
+  EXPECT_EQ(got->recipients[0].version(), 2);
+
+  auto stale = this->Writing([&](NotifyTx& tx) { return tx.PutRecipients(2, {retired}); });
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition) << stale.status();
+  auto no_id = this->Writing([](NotifyTx& tx) { return tx.PutRecipients(0, {Rcpt("", "x")}); });
+  EXPECT_EQ(no_id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(no_id.status().message().find("recipients[0].id"), std::string::npos) << no_id.status();
+  EXPECT_EQ(this->Reading([](NotifyTx& tx) { return tx.Recipients(); })->version, 2);
+}
+
+TYPED_TEST(NotifyStoreTest, NotificationsRoundTripFilterNewestFirstAndPageWithCounts) {
+  const pb::Notification a = Note("N-1", "evt-1", "ranking_alert", {"unit:a", "office"}, 10);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutNotification(a));
+    RETURN_IF_ERROR(tx.PutNotification(Note("N-2", "evt-2", "case_opened", {"unit:b"}, 30)));
+    RETURN_IF_ERROR(tx.PutNotification(Note("N-3", "evt-1", "ranking_alert", {"unit:b", "office"}, 20)));
+    RETURN_IF_ERROR(tx.PutNotification(Note("N-4", "evt-3", "ranking_alert", {"unit:a"}, 20)));
+    return tx.PutNotification(Note("N-5", "evt-4", "duty_reminder", {"centre"}, 40));
+  });
+  auto got = this->Reading([](NotifyTx& tx) { return tx.Notification("N-1"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_TRUE(Same(**got, a));
+  EXPECT_FALSE(this->Reading([](NotifyTx& tx) { return tx.Notification("N-9"); })->has_value());
+
+  auto ids = [&](const NotificationFilter& f) {
+    auto list = this->Reading([&](NotifyTx& tx) { return tx.Notifications(f); });
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? Ids(*list) : V{"error"};
+  };
+  auto count = [&](const NotificationFilter& f) {
+    auto n = this->Reading([&](NotifyTx& tx) { return tx.CountNotifications(f); });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  };
+  EXPECT_EQ(ids({}), (V{"N-5", "N-2", "N-4", "N-3", "N-1"}));  // same time: id descending
+  EXPECT_EQ(ids({.event_id = "evt-1"}), (V{"N-3", "N-1"}));
+  EXPECT_EQ(ids({.event_type = "ranking_alert"}), (V{"N-4", "N-3", "N-1"}));
+  EXPECT_EQ(ids({.recipient_id = "office"}), (V{"N-3", "N-1"}));
+  EXPECT_EQ(ids({.from = T(20), .to = T(40)}), (V{"N-2", "N-4", "N-3"}));  // from inclusive, to exclusive
+  EXPECT_EQ(ids({.offset = 1, .limit = 2}), (V{"N-2", "N-4"}));
+  EXPECT_EQ(ids({.offset = 4, .limit = 2}), V{"N-1"});
+  EXPECT_EQ(ids({.offset = 5}), V{});
+  EXPECT_EQ(count({}), 5);
+  EXPECT_EQ(count({.offset = 4, .limit = 1}), 5);
+  EXPECT_EQ(count({.recipient_id = "unit:a"}), 2);
+  EXPECT_EQ(count({.event_type = "ranking_alert", .recipient_id = "unit:b"}), 1);
+  EXPECT_EQ(count({.from = T(21)}), 2);
+  auto bad = this->Reading([](NotifyTx& tx) { return tx.Notifications({.limit = -1}); });
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TYPED_TEST(NotifyStoreTest, GroupStateRoundTripsExactlyToTheMicrosecond) {
+  GroupState g;
+  g.first_seen = T(0);
+  g.last_flush = T(30) + absl::Nanoseconds(789);  // below a microsecond: dropped
+  g.last_flush_fingerprint = "0123456789abcdef";
+  g.flushes = 3;
+  g.members["alert-1"] = {.labels = {{"unit", "市商务局"}, {"indicator", "I01"}},
+                          .first_seen = T(1),
+                          .last_changed = T(2),
+                          .withdrawn = false,
+                          .last_sent_fingerprint = "aa"};
+  g.members["alert-\"2\""] = {.labels = {}, .first_seen = T(3), .last_changed = T(4), .withdrawn = true};
+  GroupState empty;  // first_seen InfinitePast, no flush, no members
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutGroup("k1", g, T(60)));
+    RETURN_IF_ERROR(tx.PutGroup("k2", empty, std::nullopt));
+    return tx.PutGroup("k3", g, T(50));
+  });
+  auto got = this->Reading([](NotifyTx& tx) { return tx.Group("k1"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  const GroupState& r = **got;
+  EXPECT_EQ(r.first_seen, g.first_seen);
+  ASSERT_TRUE(r.last_flush.has_value());
+  EXPECT_EQ(*r.last_flush, T(30));
+  EXPECT_EQ(r.last_flush_fingerprint, g.last_flush_fingerprint);
+  EXPECT_EQ(r.flushes, 3);
+  ASSERT_EQ(r.members.size(), 2u);
+  const AlertEntry& e1 = r.members.at("alert-1");
+  EXPECT_EQ(e1.labels, g.members["alert-1"].labels);
+  EXPECT_EQ(e1.first_seen, T(1));
+  EXPECT_EQ(e1.last_changed, T(2));
+  EXPECT_FALSE(e1.withdrawn);
+  EXPECT_EQ(e1.last_sent_fingerprint, "aa");
+  EXPECT_TRUE(r.members.at("alert-\"2\"").withdrawn);
+  EXPECT_EQ(r.members.at("alert-\"2\"").last_changed, T(4));
+
+  auto e = this->Reading([](NotifyTx& tx) { return tx.Group("k2"); });
+  ASSERT_TRUE(e.ok() && e->has_value());
+  EXPECT_EQ((*e)->first_seen, absl::InfinitePast());
+  EXPECT_FALSE((*e)->last_flush.has_value());
+  EXPECT_TRUE((*e)->members.empty());
+
+  auto due = this->Writing([](NotifyTx& tx) { return tx.DueGroups(T(60), 0); });
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(*due, (V{"k3", "k1"}));
+  EXPECT_EQ(*this->Writing([](NotifyTx& tx) { return tx.DueGroups(T(55), 0); }), V{"k3"});
+  this->Write([](NotifyTx& tx) { return tx.DeleteGroup("k1"); });
+  EXPECT_FALSE(this->Reading([](NotifyTx& tx) { return tx.Group("k1"); })->has_value());
+  EXPECT_FALSE(DecodeGroupState("{\"flushes\":\"x\"}").ok());
+}
+
+TYPED_TEST(NotifyStoreTest, DeliveriesRoundTripAppendAttemptsAndListByEachKey) {
+  const pb::Delivery d1 = Deliv("N-1", "unit:a", pb::DELIVERY_STATE_PENDING, 10);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDelivery(d1, T(15)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-1", "unit:b", pb::DELIVERY_STATE_DELIVERED, 11), std::nullopt));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-2", "unit:a", pb::DELIVERY_STATE_DEAD, 12, "evt-2"), std::nullopt));
+    return tx.PutDelivery(Deliv("N-3", "unit:a", pb::DELIVERY_STATE_PENDING, 13, "evt-2"), T(14));
+  });
+  EXPECT_EQ(d1.id(), "N-1/unit:a/1-CHANNEL_KIND_WECOM");
+  pb::Attempt a1;
+  *a1.mutable_at() = Ts(15);
+  a1.set_channel(pb::CHANNEL_KIND_WECOM);
+  a1.set_channel_order(1);
+  a1.set_outcome(pb::OUTCOME_TRANSIENT);
+  a1.set_http_status(502);
+  a1.set_error("Bad Gateway");
+  *a1.mutable_next_at() = Ts(45);
+  a1.set_decision("重试");
+  pb::Attempt a2 = a1;
+  *a2.mutable_at() = Ts(45);
+  a2.set_outcome(pb::OUTCOME_DELIVERED);
+  a2.clear_next_at();
+  this->Write([&](NotifyTx& tx) { return tx.AppendAttempt(d1.id(), a1); });
+  this->Write([&](NotifyTx& tx) { return tx.AppendAttempt(d1.id(), a2); });
+  auto got = this->Reading([&](NotifyTx& tx) { return tx.Delivery(d1.id()); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  pb::Delivery expected = d1;
+  *expected.add_attempts() = a1;
+  *expected.add_attempts() = a2;
+  EXPECT_TRUE(Same(**got, expected));
+  absl::Status missing = this->store().Write([&](NotifyTx& tx) { return tx.AppendAttempt("nope", a1); });
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
+
+  auto ids = [&](const DeliveryFilter& f) {
+    auto list = this->Reading([&](NotifyTx& tx) { return tx.Deliveries(f); });
+    EXPECT_TRUE(list.ok()) << list.status();
+    V out;
+    if (list.ok()) {
+      for (const auto& d : *list) out.push_back(d.notification_id() + " " + d.recipient_id());
+    }
+    return out;
+  };
+  auto count = [&](const DeliveryFilter& f) {
+    return this->Reading([&](NotifyTx& tx) { return tx.CountDeliveries(f); }).value_or(-1);
+  };
+  EXPECT_EQ(ids({.notification_id = "N-1"}), (V{"N-1 unit:b", "N-1 unit:a"}));
+  EXPECT_EQ(ids({.recipient_id = "unit:a"}), (V{"N-3 unit:a", "N-2 unit:a", "N-1 unit:a"}));
+  EXPECT_EQ(ids({.event_id = "evt-2"}), (V{"N-3 unit:a", "N-2 unit:a"}));
+  EXPECT_EQ(ids({.state = pb::DELIVERY_STATE_PENDING}), (V{"N-3 unit:a", "N-1 unit:a"}));
+  EXPECT_EQ(ids({.recipient_id = "unit:a", .offset = 1, .limit = 1}), V{"N-2 unit:a"});
+  EXPECT_EQ(count({.recipient_id = "unit:a", .limit = 1}), 3);
+  EXPECT_EQ(count({.recipient_id = "unit:a", .state = pb::DELIVERY_STATE_DEAD}), 1);
+  EXPECT_EQ(count({}), 4);
+}
+
+TYPED_TEST(NotifyStoreTest, DueDeliveriesArePendingHeldOrFailedUpToNowByNextAt) {
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-1", "r", pb::DELIVERY_STATE_PENDING, 0), T(30)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-2", "r", pb::DELIVERY_STATE_HELD, 0), T(10)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-3", "r", pb::DELIVERY_STATE_FAILED, 0), T(20)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-4", "r", pb::DELIVERY_STATE_PENDING, 0), T(61)));  // later
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-5", "r", pb::DELIVERY_STATE_SENDING, 0), T(5)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-6", "r", pb::DELIVERY_STATE_DELIVERED, 0), T(5)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-7", "r", pb::DELIVERY_STATE_PENDING, 0), std::nullopt));
+    return tx.PutDelivery(Deliv("N-8", "r", pb::DELIVERY_STATE_PENDING, 0), T(60));  // exactly now
+  });
+  auto notes = [](const std::vector<pb::Delivery>& ds) {
+    V out;
+    for (const auto& d : ds) out.push_back(d.notification_id());
+    return out;
+  };
+  auto due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(60), 0); });
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(notes(*due), (V{"N-2", "N-3", "N-1", "N-8"}));
+  due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(60), 2); });
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(notes(*due), (V{"N-2", "N-3"}));
+  EXPECT_TRUE(this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(9), 0); })->empty());
+}
+
+TYPED_TEST(NotifyStoreTest, ConcurrentWritesTakingDueDeliveriesNeverTakeTheSameOne) {
+  constexpr int kDue = 12;
+  this->Write([&](NotifyTx& tx) {
+    for (int i = 0; i < kDue; ++i) {
+      RETURN_IF_ERROR(
+          tx.PutDelivery(Deliv(absl::StrCat("N-", i), "r", pb::DELIVERY_STATE_PENDING, 0), T(i)));
+    }
+    return absl::OkStatus();
+  });
+  std::vector<std::string> taken[2];
+  absl::Status results[2];
+  auto replica = [&](int r) {
+    for (int round = 0; round < 10; ++round) {
+      std::vector<std::string> mine;
+      results[r] = this->store().Write([&](NotifyTx& tx) {
+        mine.clear();
+        ASSIGN_OR_RETURN(std::vector<pb::Delivery> due, tx.DueDeliveries(T(100), 2));
+        absl::SleepFor(absl::Milliseconds(20));  // the window in which the other replica looks
+        for (pb::Delivery d : due) {
+          mine.push_back(d.id());
+          d.set_state(pb::DELIVERY_STATE_SENDING);
+          RETURN_IF_ERROR(tx.PutDelivery(d, std::nullopt));
+        }
+        return absl::OkStatus();
+      });
+      if (!results[r].ok()) return;
+      taken[r].insert(taken[r].end(), mine.begin(), mine.end());
+    }
+  };
+  std::thread a(replica, 0), b(replica, 1);
+  a.join();
+  b.join();
+  ASSERT_TRUE(results[0].ok()) << results[0];
+  ASSERT_TRUE(results[1].ok()) << results[1];
+  std::set<std::string> all(taken[0].begin(), taken[0].end());
+  for (const auto& id : taken[1]) EXPECT_TRUE(all.insert(id).second) << id << " taken twice";
+  EXPECT_EQ(all.size(), static_cast<size_t>(kDue));
+  EXPECT_EQ(taken[0].size() + taken[1].size(), static_cast<size_t>(kDue));
+}
+
+TYPED_TEST(NotifyStoreTest, InboxCountsUnreadAndMarkReadIsIdempotentAndPerRecipient) {
+  this->Write([&](NotifyTx& tx) {
+    for (int i = 1; i <= 4; ++i) {
+      ASSIGN_OR_RETURN(bool added, tx.AddInboxItem(Item(absl::StrCat("I-", i), "unit:a", i)));
+      EXPECT_TRUE(added);
+    }
+    ASSIGN_OR_RETURN(bool added, tx.AddInboxItem(Item("I-9", "unit:b", 9)));
+    EXPECT_TRUE(added);
+    return absl::OkStatus();
+  });
+  auto again = this->Writing([](NotifyTx& tx) { return tx.AddInboxItem(Item("I-1", "unit:a", 1)); });
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+
+  auto unread = [&](const std::string& r) {
+    return this->Reading([&](NotifyTx& tx) { return tx.UnreadCount(r); }).value_or(-1);
+  };
+  auto ids = [&](const InboxFilter& f) {
+    auto list = this->Reading([&](NotifyTx& tx) { return tx.Inbox(f); });
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? Ids(*list) : V{"error"};
+  };
+  EXPECT_EQ(unread("unit:a"), 4);
+  EXPECT_EQ(ids({.recipient_id = "unit:a"}), (V{"I-4", "I-3", "I-2", "I-1"}));
+  EXPECT_EQ(ids({.recipient_id = "unit:a", .offset = 1, .limit = 2}), (V{"I-3", "I-2"}));
+
+  // I-9 is unit:b's: marking it as unit:a marks nothing of it.
+  auto marked = this->Writing([](NotifyTx& tx) { return tx.MarkRead("unit:a", {"I-2", "I-3", "I-9"}, false, T(100)); });
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_EQ(*marked, 2);
+  marked = this->Writing([](NotifyTx& tx) { return tx.MarkRead("unit:a", {"I-2"}, false, T(200)); });
+  EXPECT_EQ(*marked, 0);  // twice marks nothing
+  EXPECT_EQ(unread("unit:a"), 2);
+  EXPECT_EQ(unread("unit:b"), 1);
+  EXPECT_EQ(ids({.recipient_id = "unit:a", .unread_only = true}), (V{"I-4", "I-1"}));
+  EXPECT_EQ(this->Reading([](NotifyTx& tx) { return tx.CountInbox({.recipient_id = "unit:a"}); }).value_or(-1), 4);
+  auto read = this->Reading([](NotifyTx& tx) { return tx.Inbox({.recipient_id = "unit:a", .offset = 2, .limit = 1}); });
+  ASSERT_TRUE(read.ok() && read->size() == 1u);
+  pb::InboxItem expected = Item("I-2", "unit:a", 2);
+  *expected.mutable_read_at() = Ts(100);  // the first marking's time
+  EXPECT_TRUE(Same((*read)[0], expected));
+
+  marked = this->Writing([](NotifyTx& tx) { return tx.MarkRead("unit:a", {}, true, T(300)); });
+  EXPECT_EQ(*marked, 2);
+  EXPECT_EQ(unread("unit:a"), 0);
+  EXPECT_EQ(unread("unit:b"), 1);
+}
+
+TYPED_TEST(NotifyStoreTest, SilencesActiveAtATimeAndExpire) {
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.LockImports());
+    RETURN_IF_ERROR(tx.PutSilence(Sil("S-1", 0, 100)));
+    RETURN_IF_ERROR(tx.PutSilence(Sil("S-2", 50, 80)));
+    return tx.PutSilence(Sil("S-3", 200, 300));  // pending
+  });
+  auto active = [&](int64_t at) {
+    auto list = this->Reading([&](NotifyTx& tx) { return tx.ActiveSilences(T(at)); });
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? Ids(*list) : V{"error"};
+  };
+  EXPECT_EQ(active(0), V{"S-1"});  // starts_at inclusive
+  EXPECT_EQ(active(60), (V{"S-2", "S-1"}));  // by ends_at
+  EXPECT_EQ(active(80), V{"S-1"});  // ends_at exclusive
+  EXPECT_EQ(active(150), V{});
+  EXPECT_EQ(active(250), V{"S-3"});
+  EXPECT_EQ(Ids(*this->Reading([](NotifyTx& tx) { return tx.Silences(T(90), false); })), (V{"S-1", "S-3"}));
+  EXPECT_EQ(Ids(*this->Reading([](NotifyTx& tx) { return tx.Silences(T(90), true); })), (V{"S-2", "S-1", "S-3"}));
+
+  auto expired = this->Writing([](NotifyTx& tx) { return tx.ExpireSilence("S-1", T(70), "office"); });
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  pb::Silence expected = Sil("S-1", 0, 70);
+  expected.set_expired_by("office");
+  EXPECT_TRUE(Same(*expired, expected));
+  EXPECT_EQ(active(75), V{"S-2"});
+  // An ended silence stays as it ended.
+  auto again = this->Writing([](NotifyTx& tx) { return tx.ExpireSilence("S-1", T(90), "other"); });
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(Same(*again, expected));
+  EXPECT_EQ(this->Writing([](NotifyTx& tx) { return tx.ExpireSilence("S-9", T(90), "x"); }).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TYPED_TEST(NotifyStoreTest, RateLimitStateRoundTripsPerSinkAndSavingReplacesIt) {
+  RateLimiterState state;
+  state.sinks[{"wecom", "unit:市商务局"}] = {.recent_sends = {T(1), T(2) + absl::Nanoseconds(5), T(3)},
+                                             .day = absl::CivilDay(2022, 10, 17),
+                                             .sent_on_day = 3};
+  state.sinks[{"email", "a@example.invalid"}] = {.recent_sends = {}, .day = absl::CivilDay(2022, 10, 16),
+                                                 .sent_on_day = 0};
+  this->Write([&](NotifyTx& tx) { return tx.SaveRateLimits(state); });
+  auto got = this->Reading([](NotifyTx& tx) { return tx.RateLimits(); });
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->sinks.size(), 2u);
+  const SinkState& w = got->sinks.at({"wecom", "unit:市商务局"});
+  EXPECT_EQ(w.recent_sends, (std::vector<absl::Time>{T(1), T(2), T(3)}));  // to the microsecond
+  EXPECT_EQ(w.day, absl::CivilDay(2022, 10, 17));
+  EXPECT_EQ(w.sent_on_day, 3);
+  EXPECT_EQ(got->sinks.at({"email", "a@example.invalid"}).day, absl::CivilDay(2022, 10, 16));
+
+  state.sinks.erase({"email", "a@example.invalid"});
+  this->Write([&](NotifyTx& tx) { return tx.SaveRateLimits(state); });
+  got = this->Reading([](NotifyTx& tx) { return tx.RateLimits(); });
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->sinks.size(), 1u);
+}
+
+TYPED_TEST(NotifyStoreTest, MarkOnceIsTrueOnlyTheFirstTime) {
+  EXPECT_TRUE(*this->Writing([](NotifyTx& tx) { return tx.MarkOnce("digest:unit:a:2022-10-17", T(0)); }));
+  EXPECT_FALSE(*this->Writing([](NotifyTx& tx) { return tx.MarkOnce("digest:unit:a:2022-10-17", T(1)); }));
+  EXPECT_TRUE(*this->Writing([](NotifyTx& tx) { return tx.MarkOnce("digest:unit:a:2022-10-18", T(1)); }));
+  // A mark in a Write that fails is not kept.
+  absl::Status s = this->store().Write([](NotifyTx& tx) {
+    EXPECT_TRUE(*tx.MarkOnce("k", T(0)));
+    return absl::AbortedError("later");
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(*this->Writing([](NotifyTx& tx) { return tx.MarkOnce("k", T(0)); }));
+}
+
+TYPED_TEST(NotifyStoreTest, AFailedWriteKeepsAndEmitsNothing) {
+  pb::Delivery ended = Deliv("N-1", "unit:a", pb::DELIVERY_STATE_DELIVERED, 0);
+  absl::Status s = this->store().Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutRecipients(0, {Rcpt("unit:a", "a")}).status());
+    RETURN_IF_ERROR(tx.PutNotification(Note("N-1", "evt-1", "t", {"unit:a"}, 0)));
+    RETURN_IF_ERROR(tx.PutGroup("k", GroupState(), T(0)));
+    RETURN_IF_ERROR(tx.PutDelivery(ended, T(0)));
+    RETURN_IF_ERROR(tx.AddInboxItem(Item("I-1", "unit:a", 0)).status());
+    RETURN_IF_ERROR(tx.PutSilence(Sil("S-1", 0, 10)));
+    RETURN_IF_ERROR(tx.SaveRateLimits({.sinks = {{{"wecom", "x"}, SinkState()}}}));
+    RETURN_IF_ERROR(tx.Emit(ended, "unit:a"));
+    EXPECT_EQ(tx.CountNotifications({}).value_or(-1), 1);  // its own writes are seen
+    return absl::FailedPreconditionError("refused");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  absl::Status read = this->store().Read([&](NotifyTx& tx) {
+    EXPECT_EQ(tx.Recipients()->version, 0);
+    EXPECT_EQ(*tx.CountNotifications({}), 0);
+    EXPECT_FALSE(tx.Group("k")->has_value());
+    EXPECT_EQ(*tx.CountDeliveries({}), 0);
+    EXPECT_EQ(*tx.UnreadCount("unit:a"), 0);
+    EXPECT_TRUE(tx.Silences(T(0), true)->empty());
+    EXPECT_TRUE(tx.RateLimits()->sinks.empty());
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(read.ok()) << read;
+  EXPECT_TRUE(this->backend_.Emitted().empty());
+  // A Read cannot write.
+  EXPECT_FALSE(this->store().Read([](NotifyTx& tx) { return tx.PutNotification(Note("N-2", "e", "t", {}, 0)); }).ok());
+  EXPECT_EQ(this->Reading([](NotifyTx& tx) { return tx.CountNotifications({}); }).value_or(-1), 0);
+}
+
+TYPED_TEST(NotifyStoreTest, AnEndedDeliveryIsEmittedWithItsKeyWhenTheWriteCommits) {
+  pb::Delivery ended = Deliv("N-1", "unit:a", pb::DELIVERY_STATE_DEAD, 0);
+  this->Write([&](NotifyTx& tx) { return tx.Emit(ended, "unit:a"); });
+  pb::Delivery no_time = ended;
+  no_time.clear_updated_at();
+  EXPECT_EQ(this->store().Write([&](NotifyTx& tx) { return tx.Emit(no_time, "k"); }).code(),
+            absl::StatusCode::kInvalidArgument);
+  const auto emitted = this->backend_.Emitted();
+  ASSERT_EQ(emitted.size(), 1u);
+  EXPECT_EQ(emitted[0].key, "unit:a");
+  EXPECT_TRUE(Same(emitted[0].delivery, ended));
+}
+
+// --- what only PostgreSQL has ---
+
+class PgNotifyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { backend_.SetUp(); }
+  PgBackend backend_;
+};
+
+TEST_F(PgNotifyStoreTest, AnEmittedDeliveryIsAnOutboxRowOnTheNotifyTopicAsACloudEvent) {
+  pb::Delivery ended = Deliv("N-1", "unit:a", pb::DELIVERY_STATE_DELIVERED, 7);
+  ASSERT_TRUE(backend_.store().Write([&](NotifyTx& tx) { return tx.Emit(ended, "unit:a"); }).ok());
+  const int64_t n = ys::testing::QueryInt(
+      backend_.pool(),
+      absl::StrCat("SELECT count(*) FROM outbox WHERE topic = 'ys.notify.v1' AND msg_key = 'unit:a' AND "
+                   "ce_type = 'yingshang.notify.v1.Delivery' AND ce_source = '/yingshang/notify' AND "
+                   "ce_id = 'N-1/unit:a/1-CHANNEL_KIND_WECOM/DELIVERY_STATE_DELIVERED' AND "
+                   "(extract(epoch FROM ce_time) * 1000000)::bigint = ",
+                   absl::ToUnixMicros(T(7))));
+  EXPECT_EQ(n, 1);
+}
+
+TEST_F(PgNotifyStoreTest, ADueDeliveryLockedByOneUnitOfWorkIsSkippedByAnother) {
+  ASSERT_TRUE(backend_.store()
+                  .Write([](NotifyTx& tx) {
+                    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-1", "r", pb::DELIVERY_STATE_PENDING, 0), T(1)));
+                    return tx.PutDelivery(Deliv("N-2", "r", pb::DELIVERY_STATE_PENDING, 0), T(2));
+                  })
+                  .ok());
+  std::vector<std::string> inner;
+  absl::Status s = backend_.store().Write([&](NotifyTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto first, tx.DueDeliveries(T(10), 1));
+    EXPECT_EQ(Ids(first), V{"N-1/r/1-CHANNEL_KIND_WECOM"});
+    // Another replica, while N-1's row is held: it gets N-2, without waiting.
+    std::thread other([&] {
+      absl::Status o = backend_.store().Write([&](NotifyTx& tx2) -> absl::Status {
+        ASSIGN_OR_RETURN(auto due, tx2.DueDeliveries(T(10), 0));
+        inner = Ids(due);
+        return absl::OkStatus();
+      });
+      EXPECT_TRUE(o.ok()) << o;
+    });
+    other.join();
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(inner, V{"N-2/r/1-CHANNEL_KIND_WECOM"});
+}
+
+TEST_F(PgNotifyStoreTest, BodiesAreJsonWithTheProtoFieldNames) {
+  ASSERT_TRUE(backend_.store()
+                  .Write([](NotifyTx& tx) {
+                    return tx.PutDelivery(Deliv("N-1", "unit:a", pb::DELIVERY_STATE_HELD, 0), T(5));
+                  })
+                  .ok());
+  EXPECT_EQ(ys::testing::QueryInt(backend_.pool(),
+                                  "SELECT count(*) FROM deliveries WHERE body->>'notification_id' = 'N-1' AND "
+                                  "body->>'state' = 'DELIVERY_STATE_HELD' AND state = 'DELIVERY_STATE_HELD'"),
+            1);
+}
+
+}  // namespace
+}  // namespace ys::notify
