@@ -15,7 +15,9 @@
 #include "absl/time/civil_time.h"
 #include "common/kafka/cloud_event.h"
 #include "common/kafka/publisher.h"
+#include "common/pg/json_rows.h"
 #include "common/pg/outbox.h"
+#include "common/pg/unit_of_work.h"
 #include "common/status/macros.h"
 #include "common/time/calendar.h"
 #include "common/time/proto_time.h"
@@ -38,50 +40,6 @@ const std::map<std::string, std::string, std::less<>>& IdSequences() {
   static const auto* const sequences = new std::map<std::string, std::string, std::less<>>{
       {"DR", "id_dr"}, {"DK", "id_dk"}, {"WS", "id_ws"}, {"QT", "id_qt"}};
   return *sequences;
-}
-
-absl::StatusOr<std::string> ToJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string out;
-  auto status = google::protobuf::util::MessageToJsonString(m, &out, options);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s cannot be written as JSON: %s", m.GetTypeName(), status.ToString()));
-  }
-  return out;
-}
-
-template <typename M>
-absl::StatusOr<M> FromJson(const pqxx::field& body) {
-  google::protobuf::util::JsonParseOptions options;
-  // A newer release may have written fields this one does not know (a rolling upgrade).
-  options.ignore_unknown_fields = true;
-  M m;
-  auto status = google::protobuf::util::JsonStringToMessage(body.c_str(), &m, options);
-  if (!status.ok()) {
-    return absl::DataLossError(
-        absl::StrFormat("a stored %s is not readable: %s", m.GetTypeName(), status.ToString()));
-  }
-  return m;
-}
-
-template <typename M>
-absl::StatusOr<std::vector<M>> AllFromJson(const pqxx::result& rows) {
-  std::vector<M> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) {
-    ASSIGN_OR_RETURN(M m, FromJson<M>(row[0]));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename M>
-absl::StatusOr<std::optional<M>> OneFromJson(const pqxx::result& rows) {
-  if (rows.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(M m, FromJson<M>(rows[0][0]));
-  return std::optional<M>(std::move(m));
 }
 
 // A timestamptz parameter: "" (with NULLIF($n, '')) for an unset Timestamp.
@@ -142,13 +100,9 @@ std::string RecordsWhere() {
                       DateBounds(3));
 }
 
-class PgDutyTx final : public DutyTx {
+class PgDutyTx final : public DutyTx, public PgStatements {
  public:
-  explicit PgDutyTx(pqxx::work& tx) : tx_(tx) {}
-
-  // The first statement PostgreSQL refused: the transaction is aborted from then on, so the unit
-  // of work fails with it even if `work` went on and returned OK.
-  const absl::Status& failure() const { return failure_; }
+  explicit PgDutyTx(pqxx::work& tx) : PgStatements(tx) {}
 
   absl::StatusOr<pb::Directory> Directory() override {
     return Run([&]() -> absl::StatusOr<pb::Directory> {
@@ -487,64 +441,19 @@ class PgDutyTx final : public DutyTx {
     });
   }
 
- private:
-  // Runs statements, mapping libpqxx's exceptions to a status here so that none crosses the
-  // caller's unit of work. After a refused statement PostgreSQL ignores the rest of the
-  // transaction; every later call reports the first failure.
-  template <typename F>
-  auto Run(F&& fn) -> decltype(fn()) {
-    if (!failure_.ok()) return failure_;
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      failure_ = PgErrorStatus(e);
-      return failure_;
-    }
-  }
-
-  pqxx::work& tx_;
-  absl::Status failure_;
 };
 
-// Runs `work` in one transaction of `pool`, `begin` first. PgPool runs a transaction again when
-// PostgreSQL aborted it (serialization failure, deadlock); the work's own refusal, whatever its
-// code, is returned as it is, after one run: "it commits when `work` returns OK, else nothing is kept".
-absl::Status RunUnitOfWork(PgPool& pool, const std::function<void(pqxx::work&)>& begin,
-                           const std::function<absl::Status(DutyTx&)>& work) {
-  absl::Status refused;
-  absl::Status status = pool.WithTransaction([&](pqxx::work& w) -> absl::Status {
-    refused = absl::OkStatus();
-    begin(w);
-    PgDutyTx tx(w);
-    absl::Status outcome = work(tx);
-    // A statement PostgreSQL refused aborted the transaction: it fails whatever `work` returned.
-    if (!tx.failure().ok()) return tx.failure();
-    if (!outcome.ok()) {
-      refused = std::move(outcome);
-      return absl::CancelledError("the unit of work refused");  // rolls back; not retried
-    }
-    return absl::OkStatus();
-  });
-  return refused.ok() ? status : refused;
-}
 
 }  // namespace
 
 absl::Status PgDutyStore::Write(const std::function<absl::Status(DutyTx&)>& work) {
-  return RunUnitOfWork(
+  return RunUnitOfWork<PgDutyTx, DutyTx>(
       pool_, [](pqxx::work& w) { w.exec_params("SELECT pg_advisory_xact_lock($1::bigint)", kWriteLockKey); },
       work);
 }
 
 absl::Status PgDutyStore::Read(const std::function<absl::Status(DutyTx&)>& work) {
-  return RunUnitOfWork(
-      pool_,
-      [](pqxx::work& w) {
-        // pqxx::work has sent BEGIN; SET TRANSACTION is allowed before the transaction's first
-        // query. One snapshot for every read of the unit of work, and no write can slip in.
-        w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      },
-      work);
+  return RunUnitOfWork<PgDutyTx, DutyTx>(pool_, BeginReadOnlySnapshot, work);
 }
 
 }  // namespace ys::duty

@@ -14,212 +14,25 @@
 #include "absl/strings/str_format.h"
 #include "common/kafka/cloud_event.h"
 #include "common/kafka/publisher.h"
+#include "common/pg/json_rows.h"
 #include "common/pg/outbox.h"
+#include "common/pg/unit_of_work.h"
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
-#include "google/protobuf/util/json_util.h"
-#include "nlohmann/json.hpp"
+#include "services/notify/pg_store_rows.h"
 #include "services/notify/store.h"
 
 namespace ys::notify {
-
-// --- the JSON of the domain's states ---
-
 namespace {
 
-using Json = nlohmann::json;
-
-constexpr char kTimeFormat[] = "%Y-%m-%dT%H:%M:%E6SZ";
-
-Json TimeJson(absl::Time t) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return nullptr;
-  return absl::FormatTime(kTimeFormat, t, absl::UTCTimeZone());
-}
-
-absl::StatusOr<absl::Time> TimeFrom(const Json& j, std::string_view field) {
-  if (j.is_null()) return absl::InfinitePast();
-  absl::Time t;
-  std::string err;
-  if (!j.is_string() || !absl::ParseTime(kTimeFormat, j.get<std::string>(), absl::UTCTimeZone(), &t, &err)) {
-    return absl::DataLossError(absl::StrFormat("%s is not an RFC 3339 UTC time: %s", field, j.dump()));
-  }
-  return t;
-}
-
-absl::StatusOr<Json> Parse(std::string_view text, std::string_view what) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::DataLossError(absl::StrFormat("a stored %s is not a JSON object", what));
-  }
-  return j;
-}
-
-absl::StatusOr<std::string> StringFrom(const Json& j, std::string_view field) {
-  if (!j.is_string()) return absl::DataLossError(absl::StrFormat("%s is not a string", field));
-  return j.get<std::string>();
-}
-
-absl::StatusOr<int64_t> IntFrom(const Json& j, std::string_view field) {
-  if (!j.is_number_integer()) return absl::DataLossError(absl::StrFormat("%s is not an integer", field));
-  return j.get<int64_t>();
-}
-
-}  // namespace
-
-std::string DeliveryId(std::string_view notification_id, std::string_view recipient_id,
-                       pb::ChannelKind channel, int channel_order) {
-  return absl::StrCat(absl::string_view(notification_id.data(), notification_id.size()), "/",
-                      absl::string_view(recipient_id.data(), recipient_id.size()), "/", channel_order, "-",
-                      pb::ChannelKind_Name(channel));
-}
-
-std::string EncodeGroupState(const GroupState& state) {
-  Json j = Json::object();
-  j["first_seen"] = TimeJson(state.first_seen);
-  j["last_flush"] = state.last_flush.has_value() ? TimeJson(*state.last_flush) : Json(nullptr);
-  j["last_flush_fingerprint"] = state.last_flush_fingerprint;
-  j["flushes"] = state.flushes;
-  Json members = Json::object();
-  for (const auto& [key, e] : state.members) {
-    Json m = Json::object();
-    m["labels"] = Json(e.labels);
-    m["first_seen"] = TimeJson(e.first_seen);
-    m["last_changed"] = TimeJson(e.last_changed);
-    m["withdrawn"] = e.withdrawn;
-    m["last_sent_fingerprint"] = e.last_sent_fingerprint;
-    members[key] = std::move(m);
-  }
-  j["members"] = std::move(members);
-  return j.dump();
-}
-
-absl::StatusOr<GroupState> DecodeGroupState(std::string_view json) {
-  ASSIGN_OR_RETURN(Json j, Parse(json, "group state"));
-  GroupState s;
-  ASSIGN_OR_RETURN(s.first_seen, TimeFrom(j.value("first_seen", Json()), "group.first_seen"));
-  if (const Json last = j.value("last_flush", Json()); !last.is_null()) {
-    ASSIGN_OR_RETURN(s.last_flush, TimeFrom(last, "group.last_flush"));
-  }
-  ASSIGN_OR_RETURN(s.last_flush_fingerprint,
-                   StringFrom(j.value("last_flush_fingerprint", Json("")), "group.last_flush_fingerprint"));
-  ASSIGN_OR_RETURN(s.flushes, IntFrom(j.value("flushes", Json(0)), "group.flushes"));
-  const Json members = j.value("members", Json::object());
-  if (!members.is_object()) return absl::DataLossError("group.members is not an object");
-  for (const auto& [key, m] : members.items()) {
-    const std::string field = absl::StrCat("group.members[", key, "]");
-    if (!m.is_object()) return absl::DataLossError(absl::StrCat(field, " is not an object"));
-    AlertEntry e;
-    const Json labels = m.value("labels", Json::object());
-    if (!labels.is_object()) return absl::DataLossError(absl::StrCat(field, ".labels is not an object"));
-    for (const auto& [name, value] : labels.items()) {
-      ASSIGN_OR_RETURN(e.labels[name], StringFrom(value, absl::StrCat(field, ".labels.", name)));
-    }
-    ASSIGN_OR_RETURN(e.first_seen, TimeFrom(m.value("first_seen", Json()), absl::StrCat(field, ".first_seen")));
-    ASSIGN_OR_RETURN(e.last_changed,
-                     TimeFrom(m.value("last_changed", Json()), absl::StrCat(field, ".last_changed")));
-    const Json withdrawn = m.value("withdrawn", Json(false));
-    if (!withdrawn.is_boolean()) return absl::DataLossError(absl::StrCat(field, ".withdrawn is not a boolean"));
-    e.withdrawn = withdrawn.get<bool>();
-    ASSIGN_OR_RETURN(e.last_sent_fingerprint, StringFrom(m.value("last_sent_fingerprint", Json("")),
-                                                         absl::StrCat(field, ".last_sent_fingerprint")));
-    s.members.emplace(key, std::move(e));
-  }
-  return s;
-}
-
-std::string EncodeSinkState(const SinkState& state) {
-  Json j = Json::object();
-  Json sends = Json::array();
-  for (absl::Time t : state.recent_sends) sends.push_back(TimeJson(t));
-  j["recent_sends"] = std::move(sends);
-  j["day"] = absl::FormatCivilTime(state.day);
-  j["sent_on_day"] = state.sent_on_day;
-  return j.dump();
-}
-
-absl::StatusOr<SinkState> DecodeSinkState(std::string_view json) {
-  ASSIGN_OR_RETURN(Json j, Parse(json, "rate-limit state"));
-  SinkState s;
-  const Json sends = j.value("recent_sends", Json::array());
-  if (!sends.is_array()) return absl::DataLossError("sink.recent_sends is not an array");
-  for (const Json& t : sends) {
-    ASSIGN_OR_RETURN(absl::Time at, TimeFrom(t, "sink.recent_sends[]"));
-    s.recent_sends.push_back(at);
-  }
-  ASSIGN_OR_RETURN(std::string day, StringFrom(j.value("day", Json("1970-01-01")), "sink.day"));
-  if (!absl::ParseCivilTime(day, &s.day)) {
-    return absl::DataLossError(absl::StrFormat("sink.day '%s' is not a date", day));
-  }
-  ASSIGN_OR_RETURN(int64_t sent, IntFrom(j.value("sent_on_day", Json(0)), "sink.sent_on_day"));
-  s.sent_on_day = static_cast<int>(sent);
-  return s;
-}
-
-namespace {
+using pg_store_internal::CheckKey;
+using pg_store_internal::CheckPage;
+using pg_store_internal::StateParam;
+using pg_store_internal::TimeParam;
 
 // The transaction-scoped advisory lock imports take ("YSNOTI" and 1).
 constexpr int64_t kImportLockKey = 0x5953'4e4f'5449'0001;
 constexpr char kEventSource[] = "/yingshang/notify";
-
-absl::StatusOr<std::string> ToJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string out;
-  auto status = google::protobuf::util::MessageToJsonString(m, &out, options);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s cannot be written as JSON: %s", m.GetTypeName(), status.ToString()));
-  }
-  return out;
-}
-
-template <typename M>
-absl::StatusOr<M> FromJson(const pqxx::field& body) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // a newer release may have written fields this one lacks
-  M m;
-  auto status = google::protobuf::util::JsonStringToMessage(body.c_str(), &m, options);
-  if (!status.ok()) {
-    return absl::DataLossError(
-        absl::StrFormat("a stored %s is not readable: %s", m.GetTypeName(), status.ToString()));
-  }
-  return m;
-}
-
-template <typename M>
-absl::StatusOr<std::vector<M>> AllFromJson(const pqxx::result& rows) {
-  std::vector<M> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) {
-    ASSIGN_OR_RETURN(M m, FromJson<M>(row[0]));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename M>
-absl::StatusOr<std::optional<M>> OneFromJson(const pqxx::result& rows) {
-  if (rows.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(M m, FromJson<M>(rows[0][0]));
-  return std::optional<M>(std::move(m));
-}
-
-// A timestamptz parameter: "" (with NULLIF($n, '')) for an unset Timestamp or time.
-std::string TimeParam(bool set, const google::protobuf::Timestamp& t) {
-  return set ? PgTime(FromProtoTime(t)) : "";
-}
-std::string TimeParam(const std::optional<absl::Time>& t) { return t.has_value() ? PgTime(*t) : ""; }
-
-absl::Status CheckKey(std::string_view value, std::string_view field) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrFormat("%s is empty", field));
-  return absl::OkStatus();
-}
-
-absl::Status CheckPage(int offset, int limit) {
-  if (offset < 0) return absl::InvalidArgumentError("filter.offset is negative");
-  if (limit < 0) return absl::InvalidArgumentError("filter.limit is negative");
-  return absl::OkStatus();
-}
 
 // $1 event_type, $2 event_id, $3 recipient_id, $4 from, $5 to.
 constexpr char kNotificationsWhere[] =
@@ -233,14 +46,9 @@ constexpr char kDeliveriesWhere[] =
 // $1 recipient_id, $2 unread_only.
 constexpr char kInboxWhere[] = "recipient_id = $1 AND (NOT $2::boolean OR NOT read)";
 
-std::string StateParam(pb::DeliveryState state) {
-  return state == pb::DELIVERY_STATE_UNSPECIFIED ? "" : pb::DeliveryState_Name(state);
-}
-
-class PgNotifyTx final : public NotifyTx {
+class PgNotifyTx final : public NotifyTx, public PgStatements {
  public:
-  explicit PgNotifyTx(pqxx::work& tx) : tx_(tx) {}
-  const absl::Status& failure() const { return failure_; }
+  explicit PgNotifyTx(pqxx::work& tx) : PgStatements(tx) {}
 
   absl::Status LockImports() override {
     return Run([&]() {
@@ -611,55 +419,18 @@ class PgNotifyTx final : public NotifyTx {
     });
   }
 
- private:
-  // Runs statements, mapping libpqxx's exceptions to a status. After a refused statement
-  // PostgreSQL ignores the rest of the transaction; every later call reports the first failure.
-  template <typename F>
-  auto Run(F&& fn) -> decltype(fn()) {
-    if (!failure_.ok()) return failure_;
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      failure_ = PgErrorStatus(e);
-      return failure_;
-    }
-  }
-
-  pqxx::work& tx_;
-  absl::Status failure_;
 };
 
-// As duty's: PgPool retries a transaction PostgreSQL aborted; the work's own refusal is returned
-// as it is, after one run.
-absl::Status RunUnitOfWork(PgPool& pool, const std::function<void(pqxx::work&)>& begin,
-                           const std::function<absl::Status(NotifyTx&)>& work) {
-  absl::Status refused;
-  absl::Status status = pool.WithTransaction([&](pqxx::work& w) -> absl::Status {
-    refused = absl::OkStatus();
-    begin(w);
-    PgNotifyTx tx(w);
-    absl::Status outcome = work(tx);
-    if (!tx.failure().ok()) return tx.failure();
-    if (!outcome.ok()) {
-      refused = std::move(outcome);
-      return absl::CancelledError("the unit of work refused");  // rolls back; not retried
-    }
-    return absl::OkStatus();
-  });
-  return refused.ok() ? status : refused;
-}
 
 }  // namespace
 
 absl::Status PgNotifyStore::Write(const std::function<absl::Status(NotifyTx&)>& work) {
   // No lock here: deliveries rely on row locks (SKIP LOCKED); imports take LockImports.
-  return RunUnitOfWork(pool_, [](pqxx::work&) {}, work);
+  return RunUnitOfWork<PgNotifyTx, NotifyTx>(pool_, [](pqxx::work&) {}, work);
 }
 
 absl::Status PgNotifyStore::Read(const std::function<absl::Status(NotifyTx&)>& work) {
-  return RunUnitOfWork(
-      pool_, [](pqxx::work& w) { w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); },
-      work);
+  return RunUnitOfWork<PgNotifyTx, NotifyTx>(pool_, BeginReadOnlySnapshot, work);
 }
 
 }  // namespace ys::notify

@@ -15,39 +15,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/input/text_rules.h"
-#include "common/status/macros.h"
-#include "yaml-cpp/yaml.h"
+#include "services/notify/recipients_internal.h"
 
 namespace ys::notify {
+namespace recipients_internal {
 namespace {
 
-// 四(四): "报送市委、市人大、市政府、市政协、市纪委监委、市委组织部、市委宣传部".
-constexpr const char* kBulletinBodies[] = {"市委",       "市人大",     "市政府",    "市政协",
-                                           "市纪委监委", "市委组织部", "市委宣传部"};
-
-struct FixedRecipient {
-  const char* id;
-  const char* name;
-  RecipientKind kind;
-};
-// The bodies the work plan addresses besides the catalog's (see the header).
-constexpr FixedRecipient kFixed[] = {
-    {"office", "市营商办", RecipientKind::kOffice},
-    {"centre", "市政务服务中心", RecipientKind::kCentre},
-    // 坐班细则 四.2: "报送市政务服务管理局及市政府分管领导".
-    {"body:市政务服务管理局", "市政务服务管理局", RecipientKind::kGovernmentBody},
-    {"body:市政府分管领导", "市政府分管领导", RecipientKind::kGovernmentBody},
-    // 坐班细则 四.1: "通过政务网站、微信公众号和市政务服务中心大厅显示屏等平台公布".
-    {"publication:政务网站", "政务网站", RecipientKind::kPublication},
-    {"publication:微信公众号", "微信公众号", RecipientKind::kPublication},
-    {"publication:大厅显示屏", "市政务服务中心大厅显示屏", RecipientKind::kPublication},
-};
-
-constexpr char kIdHelp[] =
-    "ids are office, centre, unit:<单位>, head:<单位>, lead:<领班>, county:<区划代码>, body:<机关>, "
-    "publication:<平台>";
-
 std::vector<Channel> InboxOnly() { return {Channel{ChannelKind::kInbox, "", "", 1}}; }
+
+bool IsBareNamed(RecipientKind kind) {
+  return kind == RecipientKind::kOffice || kind == RecipientKind::kCentre ||
+         kind == RecipientKind::kGovernmentBody || kind == RecipientKind::kPublication;
+}
+
+}  // namespace
 
 Recipient Make(std::string id, std::string name, RecipientKind kind, std::string stands_for) {
   Recipient r;
@@ -64,11 +45,6 @@ std::pair<std::string, std::string> SplitId(absl::string_view id) {
   const size_t colon = id.find(':');
   if (colon == absl::string_view::npos) return {"", std::string(id)};
   return {std::string(id.substr(0, colon)), std::string(id.substr(colon + 1))};
-}
-
-bool IsBareNamed(RecipientKind kind) {
-  return kind == RecipientKind::kOffice || kind == RecipientKind::kCentre ||
-         kind == RecipientKind::kGovernmentBody || kind == RecipientKind::kPublication;
 }
 
 // The body, publication, office or centre a bare name ("政务网站", "市委") means.
@@ -99,6 +75,8 @@ const Recipient* Find(const Recipients& recipients, absl::string_view id) {
 std::string Quote(absl::string_view value) { return input::QuoteInput(value); }
 
 // --- secrets, URLs and addresses --------------------------------------------------------------
+
+namespace {
 
 bool IsHex(char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); }
 
@@ -270,11 +248,6 @@ std::optional<std::string> CheckEmail(absl::string_view address) {
   return std::nullopt;
 }
 
-struct ChannelProblem {
-  std::string field;  // "target" or "secret_ref"
-  std::string message;
-};
-
 // What the secret of a robot or webhook channel is for, for the "is required" message.
 absl::string_view SecretPurpose(ChannelKind kind) {
   switch (kind) {
@@ -285,6 +258,8 @@ absl::string_view SecretPurpose(ChannelKind kind) {
     default: return "";
   }
 }
+
+}  // namespace
 
 std::optional<ChannelProblem> CheckChannel(const Channel& channel) {
   switch (channel.kind) {
@@ -316,6 +291,18 @@ std::optional<ChannelProblem> CheckChannel(const Channel& channel) {
   return ChannelProblem{"kind", "unknown channel kind"};
 }
 
+}  // namespace recipients_internal
+
+namespace {
+
+using recipients_internal::CheckChannel;
+using recipients_internal::Find;
+using recipients_internal::FindBare;
+using recipients_internal::FindCounty;
+using recipients_internal::kIdHelp;
+using recipients_internal::Quote;
+using recipients_internal::SplitId;
+
 std::string DigestText(const DigestPreference& digest) {
   switch (digest.cadence) {
     case DigestCadence::kNone: return "none";
@@ -339,282 +326,6 @@ std::string ChannelText(const Channel& c) {
 std::string ChannelsText(const std::vector<Channel>& channels) {
   return absl::StrJoin(channels, ", ", [](std::string* out, const Channel& c) { out->append(ChannelText(c)); });
 }
-
-// --- the recipients file -----------------------------------------------------------------------
-
-int LineOf(const YAML::Node& n) {
-  if (!n.IsDefined()) return 0;
-  const YAML::Mark m = n.Mark();
-  return m.is_null() ? 0 : m.line + 1;
-}
-
-// Where a recipient of the file lands: an existing one, or one the file adds.
-struct FileTarget {
-  std::string id;
-  bool added = false;
-  RecipientKind kind = RecipientKind::kGovernmentBody;
-  std::string bare;  // an added one's name after the prefix
-};
-
-class FileParser {
- public:
-  FileParser(absl::string_view file_name, const Recipients& derived, const UnitDirectory& units)
-      : file_(file_name), out_(derived), units_(units) {}
-
-  absl::StatusOr<Recipients> Run(absl::string_view yaml) {
-    YAML::Node doc;
-    try {
-      doc = YAML::Load(std::string(yaml));
-    } catch (const YAML::Exception& e) {
-      return Error(e.mark.is_null() ? 0 : e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
-    }
-    try {
-      return Document(doc);
-    } catch (const YAML::Exception& e) {  // a list where a mapping belongs, and the like
-      return Error(e.mark.is_null() ? 0 : e.mark.line + 1, "",
-                   absl::StrCat("not the shape a recipients file takes: ", e.msg));
-    }
-  }
-
- private:
-  absl::Status Error(int line, absl::string_view path, absl::string_view message) const {
-    std::string text(file_);
-    if (line > 0) absl::StrAppend(&text, ":", line);
-    absl::StrAppend(&text, ": ", path, path.empty() ? "" : ": ", message);
-    return absl::InvalidArgumentError(text);
-  }
-
-  absl::Status KnownKeys(const YAML::Node& map, absl::string_view path, const std::set<std::string>& known) const {
-    for (const auto& kv : map) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
-      if (!known.contains(key)) {
-        return Error(LineOf(kv.first), absl::StrCat(path, path.empty() ? "" : ".", key),
-                     absl::StrCat("unknown key (known: ", absl::StrJoin(known, ", "), ")"));
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  // An optional scalar; "" when absent or null.
-  absl::StatusOr<std::string> Scalar(const YAML::Node& map, const std::string& key, absl::string_view path) const {
-    const YAML::Node v = map[key];
-    if (!v.IsDefined() || v.IsNull()) return std::string();
-    if (!v.IsScalar()) return Error(LineOf(v), absl::StrCat(path, ".", key), "must be a single value");
-    return v.Scalar();
-  }
-
-  absl::StatusOr<Recipients> Document(const YAML::Node& doc) {
-    if (!doc.IsMap()) return Error(LineOf(doc), "", "the file must be a mapping with a list 'recipients'");
-    RETURN_IF_ERROR(KnownKeys(doc, "", {"provenance", "recipients"}));
-    ASSIGN_OR_RETURN(const std::string provenance, Scalar(doc, "provenance", "provenance"));
-    if (!provenance.empty() && provenance != "SAMPLE" && provenance != "DRAFT" && provenance != "OFFICIAL") {
-      return Error(LineOf(doc["provenance"]), "provenance",
-                   absl::StrCat("must be SAMPLE, DRAFT or OFFICIAL, not ", Quote(provenance)));
-    }
-    out_.provenance = provenance;
-    const YAML::Node list = doc["recipients"];
-    if (!list.IsDefined() || !list.IsSequence()) {
-      return Error(LineOf(list.IsDefined() ? list : doc), "recipients", "is required: a list of recipients");
-    }
-    for (size_t i = 0; i < list.size(); ++i) RETURN_IF_ERROR(Entry(list[i], absl::StrCat("recipients[", i, "]")));
-    for (const auto& [id, r] : out_.by_id) {
-      if (absl::Status s = ValidateRecipient(r); !s.ok()) return Error(0, "", s.message());
-    }
-    return std::move(out_);
-  }
-
-  absl::Status Entry(const YAML::Node& node, const std::string& path) {
-    if (!node.IsMap()) return Error(LineOf(node), path, "must be a mapping with an id");
-    RETURN_IF_ERROR(KnownKeys(node, path, {"id", "name", "channels", "digest", "digest_time"}));
-    ASSIGN_OR_RETURN(const std::string id, Scalar(node, "id", path));
-    const int id_line = LineOf(node["id"]);
-    if (id.empty()) return Error(LineOf(node), path + ".id", "is required");
-    if (absl::Status s = input::CheckText("id", id, input::TextKind::kName, {}); !s.ok()) {
-      return Error(id_line, path + ".id", s.message());
-    }
-    absl::StatusOr<FileTarget> target = Resolve(id);
-    if (!target.ok()) return Error(id_line, path + ".id", target.status().message());
-    if (auto [it, fresh] = seen_.try_emplace(target->id, path, id_line); !fresh) {
-      return Error(id_line, path + ".id",
-                   absl::StrFormat("%s is the recipient %s already listed at %s (line %d)", Quote(id),
-                                   target->id, it->second.first, it->second.second));
-    }
-
-    Recipient r;
-    if (target->added) {
-      r = Make(target->id, target->bare, target->kind, target->bare);
-    } else {
-      r = out_.by_id.at(target->id);
-    }
-    ASSIGN_OR_RETURN(const std::string name, Scalar(node, "name", path));
-    if (!name.empty()) {
-      if (!target->added) {
-        return Error(LineOf(node["name"]), path + ".name",
-                     absl::StrCat("the catalog names this recipient (", r.name,
-                                  "): the file sets only its channels and digest"));
-      }
-      if (absl::Status s = input::CheckText("name", name, input::TextKind::kName, {}); !s.ok()) {
-        return Error(LineOf(node["name"]), path + ".name", s.message());
-      }
-      r.name = name;
-    }
-    if (const YAML::Node channels = node["channels"]; channels.IsDefined() && !channels.IsNull()) {
-      ASSIGN_OR_RETURN(r.channels, Channels(channels, path + ".channels"));
-    }
-    RETURN_IF_ERROR(Digest(node, path, &r));
-    out_.by_id[r.id] = std::move(r);
-    return absl::OkStatus();
-  }
-
-  absl::StatusOr<std::vector<Channel>> Channels(const YAML::Node& list, const std::string& path) const {
-    if (!list.IsSequence()) return Error(LineOf(list), path, "must be a list of channels");
-    std::vector<Channel> out;
-    std::map<int, std::string> orders;                              // order -> path of its channel
-    std::map<std::pair<ChannelKind, std::string>, std::string> seen;  // (kind, target) -> path
-    bool inbox = false;
-    for (size_t j = 0; j < list.size(); ++j) {
-      const YAML::Node c = list[j];
-      const std::string at = absl::StrCat(path, "[", j, "]");
-      if (!c.IsMap()) return Error(LineOf(c), at, "must be a mapping {kind, target, secret_ref, order}");
-      RETURN_IF_ERROR(KnownKeys(c, at, {"kind", "target", "secret_ref", "order"}));
-      ASSIGN_OR_RETURN(const std::string kind, Scalar(c, "kind", at));
-      if (kind.empty()) return Error(LineOf(c), at + ".kind", "is required");
-      absl::StatusOr<ChannelKind> parsed = ParseChannelKind(kind);
-      if (!parsed.ok()) return Error(LineOf(c["kind"]), at + ".kind", parsed.status().message());
-      Channel channel;
-      channel.kind = *parsed;
-      ASSIGN_OR_RETURN(channel.target, Scalar(c, "target", at));
-      ASSIGN_OR_RETURN(channel.secret_ref, Scalar(c, "secret_ref", at));
-      ASSIGN_OR_RETURN(const std::string order, Scalar(c, "order", at));
-      channel.order = static_cast<int>(j) + 1;
-      if (!order.empty() && (!absl::SimpleAtoi(order, &channel.order) || channel.order < 1 || channel.order > 1000)) {
-        return Error(LineOf(c["order"]), at + ".order",
-                     absl::StrCat("must be a whole number from 1 to 1000, not ", Quote(order)));
-      }
-      if (auto problem = CheckChannel(channel)) {
-        const YAML::Node field = c[problem->field];
-        return Error(LineOf(field.IsDefined() ? field : c), absl::StrCat(at, ".", problem->field), problem->message);
-      }
-      const int line = LineOf(c);
-      if (auto [it, fresh] = orders.try_emplace(channel.order, at); !fresh) {
-        return Error(LineOf(c["order"].IsDefined() ? c["order"] : c), at + ".order",
-                     absl::StrCat("order ", channel.order, " is ", it->second,
-                                  "'s too: each channel needs its own place in the failover order"));
-      }
-      if (auto [it, fresh] = seen.try_emplace(std::make_pair(channel.kind, channel.target), at); !fresh) {
-        return Error(line, at, absl::StrCat("the same channel as ", it->second));
-      }
-      inbox = inbox || channel.kind == ChannelKind::kInbox;
-      out.push_back(std::move(channel));
-    }
-    if (!inbox) {  // a person can always read their inbox
-      const int last = orders.empty() ? 0 : orders.rbegin()->first;
-      out.push_back(Channel{ChannelKind::kInbox, "", "", last + 1});
-    }
-    std::stable_sort(out.begin(), out.end(), [](const Channel& a, const Channel& b) { return a.order < b.order; });
-    return out;
-  }
-
-  absl::Status Digest(const YAML::Node& node, const std::string& path, Recipient* r) const {
-    ASSIGN_OR_RETURN(const std::string digest, Scalar(node, "digest", path));
-    ASSIGN_OR_RETURN(const std::string time, Scalar(node, "digest_time", path));
-    if (!digest.empty()) {
-      if (digest == "none") {
-        r->digest.cadence = DigestCadence::kNone;
-      } else if (digest == "daily") {
-        r->digest.cadence = DigestCadence::kDaily;
-      } else if (digest == "weekly") {
-        r->digest.cadence = DigestCadence::kWeekly;
-      } else {
-        return Error(LineOf(node["digest"]), path + ".digest",
-                     absl::StrCat("must be none, daily or weekly, not ", Quote(digest)));
-      }
-      if (r->kind == RecipientKind::kPublication && r->digest.cadence != DigestCadence::kNone) {
-        return Error(LineOf(node["digest"]), path + ".digest",
-                     "a publication takes no digest: the roster appears on the day it is published");
-      }
-    }
-    if (time.empty()) return absl::OkStatus();
-    const int line = LineOf(node["digest_time"]);
-    if (r->digest.cadence == DigestCadence::kNone) {
-      return Error(line, path + ".digest_time", "is only for digest daily or weekly");
-    }
-    int hours = -1;
-    int minutes = -1;
-    const bool shape = time.size() == 5 && time[2] == ':' && absl::ascii_isdigit(time[0]) &&
-                       absl::ascii_isdigit(time[1]) && absl::ascii_isdigit(time[3]) && absl::ascii_isdigit(time[4]);
-    if (!shape || !absl::SimpleAtoi(time.substr(0, 2), &hours) || !absl::SimpleAtoi(time.substr(3, 2), &minutes) ||
-        hours > 23 || minutes > 59) {
-      return Error(line, path + ".digest_time", absl::StrCat("must be HH:MM from 00:00 to 23:59, not ", Quote(time)));
-    }
-    r->digest.time_of_day = absl::Hours(hours) + absl::Minutes(minutes);
-    return absl::OkStatus();
-  }
-
-  // The recipient an id of the file names; the message says why it names none.
-  absl::StatusOr<FileTarget> Resolve(const std::string& id) const {
-    const auto [prefix, rest] = SplitId(id);
-    auto existing = [&](const std::string& key) -> std::optional<FileTarget> {
-      if (const Recipient* r = Find(out_, key)) return FileTarget{r->id, false, r->kind, ""};
-      return std::nullopt;
-    };
-    if (prefix.empty()) {  // an id, or a body's bare name as routing trees write it ("政务网站")
-      if (auto t = existing(id)) return *t;
-      if (const Recipient* r = FindBare(out_, id)) return FileTarget{r->id, false, r->kind, ""};
-      return absl::InvalidArgumentError(absl::StrCat("unknown id ", Quote(id), ": ", kIdHelp));
-    }
-    if (prefix == "unit" || prefix == "head") {
-      if (rest.empty()) return absl::InvalidArgumentError("names no unit");
-      const std::optional<std::string> canonical = units_.Resolve(rest);
-      if (!canonical) {
-        if (const Recipient* county = FindCounty(out_, rest)) {
-          return absl::InvalidArgumentError(absl::StrCat(rest, " is a county: name it ", county->id));
-        }
-        return absl::InvalidArgumentError(
-            absl::StrCat("unit ", Quote(rest), " is not in the catalog (nor an alias of one)"));
-      }
-      if (auto t = existing(absl::StrCat(prefix, ":", *canonical))) return *t;
-      if (const Recipient* county = FindCounty(out_, *canonical)) {
-        return absl::InvalidArgumentError(absl::StrCat(*canonical, " is a county: name it ", county->id));
-      }
-      if (prefix == "head") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the catalog names no 带班领导 for ", *canonical, " (an indicator's units[].head): add it there"));
-      }
-      return absl::InvalidArgumentError(
-          absl::StrCat("unit ", *canonical, " is in the units file but not among the catalog's units"));
-    }
-    if (prefix == "lead") {
-      if (auto t = existing(id)) return *t;
-      return absl::InvalidArgumentError(
-          absl::StrCat(Quote(rest), " is not the 领班 of any indicator in the catalog: add it there"));
-    }
-    if (prefix == "county") {
-      if (const Recipient* county = FindCounty(out_, rest)) return FileTarget{county->id, false, county->kind, ""};
-      return absl::InvalidArgumentError(
-          absl::StrCat(Quote(rest), " is not one of Shangrao's counties (give its code, e.g. county:361102)"));
-    }
-    if (prefix == "body" || prefix == "publication") {
-      if (auto t = existing(id)) return *t;
-      if (rest.empty()) return absl::InvalidArgumentError(absl::StrCat("names no ", prefix));
-      if (units_.Canonical(rest) || out_.units.Canonical(rest)) {
-        const std::string unit = units_.Canonical(rest).value_or(out_.units.Canonical(rest).value_or(rest));
-        return absl::InvalidArgumentError(absl::StrCat(rest, " is a unit of the catalog: name it unit:", unit));
-      }
-      if (const Recipient* other = FindBare(out_, rest)) {
-        return absl::InvalidArgumentError(absl::StrCat(rest, " already names ", other->id));
-      }
-      return FileTarget{id, true, prefix == "body" ? RecipientKind::kGovernmentBody : RecipientKind::kPublication,
-                        rest};
-    }
-    return absl::InvalidArgumentError(absl::StrCat("unknown id ", Quote(id), ": ", kIdHelp));
-  }
-
-  std::string file_;
-  Recipients out_;
-  const UnitDirectory& units_;
-  std::map<std::string, std::pair<std::string, int>> seen_;  // resolved id -> (path, line)
-};
 
 }  // namespace
 
@@ -657,79 +368,6 @@ bool SameRecipient(const Recipient& a, const Recipient& b) {
   return a.id == b.id && a.name == b.name && a.kind == b.kind && a.stands_for == b.stands_for &&
          a.channels == b.channels && a.digest.cadence == b.digest.cadence &&
          a.digest.time_of_day == b.digest.time_of_day;
-}
-
-absl::StatusOr<Recipients> DeriveRecipients(const CatalogView& catalog) {
-  Recipients out;
-  for (const CatalogView::Unit& u : catalog.units) {
-    if (u.retired) continue;
-    if (absl::Status s = out.units.Add(u.name, u.aliases); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("catalog unit ", u.name, ": ", s.message()));
-    }
-  }
-  for (const FixedRecipient& f : kFixed) {
-    // A publication stands for its platform ("大厅显示屏"), a body for itself.
-    const std::string stands_for = f.kind == RecipientKind::kPublication ? SplitId(f.id).second : f.name;
-    out.by_id.emplace(f.id, Make(f.id, f.name, f.kind, stands_for));
-  }
-  for (const char* body : kBulletinBodies) {
-    const std::string id = absl::StrCat("body:", body);
-    out.by_id.emplace(id, Make(id, body, RecipientKind::kGovernmentBody, body));
-  }
-  // A fixed body that is a catalog unit is that unit's recipient (one organisation, one inbox).
-  for (const auto& [id, r] : out.by_id) {
-    if (r.kind == RecipientKind::kPublication) continue;
-    if (std::optional<std::string> unit = out.units.Canonical(r.stands_for)) {
-      out.same_as[absl::StrCat("unit:", *unit)] = id;
-    }
-  }
-  auto add_unit = [&](const std::string& name) {
-    const std::string id = absl::StrCat("unit:", name);
-    if (!out.same_as.contains(id)) out.by_id.try_emplace(id, Make(id, name, RecipientKind::kUnit, name));
-  };
-  for (const CatalogView::Unit& u : catalog.units) {
-    if (!u.retired) add_unit(u.name);
-  }
-
-  std::vector<const CatalogView::Indicator*> indicators;
-  for (const CatalogView::Indicator& i : catalog.indicators) {
-    if (!i.retired) indicators.push_back(&i);
-  }
-  std::stable_sort(indicators.begin(), indicators.end(),
-                   [](const auto* a, const auto* b) { return a->code < b->code; });
-  std::map<std::string, std::vector<std::string>> heads;  // canonical unit -> heads, first named first
-  for (const CatalogView::Indicator* indicator : indicators) {
-    for (const CatalogView::ResponsibleUnit& ru : indicator->units) {
-      const std::optional<std::string> unit = out.units.Canonical(ru.unit);
-      if (!unit) {
-        return absl::FailedPreconditionError(absl::StrCat("indicator ", indicator->code, " names unit ", ru.unit,
-                                                          ", which the catalog view does not hold (or holds retired)"));
-      }
-      if (ru.head.empty()) continue;
-      std::vector<std::string>& names = heads[*unit];
-      if (std::find(names.begin(), names.end(), ru.head) == names.end()) names.push_back(ru.head);
-    }
-    if (!indicator->lead.empty()) {
-      const std::string id = absl::StrCat("lead:", indicator->lead);
-      out.by_id.try_emplace(id, Make(id, indicator->lead, RecipientKind::kLead, indicator->lead));
-    }
-  }
-  for (const auto& [unit, names] : heads) {
-    const std::string id = absl::StrCat("head:", unit);
-    out.by_id.emplace(id,
-                      Make(id, absl::StrCat(unit, "带班领导"), RecipientKind::kHead, absl::StrJoin(names, "、")));
-  }
-  for (const CatalogView::County& county : catalog.counties) {
-    if (county.retired) continue;
-    const std::string id = absl::StrCat("county:", county.code);
-    out.by_id.try_emplace(id, Make(id, county.name, RecipientKind::kCounty, county.code));
-  }
-  return out;
-}
-
-absl::StatusOr<Recipients> ParseRecipientsYaml(absl::string_view yaml, absl::string_view file_name,
-                                               const Recipients& derived, const UnitDirectory& units) {
-  return FileParser(file_name, derived, units).Run(yaml);
 }
 
 absl::Status ValidateChannel(const Channel& channel) {
