@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "common/input/text_rules.h"
 #include "yaml-cpp/yaml.h"
 
 namespace ys {
@@ -124,6 +125,17 @@ std::optional<std::string> UnitDirectory::Canonical(std::string_view name) const
 std::optional<std::string> UnitDirectory::Resolve(std::string_view name) const {
   if (empty()) return std::string(name);
   return Canonical(name);
+}
+
+absl::StatusOr<std::string> UnitDirectory::ResolveField(std::string_view name, std::string_view field) const {
+  std::optional<std::string> unit = Resolve(name);
+  if (!unit.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("field '%s': %s is not a unit of the catalog (nor an alias of one)",
+                        absl::string_view(field.data(), field.size()),
+                        input::QuoteInput(absl::string_view(name.data(), name.size()))));
+  }
+  return *unit;
 }
 
 }  // namespace ys

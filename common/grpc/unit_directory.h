@@ -33,6 +33,9 @@ class UnitDirectory {
   std::optional<std::string> Canonical(std::string_view name) const;
   // Canonical(name), or `name` as given when the directory is empty (no units file configured).
   std::optional<std::string> Resolve(std::string_view name) const;
+  // Resolve(name) for a request's field: INVALID_ARGUMENT "field 'unit': … is not a unit of the
+  // catalog (nor an alias of one)" when unknown.
+  absl::StatusOr<std::string> ResolveField(std::string_view name, std::string_view field) const;
 
  private:
   static absl::StatusOr<UnitDirectory> FromNodes(std::string_view units_yaml, std::string_view regions_yaml);

@@ -53,12 +53,7 @@ pb::DutyEvent DutyDesk::NewEvent(std::string id, std::string message) const {
 
 absl::StatusOr<std::string> DutyDesk::ResolveUnit(absl::string_view name, absl::string_view field) const {
   if (name.empty()) return std::string();
-  std::optional<std::string> unit = units_.Resolve(std::string_view(name.data(), name.size()));
-  if (!unit.has_value()) {
-    return absl::InvalidArgumentError(absl::StrFormat("field '%s': %s is not a unit of the catalog (nor an alias of one)",
-                                                      field, input::QuoteInput(name)));
-  }
-  return *unit;
+  return units_.ResolveField(std::string_view(name.data(), name.size()), std::string_view(field.data(), field.size()));
 }
 
 absl::StatusOr<pb::ImportDirectoryResponse> DutyDesk::ImportDirectory(const Actor& actor,

@@ -33,12 +33,7 @@ grpc::ServerUnaryReactor* RectificationImpl::OpenCase(grpc::CallbackServerContex
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, {"office"}));
     pb::OpenCaseRequest open = *req;
     if (!open.unit().empty()) {
-      auto unit = auth_.units().Resolve(open.unit());
-      if (!unit.has_value()) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "field 'unit': %s is not a unit of the catalog (nor an alias of one)", input::QuoteInput(open.unit())));
-      }
-      open.set_unit(*unit);
+      ASSIGN_OR_RETURN(*open.mutable_unit(), auth_.units().ResolveField(open.unit(), "unit"));
     }
     ASSIGN_OR_RETURN(*resp, store_.Open(who, open));
     return absl::OkStatus();
