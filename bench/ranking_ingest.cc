@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   //    this shared 2-core machine varies by ±20% (autovacuum, checkpoints, the broker), so the
   //    median is the figure and every round is printed.
   std::unique_ptr<ys::PgPool> pool;  // the last round's, for figure 2
-  std::unique_ptr<ys::ranking::CatalogReplicaStore> replica;
+  std::unique_ptr<ys::CatalogReplicaStore> replica;
   std::vector<double> rates;
   size_t applied_total = 0;
   std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1/L2 indicators per month), "
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     if (!connected.ok()) return ys::bench::Fail("ranking_ingest", connected.status());
     pool = std::move(*connected);
     if (auto s = ys::MigrateService(*pool, "ranking", *migrations); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
-    replica = std::make_unique<ys::ranking::CatalogReplicaStore>(*pool);
+    replica = std::make_unique<ys::CatalogReplicaStore>(*pool);
     std::vector<const ys::CloudEvent*> ptrs;
     for (const auto& e : entities) ptrs.push_back(&e);
     std::vector<absl::Status> results(ptrs.size());

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/catalog/replica.h"
 #include "common/input/text_rules.h"
 #include "yingshang/indicator/v1/catalog.pb.h"
 #include "yingshang/ranking/v1/ranking.pb.h"
@@ -20,12 +21,9 @@ namespace ys::ranking {
 namespace pb = ::yingshang::ranking::v1;
 namespace ipb = ::yingshang::indicator::v1;
 
-// The part of the catalog the ranking service keeps a replica of (fed by ys.catalog.v1).
-struct CatalogReplica {
-  std::map<std::string, ipb::Indicator> indicators;
-  std::map<std::string, ipb::Region> regions;
-  std::map<std::string, ipb::Target> targets;
-};
+// The catalog replica (fed by ys.catalog.v1), shared with notify: ranking reads its indicators,
+// regions and targets.
+using CatalogReplica = ::ys::CatalogReplica;
 
 // --- validation ------------------------------------------------------------------------------
 

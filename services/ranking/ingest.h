@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "common/catalog/replica_store.h"
 #include "common/kafka/kafka.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/inbox.h"
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
-#include "services/ranking/catalog_replica.h"
 #include "services/ranking/domain.h"
 #include "services/ranking/ledger_store.h"
 #include "yingshang/ranking/v1/ingest.pb.h"

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   ys::ranking::RankingCache cache(redis, config.GetString("redis.key_prefix", ""));
   ys::ranking::PgFactReader pg_reader(*pool);
   ys::ranking::CachedFactReader reader(cache, pg_reader, metrics);
-  ys::ranking::CatalogReplicaStore replica(*pool, settings.validation.input);
+  ys::CatalogReplicaStore replica(*pool, settings.validation.input);
 
   ys::ranking::RankingQueryImpl query(reader, *pool, replica, auth, *runtime->executor, settings.goals,
                                      settings.rules);

@@ -315,5 +315,41 @@ TEST_F(RankingIngestTest, AlertsWriteTheConsequencesLedgerOnce) {
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM consequences"), before);
 }
 
+// The shared replica (common/catalog) also holds the units by canonical name and the leaders by
+// name, for notify; a higher version of a unit replaces it, a lower one is ignored.
+TEST_F(RankingIngestTest, TheReplicaHoldsUnitsAndLeadersLatestVersionWins) {
+  auto seeded = replica_->Current();
+  ASSERT_TRUE(seeded.ok()) << seeded.status();
+  ASSERT_TRUE((*seeded)->units.contains("市住房和城乡建设局"));
+  EXPECT_EQ((*seeded)->units.at("市住房和城乡建设局").aliases_size(), 1);
+  EXPECT_EQ((*seeded)->units.at("市住房和城乡建设局").aliases(0), "市住建局");
+  ASSERT_TRUE((*seeded)->leaders.contains("饶清华"));  // 领班 of I02
+  ASSERT_TRUE((*seeded)->leaders.contains("陈锋"));    // 带班领导 of 市住建局 for I03
+  EXPECT_EQ((*seeded)->leaders.at("陈锋").roles(0), "head");
+
+  auto apply = [&](int64_t version, bool retired) {
+    ipb::CatalogEntity entity;
+    entity.mutable_unit()->set_name("市住房和城乡建设局");
+    entity.mutable_unit()->set_retired(retired);
+    entity.set_version(version);
+    CloudEvent e;
+    e.key = "unit/市住房和城乡建设局";
+    e.data = entity.SerializeAsString();
+    std::vector<const CloudEvent*> events = {&e};
+    std::vector<absl::Status> results(1);
+    ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                       return replica_->ApplyBatch(tx, events, &results);
+                     }).ok());
+    ASSERT_TRUE(results[0].ok()) << results[0];
+    replica_->Invalidate();
+  };
+  apply(3, true);
+  apply(2, false);  // older: ignored
+  auto current = replica_->Current();
+  ASSERT_TRUE(current.ok()) << current.status();
+  EXPECT_TRUE((*current)->units.at("市住房和城乡建设局").retired());
+  EXPECT_EQ((*current)->units.at("市住房和城乡建设局").aliases_size(), 0);
+}
+
 }  // namespace
 }  // namespace ys::ranking

@@ -1,4 +1,7 @@
-#include "services/ranking/catalog_replica.h"
+#include "common/catalog/replica_store.h"
+
+#include <map>
+#include <string>
 
 #include <pqxx/pqxx>
 
@@ -7,7 +10,7 @@
 #include "common/status/macros.h"
 #include "common/status/rejection.h"
 
-namespace ys::ranking {
+namespace ys {
 
 namespace {
 
@@ -86,6 +89,8 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
       if (e.has_indicator()) replica->indicators[e.indicator().code()] = e.indicator();
       if (e.has_region()) replica->regions[e.region().code()] = e.region();
       if (e.has_target()) replica->targets[e.target().id()] = e.target();
+      if (e.has_unit()) replica->units[e.unit().name()] = e.unit();
+      if (e.has_leader()) replica->leaders[e.leader().name()] = e.leader();
     }
   });
   if (!s.ok()) return s;
@@ -94,4 +99,4 @@ absl::StatusOr<std::shared_ptr<const CatalogReplica>> CatalogReplicaStore::Curre
   return replica_;
 }
 
-}  // namespace ys::ranking
+}  // namespace ys

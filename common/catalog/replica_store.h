@@ -7,19 +7,21 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/catalog/replica.h"
 #include "common/input/text_rules.h"
-#include "common/kafka/kafka.h"
+#include "common/kafka/cloud_event.h"
 #include "common/pg/pool.h"
-#include "services/ranking/domain.h"
 
 namespace pqxx {
 class transaction_base;
 }
 
-namespace ys::ranking {
+namespace ys {
 
 // The catalog replica: applies ys.catalog.v1 records (latest version per key wins) and serves the
-// current replica to the ingest, reloading it from PostgreSQL only after it changed.
+// current replica to the service (ranking's ingest, notify's recipients), reloading it from
+// PostgreSQL only after it changed. Each service's schema holds its own table catalog_replica
+// (entity_key, version, body), created by the service's migrations.
 class CatalogReplicaStore {
  public:
   // `limits`: the input rules' caps for the catalog's strings (config input.*).
@@ -45,4 +47,4 @@ class CatalogReplicaStore {
   std::shared_ptr<const CatalogReplica> replica_;
 };
 
-}  // namespace ys::ranking
+}  // namespace ys
