@@ -20,7 +20,7 @@ namespace ys {
 // after a failure answers that failure.
 class PgStatements {
  public:
-  explicit PgStatements(pqxx::work& tx) : tx_(tx) {}
+  explicit PgStatements(pqxx::transaction_base& tx) : tx_(tx) {}
   const absl::Status& failure() const { return failure_; }
 
  protected:
@@ -35,7 +35,7 @@ class PgStatements {
     }
   }
 
-  pqxx::work& tx_;
+  pqxx::transaction_base& tx_;
 
  private:
   absl::Status failure_;

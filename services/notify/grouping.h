@@ -49,6 +49,20 @@ GroupTimings TimingsOf(const RouteTimings& route);
 std::string GroupKey(std::string_view route_key, std::string_view receiver, const GroupBy& group_by,
                      const Labels& labels);
 
+// What the message says about one member, rendered when its event arrived (templates.h): a group
+// of one sends this text; a larger group lists the titles. Not part of the member's fingerprint
+// (labels are): the same event rendered again is not news.
+struct MemberContent {
+  std::string event_id;     // ce_id
+  std::string event_source; // ce_source
+  std::string event_type;   // the event_type label
+  std::string severity;     // info | warning | critical
+  std::string title;        // the mail_subject rendered
+  std::string markdown;
+  std::string mail_text;
+  absl::Time occurred_at = absl::UnixEpoch();
+};
+
 // One event in a group, keyed in GroupState::members by the caller's alert key (the alert's id:
 // the same alert re-sent or updated has the same key).
 struct AlertEntry {
@@ -58,6 +72,7 @@ struct AlertEntry {
   bool withdrawn = false;  // resolved, or withdrawn with a superseded revision
   // EntryFingerprint of what the last message said about it; empty until it is first sent.
   std::string last_sent_fingerprint;
+  MemberContent content;  // set by the caller after Add (and after Withdraw: the withdrawn text)
 };
 
 struct GroupState {
@@ -66,6 +81,12 @@ struct GroupState {
   std::string last_flush_fingerprint;
   int64_t flushes = 0;  // messages sent so far; with the group key, a message's idempotency key
   std::map<std::string, AlertEntry, std::less<>> members;
+  // Where the group came from, so a flush needs nothing but the state: the matched route's path,
+  // the recipient id, the route's timings and the group_by labels' values.
+  std::string route_path;
+  std::string receiver;
+  GroupTimings timings;
+  Labels group_labels;
 };
 
 // Adds or updates an event. A new one, a changed one (other labels) or a withdrawn one coming back

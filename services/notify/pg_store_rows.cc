@@ -61,6 +61,53 @@ absl::StatusOr<int64_t> IntFrom(const Json& j, std::string_view field) {
   return j.get<int64_t>();
 }
 
+// A duration as integer microseconds (the routes' timings are whole seconds or more).
+absl::StatusOr<absl::Duration> DurationFrom(const Json& j, std::string_view field) {
+  ASSIGN_OR_RETURN(int64_t micros, IntFrom(j, field));
+  return absl::Microseconds(micros);
+}
+
+absl::StatusOr<Labels> LabelsFrom(const Json& j, const std::string& field) {
+  if (!j.is_object()) return absl::DataLossError(absl::StrFormat("%s is not an object", field));
+  Labels out;
+  for (const auto& [name, value] : j.items()) {
+    ASSIGN_OR_RETURN(out[name], StringFrom(value, absl::StrCat(field, ".", name)));
+  }
+  return out;
+}
+
+Json ContentJson(const MemberContent& c) {
+  Json j = Json::object();
+  j["event_id"] = c.event_id;
+  j["event_source"] = c.event_source;
+  j["event_type"] = c.event_type;
+  j["severity"] = c.severity;
+  j["title"] = c.title;
+  j["markdown"] = c.markdown;
+  j["mail_text"] = c.mail_text;
+  j["occurred_at"] = TimeJson(c.occurred_at);
+  return j;
+}
+
+// Absent keys keep MemberContent's defaults: a member stored before contents were kept reads as empty.
+absl::StatusOr<MemberContent> ContentFrom(const Json& j, const std::string& field) {
+  if (!j.is_object()) return absl::DataLossError(absl::StrCat(field, " is not an object"));
+  MemberContent c;
+  for (auto [name, out] : {std::pair<const char*, std::string*>{"event_id", &c.event_id},
+                           {"event_source", &c.event_source},
+                           {"event_type", &c.event_type},
+                           {"severity", &c.severity},
+                           {"title", &c.title},
+                           {"markdown", &c.markdown},
+                           {"mail_text", &c.mail_text}}) {
+    ASSIGN_OR_RETURN(*out, StringFrom(j.value(name, Json("")), absl::StrCat(field, ".", name)));
+  }
+  if (j.contains("occurred_at")) {
+    ASSIGN_OR_RETURN(c.occurred_at, TimeFrom(j.at("occurred_at"), absl::StrCat(field, ".occurred_at")));
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string DeliveryId(std::string_view notification_id, std::string_view recipient_id,
@@ -84,9 +131,16 @@ std::string EncodeGroupState(const GroupState& state) {
     m["last_changed"] = TimeJson(e.last_changed);
     m["withdrawn"] = e.withdrawn;
     m["last_sent_fingerprint"] = e.last_sent_fingerprint;
+    m["content"] = ContentJson(e.content);
     members[key] = std::move(m);
   }
   j["members"] = std::move(members);
+  j["route_path"] = state.route_path;
+  j["receiver"] = state.receiver;
+  j["timings"] = {{"wait_us", absl::ToInt64Microseconds(state.timings.wait)},
+                  {"interval_us", absl::ToInt64Microseconds(state.timings.interval)},
+                  {"repeat_us", absl::ToInt64Microseconds(state.timings.repeat)}};
+  j["group_labels"] = Json(state.group_labels);
   return j.dump();
 }
 
@@ -106,11 +160,7 @@ absl::StatusOr<GroupState> DecodeGroupState(std::string_view json) {
     const std::string field = absl::StrCat("group.members[", key, "]");
     if (!m.is_object()) return absl::DataLossError(absl::StrCat(field, " is not an object"));
     AlertEntry e;
-    const Json labels = m.value("labels", Json::object());
-    if (!labels.is_object()) return absl::DataLossError(absl::StrCat(field, ".labels is not an object"));
-    for (const auto& [name, value] : labels.items()) {
-      ASSIGN_OR_RETURN(e.labels[name], StringFrom(value, absl::StrCat(field, ".labels.", name)));
-    }
+    ASSIGN_OR_RETURN(e.labels, LabelsFrom(m.value("labels", Json::object()), absl::StrCat(field, ".labels")));
     ASSIGN_OR_RETURN(e.first_seen, TimeFrom(m.value("first_seen", Json()), absl::StrCat(field, ".first_seen")));
     ASSIGN_OR_RETURN(e.last_changed,
                      TimeFrom(m.value("last_changed", Json()), absl::StrCat(field, ".last_changed")));
@@ -119,8 +169,21 @@ absl::StatusOr<GroupState> DecodeGroupState(std::string_view json) {
     e.withdrawn = withdrawn.get<bool>();
     ASSIGN_OR_RETURN(e.last_sent_fingerprint, StringFrom(m.value("last_sent_fingerprint", Json("")),
                                                          absl::StrCat(field, ".last_sent_fingerprint")));
+    ASSIGN_OR_RETURN(e.content,
+                     ContentFrom(m.value("content", Json::object()), absl::StrCat(field, ".content")));
     s.members.emplace(key, std::move(e));
   }
+  // Absent in a state stored before groups kept where they came from: empty, zero timings.
+  ASSIGN_OR_RETURN(s.route_path, StringFrom(j.value("route_path", Json("")), "group.route_path"));
+  ASSIGN_OR_RETURN(s.receiver, StringFrom(j.value("receiver", Json("")), "group.receiver"));
+  const Json timings = j.value("timings", Json::object());
+  if (!timings.is_object()) return absl::DataLossError("group.timings is not an object");
+  ASSIGN_OR_RETURN(s.timings.wait, DurationFrom(timings.value("wait_us", Json(0)), "group.timings.wait_us"));
+  ASSIGN_OR_RETURN(s.timings.interval,
+                   DurationFrom(timings.value("interval_us", Json(0)), "group.timings.interval_us"));
+  ASSIGN_OR_RETURN(s.timings.repeat,
+                   DurationFrom(timings.value("repeat_us", Json(0)), "group.timings.repeat_us"));
+  ASSIGN_OR_RETURN(s.group_labels, LabelsFrom(j.value("group_labels", Json::object()), "group.group_labels"));
   return s;
 }
 
@@ -158,6 +221,14 @@ std::string TimeParam(bool set, const google::protobuf::Timestamp& t) {
   return set ? PgTime(FromProtoTime(t)) : "";
 }
 std::string TimeParam(const std::optional<absl::Time>& t) { return t.has_value() ? PgTime(*t) : ""; }
+
+std::string LabelsJson(const Labels& labels) { return Json(labels).dump(); }
+
+absl::StatusOr<Labels> LabelsFromJson(std::string_view json, std::string_view field) {
+  Json j = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return absl::DataLossError(absl::StrFormat("%s is not JSON", field));
+  return LabelsFrom(j, std::string(field));
+}
 
 absl::Status CheckKey(std::string_view value, std::string_view field) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrFormat("%s is empty", field));

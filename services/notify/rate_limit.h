@@ -40,9 +40,10 @@
 
 namespace ys::notify {
 
-// One sink of one channel, e.g. ("wecom", "unit:市商务局"), ("email", an address). Name the sink by
-// the recipient's channel, not by a secret (a robot's key or a signed URL): keys appear in
-// configuration errors and in the saved state.
+// One sink of one channel: the dispatcher names it by the channel's target — the robot's URL as
+// configured (recipients.h refuses secrets in it: the key and signature are added per attempt),
+// the e-mail address — so two recipients sharing one robot share its limit. Never name a sink by a
+// secret: keys appear in configuration errors and in the saved state.
 struct RateLimitKey {
   std::string channel;
   std::string sink;

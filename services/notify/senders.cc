@@ -284,11 +284,11 @@ absl::Status SetupFailed(const char* what) {
 
 }  // namespace
 
-absl::string_view ChannelKindName(ChannelKind kind) {
+absl::string_view TransportName(Transport kind) {
   switch (kind) {
-    case ChannelKind::kWebhook:
+    case Transport::kWebhook:
       return "webhook";
-    case ChannelKind::kEmail:
+    case Transport::kEmail:
       return "email";
   }
   return "";
@@ -296,9 +296,9 @@ absl::string_view ChannelKindName(ChannelKind kind) {
 
 OutcomeClass Classify(const SendResult& result) {
   switch (result.channel) {
-    case ChannelKind::kWebhook:
+    case Transport::kWebhook:
       return ClassifyHttpAttempt(CurlError{result.curl_code}, HttpStatus{result.http_status});
-    case ChannelKind::kEmail:
+    case Transport::kEmail:
       return ClassifySmtpAttempt(CurlError{result.curl_code}, SmtpReply{result.smtp_code});
   }
   return OutcomeClass::kTransient;
@@ -341,9 +341,9 @@ absl::StatusOr<std::unique_ptr<HttpSender>> HttpSender::Create(HttpSenderOptions
 }
 
 absl::StatusOr<SendResult> HttpSender::Send(const OutgoingMessage& message) {
-  if (message.channel != ChannelKind::kWebhook) {
+  if (message.channel != Transport::kWebhook) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "channel: the HTTP sender sends webhooks, not ", ChannelKindName(message.channel)));
+        "channel: the HTTP sender sends webhooks, not ", TransportName(message.channel)));
   }
   if (!HasScheme(message.url, "http") && !HasScheme(message.url, "https")) {
     return absl::InvalidArgumentError("url: must be an http:// or https:// URL");
@@ -405,7 +405,7 @@ absl::StatusOr<SendResult> HttpSender::Send(const OutgoingMessage& message) {
   if (!ok) return SetupFailed("HTTP");
 
   SendResult result;
-  result.channel = ChannelKind::kWebhook;
+  result.channel = Transport::kWebhook;
   Perform(h, transfer, result);
   result.http_status = ReplyCode(h);
   result.response_snippet = ResponseSnippet(transfer.response);
@@ -447,9 +447,9 @@ absl::StatusOr<std::unique_ptr<SmtpSender>> SmtpSender::Create(SmtpSenderOptions
 }
 
 absl::StatusOr<SendResult> SmtpSender::Send(const OutgoingMessage& message) {
-  if (message.channel != ChannelKind::kEmail) {
+  if (message.channel != Transport::kEmail) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "channel: the SMTP sender sends e-mail, not ", ChannelKindName(message.channel)));
+        "channel: the SMTP sender sends e-mail, not ", TransportName(message.channel)));
   }
   if (message.recipients.empty()) return absl::InvalidArgumentError("recipients: none");
   if (message.idempotency_key.empty()) {
@@ -502,7 +502,7 @@ absl::StatusOr<SendResult> SmtpSender::Send(const OutgoingMessage& message) {
   if (!ok) return SetupFailed("SMTP");
 
   SendResult result;
-  result.channel = ChannelKind::kEmail;
+  result.channel = Transport::kEmail;
   Perform(h, transfer, result);
   result.smtp_code = ReplyCode(h);
   result.response_snippet = ResponseSnippet(ReplyWithCode(transfer.replies, result.smtp_code));

@@ -57,18 +57,18 @@
 
 namespace ys::notify {
 
-enum class ChannelKind {
+enum class Transport {
   kWebhook,  // an HTTP POST: the generic webhook and the group robots
   kEmail,    // an SMTP submission
 };
-absl::string_view ChannelKindName(ChannelKind kind);  // "webhook", "email"
+absl::string_view TransportName(Transport kind);  // "webhook", "email"
 
 inline constexpr char kIdempotencyKeyHeader[] = "Idempotency-Key";
 inline constexpr size_t kResponseSnippetMaxBytes = 512;
 
 // One attempt's worth of what to send.
 struct OutgoingMessage {
-  ChannelKind channel = ChannelKind::kWebhook;
+  Transport channel = Transport::kWebhook;
   std::string url;                       // webhook: the http(s) URL (a DingTalk one already signed)
   std::vector<std::string> recipients;   // email: the RCPT TO addresses, local@domain
   std::vector<std::pair<std::string, std::string>> headers;  // webhook: e.g. X-Yingshang-Signature
@@ -81,7 +81,7 @@ struct OutgoingMessage {
 // What came back. Exactly one of http_status / smtp_code is meaningful, by `channel`; 0 when no
 // reply came at all (then curl_code says why).
 struct SendResult {
-  ChannelKind channel = ChannelKind::kWebhook;
+  Transport channel = Transport::kWebhook;
   int http_status = 0;  // the status line's code
   int smtp_code = 0;    // the last SMTP reply code (a refused RCPT's 550, DATA's 250)
   int curl_code = 0;    // the transfer's CURLcode; 0 (CURLE_OK) when it completed

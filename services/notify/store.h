@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,8 +25,13 @@
 #include "absl/time/time.h"
 #include "common/pg/pool.h"
 #include "services/notify/grouping.h"
+#include "services/notify/labels.h"
 #include "services/notify/rate_limit.h"
 #include "yingshang/notify/v1/notify.pb.h"
+
+namespace pqxx {
+class transaction_base;
+}
 
 namespace ys::notify {
 
@@ -82,6 +88,15 @@ struct InboxFilter {
   int limit = 0;
 };
 
+// The delivery queue at a glance, for the metrics (ys_notify_queue_depth, the oldest undelivered
+// age): counts of the deliveries not yet ended, by state (PENDING, HELD, SENDING, FAILED; a state
+// with none is absent), and the oldest created_at among those that are due to go — PENDING,
+// SENDING and FAILED, not HELD (a message held for Monday's digest is waiting on purpose).
+struct QueueStats {
+  std::map<pb::DeliveryState, int64_t> by_state;
+  std::optional<absl::Time> oldest_undelivered;
+};
+
 // A version of the recipients: version 0 and none before the first import.
 struct RecipientsVersion {
   int64_t version = 0;
@@ -122,16 +137,20 @@ class NotifyTx {
   virtual absl::StatusOr<std::vector<std::string>> DueGroups(absl::Time now, int limit) = 0;
 
   // --- deliveries, by id (DeliveryId) ---
-  // Insert or replace. `next_at`: when a PENDING, HELD or FAILED delivery is next due; nullopt
-  // otherwise. The attempts are the delivery's as given (AppendAttempt adds one).
+  // Insert or replace. `next_at`: when a PENDING, HELD or FAILED delivery is next due, when a
+  // SENDING one's lease runs out; nullopt otherwise (DELIVERED, DEAD, FAILED_OVER).
+  // The attempts are the delivery's as given (AppendAttempt adds one).
   virtual absl::Status PutDelivery(const pb::Delivery& d, std::optional<absl::Time> next_at) = 0;
   virtual absl::StatusOr<std::optional<pb::Delivery>> Delivery(std::string_view id) = 0;
   // Appends `attempt` to the delivery's attempts, oldest first; NOT_FOUND naming the id.
   virtual absl::Status AppendAttempt(std::string_view delivery_id, const pb::Attempt& attempt) = 0;
   virtual absl::StatusOr<std::vector<pb::Delivery>> Deliveries(const DeliveryFilter& f) = 0;
   virtual absl::StatusOr<int64_t> CountDeliveries(const DeliveryFilter& f) = 0;
+  virtual absl::StatusOr<QueueStats> Queue() = 0;
   // The deliveries to act on at `now`: PENDING, HELD or FAILED (a retry scheduled) with
-  // next_at <= now, earliest next_at first (then id), at most `limit` (0: all). Their rows stay
+  // next_at <= now, and SENDING ones whose lease (next_at) has run out — an attempt whose sender
+  // died (a killed process): sent again under the same idempotency key — earliest next_at first
+  // (then id), at most `limit` (0: all). Their rows stay
   // locked to this unit of work; rows another unit of work holds are skipped, so two replicas
   // never take the same one. Move them on (state, next_at) before committing.
   virtual absl::StatusOr<std::vector<pb::Delivery>> DueDeliveries(absl::Time now, int limit) = 0;
@@ -160,6 +179,15 @@ class NotifyTx {
   // left as it was); returns it. NOT_FOUND naming the id. Takes LockImports.
   virtual absl::StatusOr<pb::Silence> ExpireSilence(std::string_view id, absl::Time at,
                                                     std::string_view by) = 0;
+
+  // --- events in force, for inhibition (inhibition.h): what a flush checks its members against ---
+  // Insert or replace by key (the event's dedup key).
+  virtual absl::Status PutActiveEvent(std::string_view key, const Labels& labels,
+                                      absl::Time expires_at) = 0;
+  virtual absl::Status DeleteActiveEvent(std::string_view key) = 0;  // absent: nothing to do
+  // The labels of the events with expires_at > at, by key; expired rows are deleted as a side effect
+  // only by a Write (a Read leaves them).
+  virtual absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at) = 0;
 
   // --- rate limits: one row per sink ---
   virtual absl::StatusOr<RateLimiterState> RateLimits() = 0;
@@ -190,6 +218,10 @@ class PgNotifyStore final : public NotifyStore {
   explicit PgNotifyStore(PgPool& pool) : pool_(pool) {}
   absl::Status Write(const std::function<absl::Status(NotifyTx&)>& work) override;
   absl::Status Read(const std::function<absl::Status(NotifyTx&)>& work) override;
+  // Runs `work` inside a transaction the caller holds (the consumer's inbox batch, intake.h): its
+  // writes and events commit or roll back with that transaction. The first failing statement's
+  // error is returned (PostgreSQL ignores the rest of the transaction after it).
+  absl::Status Within(pqxx::transaction_base& tx, const std::function<absl::Status(NotifyTx&)>& work);
 
  private:
   PgPool& pool_;

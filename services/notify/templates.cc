@@ -116,27 +116,27 @@ std::string TrimTrailingWhitespace(std::string text) {
 std::set<std::string, std::less<>> ExpectedFileNames() {
   std::set<std::string, std::less<>> names;
   for (const char* event_type : kEventTypes) {
-    for (const Channel channel : kChannels) names.insert(TemplateFileName(event_type, channel));
+    for (const TextPart channel : kTextParts) names.insert(TemplateFileName(event_type, channel));
   }
   return names;
 }
 
 }  // namespace
 
-std::string_view ChannelName(Channel channel) {
+std::string_view TextPartName(TextPart channel) {
   switch (channel) {
-    case Channel::kMarkdown:
+    case TextPart::kMarkdown:
       return "markdown";
-    case Channel::kMailSubject:
+    case TextPart::kMailSubject:
       return "mail_subject";
-    case Channel::kMailText:
+    case TextPart::kMailText:
       return "mail_text";
   }
   return "unknown";
 }
 
-std::string TemplateFileName(std::string_view event_type, Channel channel) {
-  return absl::StrCat(Absl(event_type), ".", Absl(ChannelName(channel)), Absl(kSuffix));
+std::string TemplateFileName(std::string_view event_type, TextPart channel) {
+  return absl::StrCat(Absl(event_type), ".", Absl(TextPartName(channel)), Absl(kSuffix));
 }
 
 absl::StatusOr<std::vector<std::string>> MissingPlaceholders(std::string_view template_text,
@@ -253,19 +253,19 @@ absl::StatusOr<TemplateSet> TemplateSet::LoadDirectory(const std::string& direct
   return set;
 }
 
-absl::StatusOr<std::string> TemplateSet::Text(std::string_view event_type, Channel channel) const {
+absl::StatusOr<std::string> TemplateSet::Text(std::string_view event_type, TextPart channel) const {
   const std::string name = TemplateFileName(event_type, channel);
   const auto it = texts_.find(name);
   if (it == texts_.end()) return absl::NotFoundError(absl::StrCat(name, ": no such template"));
   return it->second;
 }
 
-absl::StatusOr<std::string> TemplateSet::Render(std::string_view event_type, Channel channel,
+absl::StatusOr<std::string> TemplateSet::Render(std::string_view event_type, TextPart channel,
                                                 const TemplateData& data) const {
   ASSIGN_OR_RETURN(const std::string text, Text(event_type, channel));
   UseNoEscaping();
   std::string out = TrimTrailingWhitespace(mstch::render(text, ToMstch(data)));
-  if (channel == Channel::kMailSubject) {
+  if (channel == TextPart::kMailSubject) {
     std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   }
   return out;

@@ -2,7 +2,7 @@
 
 // The texts people read, from logic-less mustache templates in files (Debian's libmstch), one per
 // event type and channel: <dir>/<event_type>.<channel>.mustache, e.g. case_overdue.markdown.mustache.
-// Channels:
+// Text parts (TextPart; what the delivery channels take from them):
 //   markdown      the body for the webhook robots (WeCom, DingTalk, Feishu) and the in-app inbox
 //   mail_subject  one line: the e-mail's Subject, and the title every channel shows
 //   mail_text     the e-mail's text/plain body
@@ -46,9 +46,9 @@
 
 namespace ys::notify {
 
-enum class Channel { kMarkdown, kMailSubject, kMailText };
-inline constexpr Channel kChannels[] = {Channel::kMarkdown, Channel::kMailSubject, Channel::kMailText};
-std::string_view ChannelName(Channel channel);  // "markdown", "mail_subject", "mail_text"
+enum class TextPart { kMarkdown, kMailSubject, kMailText };
+inline constexpr TextPart kTextParts[] = {TextPart::kMarkdown, TextPart::kMailSubject, TextPart::kMailText};
+std::string_view TextPartName(TextPart channel);  // "markdown", "mail_subject", "mail_text"
 
 // The event types notify tells people about, as the routing labels' event_type.
 inline constexpr const char* kEventTypes[] = {
@@ -74,7 +74,7 @@ struct TemplateData {
 };
 
 // "<event_type>.<channel>.mustache".
-std::string TemplateFileName(std::string_view event_type, Channel channel);
+std::string TemplateFileName(std::string_view event_type, TextPart channel);
 
 // The names a template uses that `data` does not provide, in order of first use, each once. Inside a
 // list's section a name is provided when every item of the list has it or an enclosing context does;
@@ -85,7 +85,7 @@ absl::StatusOr<std::vector<std::string>> MissingPlaceholders(std::string_view te
 
 class TemplateSet {
  public:
-  // Reads every template of kEventTypes × kChannels from `directory`. NOT_FOUND naming the file when
+  // Reads every template of kEventTypes × kTextParts from `directory`. NOT_FOUND naming the file when
   // one is missing; INVALID_ARGUMENT naming the file for an unknown *.mustache name or a template
   // that does not parse.
   static absl::StatusOr<TemplateSet> LoadDirectory(const std::string& directory);
@@ -93,10 +93,10 @@ class TemplateSet {
   static absl::StatusOr<TemplateSet> FromTexts(const std::map<std::string, std::string>& files);
 
   // NOT_FOUND naming the file for an event type or channel it has no template for.
-  absl::StatusOr<std::string> Render(std::string_view event_type, Channel channel,
+  absl::StatusOr<std::string> Render(std::string_view event_type, TextPart channel,
                                      const TemplateData& data) const;
   // The template's text; NOT_FOUND as Render.
-  absl::StatusOr<std::string> Text(std::string_view event_type, Channel channel) const;
+  absl::StatusOr<std::string> Text(std::string_view event_type, TextPart channel) const;
 
  private:
   std::map<std::string, std::string, std::less<>> texts_;  // by file name

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-SERVICES = ("indicator", "ranking", "rectification", "duty")
+SERVICES = ("indicator", "ranking", "rectification", "duty", "notify")
 
 
 def helm(*args, check=True):
@@ -66,7 +66,10 @@ def check_config(root, build, name, text, keys_file):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "YS_PG_URI": "postgresql://check@127.0.0.1:1/check",
            "YS_AUTH_API_KEYS_FILE": keys_file,
            "YS_AUTH_UNITS_FILE": os.path.join(root, "data", "catalog", "units.yaml"),
-           "YS_AUTH_REGIONS_FILE": os.path.join(root, "data", "catalog", "regions.yaml")}
+           "YS_AUTH_REGIONS_FILE": os.path.join(root, "data", "catalog", "regions.yaml"),
+           # and notify's routing tree and templates under /usr/share/yingshang/notify/.
+           "YS_NOTIFY_ROUTING_FILE": os.path.join(root, "services", "notify", "routing.yaml"),
+           "YS_NOTIFY_TEMPLATES_DIR": os.path.join(root, "services", "notify", "templates")}
     r = subprocess.run([os.path.join(build, "services", name, f"ys-{name}"), "--config", f.name,
                         "--check-config"], capture_output=True, text=True, env=env, timeout=30)
     os.unlink(f.name)
@@ -83,13 +86,13 @@ def main():
         errors.append(f"helm lint --strict:\n{lint.stdout}{lint.stderr}")
 
     default = render(chart)
-    want = {"ConfigMap": 4, "Deployment": 4, "Service": 4}
+    want = {"ConfigMap": len(SERVICES), "Deployment": len(SERVICES), "Service": len(SERVICES)}
     if kinds(default) != want:
         errors.append(f"default render: {kinds(default)}, want {want}")
     more = kinds(render(chart, "services.ranking.replicas=2", "serviceMonitor.enabled=true"))
-    if more.get("PodDisruptionBudget") != 1 or more.get("ServiceMonitor") != 4:
+    if more.get("PodDisruptionBudget") != 1 or more.get("ServiceMonitor") != len(SERVICES):
         errors.append(f"2 ranking replicas and ServiceMonitors: {more}")
-    if kinds(render(chart, "services.rectification.enabled=false")).get("Deployment") != 3:
+    if kinds(render(chart, "services.rectification.enabled=false")).get("Deployment") != len(SERVICES) - 1:
         errors.append("a disabled service is still rendered")
     for missing in ("postgresql.existingSecret=", "auth.existingSecret="):
         r = helm("template", "t", chart, "--kube-version", "1.29.0", "--set", missing, check=False)
@@ -115,11 +118,13 @@ def main():
     bad = configs(render(chart, "services.ranking.config.kafka.consumers=lots",
                          "services.rectification.config.cases.escalation.suggest_referral_after_days=-3",
                          "services.indicator.config.outbox.batch_size=0",
-                         "services.duty.config.duty.hours.morning.end=25:00"))
+                         "services.duty.config.duty.hours.morning.end=25:00",
+                         "services.notify.config.notify.retry.max_attempts=0"))
     for name, key in (("ranking", "kafka.consumers"),
                       ("rectification", "cases.escalation.suggest_referral_after_days"),
                       ("indicator", "outbox.batch_size"),
-                      ("duty", "duty.hours.morning.end")):
+                      ("duty", "duty.hours.morning.end"),
+                      ("notify", "notify.retry.max_attempts")):
         rc, out = check_config(root, build, name, bad[name], keys.name)
         if rc == 0 or key not in out:
             errors.append(f"ys-{name} accepted a bad {key} from the chart (exit {rc}): {out}")

@@ -37,7 +37,7 @@ trap e2e_cleanup EXIT
 
 fail() {
   echo "FAIL: $*"
-  for f in "$WORK"/*.log; do echo "--- $f"; grep -v '"level":"info"' "$f" | tail -10; done
+  for f in "$WORK"/*.log; do echo "--- $f"; { grep -v '"level":"info"' "$f" || true; } | tail -10; done
   exit 1
 }
 

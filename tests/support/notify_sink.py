@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """A webhook sink for notify's tests: it can succeed, fail, stall, throttle or redirect, and counts.
 
-Usage: notify_sink.py [--secret S]... [--tolerance SECONDS] [--tls-cert PEM --tls-key PEM]
+Usage: notify_sink.py [--secret S]... [--tolerance SECONDS] [--tls-cert PEM --tls-key PEM] [--port N]
 
-Listens on 127.0.0.1, port chosen by the system; prints the port alone on the first line of stdout.
+Listens on 127.0.0.1, on --port or a port chosen by the system; prints the port alone on the first line of stdout.
 Python 3 standard library only.
 
 Every POST outside /_* is a delivery: recorded (path, headers, body, receive time, client port,
@@ -224,10 +224,11 @@ def main():
     parser.add_argument("--tolerance", type=float, default=300.0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--port", type=int, default=0, help="0: chosen by the system")
     args = parser.parse_args()
 
     Handler.state = State(args.secret, args.tolerance)
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", args.port), Handler)
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)

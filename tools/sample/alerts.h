@@ -2,9 +2,12 @@
 
 // SAMPLE ranking alerts (made up, not real data) for the rectification fault test and benchmark:
 // alert i is 样例单位<i/18> last in the province on indicator I<i%18+1>, so every alert is its own
-// (unit, indicator) and opens exactly one case.
+// (unit, indicator) and opens exactly one case. With `units` (catalog names, for notify's tests) alert
+// i is units[i % n]'s on indicator I<i/n%18+1> in period 2022-09 (then months back past 18), and
+// `severity` may be warning.
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "common/kafka/kafka.h"
@@ -12,13 +15,22 @@
 
 namespace ys::sample {
 
-inline CloudEvent SampleAlert(size_t i, const std::string& run, const std::string& period = "2022-09") {
+inline CloudEvent SampleAlert(size_t i, const std::string& run, std::string period = "2022-09",
+                              const std::vector<std::string>& units = {}, bool warning = false) {
   namespace rpb = ::yingshang::ranking::v1;
   rpb::RankingAlert a;
-  const std::string indicator = absl::StrFormat("I%02d", static_cast<int>(i % 18) + 1);
-  const std::string unit = absl::StrFormat("样例单位%05d", static_cast<int>(i / 18));
+  std::string indicator = absl::StrFormat("I%02d", static_cast<int>(i % 18) + 1);
+  std::string unit = absl::StrFormat("样例单位%05d", static_cast<int>(i / 18));
+  if (!units.empty()) {
+    const size_t n = units.size();
+    unit = units[i % n];
+    indicator = absl::StrFormat("I%02d", static_cast<int>(i / n % 18) + 1);
+    const int back = static_cast<int>(i / n / 18);  // months before 2022-09
+    const int month = 2022 * 12 + 8 - back;
+    period = absl::StrFormat("%04d-%02d", month / 12, month % 12 + 1);
+  }
   a.set_rule(rpb::ALERT_RULE_LAST_IN_PROVINCE);
-  a.set_severity(rpb::SEVERITY_CRITICAL);
+  a.set_severity(warning ? rpb::SEVERITY_WARNING : rpb::SEVERITY_CRITICAL);
   rpb::RankingFact& f = *a.mutable_fact();
   f.set_source("sample");
   f.set_evaluation(rpb::EVALUATION_OFFICIAL);

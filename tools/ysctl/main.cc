@@ -9,6 +9,7 @@
 #include "tools/ysctl/goals_command.h"
 #include "tools/ysctl/health_command.h"
 #include "tools/ysctl/ledger_commands.h"
+#include "tools/ysctl/notify_commands.h"
 #include "tools/ysctl/outbox_commands.h"
 #include "tools/ysctl/programme_commands.h"
 #include "tools/ysctl/ranking_commands.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddOutboxCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddDutyCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddStaffCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddNotifyCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

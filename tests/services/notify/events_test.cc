@@ -341,7 +341,7 @@ const TemplateSet& Templates() {
   return *set;
 }
 
-std::string Render(const NotifyEvent& e, Channel channel) {
+std::string Render(const NotifyEvent& e, TextPart channel) {
   absl::StatusOr<std::string> text = Templates().Render(e.event_type, channel, e.data);
   EXPECT_TRUE(text.ok()) << text.status();
   return text.ok() ? *text : "";
@@ -363,7 +363,7 @@ TEST(EventsTemplatesTest, EveryTemplatedEventTypeIsProducedAndFeedsEveryPlacehol
   for (const NotifyEvent& e : OneOfEachType()) {
     if (!HasTemplates(e.event_type)) continue;
     covered.insert(e.event_type);
-    for (const Channel channel : kChannels) {
+    for (const TextPart channel : kTextParts) {
       const absl::StatusOr<std::string> text = Templates().Text(e.event_type, channel);
       ASSERT_TRUE(text.ok()) << text.status();
       const absl::StatusOr<std::vector<std::string>> missing = MissingPlaceholders(*text, e.data);
@@ -528,8 +528,8 @@ TEST(EventsRankingTest, ACityAlertIsOneEventPerResponsibleUnit) {
   EXPECT_EQ(e.data.values.at("opens_case"), "1");
   EXPECT_EQ(e.data.values.at("previous_rank"), "");
 
-  EXPECT_EQ(Render(e, Channel::kMailSubject), "【排名预警】上饶市开办企业 2022-09 全省第11名（共11名）");
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_EQ(Render(e, TextPart::kMailSubject), "【排名预警】上饶市开办企业 2022-09 全省第11名（共11名）");
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("上饶市开办企业指标 2022-09 全省排名第11名（共11名），全省倒数第一。",
                           "**考核后果**：【预警】若全年考核结果如此：扣发牵头市直单位和责任单位年终绩效奖金的5%",
                           "**领班**：张某某", "**责任单位**：", "- 市市场监管局（带班领导：王某某）",
@@ -550,7 +550,7 @@ TEST(EventsRankingTest, ACountyAlertIsTheCountysAndItsCityUnitsFollow) {
   EXPECT_FALSE(events[1].labels.contains("county"));
   EXPECT_EQ(events[1].labels.at("scope"), "county");
   EXPECT_EQ(events[1].labels.at("region"), "361123");
-  EXPECT_EQ(Lines(Render(events[0], Channel::kMailText))[0],
+  EXPECT_EQ(Lines(Render(events[0], TextPart::kMailText))[0],
             "玉山县开办企业指标 2022-09 全省排名第100名（共100名），单项指标全省倒数第一。");
 }
 
@@ -572,20 +572,20 @@ TEST(EventsRankingTest, AWithdrawnAlertKeepsItsKeysAndOpensNoCase) {
   EXPECT_EQ(raised[0].data.values.at("withdrawn"), "");
   EXPECT_EQ(raised[0].data.values.at("opened_case"), "");
   // It reads as a withdrawal, not a new alert: its own kind, no request to rectify.
-  EXPECT_EQ(Render(withdrawn[0], Channel::kMailSubject), "【预警撤回】上饶市开办企业 2022-09：全省倒数第一");
-  EXPECT_THAT(Lines(Render(withdrawn[0], Channel::kMarkdown)),
+  EXPECT_EQ(Render(withdrawn[0], TextPart::kMailSubject), "【预警撤回】上饶市开办企业 2022-09：全省倒数第一");
+  EXPECT_THAT(Lines(Render(withdrawn[0], TextPart::kMarkdown)),
               ElementsAre("因全省排名更正，上饶市开办企业指标 2022-09 的排名预警（原为全省第11名/共11名，全省倒数第一）"
                           "**予以撤回**。",
                           "本预警涉及的整改事项，由市营商办决定保留或关闭，另行通知。"));
-  EXPECT_THAT(Render(withdrawn[0], Channel::kMailText), ::testing::Not(HasSubstr("限期整改")));
-  EXPECT_EQ(Render(raised[0], Channel::kMailSubject), "【排名预警】上饶市开办企业 2022-09 全省第11名（共11名）");
+  EXPECT_THAT(Render(withdrawn[0], TextPart::kMailText), ::testing::Not(HasSubstr("限期整改")));
+  EXPECT_EQ(Render(raised[0], TextPart::kMailSubject), "【排名预警】上饶市开办企业 2022-09 全省第11名（共11名）");
 
   // A withdrawn alert of a rule that opens no case leaves the office nothing to decide.
   rpb::RankingAlert fell = FellPlacesAlert();
   fell.set_withdrawn(true);
   const NotifyEvent e = Convert(kRankingAlertsTopic, AlertEvent(fell))[0];
   EXPECT_EQ(e.data.values.at("opened_case"), "");
-  EXPECT_EQ(Render(e, Channel::kMarkdown),
+  EXPECT_EQ(Render(e, TextPart::kMarkdown),
             "因全省排名更正，上饶市获得电力指标 2022-09 的排名预警（原为全省第8名/共11名，较2022-08（第4名）下降4位"
             "（本办设定））**予以撤回**。");
 }
@@ -596,7 +596,7 @@ TEST(EventsRankingTest, RuleNamesComeFromTheRankingServicesWordsElseAFixedName) 
   EXPECT_EQ(fell.data.values.at("rule_name"), "较2022-08（第4名）下降4位（本办设定）");
   EXPECT_EQ(fell.data.values.at("previous_rank"), "4");
   EXPECT_EQ(fell.data.values.at("opens_case"), "");  // not a rule that opens a case
-  EXPECT_EQ(Lines(Render(fell, Channel::kMarkdown))[0],
+  EXPECT_EQ(Lines(Render(fell, TextPart::kMarkdown))[0],
             "上饶市获得电力指标 2022-09 全省排名第8名（共11名），上期第4名，较2022-08（第4名）下降4位（本办设定）。");
 
   rpb::RankingAlert other = FellPlacesAlert();
@@ -652,8 +652,8 @@ TEST(EventsCaseTest, OpenedGoesToTheUnitWithItsHead) {
                               {"head", "王某某"},
                               {"role", "responsible"}}));
   EXPECT_EQ(e.dedup_key, "case:RC-000123:2:KIND_OPENED:0#unit:市市场监管局");
-  EXPECT_EQ(Render(e, Channel::kMailSubject), "【整改通知】市市场监管局：2022-09 上饶市 开办企业 第11名/共11：限期整改（RC-000123）");
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_EQ(Render(e, TextPart::kMailSubject), "【整改通知】市市场监管局：2022-09 上饶市 开办企业 第11名/共11：限期整改（RC-000123）");
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("**市市场监管局**（带班领导：王某某）：",
                           "2022-09 上饶市 开办企业 第11名/共11：限期整改，已列为整改事项 RC-000123（排名预警）。"
                           "请限期整改，以一个月为时限，于 **2022-11-10**（含）前将整改落实情况报市营商办。",
@@ -676,7 +676,7 @@ TEST(EventsCaseTest, ACountyCaseIsTheCountysAndItsFollowersAreTold) {
   EXPECT_EQ(events[1].labels.at("head"), "王某某");
   EXPECT_EQ(events[1].labels.at("role"), "follower");
   EXPECT_EQ(events[1].dedup_key, "case:RC-000123:2:KIND_OPENED:0#unit:市市场监管局");
-  const std::vector<std::string> lines = Lines(Render(events[0], Channel::kMailText));
+  const std::vector<std::string> lines = Lines(Render(events[0], TextPart::kMailText));
   EXPECT_EQ(lines[0], "玉山县：");
   EXPECT_THAT(lines, ::testing::Contains("跟踪督促：市市场监管局（带班领导：王某某）"));
 }
@@ -705,8 +705,8 @@ TEST(EventsCaseTest, EscalatedIsTheOverdueNoticeToTheUnitAndItsHead) {
   EXPECT_EQ(e.labels.at("unit"), "市市场监管局");
   EXPECT_EQ(e.labels.at("head"), "王某某");
   EXPECT_EQ(e.data.values.at("as_of_date"), "2022-11-11");
-  EXPECT_EQ(Render(e, Channel::kMailSubject), "【督办】市市场监管局：2022-09 上饶市 开办企业 第11名/共11：限期整改逾期未报（RC-000123）");
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_EQ(Render(e, TextPart::kMailSubject), "【督办】市市场监管局：2022-09 上饶市 开办企业 第11名/共11：限期整改逾期未报（RC-000123）");
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("**市市场监管局**（带班领导：王某某）：",
                           "整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」应于 2022-11-10（含）前将整改落实情况报"
                           "市营商办，截至 2022-11-11 仍未报送。现予督办，请即报送整改落实情况。",
@@ -735,7 +735,7 @@ TEST(EventsCaseTest, ReportedQuotesTheLastFinalReportCut) {
   EXPECT_EQ(e.event_type, "case_reported");
   EXPECT_EQ(e.data.values.at("reported_date"), "2022-11-05");
   EXPECT_EQ(e.data.values.at("report_excerpt"), "已压缩开办时限至1…");
-  EXPECT_EQ(Render(e, Channel::kMarkdown),
+  EXPECT_EQ(Render(e, TextPart::kMarkdown),
             "市市场监管局于 2022-11-05 报送整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」的整改落实情况，"
             "请市营商办核验。\n报送内容：已压缩开办时限至1…");
 }
@@ -749,7 +749,7 @@ TEST(EventsCaseTest, VerifiedAndRejectedAreBothVerificationsWithTheirVerdict) {
   EXPECT_EQ(rejected.event_type, "case_verified");
   EXPECT_EQ(rejected.data.values.at("verdict"), "未通过");
   EXPECT_EQ(rejected.data.values.at("passed"), "");
-  EXPECT_THAT(Lines(Render(rejected, Channel::kMarkdown)),
+  EXPECT_THAT(Lines(Render(rejected, TextPart::kMarkdown)),
               ElementsAre("整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」（市市场监管局）经市营商办核验**未通过**。",
                           "核验意见：未附开办时限的统计数据。",
                           "请市市场监管局按核验意见继续整改，重新报送整改落实情况。"));
@@ -757,8 +757,8 @@ TEST(EventsCaseTest, VerifiedAndRejectedAreBothVerificationsWithTheirVerdict) {
   const NotifyEvent passed =
       Convert(kRectificationTopic, CaseCloudEvent(CaseEventOf(cpb::CaseEvent::KIND_VERIFIED, c, "")))[0];
   EXPECT_EQ(passed.data.values.at("passed"), "1");
-  EXPECT_EQ(Render(passed, Channel::kMailSubject), "【整改核验】RC-000123核验通过：2022-09 上饶市 开办企业 第11名/共11：限期整改");
-  EXPECT_EQ(Render(passed, Channel::kMarkdown),
+  EXPECT_EQ(Render(passed, TextPart::kMailSubject), "【整改核验】RC-000123核验通过：2022-09 上饶市 开办企业 第11名/共11：限期整改");
+  EXPECT_EQ(Render(passed, TextPart::kMarkdown),
             "整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」（市市场监管局）经市营商办核验**通过**。");
 }
 
@@ -766,7 +766,7 @@ TEST(EventsCaseTest, ClosedSaysHowItEnded) {
   cpb::Case c = CityCase();
   *c.mutable_closed_at() = ToProtoTime(absl::FromCivil(absl::CivilSecond(2022, 11, 20, 10, 0, 0), Shanghai()));
   NotifyEvent e = Convert(kRectificationTopic, CaseCloudEvent(CaseEventOf(cpb::CaseEvent::KIND_CLOSED, c, "")))[0];
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」（市市场监管局）已于 2022-11-20 办结销号。",
                           "办结情况：整改到位，核验通过。"));
   c.set_resolution("withdrawn");
@@ -781,7 +781,7 @@ TEST(EventsCaseTest, ReferredNamesTheDayAndTheReason) {
   const NotifyEvent e =
       Convert(kRectificationTopic, CaseCloudEvent(CaseEventOf(cpb::CaseEvent::KIND_REFERRED, c, "")))[0];
   EXPECT_EQ(e.severity, "warning");
-  EXPECT_EQ(Render(e, Channel::kMarkdown),
+  EXPECT_EQ(Render(e, TextPart::kMarkdown),
             "市营商办于 2022-12-15 决定将整改事项 RC-000123「2022-09 上饶市 开办企业 第11名/共11：限期整改」（市市场监管局）"
             "移交市纪委监委。\n理由：督办后逾期仍未整改。");
 }
@@ -812,8 +812,8 @@ TEST(EventsDutyTest, TheRosterIsOneEventWithItsWeekAndEntries) {
                               {"week", "2022-W41"},
                               {"week_start", "2022-10-10"},
                               {"publications", "政务网站,微信公众号,大厅显示屏"}}));
-  EXPECT_EQ(Render(e, Channel::kMailSubject), "【坐班名单】2022-10-10至2022-10-16进驻单位领导窗口“坐班”名单");
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_EQ(Render(e, TextPart::kMailSubject), "【坐班名单】2022-10-10至2022-10-16进驻单位领导窗口“坐班”名单");
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("市政务服务中心公布本周（2022-10-10至2022-10-16）进驻单位领导窗口“坐班”名单：",
                           "- 2022-10-10（周一） 上午｜市市场监管局｜企业开办窗口｜王某某（副局长）",
                           "- 2022-10-12（周三） 全天｜市行政审批局｜综合受理窗口｜李某某（局长）"));
@@ -828,8 +828,8 @@ TEST(EventsDutyTest, AReminderNamesTheLeaderSittingAndDays) {
   EXPECT_EQ(e.labels.at("session"), "morning");
   EXPECT_EQ(e.labels.at("days_before"), "7");
   EXPECT_EQ(e.labels.at("registration_id"), "DR-000003");
-  EXPECT_EQ(Render(e, Channel::kMailSubject), "【坐班提醒】王某某副局长 2022-10-17（周一）上午到市政务服务中心坐班");
-  EXPECT_THAT(Lines(Render(e, Channel::kMarkdown)),
+  EXPECT_EQ(Render(e, TextPart::kMailSubject), "【坐班提醒】王某某副局长 2022-10-17（周一）上午到市政务服务中心坐班");
+  EXPECT_THAT(Lines(Render(e, TextPart::kMarkdown)),
               ElementsAre("王某某副局长（市市场监管局）：",
                           "您已登记于 **2022-10-17（周一）上午** 到市政务服务中心企业开办窗口坐班（7天后）。"
                           "坐班结束后，请及时填写《坐班情况记录单》报市政务服务中心。"));
@@ -844,8 +844,8 @@ TEST(EventsDutyTest, TheComplianceReportGoesToEachOfItsRecipients) {
   EXPECT_EQ(events[0].labels.at("month"), "2022-10");
   EXPECT_EQ(events[0].dedup_key, "duty-compliance-2022-10#recipient:市政务服务管理局");
   EXPECT_EQ(events[1].dedup_key, "duty-compliance-2022-10#recipient:市政府分管领导");
-  EXPECT_EQ(Render(events[0], Channel::kMailSubject), "【坐班通报】2022年10月进驻单位领导窗口“坐班”落实情况");
-  EXPECT_THAT(Lines(Render(events[0], Channel::kMailText)),
+  EXPECT_EQ(Render(events[0], TextPart::kMailSubject), "【坐班通报】2022年10月进驻单位领导窗口“坐班”落实情况");
+  EXPECT_THAT(Lines(Render(events[0], TextPart::kMailText)),
               ::testing::IsSupersetOf(
                   {"市政务服务管理局、市政府分管领导：",
                    "2022年10月进驻单位领导窗口“坐班”落实情况（截至 2022-11-10）：达标 40 项，未达标 1 项，免于坐班 1 项，未到期 0 项。",
@@ -878,9 +878,9 @@ TEST(EventsDutyTest, AViolationQuotesTheRuleAndThePlansWords) {
   EXPECT_THAT(v.data.lists, IsEmpty());
   EXPECT_EQ(v.data.values.at("rule"), "分管领导每周坐班不少于一天");
   EXPECT_EQ(v.data.values.at("plan_words"), "高频事项的部门分管领导到中心每周坐班不少于一天");
-  EXPECT_EQ(Render(v, Channel::kMailSubject),
+  EXPECT_EQ(Render(v, TextPart::kMailSubject),
             "【坐班未达标】市住房和城乡建设局 赵某某副局长 2022-W42：分管领导每周坐班不少于一天");
-  EXPECT_THAT(Lines(Render(v, Channel::kMarkdown)),
+  EXPECT_THAT(Lines(Render(v, TextPart::kMarkdown)),
               ElementsAre("**市住房和城乡建设局**：",
                           "经核查，赵某某副局长 2022-W42 未达到领导窗口“坐班”要求（分管领导每周坐班不少于一天）：本周无坐班记录。",
                           "坐班细则规定：“高频事项的部门分管领导到中心每周坐班不少于一天”。",
@@ -893,7 +893,7 @@ TEST(EventsDutyTest, AViolationQuotesTheRuleAndThePlansWords) {
   line->set_plan_words("主要领导原则上每月到中心坐班不少于 1 次，每次不少于半天");
   const NotifyEvent m = Convert(kDutyTopic, DutyCloudEvent(main))[0];
   EXPECT_EQ(m.labels.at("rule"), "main_monthly");
-  EXPECT_THAT(Render(m, Channel::kMailText),
+  EXPECT_THAT(Render(m, TextPart::kMailText),
               HasSubstr("（主要领导每月坐班不少于1次、每次不少于半天）：本周无坐班记录。\n"
                         "坐班细则规定：“主要领导原则上每月到中心坐班不少于 1 次，每次不少于半天”。"));
 }
@@ -912,8 +912,8 @@ TEST(EventsDutyTest, AnOverdueRecordNamesTheSittingAndTheLastDay) {
                                                         "window_name", "record_due_date", "message"}));
   EXPECT_EQ(r.data.values.at("date"), "2022-10-10（周一）");
   EXPECT_EQ(r.data.values.at("record_due_date"), "2022-10-13");
-  EXPECT_EQ(Render(r, Channel::kMailSubject), "【坐班记录未报】王某某副局长 2022-10-10（周一）上午坐班情况记录单未报送");
-  EXPECT_THAT(Lines(Render(r, Channel::kMailText)),
+  EXPECT_EQ(Render(r, TextPart::kMailSubject), "【坐班记录未报】王某某副局长 2022-10-10（周一）上午坐班情况记录单未报送");
+  EXPECT_THAT(Lines(Render(r, TextPart::kMailText)),
               ElementsAre("市市场监管局：",
                           "王某某副局长 2022-10-10（周一）上午在市政务服务中心企业开办窗口坐班，《坐班情况记录单》（表2）"
                           "报送期限截至 2022-10-13（含），至今未报送。请及时补报市政务服务中心。",
@@ -932,8 +932,8 @@ TEST(EventsDutyTest, AnOverdueReplacementTellsTheUnitToReplaceTheWorker) {
   EXPECT_EQ(Keys(d.data.values),
             (std::set<std::string>{"unit", "name", "dismissal_id", "replacement_due_date", "message"}));
   EXPECT_EQ(d.data.values.at("replacement_due_date"), "2022-10-21");
-  EXPECT_EQ(Render(d, Channel::kMailSubject), "【调整人员逾期】市市场监管局：窗口工作人员周某某清退后未按期调整人员（QT-000001）");
-  EXPECT_THAT(Lines(Render(d, Channel::kMarkdown)),
+  EXPECT_EQ(Render(d, TextPart::kMailSubject), "【调整人员逾期】市市场监管局：窗口工作人员周某某清退后未按期调整人员（QT-000001）");
+  EXPECT_THAT(Lines(Render(d, TextPart::kMarkdown)),
               ElementsAre("**市市场监管局**：",
                           "你单位窗口工作人员周某某已由市政务服务中心一票清退（QT-000001）。按“原单位接函后须及时调整人员”的规定，"
                           "调整人员期限截至 **2022-10-21（含）**，至今未调整到位。请即选派人员到窗口上岗，并报市政务服务中心。"));

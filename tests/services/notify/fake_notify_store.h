@@ -83,6 +83,10 @@ class FakeNotifyStore final : public NotifyStore {
     std::string json;
     std::optional<absl::Time> next_flush_at;
   };
+  struct ActiveEvent {
+    Labels labels;
+    absl::Time expires_at;
+  };
   struct State {
     std::map<int64_t, std::vector<pb::Recipient>> recipients;  // by version
     std::map<std::string, pb::Notification> notifications;
@@ -90,6 +94,7 @@ class FakeNotifyStore final : public NotifyStore {
     std::map<std::string, StoredDelivery, std::less<>> deliveries;
     std::map<std::string, pb::InboxItem> inbox;
     std::map<std::string, pb::Silence, std::less<>> silences;
+    std::map<std::string, ActiveEvent, std::less<>> active_events;
     std::map<RateLimitKey, std::string> rate_limits;
     std::set<std::string, std::less<>> once;
   };
@@ -207,6 +212,22 @@ class FakeNotifyStore final : public NotifyStore {
       ASSIGN_OR_RETURN(auto all, MatchingDeliveries(f));
       return static_cast<int64_t>(all.size());
     }
+    absl::StatusOr<QueueStats> Queue() override {
+      if (!failure_.ok()) return failure_;
+      QueueStats out;
+      for (const auto& [id, d] : s_.deliveries) {
+        const pb::DeliveryState st = d.delivery.state();
+        if (st != pb::DELIVERY_STATE_PENDING && st != pb::DELIVERY_STATE_HELD &&
+            st != pb::DELIVERY_STATE_SENDING && st != pb::DELIVERY_STATE_FAILED) {
+          continue;
+        }
+        ++out.by_state[st];
+        if (st == pb::DELIVERY_STATE_HELD || !d.delivery.has_created_at()) continue;
+        const absl::Time at = *Micros(FromProtoTime(d.delivery.created_at()));
+        if (!out.oldest_undelivered.has_value() || at < *out.oldest_undelivered) out.oldest_undelivered = at;
+      }
+      return out;
+    }
     absl::StatusOr<std::vector<pb::Delivery>> DueDeliveries(absl::Time now, int limit) override {
       RETURN_IF_ERROR(CheckPage(0, limit));
       RETURN_IF_ERROR(Writable());  // FOR UPDATE
@@ -214,7 +235,7 @@ class FakeNotifyStore final : public NotifyStore {
       for (const auto& [id, d] : s_.deliveries) {
         const pb::DeliveryState st = d.delivery.state();
         if ((st == pb::DELIVERY_STATE_PENDING || st == pb::DELIVERY_STATE_HELD ||
-             st == pb::DELIVERY_STATE_FAILED) &&
+             st == pb::DELIVERY_STATE_SENDING || st == pb::DELIVERY_STATE_FAILED) &&
             d.next_at.has_value() && *d.next_at <= now) {
           due.emplace_back(*d.next_at, id);
         }
@@ -287,6 +308,33 @@ class FakeNotifyStore final : public NotifyStore {
       s->set_expired_by(std::string(by));
       RETURN_IF_ERROR(PutSilence(*s));
       return *s;
+    }
+
+    absl::Status PutActiveEvent(std::string_view key, const Labels& labels, absl::Time expires_at) override {
+      RETURN_IF_ERROR(CheckKey(key, "active event key"));
+      RETURN_IF_ERROR(Writable());
+      s_.active_events[std::string(key)] = {labels, *Micros(expires_at)};
+      return absl::OkStatus();
+    }
+    absl::Status DeleteActiveEvent(std::string_view key) override {
+      RETURN_IF_ERROR(Writable());
+      if (auto it = s_.active_events.find(key); it != s_.active_events.end()) s_.active_events.erase(it);
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at) override {
+      if (!failure_.ok()) return failure_;
+      std::vector<Labels> out;
+      for (auto it = s_.active_events.begin(); it != s_.active_events.end();) {
+        if (it->second.expires_at > at) {
+          out.push_back(it->second.labels);
+          ++it;
+        } else if (!read_only_) {
+          it = s_.active_events.erase(it);  // a Write sweeps the expired ones
+        } else {
+          ++it;
+        }
+      }
+      return out;
     }
 
     absl::StatusOr<RateLimiterState> RateLimits() override {

@@ -233,7 +233,7 @@ class HttpSenderTest : public ::testing::Test {
   // A generic-webhook body for unit 1, signed now (the sink checks t against its own clock).
   static OutgoingMessage Signed(const std::string& key, const std::string& body) {
     OutgoingMessage message;
-    message.channel = ChannelKind::kWebhook;
+    message.channel = Transport::kWebhook;
     message.url = sink_->Url("/hooks/unit-1");
     message.body = body;
     message.idempotency_key = key;
@@ -257,7 +257,7 @@ TEST_F(HttpSenderTest, DeliveredOnceWithTheIdempotencyKeyAndOurHeaders) {
   const OutgoingMessage message = Signed("ntf-42/unit-1/webhook");
   const absl::StatusOr<SendResult> result = sender_->Send(message);
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->channel, ChannelKind::kWebhook);
+  EXPECT_EQ(result->channel, Transport::kWebhook);
   EXPECT_EQ(result->http_status, 200);
   EXPECT_EQ(result->curl_code, CURLE_OK);
   EXPECT_EQ(result->curl_error, "");
@@ -469,7 +469,7 @@ TEST_F(HttpSenderTest, MalformedMessagesAreRefusedBeforeAnythingIsSent) {
   m.url = "file:///etc/passwd";
   EXPECT_EQ(message_text(m), "url: must be an http:// or https:// URL");
   m = Signed("k");
-  m.channel = ChannelKind::kEmail;
+  m.channel = Transport::kEmail;
   EXPECT_EQ(code(m), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Stats()["total"], 0);
 }
@@ -575,7 +575,7 @@ class SmtpSenderTest : public ::testing::Test {
   }
   static OutgoingMessage Outgoing(const std::vector<std::string>& recipients) {
     OutgoingMessage message;
-    message.channel = ChannelKind::kEmail;
+    message.channel = Transport::kEmail;
     message.recipients = recipients;
     message.body = *BuildMail(Mail());
     message.idempotency_key = "ntf-42/scjgj/email";
@@ -594,7 +594,7 @@ TEST_F(SmtpSenderTest, AChineseSubjectAndAttachmentNameArriveDecoded) {
   const OutgoingMessage message = Outgoing({"scjgj@ys.example", "leader@ys.example"});
   const absl::StatusOr<SendResult> result = sender->Send(message);
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->channel, ChannelKind::kEmail);
+  EXPECT_EQ(result->channel, Transport::kEmail);
   EXPECT_EQ(result->curl_code, CURLE_OK) << result->curl_error;
   EXPECT_EQ(result->smtp_code, 250);
   EXPECT_EQ(result->http_status, 0);
@@ -669,7 +669,7 @@ TEST_F(SmtpSenderTest, MalformedMessagesAndOptionsAreRefused) {
   message = Outgoing({});
   EXPECT_EQ(sender->Send(message).status().message(), "recipients: none");
   message = Outgoing({"scjgj@ys.example"});
-  message.channel = ChannelKind::kWebhook;
+  message.channel = Transport::kWebhook;
   EXPECT_EQ(sender->Send(message).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Messages(), Json::array());
 

@@ -5,7 +5,9 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -112,6 +114,9 @@ pb::Notification Note(const std::string& id, const std::string& event_id, const 
   n.set_sequence(1);
   *n.mutable_created_at() = Ts(at);
   n.set_reason("非工作时间");
+  n.set_markdown("**指标预警**\n市商务局 I01 低于目标");
+  n.set_mail_text("指标预警\n市商务局 I01 低于目标");
+  n.set_members(2);
   return n;
 }
 
@@ -337,6 +342,82 @@ TYPED_TEST(NotifyStoreTest, GroupStateRoundTripsExactlyToTheMicrosecond) {
   EXPECT_FALSE(DecodeGroupState("{\"flushes\":\"x\"}").ok());
 }
 
+TYPED_TEST(NotifyStoreTest, GroupStateKeepsWhereItCameFromAndWhatItsMembersSay) {
+  GroupState g;
+  g.first_seen = T(0);
+  g.route_path = "route.routes[1]";
+  g.receiver = "unit:市商务局";
+  g.timings = {.wait = absl::Seconds(30),
+               .interval = absl::Minutes(5),
+               .repeat = absl::Hours(4) + absl::Microseconds(7)};
+  g.group_labels = {{"event_type", "ranking_alert"}, {"unit", "市商务局"}};
+  g.members["alert-1"] = {.labels = {{"unit", "市商务局"}},
+                          .first_seen = T(1),
+                          .last_changed = T(1),
+                          .content = {.event_id = "evt-1",
+                                      .event_source = "/yingshang/ranking",
+                                      .event_type = "ranking_alert",
+                                      .severity = "warning",
+                                      .title = "指标预警：I01",
+                                      .markdown = "**I01** 低于目标\n> \"引用\"",
+                                      .mail_text = "I01 低于目标",
+                                      .occurred_at = T(-3600) + absl::Nanoseconds(500)}};
+  g.members["alert-2"] = {.labels = {}, .first_seen = T(2), .last_changed = T(2)};  // content left default
+  this->Write([&](NotifyTx& tx) { return tx.PutGroup("k", g, T(30)); });
+  auto got = this->Reading([](NotifyTx& tx) { return tx.Group("k"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  const GroupState& r = **got;
+  EXPECT_EQ(r.route_path, "route.routes[1]");
+  EXPECT_EQ(r.receiver, "unit:市商务局");
+  EXPECT_EQ(r.timings.wait, absl::Seconds(30));
+  EXPECT_EQ(r.timings.interval, absl::Minutes(5));
+  EXPECT_EQ(r.timings.repeat, absl::Hours(4) + absl::Microseconds(7));
+  EXPECT_EQ(r.group_labels, g.group_labels);
+  ASSERT_EQ(r.members.size(), 2u);
+  const MemberContent& c = r.members.at("alert-1").content;
+  const MemberContent& want = g.members["alert-1"].content;
+  EXPECT_EQ(c.event_id, want.event_id);
+  EXPECT_EQ(c.event_source, want.event_source);
+  EXPECT_EQ(c.event_type, want.event_type);
+  EXPECT_EQ(c.severity, want.severity);
+  EXPECT_EQ(c.title, want.title);
+  EXPECT_EQ(c.markdown, want.markdown);
+  EXPECT_EQ(c.mail_text, want.mail_text);
+  EXPECT_EQ(c.occurred_at, T(-3600));  // to the microsecond
+  EXPECT_EQ(r.members.at("alert-2").content.title, "");
+  EXPECT_EQ(r.members.at("alert-2").content.occurred_at, absl::UnixEpoch());
+}
+
+TEST(GroupStateJsonTest, StateWrittenBeforeGroupsKeptTheirOriginDecodesWithDefaults) {
+  // What EncodeGroupState wrote before route_path, receiver, timings, group_labels and contents.
+  auto old = DecodeGroupState(
+      R"({"first_seen":"2022-10-17T00:00:00.123456Z","last_flush":null,"last_flush_fingerprint":"",)"
+      R"("flushes":1,"members":{"a":{"labels":{"unit":"市商务局"},"first_seen":"2022-10-17T00:00:00.123456Z",)"
+      R"("last_changed":"2022-10-17T00:00:00.123456Z","withdrawn":false,"last_sent_fingerprint":"ff"}}})");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->first_seen, T(0));
+  EXPECT_EQ(old->flushes, 1);
+  EXPECT_EQ(old->route_path, "");
+  EXPECT_EQ(old->receiver, "");
+  EXPECT_EQ(old->timings.wait, absl::ZeroDuration());
+  EXPECT_EQ(old->timings.repeat, absl::ZeroDuration());
+  EXPECT_TRUE(old->group_labels.empty());
+  ASSERT_EQ(old->members.size(), 1u);
+  const AlertEntry& a = old->members.at("a");
+  EXPECT_EQ(a.labels, (Labels{{"unit", "市商务局"}}));
+  EXPECT_EQ(a.last_sent_fingerprint, "ff");
+  EXPECT_EQ(a.content.event_id, "");
+  EXPECT_EQ(a.content.occurred_at, absl::UnixEpoch());
+
+  auto bad = DecodeGroupState(R"({"timings":{"wait_us":"30s"}})");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(bad.status().message().find("group.timings.wait_us"), std::string::npos) << bad.status();
+  bad = DecodeGroupState(R"({"members":{"a":{"content":{"title":1}}}})");
+  EXPECT_NE(bad.status().message().find("group.members[a].content.title"), std::string::npos) << bad.status();
+  bad = DecodeGroupState(R"({"group_labels":{"unit":2}})");
+  EXPECT_NE(bad.status().message().find("group.group_labels.unit"), std::string::npos) << bad.status();
+}
+
 TYPED_TEST(NotifyStoreTest, DeliveriesRoundTripAppendAttemptsAndListByEachKey) {
   const pb::Delivery d1 = Deliv("N-1", "unit:a", pb::DELIVERY_STATE_PENDING, 10);
   this->Write([&](NotifyTx& tx) {
@@ -392,16 +473,21 @@ TYPED_TEST(NotifyStoreTest, DeliveriesRoundTripAppendAttemptsAndListByEachKey) {
   EXPECT_EQ(count({}), 4);
 }
 
-TYPED_TEST(NotifyStoreTest, DueDeliveriesArePendingHeldOrFailedUpToNowByNextAt) {
+TYPED_TEST(NotifyStoreTest, DueDeliveriesArePendingHeldFailedOrSendingPastItsLeaseUpToNowByNextAt) {
   this->Write([&](NotifyTx& tx) {
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-1", "r", pb::DELIVERY_STATE_PENDING, 0), T(30)));
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-2", "r", pb::DELIVERY_STATE_HELD, 0), T(10)));
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-3", "r", pb::DELIVERY_STATE_FAILED, 0), T(20)));
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-4", "r", pb::DELIVERY_STATE_PENDING, 0), T(61)));  // later
-    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-5", "r", pb::DELIVERY_STATE_SENDING, 0), T(5)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-5", "r", pb::DELIVERY_STATE_SENDING, 0), T(5)));  // lease ran out
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-6", "r", pb::DELIVERY_STATE_DELIVERED, 0), T(5)));
     RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-7", "r", pb::DELIVERY_STATE_PENDING, 0), std::nullopt));
-    return tx.PutDelivery(Deliv("N-8", "r", pb::DELIVERY_STATE_PENDING, 0), T(60));  // exactly now
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-8", "r", pb::DELIVERY_STATE_PENDING, 0), T(60)));  // exactly now
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-9", "r", pb::DELIVERY_STATE_SENDING, 0), T(70)));  // lease holds
+    // Ended ones are never due, whatever next_at they were given.
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-10", "r", pb::DELIVERY_STATE_FAILED_OVER, 0), T(5)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-11", "r", pb::DELIVERY_STATE_DEAD, 0), T(5)));
+    return tx.PutDelivery(Deliv("N-12", "r", pb::DELIVERY_STATE_SENDING, 0), std::nullopt);
   });
   auto notes = [](const std::vector<pb::Delivery>& ds) {
     V out;
@@ -410,11 +496,57 @@ TYPED_TEST(NotifyStoreTest, DueDeliveriesArePendingHeldOrFailedUpToNowByNextAt) 
   };
   auto due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(60), 0); });
   ASSERT_TRUE(due.ok()) << due.status();
-  EXPECT_EQ(notes(*due), (V{"N-2", "N-3", "N-1", "N-8"}));
+  EXPECT_EQ(notes(*due), (V{"N-5", "N-2", "N-3", "N-1", "N-8"}));
   due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(60), 2); });
   ASSERT_TRUE(due.ok());
-  EXPECT_EQ(notes(*due), (V{"N-2", "N-3"}));
-  EXPECT_TRUE(this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(9), 0); })->empty());
+  EXPECT_EQ(notes(*due), (V{"N-5", "N-2"}));
+  due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(9), 0); });
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(notes(*due), V{"N-5"});
+  EXPECT_TRUE(this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(4), 0); })->empty());
+  // N-9's lease runs out at T(70), inclusive; N-4 stays pending until T(61).
+  due = this->Writing([](NotifyTx& tx) { return tx.DueDeliveries(T(70), 0); });
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(notes(*due), (V{"N-5", "N-2", "N-3", "N-1", "N-8", "N-4", "N-9"}));
+  // A delivery that failed over round-trips with its state.
+  auto over =
+      this->Reading([](NotifyTx& tx) { return tx.Deliveries({.state = pb::DELIVERY_STATE_FAILED_OVER}); });
+  ASSERT_TRUE(over.ok()) << over.status();
+  ASSERT_EQ(notes(*over), V{"N-10"});
+  EXPECT_TRUE(Same((*over)[0], Deliv("N-10", "r", pb::DELIVERY_STATE_FAILED_OVER, 0)));
+}
+
+TYPED_TEST(NotifyStoreTest, QueueCountsUnendedDeliveriesByStateAndItsOldestLeavesHeldOut) {
+  auto empty = this->Reading([](NotifyTx& tx) { return tx.Queue(); });
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_TRUE(empty->by_state.empty());
+  EXPECT_FALSE(empty->oldest_undelivered.has_value());
+
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-1", "r", pb::DELIVERY_STATE_HELD, 5), T(900)));  // the oldest
+    return tx.PutDelivery(Deliv("N-2", "r", pb::DELIVERY_STATE_DELIVERED, 1), std::nullopt);
+  });
+  auto held = this->Reading([](NotifyTx& tx) { return tx.Queue(); });
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->by_state, (std::map<pb::DeliveryState, int64_t>{{pb::DELIVERY_STATE_HELD, 1}}));
+  EXPECT_FALSE(held->oldest_undelivered.has_value());  // a held message is waiting on purpose
+
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-3", "r", pb::DELIVERY_STATE_PENDING, 30), T(30)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-4", "r", pb::DELIVERY_STATE_PENDING, 40), T(40)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-5", "r", pb::DELIVERY_STATE_SENDING, 20), T(80)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-6", "r", pb::DELIVERY_STATE_FAILED, 25), T(85)));
+    RETURN_IF_ERROR(tx.PutDelivery(Deliv("N-7", "r", pb::DELIVERY_STATE_DEAD, 2), std::nullopt));
+    return tx.PutDelivery(Deliv("N-8", "r", pb::DELIVERY_STATE_FAILED_OVER, 3), std::nullopt);
+  });
+  auto q = this->Reading([](NotifyTx& tx) { return tx.Queue(); });
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->by_state, (std::map<pb::DeliveryState, int64_t>{{pb::DELIVERY_STATE_PENDING, 2},
+                                                                {pb::DELIVERY_STATE_HELD, 1},
+                                                                {pb::DELIVERY_STATE_SENDING, 1},
+                                                                {pb::DELIVERY_STATE_FAILED, 1}}));
+  ASSERT_TRUE(q->oldest_undelivered.has_value());
+  EXPECT_EQ(*q->oldest_undelivered, T(20));  // SENDING counts: it has not arrived yet
 }
 
 TYPED_TEST(NotifyStoreTest, ConcurrentWritesTakingDueDeliveriesNeverTakeTheSameOne) {
@@ -539,6 +671,40 @@ TYPED_TEST(NotifyStoreTest, SilencesActiveAtATimeAndExpire) {
             absl::StatusCode::kNotFound);
 }
 
+TYPED_TEST(NotifyStoreTest, ActiveEventsAreReplacedByKeyDeletedAndExpireWithAWriteSweepingThem) {
+  const Labels a = {{"event_type", "ranking_alert"}, {"unit", "市商务局"}};
+  const Labels b = {{"event_type", "duty_missed"}, {"unit", "市税务局"}};
+  const Labels c = {{"severity", "critical"}};
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutActiveEvent("a", {{"unit", "旧"}}, T(10)));
+    RETURN_IF_ERROR(tx.PutActiveEvent("a", a, T(100)));  // replaces
+    RETURN_IF_ERROR(tx.PutActiveEvent("B", b, T(50)));   // "B" < "a" bytewise
+    RETURN_IF_ERROR(tx.PutActiveEvent("c", c, T(200)));
+    RETURN_IF_ERROR(tx.DeleteActiveEvent("c"));
+    return tx.DeleteActiveEvent("absent");  // nothing to do
+  });
+  auto reading = [&](int64_t at) {
+    auto got = this->Reading([&](NotifyTx& tx) { return tx.ActiveEvents(T(at)); });
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? *got : std::vector<Labels>{Labels{{"error", "error"}}};
+  };
+  EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));  // by key
+  EXPECT_EQ(reading(49), (std::vector<Labels>{b, a}));
+  EXPECT_EQ(reading(50), std::vector<Labels>{a});  // expires_at exclusive
+  EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));  // a Read deletes nothing
+
+  auto written = this->Writing([](NotifyTx& tx) { return tx.ActiveEvents(T(60)); });
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, std::vector<Labels>{a});
+  EXPECT_EQ(reading(0), std::vector<Labels>{a});  // the Write swept B away
+  EXPECT_EQ(reading(100), std::vector<Labels>{});
+
+  EXPECT_EQ(this->store().Write([](NotifyTx& tx) { return tx.PutActiveEvent("", {}, T(1)); }).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(this->store().Read([&](NotifyTx& tx) { return tx.PutActiveEvent("d", c, T(300)); }).ok());
+  EXPECT_EQ(reading(0), std::vector<Labels>{a});
+}
+
 TYPED_TEST(NotifyStoreTest, RateLimitStateRoundTripsPerSinkAndSavingReplacesIt) {
   RateLimiterState state;
   state.sinks[{"wecom", "unit:市商务局"}] = {.recent_sends = {T(1), T(2) + absl::Nanoseconds(5), T(3)},
@@ -586,6 +752,7 @@ TYPED_TEST(NotifyStoreTest, AFailedWriteKeepsAndEmitsNothing) {
     RETURN_IF_ERROR(tx.AddInboxItem(Item("I-1", "unit:a", 0)).status());
     RETURN_IF_ERROR(tx.PutSilence(Sil("S-1", 0, 10)));
     RETURN_IF_ERROR(tx.SaveRateLimits({.sinks = {{{"wecom", "x"}, SinkState()}}}));
+    RETURN_IF_ERROR(tx.PutActiveEvent("evt-1", {{"unit", "a"}}, T(10)));
     RETURN_IF_ERROR(tx.Emit(ended, "unit:a"));
     EXPECT_EQ(tx.CountNotifications({}).value_or(-1), 1);  // its own writes are seen
     return absl::FailedPreconditionError("refused");
@@ -599,6 +766,7 @@ TYPED_TEST(NotifyStoreTest, AFailedWriteKeepsAndEmitsNothing) {
     EXPECT_EQ(*tx.UnreadCount("unit:a"), 0);
     EXPECT_TRUE(tx.Silences(T(0), true)->empty());
     EXPECT_TRUE(tx.RateLimits()->sinks.empty());
+    EXPECT_TRUE(tx.ActiveEvents(T(0))->empty());
     return absl::OkStatus();
   });
   EXPECT_TRUE(read.ok()) << read;
@@ -667,6 +835,24 @@ TEST_F(PgNotifyStoreTest, ADueDeliveryLockedByOneUnitOfWorkIsSkippedByAnother) {
   });
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(inner, V{"N-2/r/1-CHANNEL_KIND_WECOM"});
+}
+
+TEST_F(PgNotifyStoreTest, AGroupRowWrittenBeforeTheDispatchMigrationStillReads) {
+  absl::Status s = backend_.pool().WithTransaction([](pqxx::work& tx) {
+    tx.exec(R"(INSERT INTO groups (key, next_flush_at, state) VALUES ('k', NULL, '{"first_seen":null,)"
+            R"("last_flush":null,"last_flush_fingerprint":"","flushes":0,"members":{}}'))");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  absl::StatusOr<std::optional<GroupState>> got = absl::UnknownError("not run");
+  ASSERT_TRUE(backend_.store().Read([&](NotifyTx& tx) {
+    got = tx.Group("k");
+    return got.status();
+  }).ok()) << got.status();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->first_seen, absl::InfinitePast());
+  EXPECT_EQ((*got)->receiver, "");
+  EXPECT_TRUE((*got)->group_labels.empty());
 }
 
 TEST_F(PgNotifyStoreTest, BodiesAreJsonWithTheProtoFieldNames) {

@@ -152,9 +152,9 @@ std::vector<Sample> Samples(std::string_view event_type) {
   return samples;
 }
 
-std::string GoldenName(std::string_view event_type, const Sample& sample, Channel channel) {
+std::string GoldenName(std::string_view event_type, const Sample& sample, TextPart channel) {
   return absl::StrCat(std::string(event_type), sample.form.empty() ? "" : ".", sample.form, ".",
-                      std::string(ChannelName(channel)), ".txt");
+                      std::string(TextPartName(channel)), ".txt");
 }
 
 std::string ReadFile(const std::string& path) {
@@ -173,7 +173,7 @@ TEST(TemplatesTest, EveryPlaceholderIsProvidedByItsEventsSampleData) {
   const absl::StatusOr<TemplateSet> set = TemplateSet::LoadDirectory(kTemplateDir);
   ASSERT_TRUE(set.ok()) << set.status();
   for (const char* event_type : kEventTypes) {
-    for (const Channel channel : kChannels) {
+    for (const TextPart channel : kTextParts) {
       const absl::StatusOr<std::string> text = set->Text(event_type, channel);
       ASSERT_TRUE(text.ok()) << text.status();
       for (const Sample& sample : Samples(event_type)) {
@@ -190,10 +190,10 @@ TEST(TemplatesTest, SubjectsAreOneLineAndEveryRenderingIsNonEmpty) {
   const TemplateSet set = *TemplateSet::LoadDirectory(kTemplateDir);
   for (const char* event_type : kEventTypes) {
     for (const Sample& sample : Samples(event_type)) {
-      const std::string subject = *set.Render(event_type, Channel::kMailSubject, sample.data);
+      const std::string subject = *set.Render(event_type, TextPart::kMailSubject, sample.data);
       EXPECT_EQ(subject.find('\n'), std::string::npos) << event_type << " " << sample.form;
       EXPECT_EQ(subject.rfind("【", 0), 0u) << event_type << ": a subject starts with its kind: " << subject;
-      for (const Channel channel : kChannels) {
+      for (const TextPart channel : kTextParts) {
         EXPECT_FALSE(set.Render(event_type, channel, sample.data)->empty()) << event_type << " " << sample.form;
       }
     }
@@ -206,7 +206,7 @@ TEST(TemplatesGoldenTest, RenderingsMatchTheGoldenFiles) {
   const TemplateSet set = *TemplateSet::LoadDirectory(kTemplateDir);
   for (const char* event_type : kEventTypes) {
     for (const Sample& sample : Samples(event_type)) {
-      for (const Channel channel : kChannels) {
+      for (const TextPart channel : kTextParts) {
         const std::string rendered = *set.Render(event_type, channel, sample.data) + "\n";
         const std::string path = absl::StrCat(kGoldenDir, "/", GoldenName(event_type, sample, channel));
         if (update) {
@@ -226,7 +226,7 @@ TEST(TemplatesGoldenTest, EveryGoldenFileBelongsToASample) {
   std::set<std::string> expected;
   for (const char* event_type : kEventTypes) {
     for (const Sample& sample : Samples(event_type)) {
-      for (const Channel channel : kChannels) expected.insert(GoldenName(event_type, sample, channel));
+      for (const TextPart channel : kTextParts) expected.insert(GoldenName(event_type, sample, channel));
     }
   }
   std::set<std::string> found;
@@ -234,7 +234,7 @@ TEST(TemplatesGoldenTest, EveryGoldenFileBelongsToASample) {
     found.insert(entry.path().filename().string());
   }
   EXPECT_EQ(found, expected);
-  EXPECT_EQ(expected.size(), (std::size(kEventTypes) + 1) * std::size(kChannels));  // + ranking_alert.withdrawn
+  EXPECT_EQ(expected.size(), (std::size(kEventTypes) + 1) * std::size(kTextParts));  // + ranking_alert.withdrawn
 }
 
 // A withdrawn alert is not a new alert: its own kind in the subject, and nobody is asked to rectify.
@@ -242,18 +242,18 @@ TEST(TemplatesTest, AWithdrawnRankingAlertReadsAsAWithdrawal) {
   const TemplateSet set = *TemplateSet::LoadDirectory(kTemplateDir);
   TemplateData data = Samples("ranking_alert").at(1).data;
   ASSERT_EQ(data.values.at("withdrawn"), "1");
-  EXPECT_EQ(*set.Render("ranking_alert", Channel::kMailSubject, data), "【预警撤回】上饶市开办企业 2022-09：全省倒数第一");
-  for (const Channel channel : kChannels) {
+  EXPECT_EQ(*set.Render("ranking_alert", TextPart::kMailSubject, data), "【预警撤回】上饶市开办企业 2022-09：全省倒数第一");
+  for (const TextPart channel : kTextParts) {
     const std::string text = *set.Render("ranking_alert", channel, data);
-    EXPECT_EQ(text.find("限期整改"), std::string::npos) << ChannelName(channel) << ": " << text;
-    EXPECT_EQ(text.find("排名预警】"), std::string::npos) << ChannelName(channel) << ": " << text;
+    EXPECT_EQ(text.find("限期整改"), std::string::npos) << TextPartName(channel) << ": " << text;
+    EXPECT_EQ(text.find("排名预警】"), std::string::npos) << TextPartName(channel) << ": " << text;
   }
   // A rule that opened no case has nothing for the office to decide.
   data.values["opened_case"] = "";
-  EXPECT_EQ(*set.Render("ranking_alert", Channel::kMarkdown, data),
+  EXPECT_EQ(*set.Render("ranking_alert", TextPart::kMarkdown, data),
             "因全省排名更正，上饶市开办企业指标 2022-09 的排名预警（原为全省第11名/共11名，全省倒数第一）**予以撤回**。");
   // The standing form never shows the withdrawal's words.
-  EXPECT_EQ(set.Render("ranking_alert", Channel::kMailText, SampleData("ranking_alert"))->find("撤回"),
+  EXPECT_EQ(set.Render("ranking_alert", TextPart::kMailText, SampleData("ranking_alert"))->find("撤回"),
             std::string::npos);
 }
 
@@ -263,22 +263,22 @@ TEST(TemplatesTest, RenderIsLiteralAndTrimmed) {
   TemplateData data = SampleData("case_referred");
   data.values["reason"] = "A&B <不> \"C\"";
   data.values["unit"] = "市市场\n监管局";
-  EXPECT_EQ(*set->Render("case_referred", Channel::kMarkdown, data),
+  EXPECT_EQ(*set->Render("case_referred", TextPart::kMarkdown, data),
             "市营商办于 2022-12-15 决定将整改事项 RC-000123「开办企业指标2022-09全省倒数第一」（市市场\n监管局）"
             "移交市纪委监委。\n理由：A&B <不> \"C\"");
   // A value's line break never makes a second header line.
-  EXPECT_EQ(*set->Render("case_referred", Channel::kMailSubject, data),
+  EXPECT_EQ(*set->Render("case_referred", TextPart::kMailSubject, data),
             "【移交纪委监委】市市场 监管局：开办企业指标2022-09全省倒数第一（RC-000123）");
 }
 
 TEST(TemplatesTest, ConditionalsFollowEmptyStrings) {
   const TemplateSet set = *TemplateSet::LoadDirectory(kTemplateDir);
   TemplateData data = SampleData("case_verified");
-  EXPECT_NE(set.Render("case_verified", Channel::kMarkdown, data)->find("重新报送"), std::string::npos);
+  EXPECT_NE(set.Render("case_verified", TextPart::kMarkdown, data)->find("重新报送"), std::string::npos);
   data.values["passed"] = "1";
   data.values["verdict"] = "通过";
   data.values["comment"] = "";
-  EXPECT_EQ(*set.Render("case_verified", Channel::kMarkdown, data),
+  EXPECT_EQ(*set.Render("case_verified", TextPart::kMarkdown, data),
             "整改事项 RC-000123「开办企业指标2022-09全省倒数第一」（市市场监管局）经市营商办核验**通过**。");
 }
 
@@ -312,7 +312,7 @@ TEST(TemplatesTest, MissingPlaceholdersRefusesWhatItCannotFollow) {
 std::map<std::string, std::string> AllTexts() {
   std::map<std::string, std::string> files;
   for (const char* event_type : kEventTypes) {
-    for (const Channel channel : kChannels) files[TemplateFileName(event_type, channel)] = "x";
+    for (const TextPart channel : kTextParts) files[TemplateFileName(event_type, channel)] = "x";
   }
   return files;
 }
@@ -352,7 +352,7 @@ TEST(TemplatesTest, LoadDirectoryNamesTheDirectory) {
 
 TEST(TemplatesTest, RenderOfAnUnknownEventNamesTheFile) {
   const TemplateSet set = *TemplateSet::FromTexts(AllTexts());
-  EXPECT_EQ(set.Render("bulletin", Channel::kMarkdown, {}).status().message(),
+  EXPECT_EQ(set.Render("bulletin", TextPart::kMarkdown, {}).status().message(),
             "bulletin.markdown.mustache: no such template");
 }
 

@@ -1,0 +1,78 @@
+// ys-notify: alerts, cases and duty events in; the right people told once, over their channels,
+// with a history of every attempt. Wiring only.
+#include "absl/strings/str_cat.h"
+#include "common/catalog/replica_store.h"
+#include "common/grpc/server.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+#include "common/pg/outbox.h"
+#include "common/process/service_setup.h"
+#include "common/process/signals.h"
+#include "common/process/startup.h"
+#include "common/time/calendar.h"
+#include "services/notify/consumers.h"
+#include "services/notify/desk.h"
+#include "services/notify/dispatcher.h"
+#include "services/notify/embedded.h"
+#include "services/notify/recipients_keeper.h"
+#include "services/notify/service.h"
+#include "services/notify/settings.h"
+#include "services/notify/templates.h"
+
+namespace {
+constexpr char kProgram[] = "ys-notify";
+}
+
+int main(int argc, char** argv) {
+  ys::BlockTerminationSignals();
+  const ys::ServiceSetup setup = ys::LoadServiceSetupOrExit(kProgram, "notify", argc, argv);
+  const ys::Config& config = setup.config;
+  const auto settings = ys::ValueOrExit(kProgram, ys::notify::LoadNotifySettings(config));
+  const auto templates = ys::ValueOrExit(kProgram, ys::notify::TemplateSet::LoadDirectory(settings.templates_dir));
+  const auto calendar = ys::ValueOrExit(kProgram, ys::WorkingDayCalendar::LoadEmbedded());
+  ys::RealClock clock;
+  auto http = ys::ValueOrExit(kProgram, ys::notify::HttpSender::Create(settings.http, clock));
+  std::unique_ptr<ys::notify::SmtpSender> smtp;
+  if (settings.smtp_enabled) smtp = ys::ValueOrExit(kProgram, ys::notify::SmtpSender::Create(settings.smtp, clock));
+  const std::string group = config.GetString("kafka.group_id", "ys-notify");
+  ys::ExitIfConfigCheck(kProgram, setup);
+
+  auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "notify", setup, ys::notify::EmbeddedMigrations(),
+                                               {{ys::notify::kNotifyTopic, 3, false},
+                                                {ys::notify::kDlqTopic, 1, false}});
+  ys::Metrics& metrics = runtime->metrics;
+  ys::notify::NotifyMetrics notify_metrics(metrics);
+  ys::notify::PgNotifyStore store(*runtime->pool);
+  ys::CatalogReplicaStore replica(*runtime->pool);
+  ys::notify::RecipientBook book;
+  ys::notify::Intake intake(settings, templates, book);
+  ys::notify::RecipientsKeeper keeper(replica, store, book, intake, settings);
+
+  ys::notify::DirectorySecrets secrets(settings.secrets_dir);
+  auto limiter = ys::ValueOrExit(kProgram, ys::notify::LoadRateLimiter(store, settings.rate_limits));
+  ys::notify::Dispatcher dispatcher(store, settings, book, calendar, {http.get(), smtp.get()}, secrets, *limiter,
+                                    clock, notify_metrics);
+
+  ys::notify::NotifyDesk desk(store, book, settings, clock);
+  ys::notify::NotifyImpl service(desk, setup.auth, *runtime->executor);
+  ys::GrpcServer server(setup.grpc, metrics, &setup.auth);
+  server.AddService(&service);
+  server.AddService(runtime->outbox_admin.get());
+  ys::CheckOrExit(kProgram, server.Start());
+
+  auto consumers = ys::ValueOrExit(
+      kProgram, ys::notify::NotifyConsumers::Create(setup.kafka, &runtime->kafka_metrics, *runtime->pool, store,
+                                                    metrics, notify_metrics, clock, replica, keeper, book, intake,
+                                                    settings, {.group_id = group, .on_applied = [&dispatcher] { dispatcher.Wake(); }}));
+  consumers->Start();
+  dispatcher.Start();
+  server.SetServing(true);
+  ys::log::Info("notify serving", {{"grpc", server.address()},
+                                   {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
+
+  ys::WaitForTermination();
+  server.Shutdown();
+  consumers->Stop();
+  dispatcher.Stop();
+  return 0;
+}
