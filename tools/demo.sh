@@ -129,6 +129,29 @@ echo '$ ysctl duty roster --week-of 2022-10-03   (the National Day week: publish
 echo '$ ysctl staff check --unit 市住建局   (window staff rules, 管理办法)'
 "${CENTRE[@]}" staff check --unit 市住建局 --as-of 2022-10-31
 echo
+echo "== notify: the alerts, cases and the roster above, told to their units (SAMPLE channels: a local sink)"
+told() { local out; out=$("$YSCTL" notify notifications --type ranking_alert 2>/dev/null) && grep -q '^N-' <<<"$out"; }
+for _ in $(seq 1 90); do told && break; sleep 1; done  # a ranking's alerts gather for 30 s (group_wait)
+echo '$ ysctl notify notifications --type ranking_alert   (first 10 lines: one message per recipient and group)'
+"$YSCTL" notify notifications --type ranking_alert | sed -n 1,10p
+echo '$ ysctl notify history --recipient unit:市住建局   (every attempt; first 12 lines)'
+"$YSCTL" notify history --recipient unit:市住建局 | sed -n 1,12p
+echo "\$ YS_API_KEY=\$(cat var/keys/unit-zhujian.key) ysctl notify inbox   (the unit's own inbox; first 8 lines)"
+YS_API_KEY=$(cat "${YS_VAR:-$ROOT/var}/keys/unit-zhujian.key") "$YSCTL" notify inbox | sed -n 1,8p
+lead=$(grep -m1 -E 'code: I03,' data/catalog/catalog.yaml | grep -oE 'lead: [^,]+' | sed 's/lead: //; s/ *$//' || true)
+echo "\$ ysctl notify test event_type=case_overdue severity=warning unit=市住建局 lead=$lead   (who would be told: 督办)"
+"$YSCTL" notify test event_type=case_overdue severity=warning unit=市住建局 "lead=$lead"
+echo '$ curl -s 127.0.0.1:18099/_stats   (what the stand-in robots and webhooks received, by path)'
+curl -fs http://127.0.0.1:18099/_stats | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+paths = {}
+for r in s["received"]:
+    p = r["path"].split("?")[0]
+    paths[p] = paths.get(p, 0) + 1
+print("{} received, {} acknowledged twice: {}".format(s["total"], s["duplicates"], ", ".join("{} {}".format(p, n) for p, n in sorted(paths.items()))))' \
+  || echo "(the sample sink on 127.0.0.1:18099 is not running)"
+echo
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"

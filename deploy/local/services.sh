@@ -44,8 +44,26 @@ make_keys() {
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# notify's SAMPLE channels (data/notify/recipients.sample.yaml) point at a local sink on
+# 127.0.0.1:18099 standing in for the robots and webhooks (tests/support/notify_sink.py: GET
+# /_stats lists what it received); their secret_refs name development secrets made here, under
+# var/notify/secrets/ (notify.secrets_dir), never in the file.
+notify_sample() {
+  local dir=$VAR/notify/secrets ref
+  for ref in $(grep -oE 'secret_ref: [A-Za-z0-9_./-]+' "$ROOT/data/notify/recipients.sample.yaml" | cut -d' ' -f2); do
+    [ -f "$dir/$ref" ] && continue
+    mkdir -p "$(dirname "$dir/$ref")"
+    head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$dir/$ref"
+    chmod 600 "$dir/$ref"
+  done
+  alive "$VAR/run/notify-sink.pid" && return 0
+  nohup /usr/bin/python3 "$ROOT/tests/support/notify_sink.py" --port 18099 >> "$VAR/log/notify-sink.log" 2>&1 &
+  echo $! > "$VAR/run/notify-sink.pid"
+}
+
 up() {
   make_keys
+  [ -x "$BUILD/services/notify/ys-notify" ] && notify_sample
   local started=0 s bin
   for s in "${SERVICES[@]}"; do
     bin=$BUILD/services/$s/ys-$s
@@ -55,6 +73,8 @@ up() {
     # Unit keys (unit:市住建局) resolve through the catalog's units and counties, whatever the cwd.
     YS_AUTH_API_KEYS_FILE=$VAR/keys/api-keys.yaml YS_AUTH_UNITS_FILE=$ROOT/data/catalog/units.yaml \
       YS_AUTH_REGIONS_FILE=$ROOT/data/catalog/regions.yaml \
+      YS_NOTIFY_ROUTING_FILE=$ROOT/services/notify/routing.yaml YS_NOTIFY_TEMPLATES_DIR=$ROOT/services/notify/templates \
+      YS_NOTIFY_RECIPIENTS_FILE=$ROOT/data/notify/recipients.sample.yaml YS_NOTIFY_SECRETS_DIR=$VAR/notify/secrets \
       nohup "$bin" --config "$ROOT/services/$s/config.example.yaml" >> "$VAR/log/$s.log" 2>&1 &
     echo $! > "$VAR/run/$s.pid"
   done
@@ -83,6 +103,8 @@ down() {
     rm -f "$VAR/run/$s.pid"
     echo "$s stopped"
   done
+  if alive "$VAR/run/notify-sink.pid"; then kill "$(cat "$VAR/run/notify-sink.pid")"; echo "notify sample sink stopped"; fi
+  rm -f "$VAR/run/notify-sink.pid"
 }
 
 case "${1:-}" in

@@ -116,6 +116,16 @@ for r in s["received"]:
 lat.sort(); n=len(lat)
 print(f"latency alert produced -> webhook sink received over {n} alerts: p50 {lat[n//2]:.0f} ms, p99 {lat[min(n-1,int(n*0.99))]:.0f} ms, max {lat[-1]:.0f} ms")'
 
+# Where the time goes: event -> message made (consumer, intake, group, flush), message -> acknowledged
+# (the workers: take, send, record).
+psql_e2e "$SCHEMA" "SELECT format('  of which event -> message made: p50 %s ms, p99 %s ms; message made -> delivered: p50 %s ms, p99 %s ms',
+  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY m)),
+  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)))
+  FROM (SELECT 1000 * extract(epoch FROM n.created_at - COALESCE(n.body->>'eventTime', n.body->>'event_time')::timestamptz) AS m,
+               1000 * extract(epoch FROM COALESCE(d.body->>'deliveredAt', d.body->>'delivered_at')::timestamptz - n.created_at) AS d
+        FROM notifications n JOIN deliveries d ON d.notification_id = n.id
+        WHERE d.state = 'DELIVERY_STATE_DELIVERED' AND d.body::text LIKE '%WEBHOOK%') x"
+
 # --- 2. SIGKILL while a second 1,000 are delivered ----------------------------------------------
 sample --count 1000 --start 1000 --run "kill$RUN" --per-second 400 "${args[@]}"
 some() { [ "$(acked /unit/)" -ge 1150 ]; }
