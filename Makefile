@@ -76,6 +76,7 @@ bench: build
 	@bench/ranking_service.sh $(BUILD) .
 	@$(BUILD)/bench/rectification
 	@$(BUILD)/bench/duty_compliance
+	@$(BUILD)/bench/notify_delivery
 
 clean:
 	rm -rf $(BUILD) $(ROOT)/build-fuzz

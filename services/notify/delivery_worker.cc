@@ -15,6 +15,7 @@
 #include "services/notify/digest.h"
 #include "services/notify/flush.h"
 #include "services/notify/quiet_hours.h"
+#include "services/notify/robot_replies.h"
 
 namespace ys::notify {
 
@@ -208,6 +209,7 @@ DeliveryWorker::Outcome DeliveryWorker::Send(const Work& work, const std::string
   // "at": when what it tells of happened (the event's ce_time), else when the message was made.
   context.envelope = {first.id(), first.event_type(),
                       FromProtoTime(first.has_event_time() ? first.event_time() : first.created_at())};
+  if (work.deliveries.size() > 1) context.envelope = {key, "digest", now};  // a digest is its own message
   context.from = settings_.mail_from;
   context.recipient_name = recipient->name;
   context.mail_text = mail_text;
@@ -226,6 +228,15 @@ DeliveryWorker::Outcome DeliveryWorker::Send(const Work& work, const std::string
   o.kind = Outcome::Kind::kAttempt;
   o.result = *std::move(result);
   o.outcome = Classify(o.result);
+  if (o.outcome == OutcomeClass::kDelivered) {
+    // A robot answers 200 for its own errors too: its body's code decides (robot_replies.h).
+    if (std::optional<RobotReply> reply = ReadRobotReply(channel->kind, o.result.response_snippet)) {
+      o.result.http_status = reply->http_status;
+      o.outcome = Classify(HttpStatus{reply->http_status});
+      o.error = reply->error;
+      return o;
+    }
+  }
   if (o.result.curl_code != 0) {
     o.error = OneLine(o.result.curl_error);
   } else if (o.outcome != OutcomeClass::kDelivered) {

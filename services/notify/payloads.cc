@@ -89,7 +89,7 @@ std::string GenericWebhookBody(const Message& message, const WebhookEnvelope& en
   body["text"] = message.markdown;
   body["labels"] = std::move(labels);
   body["links"] = std::move(links);
-  body["at"] = absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", envelope.at, Shanghai());
+  body["at"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E3S%Ez", envelope.at, Shanghai());
   return Dump(body);
 }
 

@@ -64,8 +64,9 @@ std::string TruncateUtf8(std::string_view text, size_t max_bytes,
 
 // Our generic webhook:
 //   {"id":…,"event_type":…,"severity":…,"title":…,"text":<markdown>,"labels":{…},
-//    "links":[{"title":…,"url":…}],"at":"2022-10-10T09:00:00+08:00"}
-// `id` is the notification's id (receivers dedupe on it), `at` when it was raised, in Asia/Shanghai.
+//    "links":[{"title":…,"url":…}],"at":"2022-10-10T09:00:00.000+08:00"}
+// `id` is the notification's id (receivers dedupe on it); `at` when what it tells of happened (the event's
+// ce_time; a digest's: when it was made), to the millisecond, in Asia/Shanghai.
 struct WebhookEnvelope {
   std::string id;
   std::string event_type;

@@ -134,6 +134,26 @@ TEST_F(DispatchDeliveryTest, AThrottledAnswerWaitsForItsRetryAfter) {
   EXPECT_THAT(http_.SentTo(kUnitHook), SizeIs(2));
 }
 
+TEST_F(DispatchDeliveryTest, ARobotsTwoHundredWithItsRateLimitCodeIsNotADelivery) {
+  UseRoutes(kOfficePerPeriod);
+  ApplyAlert({}, "alert-ce-1");
+  clock_.Advance(absl::Seconds(30));
+  Flush();
+  SendResult freq = FakeSender::Http(200);
+  freq.response_snippet = R"({"errcode":45009,"errmsg":"api freq out of limit"})";
+  http_.AnswerFor(kOfficeRobotUrl, freq);
+  Send();
+  std::vector<pb::Delivery> robot = DeliveriesOn("office", pb::CHANNEL_KIND_WECOM);
+  ASSERT_THAT(robot, SizeIs(1));
+  EXPECT_EQ(robot[0].state(), pb::DELIVERY_STATE_FAILED);  // retried, not counted delivered
+  EXPECT_EQ(robot[0].attempts(0).outcome(), pb::OUTCOME_THROTTLED);
+  EXPECT_EQ(robot[0].attempts(0).http_status(), 429);
+  EXPECT_EQ(robot[0].attempts(0).error(), "errcode 45009: api freq out of limit");
+  clock_.Set(FromProtoTime(robot[0].attempts(0).next_at()));
+  Send();
+  EXPECT_EQ(DeliveriesOn("office", pb::CHANNEL_KIND_WECOM)[0].state(), pb::DELIVERY_STATE_DELIVERED);
+}
+
 // --- 3. the robots' rate limit -----------------------------------------------------------------
 
 TEST_F(DispatchDeliveryTest, ThirtyMessagesToOneWeComRobotGoTwentyAMinute) {

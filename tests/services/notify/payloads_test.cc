@@ -109,7 +109,7 @@ TEST(PayloadsTest, GenericWebhookBodyHasEveryFieldInOrder) {
             R"("text":"整改事项 RC-000123 逾期未报。\n领班：王某某\n",)"
             R"("labels":{"event_type":"case_overdue","unit":"市市场监管局"},)"
             R"("links":[{"title":"查看案件","url":"https://ys.example/cases/RC-000123"}],)"
-            R"("at":"2022-10-10T09:00:00+08:00"})");
+            R"("at":"2022-10-10T09:00:00.000+08:00"})");
 }
 
 TEST(PayloadsTest, GenericWebhookBodyReplacesInvalidUtf8) {
