@@ -16,7 +16,7 @@
 //   permanent (550 no such mailbox, 554, 535 authentication). Anything else is not a final reply:
 //   transient.
 // A group robot's 200 with an error in its JSON body (WeCom errcode 45009 "api freq out of limit")
-// is read by the channel's payload code, which maps it to HTTP terms before classifying.
+// is read by robot_replies.h, which maps it to HTTP terms (429, 400) before classifying.
 //
 // Backoff (Next): "full jitter" from the AWS Architecture Blog's "Exponential Backoff And Jitter":
 //   ceiling(n) = min(cap, base · 2^(n-1)) for the n-th failed attempt (the first gap is ≤ base),
