@@ -81,7 +81,7 @@ std::optional<Channel> NextChannel(const Recipient* r, int after_order) {
 Admission SharedRateLimiter::Acquire(const RateLimitKey& key, absl::Time now) {
   std::lock_guard lock(mu_);
   Admission a = limiter_.Acquire(key, now);
-  if (a.granted()) dirty_ = true;
+  if (a.granted() && limiter_.state().sinks.contains(key)) dirty_ = true;  // a limited sink counted a send
   return a;
 }
 
@@ -338,14 +338,15 @@ absl::Status DeliveryWorker::Record(const std::vector<Work>& work, const std::ve
         reports.push_back({o.channel, d.state()});
       }
     }
-    return limiter_.SaveIfDue(tx, now, absl::Seconds(1));
+    // With the record: a restart finds every send a limited robot was counted for.
+    return limiter_.SaveIfDue(tx, now, absl::ZeroDuration());
   });
   if (!s.ok()) return s;
-  stats.delivered = counted.delivered;
-  stats.retried = counted.retried;
-  stats.failed_over = counted.failed_over;
-  stats.dead = counted.dead;
-  stats.waited = counted.waited;
+  stats.delivered += counted.delivered;
+  stats.retried += counted.retried;
+  stats.failed_over += counted.failed_over;
+  stats.dead += counted.dead;
+  stats.waited += counted.waited;
   if (observer_ != nullptr) {
     for (const Report& r : reports) observer_->Moved(r.channel, r.state);
   }
@@ -354,11 +355,18 @@ absl::Status DeliveryWorker::Record(const std::vector<Work>& work, const std::ve
 
 absl::StatusOr<SendStats> DeliveryWorker::RunOnce() {
   SendStats stats;
+  // Not before the recipients are known (a restart, the catalog replica still loading): a
+  // delivery whose recipient is not found yet is not a dead letter.
+  if (!book_.ready()) return stats;
   ASSIGN_OR_RETURN(std::vector<Work> work, Take(clock_.Now(), stats));
   if (work.empty()) return stats;
   const std::shared_ptr<const Recipients> recipients = book_.Current();
-  std::vector<Outcome> outcomes;
-  outcomes.reserve(work.size());
+  // What reached a sink is recorded at once, in its own unit of work: a process killed after a
+  // sink acknowledged and before the record commits sends that one again (under its key), so the
+  // window is one commit, not a batch's sends. What never reached the wire (a rate-limit wait, a
+  // refusal before sending) is recorded together at the end.
+  std::vector<Work> unsent;
+  std::vector<Outcome> unsent_outcomes;
   for (const Work& w : work) {
     auto found = recipients->by_id.find(w.deliveries.front().recipient_id());
     std::string key = w.deliveries.front().id();
@@ -368,14 +376,19 @@ absl::StatusOr<SendStats> DeliveryWorker::RunOnce() {
       std::sort(ids.begin(), ids.end());  // the same digest whatever order it was taken in
       key = absl::StrCat("digest-", Sha256Hex(absl::StrJoin(ids, "\n")).substr(0, 32));
     }
-    outcomes.push_back(Send(w, key, found == recipients->by_id.end() ? nullptr : &found->second));
-    const Outcome& o = outcomes.back();
+    Outcome o = Send(w, key, found == recipients->by_id.end() ? nullptr : &found->second);
     if (o.kind == Outcome::Kind::kAttempt || o.kind == Outcome::Kind::kRefused) {
       ++stats.messages;
       if (observer_ != nullptr) observer_->Attempted(o.channel, o.outcome, o.result.duration);
     }
+    if (o.kind == Outcome::Kind::kAttempt) {
+      RETURN_IF_ERROR(Record({w}, {o}, stats));
+    } else {
+      unsent.push_back(w);
+      unsent_outcomes.push_back(std::move(o));
+    }
   }
-  RETURN_IF_ERROR(Record(work, outcomes, stats));
+  if (!unsent.empty()) RETURN_IF_ERROR(Record(unsent, unsent_outcomes, stats));
   return stats;
 }
 

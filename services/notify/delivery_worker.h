@@ -10,18 +10,20 @@
 //    PENDING without an attempt; the daily cap fails over), then the channel's bytes (outgoing.h)
 //    and one attempt (senders.h). HELD deliveries of one recipient and channel released together
 //    (the morning's digest) go as ONE message (digest.h, compose.h) under a key of their ids.
-// 3. record (one unit of work): the attempt is appended, and retry.h's decision applied —
+// 3. record (a unit of work per message that reached a sink, right after it answered; one for the
+//    rest): the attempt is appended, and retry.h's decision applied —
 //    DELIVERED (and the Delivery event emitted), FAILED with its next time, FAILED_OVER with a new
 //    delivery on the recipient's next outside channel, or DEAD (emitted too). A delivery no longer
 //    SENDING (its lease ran out and another took it) is left to the other.
 //
 // A process killed after step 1 leaves SENDING rows; when their lease runs out, a worker takes them
 // again and sends under the SAME idempotency key (the delivery's id), so a sink that acknowledged
-// the first attempt can drop the second. A kill between the sink's answer and step 3's commit is
-// the one window where a sink sees a key twice: it is why the key is sent.
+// the first attempt can drop the second. A kill between the sink's answer and that message's record
+// commit is the one window where a sink sees a key twice: it is why the key is sent.
 //
-// The rate limiter is shared by the workers of one process and saved in the store at most once a
-// second (a restart loses at most a second of counts); replicas each keep their own (issue #17).
+// The rate limiter is shared by the workers of one process and saved in the store with each record
+// that counted a send to a limited robot (a restart keeps the robots' windows); replicas each keep
+// their own (issue #17).
 
 #include <memory>
 #include <mutex>
@@ -94,7 +96,7 @@ class DeliveryWorker {
       : store_(store), settings_(settings), book_(book), senders_(senders), secrets_(secrets),
         limiter_(limiter), clock_(clock), observer_(observer), random_(seed) {}
 
-  // One turn: take, send, record. A store error in step 1 or 3 is returned (what was taken stays
+  // One turn: take, send, record; nothing while the recipient book is not ready. A store error in step 1 or 3 is returned (what was taken stays
   // SENDING until its lease runs out, then is sent again under its key).
   absl::StatusOr<SendStats> RunOnce();
 

@@ -89,6 +89,7 @@ std::vector<Channel> OutsideChannels(const Recipient& recipient) {
 
 absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
   FlushResult result;
+  if (!book_.ready()) return result;  // whom to tell is not known yet (the catalog replica is loading)
   ASSIGN_OR_RETURN(std::vector<std::string> keys, tx.DueGroups(now, settings_.dispatch.group_batch));
   if (keys.empty()) return result;
   ASSIGN_OR_RETURN(std::vector<pb::Silence> stored_silences, tx.ActiveSilences(now));

@@ -70,7 +70,8 @@ class Flusher {
   Flusher(const NotifySettings& settings, const RecipientBook& book, const WorkingDayCalendar& calendar)
       : settings_(settings), book_(book), calendar_(calendar) {}
 
-  // Flushes up to settings.dispatch.group_batch due groups in `tx`.
+  // Flushes up to settings.dispatch.group_batch due groups in `tx`; none while the recipient book
+  // is not ready (after a restart, until the catalog replica is loaded).
   absl::StatusOr<FlushResult> FlushDue(NotifyTx& tx, absl::Time now);
 
  private:

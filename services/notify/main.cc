@@ -38,8 +38,14 @@ int main(int argc, char** argv) {
   ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "notify", setup, ys::notify::EmbeddedMigrations(),
+                                               // What it reads too, so its consumers find the topics at
+                                               // start rather than at a metadata refresh later.
                                                {{ys::notify::kNotifyTopic, 3, false},
-                                                {ys::notify::kDlqTopic, 1, false}});
+                                                {ys::notify::kDlqTopic, 1, false},
+                                                {ys::notify::kCatalogTopic, 3, true},
+                                                {ys::notify::kRankingAlertsTopic, 3, false},
+                                                {ys::notify::kRectificationTopic, 3, false},
+                                                {ys::notify::kDutyTopic, 3, false}});
   ys::Metrics& metrics = runtime->metrics;
   ys::notify::NotifyMetrics notify_metrics(metrics);
   ys::notify::PgNotifyStore store(*runtime->pool);

@@ -154,6 +154,25 @@ TEST_F(DispatchDeliveryTest, ARobotsTwoHundredWithItsRateLimitCodeIsNotADelivery
   EXPECT_EQ(DeliveriesOn("office", pb::CHANNEL_KIND_WECOM)[0].state(), pb::DELIVERY_STATE_DELIVERED);
 }
 
+TEST_F(DispatchDeliveryTest, ARestartedServiceSendsNothingUntilItKnowsItsRecipients) {
+  UseRoutes(kUnitOnly);
+  ApplyAlert({}, "alert-ce-1");
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_EQ(Flush().notifications, 1);
+  // The restarted process: its book is empty until the catalog replica is loaded.
+  RecipientBook loading;
+  DeliveryWorker worker(store_, settings_, loading, Senders{&http_, &smtp_}, secrets_, *limiter_, clock_);
+  Flusher flusher(settings_, loading, calendar_);
+  absl::StatusOr<SendStats> sent = worker.RunOnce();
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->taken, 0);
+  ASSERT_TRUE(store_.Write([&](NotifyTx& tx) { return flusher.FlushDue(tx, clock_.Now()).status(); }).ok());
+  std::vector<pb::Delivery> hook = DeliveriesOn(kUnitId, pb::CHANNEL_KIND_WEBHOOK);
+  ASSERT_THAT(hook, SizeIs(1));
+  EXPECT_EQ(hook[0].state(), pb::DELIVERY_STATE_PENDING);  // not a dead letter "收件人已不在名录中"
+  EXPECT_EQ(Send().delivered, 1);                          // once the book is ready
+}
+
 // --- 3. the robots' rate limit -----------------------------------------------------------------
 
 TEST_F(DispatchDeliveryTest, ThirtyMessagesToOneWeComRobotGoTwentyAMinute) {
