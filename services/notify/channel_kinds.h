@@ -1,6 +1,6 @@
 #pragma once
 
-// The channel kinds of recipients.h as notify.proto names them, both ways.
+// The channel kinds of recipients.h as notify.proto names them.
 
 #include "services/notify/recipients.h"
 #include "yingshang/notify/v1/notify.pb.h"
@@ -18,19 +18,6 @@ inline ::yingshang::notify::v1::ChannelKind ChannelKindToProto(ChannelKind kind)
     case ChannelKind::kInbox: return pb::CHANNEL_KIND_INBOX;
   }
   return pb::CHANNEL_KIND_UNSPECIFIED;
-}
-
-// Unspecified (and values this build does not know) read as the inbox: the channel that never fails.
-inline ChannelKind ChannelKindFromProto(::yingshang::notify::v1::ChannelKind kind) {
-  namespace pb = ::yingshang::notify::v1;
-  switch (kind) {
-    case pb::CHANNEL_KIND_WEBHOOK: return ChannelKind::kWebhook;
-    case pb::CHANNEL_KIND_WECOM: return ChannelKind::kWeCom;
-    case pb::CHANNEL_KIND_DINGTALK: return ChannelKind::kDingTalk;
-    case pb::CHANNEL_KIND_FEISHU: return ChannelKind::kFeishu;
-    case pb::CHANNEL_KIND_EMAIL: return ChannelKind::kEmail;
-    default: return ChannelKind::kInbox;
-  }
 }
 
 }  // namespace ys::notify

@@ -85,15 +85,14 @@ Admission SharedRateLimiter::Acquire(const RateLimitKey& key, absl::Time now) {
   return a;
 }
 
-absl::Status SharedRateLimiter::SaveIfDue(NotifyTx& tx, absl::Time now, absl::Duration every) {
+absl::Status SharedRateLimiter::SaveIfChanged(NotifyTx& tx, absl::Time now) {
   RateLimiterState state;
   {
     std::lock_guard lock(mu_);
-    if (!dirty_ || now - saved_at_ < every) return absl::OkStatus();
+    if (!dirty_) return absl::OkStatus();
     limiter_.Prune(now);
     state = limiter_.state();
     dirty_ = false;
-    saved_at_ = now;
   }
   return tx.SaveRateLimits(state);
 }
@@ -339,7 +338,7 @@ absl::Status DeliveryWorker::Record(const std::vector<Work>& work, const std::ve
       }
     }
     // With the record: a restart finds every send a limited robot was counted for.
-    return limiter_.SaveIfDue(tx, now, absl::ZeroDuration());
+    return limiter_.SaveIfChanged(tx, now);
   });
   if (!s.ok()) return s;
   stats.delivered += counted.delivered;

@@ -48,14 +48,13 @@ class SharedRateLimiter {
  public:
   explicit SharedRateLimiter(RateLimiter limiter) : limiter_(std::move(limiter)) {}
   Admission Acquire(const RateLimitKey& key, absl::Time now);
-  // Saves the state in `tx` when it changed and `every` has passed since the last save.
-  absl::Status SaveIfDue(NotifyTx& tx, absl::Time now, absl::Duration every);
+  // Saves the state in `tx` (pruned at `now`) when a limited sink counted a send since the last save.
+  absl::Status SaveIfChanged(NotifyTx& tx, absl::Time now);
 
  private:
   std::mutex mu_;
   RateLimiter limiter_;
   bool dirty_ = false;
-  absl::Time saved_at_ = absl::InfinitePast();
 };
 
 // The limiter with the state the store saved (a restart keeps the robots' windows and daily counts).
