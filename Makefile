@@ -30,6 +30,7 @@ configure:
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
+	@deploy/local/web.sh build
 
 stack-up:
 	@deploy/local/stack.sh up

@@ -152,6 +152,29 @@ for r in s["received"]:
 print("{} received, {} acknowledged twice: {}".format(s["total"], s["duplicates"], ", ".join("{} {}".format(p, n) for p, n in sorted(paths.items()))))' \
   || echo "(the sample sink on 127.0.0.1:18099 is not running)"
 echo
+echo "== the web console (ys-gateway): one person per role; their logins in var/console-logins.txt"
+LOGINS=${YS_VAR:-$ROOT/var}/console-logins.txt
+if [ ! -s "$LOGINS" ] || ! "$YSCTL" users list 2>/dev/null | grep -q '^office-demo '; then
+  : > "$LOGINS"
+  chmod 600 "$LOGINS"
+  for person in "office-demo 营商办演示 office" "unit-zhujian 住建局演示 unit:市住建局" "unit-shangwu 商务局演示 unit:市商务局" \
+                "leader-demo 领班演示 leader:李茂荣" "county-guangfeng 广丰区演示 county:361103" \
+                "centre-demo 政务服务中心演示 centre" "viewer-demo 观察员演示 viewer"; do
+    set -- $person
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)
+    printf '%s' "$password" > "$LOGINS.tmp"
+    "$YSCTL" users add --login "$1" --name "$2" --role "$3" --password-file "$LOGINS.tmp" >/dev/null 2>&1 \
+      || "$YSCTL" users reset-password "$1" --password-file "$LOGINS.tmp" >/dev/null
+    printf '%-18s %-16s %s\n' "$1" "$password" "$3" >> "$LOGINS"
+  done
+  rm -f "$LOGINS.tmp"
+fi
+echo '$ ysctl users list'
+"$YSCTL" users list
+echo "console: http://127.0.0.1:8080/   (the hall screen, no login: http://127.0.0.1:8080/hall)"
+echo "logins (login, password, role) in $LOGINS"
+echo
+
 echo "== ysctl calendar"
 for d in 2022-10-08 2022-10-03 2023-01-28; do
   printf '$ ysctl calendar is-working-day %s\n' "$d"

@@ -21,12 +21,26 @@ std::optional<std::string> Principal::PlatformSource() const {
 }
 
 absl::Status ValidateRole(absl::string_view role) {
-  if (role == "office" || role == "huiqitong" || role == "viewer" || role == "centre") return absl::OkStatus();
-  for (absl::string_view prefix : {"unit:", "platform:"}) {
+  if (role == "huiqitong" || role == "gateway") return absl::OkStatus();
+  if (absl::StartsWith(role, "platform:") && role.size() > 9) return absl::OkStatus();
+  if (ValidatePersonRole(role).ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "role '%s' is not one of office, unit:<unit>, platform:<source>, huiqitong, centre, viewer, "
+      "leader:<name>, county:<code>, gateway",
+      role));
+}
+
+absl::Status ValidatePersonRole(absl::string_view role) {
+  if (role == "office" || role == "viewer" || role == "centre") return absl::OkStatus();
+  for (absl::string_view prefix : {"unit:", "leader:", "county:"}) {
     if (absl::StartsWith(role, prefix) && role.size() > prefix.size()) return absl::OkStatus();
   }
   return absl::InvalidArgumentError(absl::StrFormat(
-      "role '%s' is not one of office, unit:<unit>, platform:<source>, huiqitong, centre, viewer", role));
+      "role '%s' is not one of office, unit:<unit>, leader:<name>, county:<code>, centre, viewer", role));
+}
+
+std::string PersonAuditName(absl::string_view display_name, absl::string_view role) {
+  return absl::StrFormat("%s (%s) via console", display_name, role);
 }
 
 std::string Sha256Hex(absl::string_view data) {
@@ -135,9 +149,37 @@ absl::StatusOr<Principal> ApiKeyAuthenticator::Authenticate(absl::string_view au
 absl::StatusOr<Principal> ApiKeyAuthenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
   const auto& md = context.client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) return Authenticate(absl::string_view());
-  return Authenticate(absl::string_view(it->second.data(), it->second.size()));
+  auto value = [&md](absl::string_view key) -> std::optional<std::string> {
+    auto it = md.find(grpc::string_ref(key.data(), key.size()));
+    if (it == md.end()) return std::nullopt;
+    return std::string(it->second.data(), it->second.size());
+  };
+  auto key = Authenticate(value("authorization").value_or(""));
+  if (!key.ok()) return key.status();
+  const std::optional<std::string> role = value(kPersonRoleMetadata);
+  if (!role.has_value()) return key;
+  if (key->role != "gateway") {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "key '%s' (role %s) may not name a person: only the gateway's key may", key->name, key->role));
+  }
+  const std::string login = value(kPersonLoginMetadata).value_or("");
+  const std::string display = value(kPersonNameMetadata).value_or(login);
+  if (login.empty()) return absl::InvalidArgumentError("metadata 'ys-person-login-bin' is empty");
+  if (auto s = ValidatePersonRole(*role); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("metadata 'ys-person-role-bin': ", s.message()));
+  }
+  Principal person{"", *role, key->name};
+  if (auto unit = person.Unit(); unit.has_value()) {
+    // As for keys: canonical by the units file; as given when no units file is configured.
+    auto canonical = units_.Resolve(*unit);
+    if (!canonical.has_value()) {
+      return absl::PermissionDeniedError(absl::StrFormat(
+          "metadata 'ys-person-role-bin': unit '%s' is not a unit of the catalog", *unit));
+    }
+    person.role = "unit:" + *canonical;
+  }
+  person.name = PersonAuditName(display.empty() ? login : display, person.role);
+  return person;
 }
 
 absl::StatusOr<Principal> ApiKeyAuthenticator::Require(

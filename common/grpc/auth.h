@@ -16,10 +16,15 @@ namespace ys {
 
 // Who is calling. Roles: "office" (营商办, admin), "unit:<unit>" (its own cases and duty),
 // "platform:<source>" (submits rankings for its source), "huiqitong" (redemptions), "centre" (市政务服务
-// 中心: the duty directory, forms, roster and window staff), "viewer".
+// 中心: the duty directory, forms, roster and window staff), "viewer", "leader:<name>" (a 领班) and
+// "county:<code>" (a county: people of the web console), and "gateway" (the web console's own key: it
+// names the person it calls for, see kPersonMetadata).
 struct Principal {
-  std::string name;  // the key's name, for audit ("office-dev")
+  // For audit: the key's name ("office-dev"), or for a person the gateway names,
+  // "张三 (unit:市商务局) via console".
+  std::string name;
   std::string role;
+  std::string via;  // the gateway key's name when a person is named; empty otherwise
 
   bool IsOffice() const { return role == "office"; }
   // "市住房和城乡建设局" for "unit:市住房和城乡建设局"; nullopt for other roles. A key loaded by
@@ -29,8 +34,19 @@ struct Principal {
 };
 
 // Checks a role string is one the system knows ("office", "unit:X", "platform:X", "huiqitong", "centre",
-// "viewer").
+// "viewer", "leader:X", "county:X", "gateway").
 absl::Status ValidateRole(absl::string_view role);
+// A role a person of the web console may hold: office, unit:X, leader:X, county:X, centre, viewer.
+absl::Status ValidatePersonRole(absl::string_view role);
+
+// The person a `gateway` key calls for (binary metadata: gRPC base64s it on the wire, so names and
+// unit names travel as UTF-8): the display name, the login and the person's role. Services accept
+// them from the gateway's key only; any other key naming a person is refused (PERMISSION_DENIED).
+inline constexpr char kPersonNameMetadata[] = "ys-person-name-bin";
+inline constexpr char kPersonLoginMetadata[] = "ys-person-login-bin";
+inline constexpr char kPersonRoleMetadata[] = "ys-person-role-bin";
+// What audit trails show for a person the gateway named: "张三 (unit:市商务局) via console".
+std::string PersonAuditName(absl::string_view display_name, absl::string_view role);
 // The SHA-256 of a key, lower-case hex: what configuration stores instead of the key.
 std::string Sha256Hex(absl::string_view data);
 
@@ -52,6 +68,8 @@ class ApiKeyAuthenticator {
 
   // `authorization` is the metadata value: "Bearer <key>".
   absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const;
+  // The key's principal; for the gateway's key naming a person (kPerson*Metadata), that person:
+  // their role (a unit canonicalised like a key's) and PersonAuditName, `via` the gateway key.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
   // The caller, if it holds one of `roles` ("unit:*" matches any unit, "platform:*" any platform):
@@ -71,8 +89,10 @@ class ApiKeyAuthenticator {
 bool RoleMatches(absl::string_view role, absl::string_view pattern);
 
 // Every role: for what anyone with a valid key may do (read the catalog, the rankings, …).
+// A 领班 (leader:*) and a county (county:*) read what a viewer reads; narrowing their reads to their
+// own indicators, units and cases is not done yet (docs/console.md).
 inline constexpr std::initializer_list<absl::string_view> kAnyRole = {
-    "office", "unit:*", "platform:*", "huiqitong", "centre", "viewer"};
+    "office", "unit:*", "platform:*", "huiqitong", "centre", "viewer", "leader:*", "county:*"};
 
 // Rejects calls without a known key with UNAUTHENTICATED, whatever the handler answers; health and
 // reflection stay open. Handlers still call ApiKeyAuthenticator::Require for the role they need.

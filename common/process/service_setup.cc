@@ -79,16 +79,23 @@ ServiceRuntime::~ServiceRuntime() {
   if (relay != nullptr) relay->Stop();
 }
 
-std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
+std::unique_ptr<ServiceRuntime> StartStoreRuntimeOrExit(
     const std::string& program, const std::string& service, const ServiceSetup& setup,
-    const std::vector<std::pair<std::string, std::string>>& migration_files,
-    const std::vector<TopicSpec>& topics) {
+    const std::vector<std::pair<std::string, std::string>>& migration_files) {
   auto rt = std::make_unique<ServiceRuntime>(service);
   rt->exposer = ValueOrExit(program, MetricsExposer::Start(setup.metrics_listen, rt->metrics));
   rt->pool = ValueOrExit(program, PgPool::Connect(setup.pg));
   rt->executor = std::make_unique<CallExecutor>(setup.grpc.executor, rt->metrics);
   const auto migrations = ValueOrExit(program, MigrationsFromFiles(migration_files));
   CheckOrExit(program, MigrateService(*rt->pool, service, migrations));
+  return rt;
+}
+
+std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
+    const std::string& program, const std::string& service, const ServiceSetup& setup,
+    const std::vector<std::pair<std::string, std::string>>& migration_files,
+    const std::vector<TopicSpec>& topics) {
+  auto rt = StartStoreRuntimeOrExit(program, service, setup, migration_files);
   CheckOrExit(program, EnsureTopics(setup.kafka, topics));
   rt->producer = ValueOrExit(program, KafkaProducer::Create(setup.kafka, &rt->kafka_metrics));
   rt->relay = std::make_unique<OutboxRelay>(*rt->pool, *rt->producer, rt->metrics,

@@ -57,6 +57,12 @@ struct ServiceRuntime {
   std::unique_ptr<OutboxAdminImpl> outbox_admin;
 };
 
+// The same without Kafka (no producer, relay or outbox admin): a service that emits no events (the
+// gateway).
+std::unique_ptr<ServiceRuntime> StartStoreRuntimeOrExit(
+    const std::string& program, const std::string& service, const ServiceSetup& setup,
+    const std::vector<std::pair<std::string, std::string>>& migration_files);
+
 std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
     const std::string& program, const std::string& service, const ServiceSetup& setup,
     const std::vector<std::pair<std::string, std::string>>& migration_files,

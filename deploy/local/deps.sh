@@ -18,6 +18,8 @@ PACKAGES=(
   libxlsxwriter-dev libical-dev
   # notify: logic-less templates for the messages (mustache); RE2 for label matchers.
   libmstch-dev libre2-dev
+  # gateway: the console's HTTP server (cpp-httplib, header-only) and password hashes (argon2id).
+  libcpp-httplib-dev libargon2-dev
 )
 [ -n "$BUILD_ONLY" ] || PACKAGES+=(
   default-jre-headless maven kcat curl python3
@@ -28,7 +30,16 @@ PACKAGES=(
   python3-aiosmtpd
   # The fuzz targets (make fuzz; make test runs each briefly): clang, libFuzzer, the sanitizer runtimes.
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  # The web console's browser tests: Debian's Chromium (Playwright drives it; no browser download)
+  # and the CJK fonts its screenshots and printed pages need.
+  chromium fonts-noto-cjk
 )
+# The web console builds with Node.js 18 or later (Vite 5): Debian 12's nodejs (18.19) when the
+# machine has none of its own.
+if [ -z "$BUILD_ONLY" ]; then
+  node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
+  if [ -z "$node_major" ] || [ "$node_major" -lt 18 ]; then PACKAGES+=(nodejs npm); fi
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

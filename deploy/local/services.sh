@@ -8,9 +8,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VAR=${YS_VAR:-$ROOT/var}
 BUILD=${2:-$ROOT/build}
-SERVICES=(indicator ranking rectification duty notify)
-declare -A GRPC_PORT=([indicator]=7101 [ranking]=7102 [rectification]=7103 [duty]=7104 [notify]=7105)
-ROLES=(office viewer huiqitong centre platform:provincial unit:市住建局 unit:市商务局 unit:市自然资源局)
+SERVICES=(indicator ranking rectification duty notify gateway)
+declare -A GRPC_PORT=([indicator]=7101 [ranking]=7102 [rectification]=7103 [duty]=7104 [notify]=7105 [gateway]=7106)
+# gateway: the web console's own key, with which it calls the services for the person logged in.
+ROLES=(office viewer huiqitong centre platform:provincial unit:市住建局 unit:市商务局 unit:市自然资源局 gateway)
 
 mkdir -p "$VAR/log" "$VAR/run" "$VAR/keys"
 
@@ -75,6 +76,8 @@ up() {
       YS_AUTH_REGIONS_FILE=$ROOT/data/catalog/regions.yaml \
       YS_NOTIFY_ROUTING_FILE=$ROOT/services/notify/routing.yaml YS_NOTIFY_TEMPLATES_DIR=$ROOT/services/notify/templates \
       YS_NOTIFY_RECIPIENTS_FILE=$ROOT/data/notify/recipients.sample.yaml YS_NOTIFY_SECRETS_DIR=$VAR/notify/secrets \
+      YS_GATEWAY_SERVICE_KEY_FILE=$VAR/keys/gateway.key YS_GATEWAY_ALLOWLIST_FILE=$ROOT/services/gateway/allowlist.yaml \
+      YS_GATEWAY_HTTP_STATIC_DIR=$ROOT/web/dist \
       nohup "$bin" --config "$ROOT/services/$s/config.example.yaml" >> "$VAR/log/$s.log" 2>&1 &
     echo $! > "$VAR/run/$s.pid"
   done
@@ -90,6 +93,7 @@ up() {
     echo "$s SERVING on 127.0.0.1:${GRPC_PORT[$s]}"
   done
   [ "$started" -gt 0 ] || echo "no service binaries built yet: nothing to start"
+  if alive "$VAR/run/gateway.pid"; then echo "console: http://127.0.0.1:8080/"; fi
 }
 
 down() {

@@ -25,8 +25,11 @@ int main(int argc, char** argv) {
   CLI::App app{"Produce a SAMPLE month of rankings"};
   std::string brokers = "127.0.0.1:19092";
   std::string months = "2022-08,2022-09";
+  std::string topic_prefix;
   uint64_t seed = 20220930;
   app.add_option("--brokers", brokers)->capture_default_str()->envname("YS_KAFKA_BROKERS");
+  app.add_option("--topic-prefix", topic_prefix, "a test's own topics (kafka.topic_prefix)")
+      ->envname("YS_KAFKA_TOPIC_PREFIX");
   app.add_option("--months", months)->capture_default_str();
   app.add_option("--seed", seed)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
 
   ys::KafkaOptions kafka;
   kafka.brokers = brokers;
+  kafka.topic_prefix = topic_prefix;
   ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka, {{"ys.rankings.submitted.v1", 3, false}}));
   auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka, nullptr));
   std::mt19937_64 rng(seed);

@@ -15,6 +15,7 @@
 #include "tools/ysctl/ranking_commands.h"
 #include "tools/ysctl/redemption_commands.h"
 #include "tools/ysctl/staff_commands.h"
+#include "tools/ysctl/user_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddDutyCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddStaffCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddNotifyCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddUserCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,6 +15,13 @@ TEST(AuthTest, RolesAndPatterns) {
   EXPECT_TRUE(ValidateRole("platform:jxzwfw").ok());
   EXPECT_FALSE(ValidateRole("unit:").ok());
   EXPECT_FALSE(ValidateRole("admin").ok());
+  EXPECT_TRUE(ValidateRole("leader:张三").ok());
+  EXPECT_TRUE(ValidateRole("county:361102").ok());
+  EXPECT_TRUE(ValidateRole("gateway").ok());
+  EXPECT_FALSE(ValidateRole("county:").ok());
+  EXPECT_TRUE(ValidatePersonRole("unit:市住建局").ok());
+  EXPECT_FALSE(ValidatePersonRole("gateway").ok());
+  EXPECT_FALSE(ValidatePersonRole("platform:jxzwfw").ok());
   EXPECT_TRUE(RoleMatches("unit:市住建局", "unit:*"));
   EXPECT_TRUE(RoleMatches("unit:市住建局", "unit:市住建局"));
   EXPECT_FALSE(RoleMatches("unit:市住建局", "unit:市人社局"));

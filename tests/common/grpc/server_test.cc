@@ -94,6 +94,7 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     auth_.Add(Sha256Hex("office-key"), Principal{"office-dev", "office"});
     auth_.Add(Sha256Hex("unit-key"), Principal{"unit-dev", "unit:市住建局"});
+    auth_.Add(Sha256Hex("gateway-key"), Principal{"console", "gateway"});
     server_ = std::make_unique<GrpcServer>(GrpcServerOptions{}, metrics_, &auth_);
     server_->AddService(&echo_);
     ASSERT_TRUE(server_->Start().ok());
@@ -101,10 +102,12 @@ class ServerTest : public ::testing::Test {
   }
   void TearDown() override { server_->Shutdown(); }
 
-  grpc::Status Call(const std::string& key, const EchoRequest& req, EchoResponse* resp) {
+  grpc::Status Call(const std::string& key, const EchoRequest& req, EchoResponse* resp,
+                    const std::vector<std::pair<std::string, std::string>>& person = {}) {
     auto stub = EchoService::NewStub(channel_);
     grpc::ClientContext ctx;
     if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    for (const auto& [k, v] : person) ctx.AddMetadata(k, v);
     return stub->Echo(&ctx, req, resp);
   }
 
@@ -153,6 +156,35 @@ TEST_F(ServerTest, RolesArePermissionDenied) {
   req.set_require_role("unit:*");
   ASSERT_TRUE(Call("unit-key", req, &resp).ok());
   EXPECT_EQ(resp.principal(), "unit-dev");
+}
+
+// Issue #15: the gateway's key names the person it calls for; services take the person's role and put
+// the person in their audit trails. Any other key naming a person is refused.
+TEST_F(ServerTest, OnlyTheGatewayKeyMayNameAPerson) {
+  const std::vector<std::pair<std::string, std::string>> zhang = {
+      {kPersonLoginMetadata, "zhangsan"}, {kPersonNameMetadata, "张三"},
+      {kPersonRoleMetadata, "unit:市住建局"}};
+  EchoRequest req;
+  req.set_require_role("unit:*");
+  EchoResponse resp;
+  grpc::Status ok = Call("gateway-key", req, &resp, zhang);
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(resp.principal(), "张三 (unit:市住建局) via console");
+  req.set_require_role("office");
+  EXPECT_EQ(Call("gateway-key", req, &resp, zhang).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  req.set_require_role("unit:*");
+  grpc::Status forged = Call("unit-key", req, &resp, zhang);
+  EXPECT_EQ(forged.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(forged.error_message().find("only the gateway"), std::string::npos);
+
+  // The gateway's key alone is no one's: it holds no role a handler grants.
+  EXPECT_EQ(Call("gateway-key", req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // A role no person may hold is refused.
+  EXPECT_EQ(Call("gateway-key", req, &resp,
+                 {{kPersonLoginMetadata, "x"}, {kPersonRoleMetadata, "platform:jxzwfw"}})
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(ServerTest, StatusCodesAndMetricsFollowGoGrpcPrometheus) {

@@ -1,0 +1,25 @@
+// The names of the methods pages need (keys of `methods` in clients.ts), as plain strings so the
+// router can name them without loading the generated clients.
+export type MethodKey =
+  | 'getScorecard'
+  | 'getHistory'
+  | 'getIndicatorRanking'
+  | 'listAlerts'
+  | 'listConsequences'
+  | 'getGoals'
+  | 'getCompleteness'
+  | 'listCases'
+  | 'getCase'
+  | 'reportProgress'
+  | 'getStats'
+  | 'listInbox'
+  | 'unreadCount'
+  | 'getRoster'
+  | 'register'
+  | 'fileRecord'
+  | 'getCompliance'
+  | 'getDirectory'
+  | 'getRedemptionSummary'
+  | 'listRegions'
+  | 'resolveUnit'
+  | 'uploadAttachment';
