@@ -16,7 +16,7 @@ RUN_SECONDS=${FUZZ_SECONDS:-600}
 JOBS=$(nproc)
 BUILD_STEP=1
 RUN_STEP=1
-ALL_TARGETS=(cloud_event_binary cloud_event_structured fact_json redemption_json catalog_yaml csv duty_forms)
+ALL_TARGETS=(cloud_event_binary cloud_event_structured fact_json redemption_json catalog_yaml csv duty_forms connect_request)
 # An input taking longer than this (seconds, under the sanitizers) is a finding: one record must not
 # stall a consumer.
 INPUT_TIMEOUT=10

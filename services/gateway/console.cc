@@ -45,49 +45,61 @@ void Console::Audit(const std::string& login, const ClientInfo& client, absl::st
 }
 
 absl::StatusOr<LoginResult> Console::Login(const pb::LoginRequest& request, const ClientInfo& client) {
-  const absl::Time now = clock_.Now();
   ASSIGN_OR_RETURN(bool allowed, rate_.Allow(client.address));
   if (!allowed) {
     Audit(request.login(), client, OutcomeName(LoginOutcome::kRateLimited));
     return StatusFor(LoginOutcome::kRateLimited, {});
   }
-  auto found = users_.Find(request.login());
-  if (absl::IsNotFound(found.status())) {
-    // Hash anyway, so an unknown login takes as long as a wrong password (no enumeration by timing).
-    (void)VerifyPassword(request.password(),
-                         "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-                         "Z2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2c");
-    Audit(request.login(), client, OutcomeName(LoginOutcome::kUnknownLogin));
-    return StatusFor(LoginOutcome::kUnknownLogin, {});
-  }
-  if (!found.ok()) return found.status();
-  UserRecord user = *std::move(found);
-  AccountState state{user.disabled, user.failed_logins, user.locked_until};
-  if (auto refused = RefuseBeforePassword(state, now); refused.has_value()) {
-    Audit(user.login, client, OutcomeName(*refused));
-    return StatusFor(*refused, state);
-  }
-  if (!VerifyPassword(request.password(), user.password_hash)) {
-    state = AfterWrongPassword(state, policy_.lockout, now);
+  // The record is read, the password checked (argon2: tens of milliseconds), the login state written
+  // back only if the record is still as read. An office's disable or password reset made meanwhile,
+  // or another wrong password counted meanwhile, makes the write miss: decide again from the new record.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const absl::Time now = clock_.Now();
+    auto found = users_.Find(request.login());
+    if (absl::IsNotFound(found.status())) {
+      // Hash anyway, so an unknown login takes as long as a wrong password (no enumeration by timing).
+      (void)VerifyPassword(request.password(),
+                           "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                           "Z2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2dnZ2c");
+      Audit(request.login(), client, OutcomeName(LoginOutcome::kUnknownLogin));
+      return StatusFor(LoginOutcome::kUnknownLogin, {});
+    }
+    if (!found.ok()) return found.status();
+    const UserRecord read = *std::move(found);
+    UserRecord user = read;
+    AccountState state{user.disabled, user.failed_logins, user.locked_until};
+    if (auto refused = RefuseBeforePassword(state, now); refused.has_value()) {
+      Audit(user.login, client, OutcomeName(*refused));
+      return StatusFor(*refused, state);
+    }
+    const bool right = VerifyPassword(request.password(), user.password_hash);
+    state = right ? AfterSuccess(state) : AfterWrongPassword(state, policy_.lockout, now);
     user.failed_logins = state.failed_logins;
     user.locked_until = state.locked_until;
-    RETURN_IF_ERROR(users_.Update(user));
-    Audit(user.login, client, OutcomeName(LoginOutcome::kWrongPassword));
-    return StatusFor(LoginOutcome::kWrongPassword, state);
+    if (right) user.last_login_at = now;
+    ASSIGN_OR_RETURN(bool written, users_.UpdateIf(read, user));
+    if (!written) continue;
+    if (!right) {
+      Audit(user.login, client, OutcomeName(LoginOutcome::kWrongPassword));
+      return StatusFor(LoginOutcome::kWrongPassword, state);
+    }
+    ASSIGN_OR_RETURN(std::string token,
+                     sessions_.Create({user.login, user.display_name, user.role, now,
+                                       now + policy_.sessions.absolute}));
+    // A disable or reset between the write and the session's creation revoked the sessions before
+    // this one existed: look once more, and end it if the account changed.
+    ASSIGN_OR_RETURN(UserRecord after, users_.Find(user.login));
+    if (after.disabled || after.password_hash != user.password_hash) {
+      RETURN_IF_ERROR(sessions_.Revoke(token));
+      continue;
+    }
+    Audit(user.login, client, OutcomeName(LoginOutcome::kOk));
+    LoginResult out;
+    *out.response.mutable_user() = UserToProto(user);
+    out.token = std::move(token);
+    return out;
   }
-  state = AfterSuccess(state);
-  user.failed_logins = state.failed_logins;
-  user.locked_until = state.locked_until;
-  user.last_login_at = now;
-  RETURN_IF_ERROR(users_.Update(user));
-  ASSIGN_OR_RETURN(std::string token,
-                   sessions_.Create({user.login, user.display_name, user.role, now,
-                                     now + policy_.sessions.absolute}));
-  Audit(user.login, client, OutcomeName(LoginOutcome::kOk));
-  LoginResult out;
-  *out.response.mutable_user() = UserToProto(user);
-  out.token = std::move(token);
-  return out;
+  return absl::AbortedError("the account changed while logging in; try again");
 }
 
 absl::Status Console::Logout(const std::string& token, const std::optional<Session>& session,

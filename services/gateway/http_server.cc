@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -38,10 +40,6 @@ void ConnectError(httplib::Response& res, const absl::Status& status) {
 
 std::string ContentTypeFor(Codec codec) {
   return codec == Codec::kProto ? "application/proto" : "application/json";
-}
-
-ClientInfo ClientOf(const httplib::Request& req) {
-  return {req.remote_addr, req.get_header_value("User-Agent").substr(0, 300)};
 }
 
 std::string PercentEncode(absl::string_view s) {
@@ -83,9 +81,25 @@ void ConsoleHttpServer::Count(absl::string_view route, int status, absl::Duratio
   seconds_.Add({{"route", std::string(route)}}, LatencyBuckets()).Observe(absl::ToDoubleSeconds(elapsed));
 }
 
+ClientInfo ConsoleHttpServer::ClientOf(const httplib::Request& req) const {
+  const auto& trusted = settings_.trusted_proxies;
+  auto is_trusted = [&](absl::string_view a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  std::string address = req.remote_addr;
+  if (is_trusted(address)) {
+    // The rightmost hop our proxies did not add is the client.
+    std::vector<std::string> hops = absl::StrSplit(req.get_header_value("X-Forwarded-For"), ',', absl::SkipEmpty());
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+      const std::string hop(absl::StripAsciiWhitespace(*it));
+      address = hop;
+      if (!is_trusted(hop)) break;
+    }
+  }
+  return {address, req.get_header_value("User-Agent").substr(0, 300)};
+}
+
 std::string ConsoleHttpServer::SessionCookie(const std::string& token, absl::Duration max_age) const {
   return absl::StrCat(kCookie, "=", token, "; Path=/; Max-Age=", absl::ToInt64Seconds(max_age),
-                      "; HttpOnly; SameSite=Strict", tls() ? "; Secure" : "");
+                      "; HttpOnly; SameSite=Strict", secure_cookies() ? "; Secure" : "");
 }
 
 absl::StatusOr<std::optional<Session>> ConsoleHttpServer::SessionOf(const httplib::Request& req,

@@ -26,6 +26,11 @@ struct HttpSettings {
   std::vector<std::string> allowed_origins;  // Origin values our own pages send
   std::string tls_cert_file;                 // both set: HTTPS, and the cookie is Secure
   std::string tls_key_file;
+  // Behind a TLS-terminating ingress: mark the cookie Secure anyway (gateway.http.secure_cookies).
+  bool secure_cookies = false;
+  // Proxies (the ingress) whose X-Forwarded-For names the client, for the login audit and the
+  // per-address limit (gateway.http.trusted_proxies); any other peer is the client itself.
+  std::vector<std::string> trusted_proxies;
   int threads = 16;
   size_t max_body_bytes = 16 << 20;
   // Who the pages without a login (the hall screen) call as.
@@ -47,6 +52,7 @@ class ConsoleHttpServer {
   void Stop();
   int port() const { return port_; }
   bool tls() const { return !settings_.tls_cert_file.empty(); }
+  bool secure_cookies() const { return tls() || settings_.secure_cookies; }
 
  private:
   void HandleConnect(const httplib::Request& req, httplib::Response& res);
@@ -57,6 +63,7 @@ class ConsoleHttpServer {
   absl::StatusOr<std::optional<Session>> SessionOf(const httplib::Request& req, std::string* token);
   std::string SessionCookie(const std::string& token, absl::Duration max_age) const;
   void Count(absl::string_view route, int status, absl::Duration elapsed);
+  ClientInfo ClientOf(const httplib::Request& req) const;
 
   HttpSettings settings_;
   Console& console_;

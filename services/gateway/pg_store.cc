@@ -84,6 +84,25 @@ absl::Status PgGatewayStore::Update(const UserRecord& u) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> PgGatewayStore::UpdateIf(const UserRecord& expected, const UserRecord& u) {
+  std::optional<bool> applied;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    const pqxx::result r = tx.exec_params(
+        "UPDATE users SET display_name = $2, role = $3, password_hash = $4, disabled = $5, "
+        "failed_logins = $6, locked_until = $7::timestamptz, last_login_at = $8::timestamptz "
+        "WHERE login = $1 AND password_hash = $9 AND disabled = $10 AND failed_logins = $11 "
+        "AND locked_until IS NOT DISTINCT FROM $12::timestamptz",
+        u.login, u.display_name, u.role, u.password_hash, u.disabled, u.failed_logins,
+        OptionalPgTime(u.locked_until), OptionalPgTime(u.last_login_at), expected.password_hash,
+        expected.disabled, expected.failed_logins, OptionalPgTime(expected.locked_until));
+    applied = r.affected_rows() == 1;
+    if (!*applied && tx.exec_params("SELECT 1 FROM users WHERE login = $1", u.login).empty()) applied.reset();
+    return absl::OkStatus();
+  }));
+  if (!applied.has_value()) return absl::NotFoundError(absl::StrFormat("no user '%s'", u.login));
+  return *applied;
+}
+
 absl::StatusOr<std::vector<UserRecord>> PgGatewayStore::List() {
   std::vector<UserRecord> out;
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {

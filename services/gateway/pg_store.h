@@ -13,6 +13,7 @@ class PgGatewayStore final : public UserStore, public AttachmentStore {
   absl::StatusOr<UserRecord> Find(const std::string& login) override;
   absl::Status Insert(const UserRecord& user) override;
   absl::Status Update(const UserRecord& user) override;
+  absl::StatusOr<bool> UpdateIf(const UserRecord& expected, const UserRecord& next) override;
   absl::StatusOr<std::vector<UserRecord>> List() override;
   absl::Status AppendAudit(const LoginAuditRecord& entry) override;
   absl::StatusOr<std::vector<LoginAuditRecord>> ListAudit(const std::string& login, int limit) override;

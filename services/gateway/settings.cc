@@ -60,6 +60,10 @@ absl::StatusOr<GatewaySettings> LoadGatewaySettings(const Config& config) {
   if (s.http.tls_cert_file.empty() != s.http.tls_key_file.empty()) {
     return absl::InvalidArgumentError("config key 'gateway.http.tls': set both cert_file and key_file, or neither");
   }
+  ASSIGN_OR_RETURN(s.http.secure_cookies, config.GetBool("gateway.http.secure_cookies", false));
+  if (config.Has("gateway.http.trusted_proxies")) {
+    ASSIGN_OR_RETURN(s.http.trusted_proxies, config.GetStringList("gateway.http.trusted_proxies"));
+  }
   ASSIGN_OR_RETURN(int64_t threads, IntIn(config, "gateway.http.threads", 16, 1, 512));
   s.http.threads = static_cast<int>(threads);
   s.http.public_person.display_name =

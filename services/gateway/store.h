@@ -53,6 +53,10 @@ class UserStore {
   virtual absl::Status Insert(const UserRecord& user) = 0;
   // Writes the whole record (login state, password, disabled); NOT_FOUND when missing.
   virtual absl::Status Update(const UserRecord& user) = 0;
+  // Writes `next` only if the stored record still has `expected`'s password, disabled flag and login
+  // state (a login's compare-and-set: the office's disable or reset made meanwhile wins, and two
+  // concurrent wrong passwords both count). False when it changed; NOT_FOUND when missing.
+  virtual absl::StatusOr<bool> UpdateIf(const UserRecord& expected, const UserRecord& next) = 0;
   virtual absl::StatusOr<std::vector<UserRecord>> List() = 0;
   virtual absl::Status AppendAudit(const LoginAuditRecord& entry) = 0;
   // Newest first; `login` empty for every person.

@@ -23,8 +23,12 @@ absl::Status CheckLogin(const std::string& login) {
 
 absl::StatusOr<UserRecord> UserAdminImpl::NewUser(const pb::AddUserRequest& req) const {
   RETURN_IF_ERROR(CheckLogin(req.login()));
-  if (req.display_name().empty() || req.display_name().size() > 120) {
-    return absl::InvalidArgumentError("field 'display_name': the person's name, as audit trails show it (1..40 characters)");
+  // Characters, not bytes: 张三 is two.
+  size_t characters = 0;
+  for (unsigned char c : req.display_name()) characters += (c & 0xC0) != 0x80;
+  if (characters == 0 || characters > 40) {
+    return absl::InvalidArgumentError(
+        "field 'display_name': the person's name, as audit trails show it (1..40 characters)");
   }
   if (auto s = ValidatePersonRole(req.role()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("field 'role': ", s.message()));

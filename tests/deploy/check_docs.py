@@ -3,9 +3,9 @@
 
   check_docs.py SOURCE_DIR
 
-- Point12_13: README links docs/architecture.md and docs/rules.md, which exist; no link in the
-  repository's Markdown leaves the repository (a relative path above its root, an absolute path, a
-  file: URL).
+- Point12_13: README links docs/architecture.md, docs/rules.md and docs/console.md, which exist; no
+  link in the repository's Markdown leaves the repository (a relative path above its root, an
+  absolute path, a file: URL).
 - Point12_12: §四(七) is 考核奖惩; "四(十" (a section the plan does not have) appears nowhere outside
   the migrations, which are never edited.
 - The quotes: every constant in the "quoted" part of services/ranking/plan_text.h, every kPlan*
@@ -39,7 +39,7 @@ def markdown_files(root):
 
 def check_links(root, errors):
     readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
-    for doc in ("docs/architecture.md", "docs/rules.md"):
+    for doc in ("docs/architecture.md", "docs/rules.md", "docs/console.md"):
         if not os.path.exists(os.path.join(root, doc)):
             errors.append(f"{doc} is missing")
         if f"]({doc})" not in readme:

@@ -7,7 +7,8 @@
 #   2. CSRF: a cross-origin form post, a call without Connect-Protocol-Version, a foreign Origin and a
 #      GET are refused; the security headers are on every answer;
 #   3. five wrong passwords lock the account (and the audit has each);
-#   4. the browser tests (web/e2e, Playwright driving Debian's chromium) with screenshots of every
+#   4. over TLS the session cookie is Secure and the answers carry HSTS;
+#   5. the browser tests (web/e2e, Playwright driving Debian's chromium) with screenshots of every
 #      page kept under BUILD_DIR/console-screenshots.
 #   console.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -139,7 +140,30 @@ out=$(login "$WORK/x.jar" viewer-wu "${PASSWORD[viewer-wu]}")
 [ "$(tail -1 <<<"$out")" = 200 ] || fail "after reset-password: $out"
 echo "   5 × 401, then 403 locked; audit has 5 wrong_password + locked; reset-password unlocks"
 
-echo "== 4. The browser (Playwright, Debian chromium)"
+echo "== 4. Over TLS: the cookie is Secure, the answers carry HSTS"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 1 \
+  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+TLS_PORT=$((BASE_PORT + 22))
+env YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_gateway_$RUN" YS_GRPC_LISTEN=127.0.0.1:$((BASE_PORT + 23)) \
+  YS_METRICS_LISTEN=127.0.0.1:$((BASE_PORT + 24)) YS_AUTH_UNITS_FILE="$SRC/data/catalog/units.yaml" \
+  YS_AUTH_REGIONS_FILE="$SRC/data/catalog/regions.yaml" YS_GATEWAY_SERVICE_KEY_FILE="$WORK/gateway.key" \
+  YS_GATEWAY_ALLOWLIST_FILE="$SRC/services/gateway/allowlist.yaml" YS_GATEWAY_HTTP_STATIC_DIR="$SRC/web/dist" \
+  YS_GATEWAY_HTTP_LISTEN=127.0.0.1:$TLS_PORT YS_GATEWAY_HTTP_ALLOWED_ORIGINS="https://127.0.0.1:$TLS_PORT" \
+  YS_GATEWAY_HTTP_TLS_CERT_FILE="$WORK/tls.crt" YS_GATEWAY_HTTP_TLS_KEY_FILE="$WORK/tls.key" \
+  YS_GATEWAY_BACKENDS_RANKING="$YS_RANKING_ADDRESS" YS_REDIS_ADDRESS=127.0.0.1:$REDIS_PORT \
+  "$BUILD/services/gateway/ys-gateway" --config "$SRC/services/gateway/config.example.yaml" >> "$WORK/gateway-tls.log" 2>&1 &
+SERVICE_PID[gateway_tls]=$!
+wait_until 30 curl -fs --cacert "$WORK/tls.crt" "https://127.0.0.1:$TLS_PORT/healthz" -o /dev/null || fail "the TLS gateway is not up"
+tls_headers=$(curl -s -D - -o /dev/null --cacert "$WORK/tls.crt" -X POST "https://127.0.0.1:$TLS_PORT/yingshang.gateway.v1.ConsoleService/Login" \
+  -H 'Content-Type: application/json' -H 'Connect-Protocol-Version: 1' \
+  -d "{\"login\":\"office-li\",\"password\":\"${PASSWORD[office-li]}\"}")
+grep -qi '^set-cookie: ys_session=.*HttpOnly; SameSite=Strict; Secure' <<<"$tls_headers" || fail "over TLS the cookie is not Secure: $tls_headers"
+grep -qi '^strict-transport-security: max-age=' <<<"$tls_headers" || fail "no HSTS over TLS"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TLS_PORT/healthz" || true)
+[ "$code" != 200 ] || fail "the TLS port answered plain HTTP"
+echo "   https login: cookie HttpOnly; SameSite=Strict; Secure, HSTS; plain HTTP on that port refused"
+
+echo "== 5. The browser (Playwright, Debian chromium)"
 # A unit with cases, and another unit's case for the 403.
 cases=$(connect "$WORK/office.jar" yingshang.rectification.v1.RectificationService/ListCases '{"page":{"pageSize":500}}')
 [ "$(tail -1 <<<"$cases")" = 200 ] || fail "ListCases: $cases"

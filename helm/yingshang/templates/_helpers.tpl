@@ -25,6 +25,11 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 
+{{/* Where a service's own API key (services.<name>.serviceKey) is mounted, as service.key. */}}
+{{- define "yingshang.serviceKeyDir" -}}
+{{- printf "/var/run/secrets/yingshang/%s" .name -}}
+{{- end -}}
+
 {{- define "yingshang.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
@@ -45,6 +50,20 @@ logging) merged over by the service's `config` values. Call with (dict "root" $ 
                "units_file" "/usr/share/yingshang/catalog/units.yaml"
                "regions_file" "/usr/share/yingshang/catalog/regions.yaml")
 -}}
+{{- if eq .name "gateway" -}}
+{{- /* The web console's server: its HTTP listener, its own key where the Deployment mounts it, and
+  every other enabled service's in-cluster gRPC address (services/gateway/config.example.yaml). */ -}}
+{{- $backends := dict -}}
+{{- range $other, $o := $v.services -}}
+{{- if and $o.enabled (ne $other "gateway") -}}
+{{- $_ := set $backends $other (printf "%s:%v" (include "yingshang.serviceName" (dict "root" $.root "name" $other)) $o.grpcPort) -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $base "gateway" (dict
+  "http" (dict "listen" (printf "0.0.0.0:%v" (required "services.gateway.httpPort is the console's HTTP port" .svc.httpPort)))
+  "service_key_file" (printf "%s/service.key" (include "yingshang.serviceKeyDir" .))
+  "backends" $backends) -}}
+{{- end -}}
 {{- $config := mergeOverwrite $base (deepCopy (default dict .svc.config)) -}}
 {{- toYaml $config -}}
 {{- end -}}
