@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The web console end to end (issue #15) against the local stack: indicator, ranking, rectification
-# and duty with their own schemas and topics, the SAMPLE months 2022-08/09 (cases open from their
+# The web console end to end (issue #15) against the local stack: indicator, ranking, rectification,
+# duty and notify with their own schemas and topics, the SAMPLE months 2022-08/09 (cases open from their
 # alerts), and ys-gateway in front of them serving web/dist. What it shows:
 #   1. the Connect protocol with curl: a JSON call with a session cookie gives the same 19 ranks as
 #      `ysctl rankings scorecard`; the binary codec too; errors in Connect's shape and status codes;
@@ -31,6 +31,15 @@ start_service indicator 0
 start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
 start_service rectification 4
 start_service duty 6
+# notify, for the inbox page: the sample recipients, their secrets made here (its robots lead nowhere:
+# deliveries retry in the background; the inbox holds every message at once).
+for ref in $(grep -oE 'secret_ref: [A-Za-z0-9_./-]+' "$SRC/data/notify/recipients.sample.yaml" | cut -d' ' -f2); do
+  mkdir -p "$(dirname "$WORK/secrets/$ref")"
+  head -c 24 /dev/urandom | base64 > "$WORK/secrets/$ref"
+done
+start_service notify 8 YS_NOTIFY_ROUTING_FILE="$SRC/services/notify/routing.yaml" \
+  YS_NOTIFY_TEMPLATES_DIR="$SRC/services/notify/templates" YS_NOTIFY_RECIPIENTS_FILE="$SRC/data/notify/recipients.sample.yaml" \
+  YS_NOTIFY_SECRETS_DIR="$WORK/secrets" YS_NOTIFY_QUIET_SEND_AT_ONCE_FROM=info
 load_catalog
 wait_for_ranking_replica
 # The hall screen's week: one sitting registered (a week ahead, as the plan asks) in a working week
@@ -55,7 +64,7 @@ start_service gateway 10 YS_GATEWAY_SERVICE_KEY_FILE="$WORK/gateway.key" \
   YS_GATEWAY_HTTP_LISTEN=127.0.0.1:$HTTP_PORT YS_GATEWAY_HTTP_ALLOWED_ORIGINS="$URL" \
   YS_GATEWAY_BACKENDS_INDICATOR="$YS_INDICATOR_ADDRESS" YS_GATEWAY_BACKENDS_RANKING="$YS_RANKING_ADDRESS" \
   YS_GATEWAY_BACKENDS_RECTIFICATION="$YS_RECTIFICATION_ADDRESS" YS_GATEWAY_BACKENDS_DUTY="$YS_DUTY_ADDRESS" \
-  YS_GATEWAY_BACKENDS_NOTIFY=127.0.0.1:1 YS_REDIS_ADDRESS=127.0.0.1:$REDIS_PORT
+  YS_GATEWAY_BACKENDS_NOTIFY="$YS_NOTIFY_ADDRESS" YS_REDIS_ADDRESS=127.0.0.1:$REDIS_PORT
 wait_until 30 curl -fs "$URL/healthz" -o /dev/null || fail "the gateway's HTTP port is not up"
 
 # People, one per role (passwords made here, never printed).
@@ -164,9 +173,13 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TLS_PORT/health
 echo "   https login: cookie HttpOnly; SameSite=Strict; Secure, HSTS; plain HTTP on that port refused"
 
 echo "== 5. The browser (Playwright, Debian chromium)"
-# A unit with cases, and another unit's case for the 403.
-cases=$(connect "$WORK/office.jar" yingshang.rectification.v1.RectificationService/ListCases '{"page":{"pageSize":500}}')
-[ "$(tail -1 <<<"$cases")" = 200 ] || fail "ListCases: $cases"
+# A unit with cases, and another unit's case for the 403 (the cases open as rectification consumes
+# the sample month's alerts: wait for them).
+cases_of_units() {
+  cases=$(connect "$WORK/office.jar" yingshang.rectification.v1.RectificationService/ListCases '{"page":{"pageSize":500}}')
+  [ "$(tail -1 <<<"$cases")" = 200 ] && [ "$(sed '$d' <<<"$cases" | grep -oE '"unit":"市[^"]+"' | sort -u | wc -l)" -ge 2 ]
+}
+wait_until 60 cases_of_units || fail "ListCases: fewer than two units have cases: $cases"
 read -r UNIT OTHER_CASE < <(sed '$d' <<<"$cases" | "$PY" -c '
 import json, sys, collections
 cases = json.load(sys.stdin).get("cases", [])
