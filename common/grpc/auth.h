@@ -89,8 +89,9 @@ class ApiKeyAuthenticator {
 bool RoleMatches(absl::string_view role, absl::string_view pattern);
 
 // Every role: for what anyone with a valid key may do (read the catalog, the rankings, …).
-// A 领班 (leader:*) and a county (county:*) read what a viewer reads; narrowing their reads to their
-// own indicators, units and cases is not done yet (docs/console.md).
+// A 领班 (leader:*) and a county (county:*) read the rankings and the catalog as a viewer does; the
+// services narrow what is theirs: rectification cases (a leader's are those it leads, a county's those
+// of its region) and notify inboxes (lead:<name>, county:<code>).
 inline constexpr std::initializer_list<absl::string_view> kAnyRole = {
     "office", "unit:*", "platform:*", "huiqitong", "centre", "viewer", "leader:*", "county:*"};
 

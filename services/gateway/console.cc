@@ -125,9 +125,10 @@ absl::StatusOr<pb::WhoAmIResponse> Console::WhoAmI(const Session& session) const
 
 absl::StatusOr<pb::Attachment> Console::Upload(const Session& session,
                                                const pb::UploadAttachmentRequest& request) {
-  if (!RoleMatches(session.role, "unit:*") && session.role != "office") {
+  if (!RoleMatches(session.role, "unit:*") && !RoleMatches(session.role, "county:*") && session.role != "office") {
     return absl::PermissionDeniedError(absl::StrFormat(
-        "role '%s' may not attach files: case reports are the units' and the office's", session.role));
+        "role '%s' may not attach files: case reports are the units', the counties' and the office's",
+        session.role));
   }
   ASSIGN_OR_RETURN(std::string content_type,
                    CheckAttachment(request.filename(), request.content(), policy_.attachments));

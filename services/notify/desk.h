@@ -13,6 +13,11 @@
 //   console needs not know a unit's recipient id, and a key can never read another's. A unit key's
 //   recipient is unit:<its canonical name> as the recipients in force resolve it: "unit:市营商办" is
 //   the office (Recipients::same_as), "unit:信州区" is county:361102.
+// - the people of the web console (issue #15: "`leader:<name>` (领班 …), `county:<code>` (…its own
+//   ranks and cases)") are recipients the same way: a 领班 ("leader:<name>") reads its own inbox,
+//   lead:<name> (the receiver routing's lead:{{lead}} names), and a county ("county:<code>") its
+//   county's, county:<code> (county:{{county}}); each reads the deliveries and notifications addressed
+//   to it, as a unit does.
 // - viewer reads the history (deliveries, notifications), never an inbox (notify.proto).
 // The service lets each role call only what it may (service.h); the desk applies the recipient rule.
 
@@ -35,6 +40,8 @@ struct Actor {
   bool viewer = false;
   bool centre = false;
   std::optional<std::string> unit;  // a unit key's canonical unit name
+  std::optional<std::string> lead;    // a 领班's name (role leader:<name>)
+  std::optional<std::string> county;  // a county's region code (role county:<code>)
 };
 
 class NotifyDesk {
@@ -70,9 +77,10 @@ class NotifyDesk {
   absl::StatusOr<pb::TestRouteResponse> TestRoute(const Actor& actor, const pb::TestRouteRequest& request);
 
  private:
-  // The recipient whose inbox (`inbox`) or history `actor` reads: a recipient key's own, whatever it
-  // asked; for the office (and a viewer's history) `asked`, resolved through the recipients in force
-  // when it resolves and taken as given otherwise (a retired recipient's history stays readable);
+  // The recipient whose inbox (`inbox`) or history `actor` reads: a recipient key's own (a unit's,
+  // the centre's, a 领班's lead:<name>, a county's county:<code>), whatever it asked; for the office
+  // (and a viewer's history) `asked`, resolved through the recipients in force when it resolves and
+  // taken as given otherwise (a retired recipient's history stays readable);
   // "" asked is the office's own inbox, or no recipient filter for the history. PERMISSION_DENIED
   // for a role that may not read it.
   absl::StatusOr<std::string> RecipientFor(const Actor& actor, const std::string& asked, bool inbox) const;

@@ -20,8 +20,14 @@ absl::StatusOr<std::string> NotifyDesk::RecipientFor(const Actor& actor, const s
   };
   if (actor.centre) return std::string("centre");
   if (actor.unit.has_value()) return resolved(absl::StrCat("unit:", *actor.unit));
+  // Issue #15's people: a 领班's inbox is the one routing fills for lead:{{lead}}, a county's the one
+  // for county:{{county}} (recipients_derive.cc); taken as given when the recipients in force do not
+  // hold it (a 领班 of no indicator yet reads an empty inbox, never another's).
+  if (actor.lead.has_value()) return resolved(absl::StrCat("lead:", *actor.lead));
+  if (actor.county.has_value()) return resolved(absl::StrCat("county:", *actor.county));
   if (inbox && !actor.office) {
-    return absl::PermissionDeniedError("an inbox is read by its recipient (a unit key, the centre) or the office");
+    return absl::PermissionDeniedError(
+        "an inbox is read by its recipient (a unit key, the centre, a 领班, a county) or the office");
   }
   if (!actor.office && !actor.viewer) {
     return absl::PermissionDeniedError("the delivery history is read by the office, viewers and its recipients");

@@ -1,19 +1,42 @@
 #include "services/notify/service.h"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "common/grpc/unary.h"
 #include "common/status/macros.h"
 
 namespace ys::notify {
 namespace {
 
-// notify.proto's roles. A recipient key (unit, centre) reads its own inbox and history (the desk
-// holds it to its own recipient); the viewer reads the history only.
-constexpr std::initializer_list<absl::string_view> kInbox = {"office", "unit:*", "centre"};
-constexpr std::initializer_list<absl::string_view> kHistory = {"office", "unit:*", "centre", "viewer"};
+// notify.proto's roles. A recipient key (unit, 领班, county, centre) reads its own inbox and history
+// (the desk holds it to its own recipient); the viewer reads the history only.
+constexpr std::initializer_list<absl::string_view> kInbox = {"office", "unit:*", "leader:*", "county:*", "centre"};
+constexpr std::initializer_list<absl::string_view> kHistory = {"office",   "unit:*", "leader:*",
+                                                               "county:*", "centre", "viewer"};
 constexpr std::initializer_list<absl::string_view> kRecipients = {"office", "centre"};
 constexpr std::initializer_list<absl::string_view> kOffice = {"office"};
 
+// The part of `role` after `prefix` ("leader:" → the 领班's name), when it has one.
+std::optional<std::string> RoleNamed(const std::string& role, std::string_view prefix) {
+  if (!role.starts_with(prefix) || role.size() == prefix.size()) return std::nullopt;
+  return role.substr(prefix.size());
+}
+
 }  // namespace
+
+Actor ActorOf(const Principal& who) {
+  Actor actor;
+  actor.name = who.name;
+  actor.office = who.IsOffice();
+  actor.viewer = who.role == "viewer";
+  actor.centre = who.role == "centre";
+  actor.unit = who.Unit();
+  actor.lead = RoleNamed(who.role, "leader:");
+  actor.county = RoleNamed(who.role, "county:");
+  return actor;
+}
 
 template <typename Req, typename Resp>
 grpc::ServerUnaryReactor* NotifyImpl::Call(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
@@ -21,13 +44,7 @@ grpc::ServerUnaryReactor* NotifyImpl::Call(grpc::CallbackServerContext* ctx, con
                                            absl::StatusOr<Resp> (NotifyDesk::*method)(const Actor&, const Req&)) {
   return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     ASSIGN_OR_RETURN(Principal who, auth_.Require(*ctx, roles));
-    Actor actor;
-    actor.name = who.name;
-    actor.office = who.IsOffice();
-    actor.viewer = who.role == "viewer";
-    actor.centre = who.role == "centre";
-    actor.unit = who.Unit();
-    ASSIGN_OR_RETURN(*resp, (desk_.*method)(actor, *req));
+    ASSIGN_OR_RETURN(*resp, (desk_.*method)(ActorOf(who), *req));
     return absl::OkStatus();
   });
 }

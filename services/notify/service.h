@@ -9,10 +9,15 @@
 
 namespace ys::notify {
 
-// The gRPC face of the notify desk. Roles (notify.proto): office (市营商办: everything); unit:<name>
-// and centre (市政务服务中心) read and mark their own inbox and read their own history, and the centre
-// lists the recipients; viewer reads the history, not inboxes; silences, imports and route tests are
-// the office's. Handlers translate: the desk and the domain decide.
+// The desk's Actor for a caller: its key's (or person's) name and which role it holds; a unit's
+// canonical name, a 领班's name (leader:<name>), a county's code (county:<code>).
+Actor ActorOf(const Principal& who);
+
+// The gRPC face of the notify desk. Roles (notify.proto): office (市营商办: everything); unit:<name>,
+// leader:<name> (a 领班), county:<code> and centre (市政务服务中心) read and mark their own inbox and
+// read their own history, and the centre lists the recipients; viewer reads the history, not
+// inboxes; silences, imports and route tests are the office's. Handlers translate: the desk and the
+// domain decide.
 class NotifyImpl final : public pb::NotifyService::CallbackService {
  public:
   NotifyImpl(NotifyDesk& desk, const ApiKeyAuthenticator& auth, CallExecutor& executor)

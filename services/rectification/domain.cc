@@ -229,33 +229,6 @@ AlertPlacement PlaceAlert(const std::vector<OpenAlertCase>& open, const std::str
   return {AlertPlacement::Kind::kOpenNew, open.back().id, open.back().consecutive_periods + 1};
 }
 
-UnitAccess AccessOf(const pb::Case& c, const std::string& unit) {
-  if (c.unit() == unit) return UnitAccess::kResponsible;
-  for (const pb::Follower& f : c.followers()) {
-    if (f.unit() == unit) return UnitAccess::kFollower;
-  }
-  return UnitAccess::kNone;
-}
-
-absl::Status CheckUnitMayRead(const pb::Case& c, const std::string& unit) {
-  if (AccessOf(c, unit) != UnitAccess::kNone) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrFormat("case %s belongs to %s, not to %s", c.id(), c.unit(), unit));
-}
-
-absl::Status CheckUnitMayReport(const pb::Case& c, const std::string& unit) {
-  switch (AccessOf(c, unit)) {
-    case UnitAccess::kResponsible:
-      return absl::OkStatus();
-    case UnitAccess::kFollower:
-      return absl::PermissionDeniedError(absl::StrFormat(
-          "case %s is %s's: %s follows it and may read it, but %s reports its own progress", c.id(), c.unit(),
-          unit, c.unit()));
-    case UnitAccess::kNone:
-      break;
-  }
-  return CheckUnitMayRead(c, unit);
-}
-
 absl::Status CheckWithdrawalReview(const pb::Case& c) {
   if (c.alert_withdrawn()) return absl::OkStatus();
   return absl::FailedPreconditionError(

@@ -2,7 +2,7 @@
 
 // The rectification service's domain, with no I/O (work plan 四(五) 限期整改, 四(六) 督办): deadlines,
 // the state machine, the escalation ladder, which alerts open cases and where a repeat goes, who may
-// read or report on a case, withdrawn alerts.
+// read or report on a case and the statistics each reader sees (domain_access.cc), withdrawn alerts.
 
 #include <map>
 #include <optional>
@@ -200,6 +200,63 @@ UnitAccess AccessOf(const pb::Case& c, const std::string& unit);
 absl::Status CheckUnitMayRead(const pb::Case& c, const std::string& unit);
 // Only the responsible unit reports: a follower is PERMISSION_DENIED saying the county reports.
 absl::Status CheckUnitMayReport(const pb::Case& c, const std::string& unit);
+
+// The people of the web console (issue #15): "`leader:<name>` (领班, new: reads their indicators,
+// units and cases), `county:<code>` (new: its own ranks and cases)".
+// A 领班 reads a case iff the case names them as its lead (Case.lead, the indicator's 分管市领导):
+// PERMISSION_DENIED naming the case and the role otherwise. A 领班 only reads.
+absl::Status CheckLeaderMayRead(const pb::Case& c, const std::string& leader);
+// A county reads a case iff the case is its county's (Case.region_code, "set when a county
+// answers"): PERMISSION_DENIED naming the case and the role otherwise.
+absl::Status CheckCountyMayRead(const pb::Case& c, const std::string& region_code);
+// A county reports on its own county's cases: the county answers them (§四(五) "全市各地各单位…进行
+// 整改"; a county case's unit is the county, as a `unit:<county name>` key answers it today).
+absl::Status CheckCountyMayReport(const pb::Case& c, const std::string& region_code);
+
+// Who reads (and may report on) cases, from the caller's role (ReaderOfRole).
+struct CaseReader {
+  enum class Kind {
+    kOffice,   // office: every case; reports on any
+    kReadAll,  // viewer, centre, platform:*, huiqitong: reads every case, reports on none
+    kUnit,     // unit:<name>: its own cases and the county cases it follows (AccessOf)
+    kLeader,   // leader:<name> (领班): the cases it leads; reads only
+    kCounty,   // county:<code>: its county's cases; reports on them
+  };
+  Kind kind = Kind::kReadAll;
+  std::string name;  // kUnit: the canonical unit; kLeader: the 领班's name; kCounty: the region code
+  std::string role;  // the role as given, for messages
+};
+// "office", "unit:X", "leader:X", "county:X"; any other role reads every case (kReadAll). A unit
+// role holds the canonical unit already (ApiKeyAuthenticator canonicalises it).
+CaseReader ReaderOfRole(std::string_view role);
+// Whether the reader's cases are picked in memory (VisibleTo) rather than by the store's query: a
+// 领班's and a county's. Case counts are hundreds a year, so loading every match and filtering
+// here is cheap, and the rule stays in one place (no access decision in SQL).
+bool PickedInMemory(const CaseReader& reader);
+// Whether `reader` reads `c`: the office and kReadAll every case; a unit by AccessOf; a 领班 by
+// CheckLeaderMayRead; a county by CheckCountyMayRead.
+bool VisibleTo(const pb::Case& c, const CaseReader& reader);
+// The cases of `cases` that `reader` reads, in their order.
+std::vector<pb::Case> VisibleOnly(std::vector<pb::Case> cases, const CaseReader& reader);
+// VisibleTo, or PERMISSION_DENIED naming the case and the role.
+absl::Status CheckMayRead(const pb::Case& c, const CaseReader& reader);
+// Who reports progress (ReportProgress): the office on any case, a unit as CheckUnitMayReport, a county
+// as CheckCountyMayReport; a 领班 and kReadAll never (PERMISSION_DENIED naming the case and the role).
+absl::Status CheckMayReport(const pb::Case& c, const CaseReader& reader);
+
+// --- statistics ------------------------------------------------------------------------------------
+
+// Whether a case counts in the statistics: not one the office closed because its alert was withdrawn
+// (its fall did not stand).
+bool CountsInStats(const pb::Case& c);
+// The statistics of `cases` (those opened in `period`) at `now`, one line per unit in byte order of
+// the name, with the total: what CaseStore::Stats computes in SQL, for readers picked in memory.
+// closed_on_time: CLOSED with its final report made by the due time; closed_late: CLOSED otherwise;
+// open: not CLOSED; overdue: outstanding and past due at `now`; region_code: the greatest of the unit's.
+pb::StatsResponse StatsOf(const std::string& period, const std::vector<pb::Case>& cases, absl::Time now);
+// Sets the on-time rate of every unit line (closed_on_time / (closed + overdue), 0 when none) and the
+// total line ("合计") of `out`.
+void AddTotals(pb::StatsResponse* out);
 
 // --- withdrawn alerts ----------------------------------------------------------------------------
 

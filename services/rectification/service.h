@@ -8,8 +8,11 @@
 namespace ys::rectification {
 
 // The gRPC face of the cases. Roles: office (everything), unit:<name> (reads and reports on its own
-// cases; reads the county cases it follows), viewer and the others (read). Unit names in requests
-// resolve through the authenticator's UnitDirectory (an alias finds the canonical unit).
+// cases; reads the county cases it follows), leader:<name> (a 领班: reads the cases it leads),
+// county:<code> (reads and reports on its county's cases), viewer and the others (read). The domain
+// decides who reads and reports what (CaseReader, VisibleTo, CheckMayRead, CheckMayReport). Unit
+// names in requests resolve through the authenticator's UnitDirectory (an alias finds the canonical
+// unit).
 class RectificationImpl final : public pb::RectificationService::CallbackService {
  public:
   // The handlers' PostgreSQL work runs on `executor`, off gRPC's callback threads.
@@ -43,9 +46,11 @@ class RectificationImpl final : public pb::RectificationService::CallbackService
                                      pb::StatsResponse* resp) override;
 
  private:
-  // A unit key reads its own and followed cases (and only its own for `report`): PERMISSION_DENIED
-  // saying why otherwise. Other roles pass.
-  absl::Status CheckUnit(const Principal& who, const std::string& id, bool report);
+  // The cases `reader` lists for `q`: the store's page for the office, kReadAll and a unit (their
+  // scope is the query's unit); for a 领班 and a county (PickedInMemory) every match loaded, picked by
+  // VisibleTo and paged here — case counts are hundreds a year. With the total.
+  absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> ListFor(const CaseReader& reader,
+                                                                    const CaseStore::ListQuery& q);
   template <typename Req>
   grpc::ServerUnaryReactor* OfficeChange(
       grpc::CallbackServerContext* ctx, const Req* req, pb::Case* resp,

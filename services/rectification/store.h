@@ -76,6 +76,10 @@ class CaseStore {
     size_t offset = 0, limit = 100;
   };
   absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> List(const ListQuery& q);
+  // Every case `q`'s unit, state and overdue filters match, in due order (offset and limit are not
+  // applied): for a reader whose cases the domain picks in memory (PickedInMemory, VisibleTo: a 领班,
+  // a county). Only loads; it decides nothing about who reads. Case counts are hundreds a year.
+  absl::StatusOr<std::vector<pb::Case>> ListAll(const ListQuery& q);
 
   // Moves every outstanding case past due up the ladder (督办, then the local steps), one event per
   // step, each step once; marks a referral suggestion when the local policy asks for one. Reads the
@@ -93,6 +97,9 @@ class CaseStore {
 
   // For every unit, or only `unit`.
   absl::StatusOr<pb::StatsResponse> Stats(const std::string& period, const std::string& unit = "");
+  // Every case opened in `period` (INVALID_ARGUMENT as Stats), for StatsOf over the cases a reader
+  // picked in memory reads. Only loads (withdrawn ones too: CountsInStats decides).
+  absl::StatusOr<std::vector<pb::Case>> OpenedIn(const std::string& period);
 
   const CasePolicies& policies() const { return policies_; }
 

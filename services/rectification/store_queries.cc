@@ -39,33 +39,72 @@ absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
   return c;
 }
 
+namespace {
+
+// The list queries' filters ($1 unit, $2 state, $3 overdue only, $4 as of). A unit's list holds the
+// county cases it follows too.
+std::string ListWhere() {
+  return std::string(" FROM cases WHERE ($1 = '' OR unit = $1 OR id IN (SELECT case_id FROM case_followers "
+                     "WHERE unit = $1)) AND ($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
+         kOutstandingSql + " AND due_at <= $4::timestamptz))";
+}
+
+std::string StateFilter(pb::State state) { return state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(state); }
+
+// A listed case's body, with the fields computed for `q` (overdue at as_of; following for q.unit).
+pb::Case ListedCase(const pqxx::row& row, const CaseStore::ListQuery& q) {
+  pb::Case c = ParseCase(pqxx::binarystring(row[0]).str(), 0).c;
+  SetOverdue(&c, q.as_of);
+  c.set_following(!q.unit.empty() && AccessOf(c, q.unit) == UnitAccess::kFollower);
+  return c;
+}
+
+// [first instant, end) of a month or quarter in Asia/Shanghai; INVALID_ARGUMENT naming the field.
+absl::StatusOr<std::pair<absl::Time, absl::Time>> PeriodWindow(const std::string& period) {
+  auto p = Period::Parse(period);
+  if (!p.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("field 'period': %s is not a month or quarter (2022-09, 2022Q3)",
+                        input::QuoteInput(period)));
+  }
+  return std::make_pair(absl::FromCivil(p->FirstDay(), Shanghai()), EndOfDay(p->LastDay()));
+}
+
+}  // namespace
+
 absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const ListQuery& q) {
   std::vector<pb::Case> out;
   size_t total = 0;
   RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
     out.clear();  // each attempt from the start (an ABORTED one is retried)
     // The page by the (unit|state|outstanding, due_at, id) indexes; the total apart, so the page
-    // query stops after `limit` rows instead of reading every match. A unit's list holds the county
-    // cases it follows too.
-    const std::string where =
-        std::string(" FROM cases WHERE ($1 = '' OR unit = $1 OR id IN (SELECT case_id FROM case_followers "
-                    "WHERE unit = $1)) AND ($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
-        kOutstandingSql + " AND due_at <= $4::timestamptz))";
-    const std::string state = q.state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(q.state);
+    // query stops after `limit` rows instead of reading every match.
+    const std::string where = ListWhere(), state = StateFilter(q.state);
     total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
                 .as<size_t>();
     const pqxx::result rows =
         tx.exec_params("SELECT body" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit, state,
                        q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
                        static_cast<int64_t>(q.offset));
-    for (const auto& row : rows) {
-      pb::Case& c = out.emplace_back(ParseCase(pqxx::binarystring(row[0]).str(), 0).c);
-      SetOverdue(&c, q.as_of);
-      c.set_following(!q.unit.empty() && AccessOf(c, q.unit) == UnitAccess::kFollower);
-    }
+    for (const auto& row : rows) out.push_back(ListedCase(row, q));
     return absl::OkStatus();
   }));
   return std::make_pair(std::move(out), total);
+}
+
+absl::StatusOr<std::vector<pb::Case>> CaseStore::ListAll(const ListQuery& q) {
+  std::vector<pb::Case> out;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    out.clear();  // each attempt from the start (an ABORTED one is retried)
+    // Every match: a 领班's or a county's cases are picked from them in memory (VisibleTo); case
+    // counts are hundreds a year.
+    for (const auto& row : tx.exec_params("SELECT body" + ListWhere() + " ORDER BY due_at, id", q.unit,
+                                          StateFilter(q.state), q.overdue_only, PgTime(q.as_of))) {
+      out.push_back(ListedCase(row, q));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
@@ -105,12 +144,7 @@ absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {
 }
 
 absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, const std::string& unit) {
-  auto p = Period::Parse(period);
-  if (!p.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("field 'period': %s is not a month or quarter (2022-09, 2022Q3)",
-                        input::QuoteInput(period)));
-  }
+  ASSIGN_OR_RETURN(const auto window, PeriodWindow(period));
   pb::StatsResponse out;
   out.set_period(period);
   // A case the office closed because its alert was withdrawn is not counted: its fall did not stand.
@@ -127,7 +161,7 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, co
                  " AND due_at <= $3::timestamptz) FROM cases WHERE opened_at >= $1::timestamptz AND "
                  "opened_at < $2::timestamptz AND ($4 = '' OR unit = $4) AND resolution <> 'withdrawn' "
                  "GROUP BY unit ORDER BY unit",
-             PgTime(absl::FromCivil(p->FirstDay(), Shanghai())), PgTime(EndOfDay(p->LastDay())),
+             PgTime(window.first), PgTime(window.second),
              PgTime(clock_.Now()), unit)) {
       pb::UnitStats* u = out.add_units();
       u->set_unit(row[0].as<std::string>());
@@ -140,21 +174,23 @@ absl::StatusOr<pb::StatsResponse> CaseStore::Stats(const std::string& period, co
     }
     return absl::OkStatus();
   }));
-  pb::UnitStats& total = *out.mutable_total();
-  total.set_unit("合计");
-  auto rate = [](pb::UnitStats& u) {
-    const int denominator = u.closed_on_time() + u.closed_late() + u.overdue();
-    u.set_on_time_rate(denominator == 0 ? 0 : static_cast<double>(u.closed_on_time()) / denominator);
-  };
-  for (auto& u : *out.mutable_units()) {
-    rate(u);
-    total.set_opened(total.opened() + u.opened());
-    total.set_closed_on_time(total.closed_on_time() + u.closed_on_time());
-    total.set_closed_late(total.closed_late() + u.closed_late());
-    total.set_open(total.open() + u.open());
-    total.set_overdue(total.overdue() + u.overdue());
-  }
-  rate(total);
+  AddTotals(&out);
+  return out;
+}
+
+absl::StatusOr<std::vector<pb::Case>> CaseStore::OpenedIn(const std::string& period) {
+  ASSIGN_OR_RETURN(const auto window, PeriodWindow(period));
+  std::vector<pb::Case> out;
+  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
+    out.clear();  // each attempt from the start (an ABORTED one is retried)
+    for (const auto& row : tx.exec_params(
+             "SELECT body FROM cases WHERE opened_at >= $1::timestamptz AND opened_at < $2::timestamptz "
+             "ORDER BY unit, id",
+             PgTime(window.first), PgTime(window.second))) {
+      out.push_back(ParseCase(pqxx::binarystring(row[0]).str(), 0).c);
+    }
+    return absl::OkStatus();
+  }));
   return out;
 }
 

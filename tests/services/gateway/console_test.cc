@@ -308,13 +308,15 @@ TEST_F(ConsoleTest, UnitUploadsAPdfAndGetsItsReference) {
   EXPECT_EQ(again->uploaded_by(), "zhangsan");  // the first upload's
 }
 
-TEST_F(ConsoleTest, OnlyUnitsAndTheOfficeUpload) {
-  for (const char* role : {"viewer", "centre", "leader:王五", "county:361130"}) {
+// Who reports on cases attaches files: units, counties (their county's cases) and the office.
+TEST_F(ConsoleTest, OnlyUnitsCountiesAndTheOfficeUpload) {
+  for (const char* role : {"viewer", "centre", "leader:王五"}) {
     auto r = Upload(SessionOf("someone", role), "a.pdf", Pdf("x"));
     EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << role;
   }
   EXPECT_EQ(files_.puts(), 0);
   EXPECT_TRUE(Upload(SessionOf("office", "office"), "a.pdf", Pdf("x")).ok());
+  EXPECT_TRUE(Upload(SessionOf("county", "county:361130"), "b.pdf", Pdf("y")).ok());
 }
 
 TEST_F(ConsoleTest, ContentMustBeWhatItsNameSays) {

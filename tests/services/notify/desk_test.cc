@@ -4,6 +4,8 @@
 // asks") — never another's, and never an error the web console would have to avoid.
 #include "services/notify/desk.h"
 
+#include "services/notify/service.h"
+
 #include <string>
 #include <vector>
 
@@ -40,6 +42,8 @@ Actor Office() { return {.name = "office-dev", .office = true}; }
 Actor Viewer() { return {.name = "viewer-dev", .viewer = true}; }
 Actor Centre() { return {.name = "centre-dev", .centre = true}; }
 Actor Unit(std::string unit) { return {.name = "unit-key", .unit = std::move(unit)}; }
+Actor Leader(std::string name) { return {.name = "leader-key", .lead = std::move(name)}; }
+Actor County(std::string code) { return {.name = "county-key", .county = std::move(code)}; }
 
 class NotifyDeskTest : public ::testing::Test {
  protected:
@@ -182,6 +186,63 @@ TEST_F(NotifyDeskTest, TheInboxPagesNewestFirst) {
   EXPECT_THAT(ids, ElementsAre("i4", "i3", "i2", "i1", "i0"));
 }
 
+// Issue #15's people: a 领班's inbox is lead:<name> (routing's lead:{{lead}}), a county's
+// county:<code> (county:{{county}}); each reads and marks its own only, whatever it asks.
+TEST_F(NotifyDeskTest, Issue15_ALeaderAndACountyReadAndMarkTheirOwnInboxOnly) {
+  AddInbox("i1", "lead:李茂荣", 3);
+  AddInbox("i2", "lead:郭峰", 2);
+  AddInbox("i3", "county:361102", 1);
+  AddInbox("i4", "unit:市商务局", 1);
+  AddInbox("i5", "office", 1);
+
+  EXPECT_THAT(InboxIds(Leader("李茂荣"), "lead:郭峰"), ElementsAre("lead:李茂荣 i1"));
+  EXPECT_THAT(InboxIds(Leader("郭峰"), ""), ElementsAre("lead:郭峰 i2"));
+  EXPECT_THAT(InboxIds(County("361102"), "office"), ElementsAre("county:361102 i3"));
+  // The county's unit key reads the same inbox, as before (unit:信州区 is county:361102).
+  EXPECT_THAT(InboxIds(Unit("信州区"), ""), ElementsAre("county:361102 i3"));
+  // A 领班 the recipients in force do not hold (of no indicator yet) reads an empty inbox, not another's.
+  EXPECT_THAT(InboxIds(Leader("王五"), "lead:李茂荣"), IsEmpty());
+  EXPECT_THAT(InboxIds(County("361103"), "county:361102"), IsEmpty());
+
+  pb::UnreadCountRequest count;
+  count.set_recipient_id("office");
+  EXPECT_EQ(desk_.UnreadCount(Leader("李茂荣"), count)->unread(), 1);
+  EXPECT_EQ(desk_.UnreadCount(County("361102"), count)->unread(), 1);
+
+  pb::MarkReadRequest mark;
+  mark.add_ids("i3");
+  mark.add_ids("i1");  // 李茂荣's: not the county's to mark
+  EXPECT_EQ(desk_.MarkRead(County("361102"), mark)->marked(), 1);
+  EXPECT_EQ(desk_.UnreadCount(County("361102"), count)->unread(), 0);
+  EXPECT_EQ(desk_.UnreadCount(Leader("李茂荣"), count)->unread(), 1);
+  pb::MarkReadRequest all;
+  all.set_all(true);
+  EXPECT_EQ(desk_.MarkRead(Leader("李茂荣"), all)->marked(), 1);
+  EXPECT_EQ(desk_.UnreadCount(Leader("郭峰"), count)->unread(), 1);
+  auto office = desk_.ListInbox(Office(), {});
+  ASSERT_TRUE(office.ok()) << office.status();
+  EXPECT_EQ(office->unread(), 1);
+}
+
+TEST_F(NotifyDeskTest, Issue15_TheActorOfALeaderOrACountyNamesItsOwnRecipient) {
+  const Actor leader = ActorOf(Principal{.name = "张三 (leader:李茂荣) via console", .role = "leader:李茂荣"});
+  EXPECT_EQ(leader.lead, "李茂荣");
+  EXPECT_FALSE(leader.county.has_value());
+  EXPECT_FALSE(leader.unit.has_value());
+  EXPECT_FALSE(leader.office || leader.viewer || leader.centre);
+  EXPECT_EQ(leader.name, "张三 (leader:李茂荣) via console");
+  const Actor county = ActorOf(Principal{.name = "李四 (county:361102) via console", .role = "county:361102"});
+  EXPECT_EQ(county.county, "361102");
+  EXPECT_FALSE(county.lead.has_value());
+  EXPECT_FALSE(county.unit.has_value());
+  // The other roles as before.
+  const Actor unit = ActorOf(Principal{.name = "shangwu", .role = "unit:市商务局"});
+  EXPECT_EQ(unit.unit, "市商务局");
+  EXPECT_FALSE(unit.lead.has_value() || unit.county.has_value());
+  EXPECT_TRUE(ActorOf(Principal{.name = "v", .role = "viewer"}).viewer);
+  EXPECT_TRUE(ActorOf(Principal{.name = "o", .role = "office"}).office);
+}
+
 // --- the history -------------------------------------------------------------------------------
 
 TEST_F(NotifyDeskTest, ARecipientKeyReadsOnlyItsOwnDeliveries) {
@@ -213,6 +274,34 @@ TEST_F(NotifyDeskTest, ARecipientKeyReadsOnlyItsOwnDeliveries) {
   // The office must say what it looks for.
   auto everything = desk_.ListDeliveries(Office(), {});
   EXPECT_EQ(everything.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(NotifyDeskTest, Issue15_ALeaderAndACountyReadOnlyTheirOwnDeliveries) {
+  AddDelivery("N-1", "lead:李茂荣");
+  AddDelivery("N-1", "county:361102");
+  AddDelivery("N-1", "office");
+  AddDelivery("N-2", "lead:郭峰");
+
+  pb::ListDeliveriesRequest by_notification;
+  by_notification.set_notification_id("N-1");
+  auto leader = desk_.ListDeliveries(Leader("李茂荣"), by_notification);
+  ASSERT_TRUE(leader.ok()) << leader.status();
+  ASSERT_EQ(leader->deliveries_size(), 1);
+  EXPECT_EQ(leader->deliveries(0).recipient_id(), "lead:李茂荣");
+  auto county = desk_.ListDeliveries(County("361102"), by_notification);
+  ASSERT_TRUE(county.ok()) << county.status();
+  ASSERT_EQ(county->deliveries_size(), 1);
+  EXPECT_EQ(county->deliveries(0).recipient_id(), "county:361102");
+  EXPECT_EQ(desk_.ListDeliveries(Office(), by_notification)->deliveries_size(), 3);
+
+  // Asking for another's is answered with its own.
+  pb::ListDeliveriesRequest asks_another;
+  asks_another.set_recipient_id("lead:郭峰");
+  auto own = desk_.ListDeliveries(Leader("李茂荣"), asks_another);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->deliveries_size(), 1);
+  EXPECT_EQ(own->deliveries(0).notification_id(), "N-1");
+  EXPECT_EQ(own->deliveries(0).recipient_id(), "lead:李茂荣");
 }
 
 TEST_F(NotifyDeskTest, ListNotificationsRefusesAnEmptyWindow) {

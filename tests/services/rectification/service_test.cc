@@ -3,6 +3,11 @@
 // catalog's aliases, the office's decisions (referral, withdrawn alerts), ysctl's case commands.
 #include "services/rectification/service.h"
 
+#include <map>
+#include <set>
+#include <utility>
+
+#include "gmock/gmock.h"
 #include "tests/services/rectification/case_fixture.h"
 
 namespace ys::rectification {
@@ -305,6 +310,240 @@ TEST_F(RectificationServiceTest, Point12_5_AHandOpenedCaseNamesTheHeadAndLeadThe
   EXPECT_NE(reminders[0].message().find("带班领导 陈锋"), std::string::npos) << reminders[0].message();
   ASSERT_GE(reminders[0].addressees_size(), 1);
   EXPECT_EQ(reminders[0].addressees(0).head(), "陈锋");
+}
+
+// --- issue #15: the people of the web console ---------------------------------------------------
+
+// Keys for issue #15's roles, as the gateway names a person (Principal.role is the person's role):
+// two 领班 (leader:<name>), two counties (county:<code>) and a viewer.
+class RectificationPeopleTest : public RectificationServiceTest {
+ protected:
+  void SetUp() override {
+    RectificationServiceTest::SetUp();
+    for (const auto& [key, role] : std::vector<std::pair<std::string, std::string>>{
+             {"lead-li", "leader:李茂荣"},
+             {"lead-guo", "leader:郭峰"},
+             {"county-xz", "county:361102"},
+             {"county-gf", "county:361103"},
+             {"viewer", "viewer"}}) {
+      auth_.Add(Sha256Hex(key), Principal{.name = key + "-person", .role = role});
+    }
+  }
+
+  // The ids ListCases gives `key`, with the total.
+  std::pair<std::set<std::string>, int> Listed(const std::string& key, const std::string& unit = "") {
+    pb::ListCasesRequest list;
+    list.set_unit(unit);
+    pb::ListCasesResponse listed;
+    grpc::Status s = Call(key, &pb::RectificationService::Stub::ListCases, list, &listed);
+    EXPECT_TRUE(s.ok()) << key << ": " << s.error_message();
+    std::set<std::string> ids;
+    for (const auto& c : listed.cases()) ids.insert(c.id());
+    return {ids, listed.total()};
+  }
+
+  std::set<std::string> Overdue(const std::string& key, const std::string& as_of) {
+    pb::OverdueRequest req;
+    req.set_as_of(as_of);
+    pb::OverdueResponse resp;
+    grpc::Status s = Call(key, &pb::RectificationService::Stub::ListOverdue, req, &resp);
+    EXPECT_TRUE(s.ok()) << key << ": " << s.error_message();
+    std::set<std::string> ids;
+    for (const auto& o : resp.cases()) ids.insert(o.case_().id());
+    return ids;
+  }
+
+  // GetStats for `key`, its lines by unit.
+  std::map<std::string, pb::UnitStats> Stats(const std::string& key, pb::UnitStats* total = nullptr) {
+    pb::StatsRequest req;
+    req.set_period("2022Q3");
+    pb::StatsResponse resp;
+    grpc::Status s = Call(key, &pb::RectificationService::Stub::GetStats, req, &resp);
+    EXPECT_TRUE(s.ok()) << key << ": " << s.error_message();
+    std::map<std::string, pb::UnitStats> out;
+    for (const auto& u : resp.units()) out[u.unit()] = u;
+    if (total != nullptr) *total = resp.total();
+    return out;
+  }
+
+  std::string IdOf(const std::string& unit, const std::string& indicator) {
+    auto listed = store_->List({.unit = unit, .as_of = clock_.Now()});
+    EXPECT_TRUE(listed.ok());
+    for (const auto& c : listed->first) {
+      if (c.unit() == unit && c.indicator_code() == indicator) return c.id();
+    }
+    ADD_FAILURE() << "no case of " << unit << " " << indicator;
+    return "";
+  }
+
+  grpc::Status Report(const std::string& key, const std::string& id, const std::string& text, bool final = false,
+                      pb::Case* out = nullptr) {
+    pb::ReportProgressRequest req;
+    req.set_id(id);
+    req.set_text(text);
+    req.set_final(final);
+    pb::Case c;
+    grpc::Status s = Call(key, &pb::RectificationService::Stub::ReportProgress, req, &c);
+    if (out != nullptr) *out = c;
+    return s;
+  }
+
+  // The office verifies a reported case and closes it.
+  void VerifyAndClose(const std::string& id) {
+    pb::VerifyCaseRequest verify;
+    verify.set_id(id);
+    verify.set_passed(true);
+    pb::Case c;
+    ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::VerifyCase, verify, &c).ok());
+    pb::CloseCaseRequest close;
+    close.set_id(id);
+    ASSERT_TRUE(Call("office", &pb::RectificationService::Stub::CloseCase, close, &c).ok());
+  }
+};
+
+MATCHER_P(SameStats, expected, "") {
+  return arg.unit() == expected.unit() && arg.region_code() == expected.region_code() &&
+         arg.opened() == expected.opened() && arg.closed_on_time() == expected.closed_on_time() &&
+         arg.closed_late() == expected.closed_late() && arg.open() == expected.open() &&
+         arg.overdue() == expected.overdue() && arg.on_time_rate() == expected.on_time_rate();
+}
+
+TEST_F(RectificationPeopleTest, Issue15_ALeaderReadsOnlyTheCasesItLeadsAndNeverReports) {
+  rpb::RankingAlert guo_alert = Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I12", "2022-09", {"市商务局"});
+  guo_alert.set_lead("郭峰");
+  // 李茂荣 leads I03: its two city units' cases and 信州区's county case (the fixture's alerts name him).
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住房和城乡建设局", "市自然资源局"}), guo_alert,
+         CountyAlert("I03", "2022-09")});
+  const std::string zjj = IdOf("市住房和城乡建设局", "I03"), zrzy = IdOf("市自然资源局", "I03"),
+                    xinzhou = IdOf("信州区", "I03"), commerce = IdOf("市商务局", "I12");
+
+  EXPECT_EQ(Listed("lead-li"), std::make_pair(std::set<std::string>{zjj, zrzy, xinzhou}, 3));
+  EXPECT_EQ(Listed("lead-guo"), std::make_pair(std::set<std::string>{commerce}, 1));
+  // Naming a unit narrows to its own cases of that unit; it never widens.
+  EXPECT_EQ(Listed("lead-li", "市商务局"), std::make_pair(std::set<std::string>{}, 0));
+  EXPECT_EQ(Listed("lead-li", "市自然资源局"), std::make_pair(std::set<std::string>{zrzy}, 1));
+  // Paged in memory over its own cases, in due order, with its own total.
+  pb::ListCasesRequest paged;
+  paged.mutable_page()->set_page_size(2);
+  pb::ListCasesResponse first, second;
+  ASSERT_TRUE(Call("lead-li", &pb::RectificationService::Stub::ListCases, paged, &first).ok());
+  EXPECT_EQ(first.cases_size(), 2);
+  EXPECT_EQ(first.total(), 3);
+  ASSERT_FALSE(first.page().next_page_token().empty());
+  paged.mutable_page()->set_page_token(first.page().next_page_token());
+  ASSERT_TRUE(Call("lead-li", &pb::RectificationService::Stub::ListCases, paged, &second).ok());
+  ASSERT_EQ(second.cases_size(), 1);
+  EXPECT_TRUE(second.page().next_page_token().empty());
+  std::set<std::string> pages = {first.cases(0).id(), first.cases(1).id(), second.cases(0).id()};
+  EXPECT_EQ(pages, (std::set<std::string>{zjj, zrzy, xinzhou}));
+
+  // Its own case by id; another 领班's is PERMISSION_DENIED naming the case and the role.
+  pb::GetCaseRequest get;
+  get.set_id(zrzy);
+  pb::Case c;
+  ASSERT_TRUE(Call("lead-li", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_EQ(c.lead(), "李茂荣");
+  EXPECT_FALSE(c.following());
+  get.set_id(commerce);
+  grpc::Status denied = Call("lead-li", &pb::RectificationService::Stub::GetCase, get, &c);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(denied.error_message().find(commerce), std::string::npos) << denied.error_message();
+  EXPECT_NE(denied.error_message().find("leader:李茂荣"), std::string::npos) << denied.error_message();
+  EXPECT_TRUE(Call("lead-guo", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+
+  // A 领班 only reads: not even its own case takes its report.
+  EXPECT_EQ(Report("lead-li", zjj, "领班代报").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(store_->Get(zjj)->reports_size(), 0);
+
+  // What is overdue, its own only.
+  EXPECT_EQ(Overdue("lead-li", "2022-10-31"), (std::set<std::string>{zjj, zrzy, xinzhou}));
+  EXPECT_EQ(Overdue("lead-guo", "2022-10-31"), (std::set<std::string>{commerce}));
+  EXPECT_TRUE(Overdue("lead-guo", "2022-10-29").empty());
+
+  // Statistics: the lines of its own cases, counted in memory as the office's SQL counts them. 市商务局
+  // reports after its due day (closed late); 市住建局 on time (closed on time); the others stay open.
+  ASSERT_TRUE(Report("zjj", zjj, "已完成整改", /*final=*/true).ok());
+  VerifyAndClose(zjj);
+  clock_.Set(At(2022, 11, 5));
+  pb::Case reported;
+  ASSERT_TRUE(Report("office", commerce, "市商务局已整改（办公室代录）", /*final=*/true, &reported).ok());
+  VerifyAndClose(commerce);
+  pb::UnitStats li_total, guo_total;
+  auto office = Stats("office"), li = Stats("lead-li", &li_total), guo = Stats("lead-guo", &guo_total);
+  ASSERT_EQ(office.size(), 4u);
+  ASSERT_EQ(li.size(), 3u);
+  ASSERT_EQ(guo.size(), 1u);
+  for (const auto& [unit, line] : li) EXPECT_THAT(line, SameStats(office[unit])) << unit;
+  EXPECT_THAT(guo["市商务局"], SameStats(office["市商务局"]));
+  EXPECT_EQ(guo["市商务局"].closed_late(), 1);
+  EXPECT_EQ(li["市住房和城乡建设局"].closed_on_time(), 1);
+  EXPECT_EQ(li_total.opened(), 3);
+  EXPECT_EQ(li_total.overdue(), 2);  // 市自然资源局's and 信州区's
+  EXPECT_EQ(guo_total.closed_late(), 1);
+
+  // Unchanged: a viewer reads every case.
+  EXPECT_EQ(Listed("viewer").second, 4);
+  EXPECT_TRUE(Call("viewer", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_EQ(Stats("viewer").size(), 4u);
+}
+
+TEST_F(RectificationPeopleTest, Issue15_ACountyReadsAndReportsOnItsOwnCountysCasesOnly) {
+  Apply({CountyAlert("I03", "2022-09"), CountyAlert("I03", "2022-09", "361103", "广丰区"),
+         Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I04", "2022-09", {"市住房和城乡建设局"})});
+  const std::string xinzhou = IdOf("信州区", "I03"), guangfeng = IdOf("广丰区", "I03"),
+                    city = IdOf("市住房和城乡建设局", "I04");
+
+  EXPECT_EQ(Listed("county-xz"), std::make_pair(std::set<std::string>{xinzhou}, 1));
+  EXPECT_EQ(Listed("county-gf"), std::make_pair(std::set<std::string>{guangfeng}, 1));
+  EXPECT_EQ(Listed("county-xz", "广丰区"), std::make_pair(std::set<std::string>{}, 0));
+
+  pb::GetCaseRequest get;
+  get.set_id(xinzhou);
+  pb::Case c;
+  ASSERT_TRUE(Call("county-xz", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_EQ(c.region_code(), "361102");
+  for (const std::string& other : {guangfeng, city}) {
+    get.set_id(other);
+    grpc::Status denied = Call("county-xz", &pb::RectificationService::Stub::GetCase, get, &c);
+    EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << other;
+    EXPECT_NE(denied.error_message().find(other), std::string::npos) << denied.error_message();
+    EXPECT_NE(denied.error_message().find("county:361102"), std::string::npos) << denied.error_message();
+  }
+
+  // The county answers its own cases: its report is recorded under the person's name…
+  pb::Case after;
+  ASSERT_TRUE(Report("county-xz", xinzhou, "已制定整改方案", false, &after).ok());
+  EXPECT_EQ(after.state(), pb::STATE_IN_PROGRESS);
+  ASSERT_EQ(after.reports_size(), 1);
+  EXPECT_EQ(after.reports(0).author(), "county-xz-person");
+  // …as the county's unit key still does (unchanged), but not on another county's case.
+  ASSERT_TRUE(Report("xinzhou", xinzhou, "已完成整改", /*final=*/true).ok());
+  grpc::Status refused = Report("county-xz", guangfeng, "代报");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find(guangfeng), std::string::npos) << refused.error_message();
+  EXPECT_EQ(store_->Get(guangfeng)->reports_size(), 0);
+  EXPECT_EQ(Report("county-xz", city, "代报").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // 信州区's closes on time; 广丰区's is past due on 2022-10-31.
+  VerifyAndClose(xinzhou);
+  clock_.Set(At(2022, 10, 31, 12));
+  EXPECT_EQ(Overdue("county-gf", "2022-10-31"), (std::set<std::string>{guangfeng}));
+  EXPECT_TRUE(Overdue("county-xz", "2022-10-31").empty());
+  auto office = Stats("office"), xz = Stats("county-xz"), gf = Stats("county-gf");
+  ASSERT_EQ(xz.size(), 1u);
+  ASSERT_EQ(gf.size(), 1u);
+  EXPECT_THAT(xz["信州区"], SameStats(office["信州区"]));
+  EXPECT_THAT(gf["广丰区"], SameStats(office["广丰区"]));
+  EXPECT_EQ(xz["信州区"].closed_on_time(), 1);
+  EXPECT_EQ(xz["信州区"].on_time_rate(), 1.0);
+  EXPECT_EQ(gf["广丰区"].overdue(), 1);
+  EXPECT_EQ(gf["广丰区"].region_code(), "361103");
+
+  // Unchanged: the city unit follows both county cases and reads them; it reports on neither.
+  get.set_id(guangfeng);
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_TRUE(c.following());
+  EXPECT_EQ(Listed("zjj").second, 3);
 }
 
 }  // namespace
