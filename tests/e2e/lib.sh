@@ -53,7 +53,7 @@ start_service() {
   local name=$1 offset=$2; shift 2
   local port=$((BASE_PORT + offset)) upper
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
-  env YS_KAFKA_GROUP_ID=e2e-$RUN YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
+  env YS_KAFKA_GROUP_ID=e2e-$RUN-$name YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
     YS_AUTH_UNITS_FILE="$SRC/data/catalog/units.yaml" YS_AUTH_REGIONS_FILE="$SRC/data/catalog/regions.yaml" \
     YS_GRPC_LISTEN=127.0.0.1:$port YS_METRICS_LISTEN=127.0.0.1:$((port + 1)) "$@" \
     "$BUILD/services/$name/ys-$name" --config "$SRC/services/$name/config.example.yaml" \

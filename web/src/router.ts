@@ -1,7 +1,7 @@
 // Routes, each page loaded when first visited (the initial bundle stays small). Pages follow the
 // role: the guard asks WhoAmI once, sends the logged-out to /login and each role to its home; the
 // server decides every call, and a permission_denied answer shows the 403 page.
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteComponent, type RouteMeta, type RouteRecordRaw } from 'vue-router';
 import type { MethodKey } from '@/api/methodKeys';
 import { bindRouter } from '@/api/navigation';
 import { m } from '@/messages';
@@ -23,89 +23,43 @@ declare module 'vue-router' {
 
 const Layout = () => import('@/components/AppLayout.vue');
 
+/** A page behind the login, loaded when first visited. */
+function page(path: string, name: string, component: () => Promise<RouteComponent>, meta: RouteMeta): RouteRecordRaw {
+  return { path, name, component, meta };
+}
+
 const routes: RouteRecordRaw[] = [
-  {
-    path: '/login',
-    name: 'login',
-    component: () => import('@/views/LoginView.vue'),
-    meta: { public: true, bare: true, title: m.login.title },
-  },
-  {
-    path: '/hall',
-    name: 'hall',
-    component: () => import('@/views/HallView.vue'),
-    meta: { public: true, bare: true, title: m.menu.hall },
-  },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true, bare: true, title: m.login.title } },
+  { path: '/hall', name: 'hall', component: () => import('@/views/HallView.vue'), meta: { public: true, bare: true, title: m.menu.hall } },
   {
     path: '/',
     component: Layout,
     children: [
-      {
-        path: '',
-        name: 'dashboard',
-        component: () => import('@/views/DashboardView.vue'),
-        meta: { title: m.menu.dashboard, roles: ['office', 'viewer'], requires: ['getScorecard'] },
-      },
-      {
-        path: 'indicators/:code',
-        name: 'indicator',
-        component: () => import('@/views/IndicatorView.vue'),
-        meta: { title: m.menu.indicators, requires: ['getIndicatorRanking'] },
-      },
-      {
-        path: 'counties/:code',
-        name: 'county',
-        component: () => import('@/views/CountyView.vue'),
-        meta: { title: m.menu.counties, roles: ['office', 'viewer', 'county', 'leader'], requires: ['getScorecard'] },
-      },
-      {
-        path: 'unit',
-        name: 'unit',
-        component: () => import('@/views/UnitView.vue'),
-        meta: { title: m.menu.unit, roles: ['office', 'viewer', 'unit', 'county', 'leader'], requires: ['listCases'] },
-      },
-      {
-        path: 'cases/:id',
-        name: 'case',
-        component: () => import('@/views/CaseView.vue'),
-        meta: { title: m.caseDetail.title(''), requires: ['getCase'] },
-      },
-      {
-        path: 'leader',
-        name: 'leader',
-        component: () => import('@/views/LeaderView.vue'),
-        meta: { title: m.menu.leader, roles: ['office', 'viewer', 'leader'], requires: ['getScorecard'] },
-      },
-      {
-        path: 'duty',
-        name: 'duty',
-        component: () => import('@/views/DutyView.vue'),
-        meta: { title: m.menu.duty, roles: ['office', 'viewer', 'centre', 'unit'], requires: ['getRoster'] },
-      },
-      {
-        path: 'huiqitong',
-        name: 'huiqitong',
-        component: () => import('@/views/HuiqitongView.vue'),
-        meta: { title: m.menu.huiqitong, requires: ['getRedemptionSummary'] },
-      },
-      {
-        path: 'inbox',
-        name: 'inbox',
-        component: () => import('@/views/InboxView.vue'),
-        meta: { title: m.menu.inbox, requires: ['listInbox'] },
-      },
-      {
-        path: 'forbidden',
-        name: 'forbidden',
-        component: () => import('@/views/ForbiddenView.vue'),
-        meta: { title: m.forbidden.title },
-      },
-      {
-        path: ':rest(.*)*',
-        name: 'not-found',
-        component: () => import('@/views/NotFoundView.vue'),
-        meta: { title: m.app.notFound },
-      },
+      page('', 'dashboard', () => import('@/views/DashboardView.vue'), {
+        title: m.menu.dashboard, roles: ['office', 'viewer'], requires: ['getScorecard'],
+      }),
+      page('indicators/:code', 'indicator', () => import('@/views/IndicatorView.vue'), {
+        title: m.menu.indicators, requires: ['getIndicatorRanking'],
+      }),
+      page('counties/:code', 'county', () => import('@/views/CountyView.vue'), {
+        title: m.menu.counties, roles: ['office', 'viewer', 'county', 'leader'], requires: ['getScorecard'],
+      }),
+      page('unit', 'unit', () => import('@/views/UnitView.vue'), {
+        title: m.menu.unit, roles: ['office', 'viewer', 'unit', 'county', 'leader'], requires: ['listCases'],
+      }),
+      page('cases/:id', 'case', () => import('@/views/CaseView.vue'), { title: m.caseDetail.title(''), requires: ['getCase'] }),
+      page('leader', 'leader', () => import('@/views/LeaderView.vue'), {
+        title: m.menu.leader, roles: ['office', 'viewer', 'leader'], requires: ['getScorecard'],
+      }),
+      page('duty', 'duty', () => import('@/views/DutyView.vue'), {
+        title: m.menu.duty, roles: ['office', 'viewer', 'centre', 'unit'], requires: ['getRoster'],
+      }),
+      page('huiqitong', 'huiqitong', () => import('@/views/HuiqitongView.vue'), {
+        title: m.menu.huiqitong, requires: ['getRedemptionSummary'],
+      }),
+      page('inbox', 'inbox', () => import('@/views/InboxView.vue'), { title: m.menu.inbox, requires: ['listInbox'] }),
+      page('forbidden', 'forbidden', () => import('@/views/ForbiddenView.vue'), { title: m.forbidden.title }),
+      page(':rest(.*)*', 'not-found', () => import('@/views/NotFoundView.vue'), { title: m.app.notFound }),
     ],
   },
 ];

@@ -112,6 +112,11 @@ export function weekStart(date: string): string {
   return addDays(date, 1 - isoWeekday(date));
 }
 
+/** Whether two calendar dates fall in the same Monday–Sunday week. */
+export function sameWeek(a: string, b: string): boolean {
+  return weekStart(a) === weekStart(b);
+}
+
 /** The seven dates Monday..Sunday from a week's Monday. */
 export function weekDates(monday: string): string[] {
   return Array.from({ length: 7 }, (_, i) => addDays(monday, i));

@@ -74,9 +74,17 @@ export function heatCellTooltip(cell: HeatCell): string {
   return `${escapeHtml(cell.regionName)} · ${escapeHtml(cell.indicatorName)}<br/>${rank}（${cell.bandLabel}，${RANK_BAND_POLICY.label}）`;
 }
 
-/** An axis label short enough for a column: "知识产权创造、保护和运用" → "知识产权创…". */
-export function shortName(name: string, max = 6): string {
-  return [...name].length > max ? `${[...name].slice(0, max - 1).join('')}…` : name;
+/**
+ * An axis label that fits a column upright: the name in lines of `perLine` characters, at most
+ * `lines` of them ("知识产权创造、保护和运用" → "知识产权\n创造、保\n护和运用"); longer names end in "…".
+ * Upright and whole reads better than the rotated, cut names it replaces; the tooltip has the name.
+ */
+export function axisName(name: string, perLine = 4, lines = 3): string {
+  const chars = [...name];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length && out.length < lines; i += perLine) out.push(chars.slice(i, i + perLine).join(''));
+  if (chars.length > perLine * lines) out[lines - 1] = `${[...out[lines - 1]!].slice(0, perLine - 1).join('')}…`;
+  return out.join('\n');
 }
 
 export function buildHeatmapOption(input: HeatmapInput): ChartOption {
@@ -90,11 +98,11 @@ export function buildHeatmapOption(input: HeatmapInput): ChartOption {
       trigger: 'item',
       formatter: (p: unknown) => heatCellTooltip((p as { data: HeatCell }).data),
     },
-    grid: { left: 80, right: 16, top: 8, bottom: 110 },
+    grid: { left: 80, right: 16, top: 8, bottom: 56 },
     xAxis: {
       type: 'category',
-      data: input.indicators.map((i) => shortName(i.name)),
-      axisLabel: { rotate: 45, interval: 0, fontSize: 12 },
+      data: input.indicators.map((i) => axisName(i.name)),
+      axisLabel: { interval: 0, fontSize: 12, lineHeight: 15 },
       splitArea: { show: true },
     },
     yAxis: {
@@ -104,12 +112,11 @@ export function buildHeatmapOption(input: HeatmapInput): ChartOption {
       axisLabel: { fontSize: 12 },
       splitArea: { show: true },
     },
+    // The bands colour the cells; their legend, with each band's ranks, is the panel's own (HTML).
     visualMap: {
       type: 'piecewise',
+      show: false,
       dimension: 2,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
       pieces: [
         ...legend.map((b) => ({ value: b.index, label: bandLegendLabel(b), color: b.color })),
         { value: -1, label: m.bands.none ?? '无数据', color: RANK_BAND_POLICY.none.color },
@@ -135,5 +142,5 @@ export function buildHeatmapOption(input: HeatmapInput): ChartOption {
 
 /** Height in pixels that fits `rows` rows. */
 export function heatmapHeight(rows: number): number {
-  return rows * 30 + 150;
+  return rows * 30 + 64;
 }

@@ -86,7 +86,8 @@ export function buildTrendOption(input: TrendInput): ChartOption {
         xAxis: span[0],
         yAxis: band.floorAtMost + 0.5,
         itemStyle: { color: 'rgba(179, 38, 30, 0.10)' },
-        label: { color: '#b3261e', position: 'insideBottomLeft' },
+        // The dashed floor line names it; a second label here sat on the worst ranks' points.
+        label: { show: false },
       },
       { xAxis: span[1], yAxis: max + 0.5 },
     ]);
@@ -111,6 +112,9 @@ export function buildTrendOption(input: TrendInput): ChartOption {
       data: input.periods,
       axisLabel: { formatter: (v: string) => monthShortLabel(v) },
       boundaryGap: false,
+      // The rank axis is inverted and, for the counties, starts at 0: kept "on zero" the month axis
+      // would be drawn across the top.
+      axisLine: { onZero: false },
     },
     yAxis: {
       type: 'value',

@@ -1,16 +1,20 @@
 // Loading state for one call (or a few together): the latest run wins, errors become words, and a
 // permission_denied answer either sends the page to the 403 page (the page's main data) or marks
 // the panel as not allowed (a part of a page).
-import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref, type ShallowRef } from 'vue';
 import { errorMessage, isPermissionDenied, isUnauthenticated } from '@/api/errors';
 import { goForbidden } from '@/api/navigation';
 
-export interface AsyncState<T> {
-  data: ShallowRef<T | undefined>;
+/** What a panel shows of a call: loading, an error, not allowed; and how to try again. */
+export interface AsyncStatus {
   loading: Ref<boolean>;
   error: Ref<string>;
   denied: Ref<boolean>;
   run: () => Promise<void>;
+}
+
+export interface AsyncState<T> extends AsyncStatus {
+  data: ShallowRef<T | undefined>;
 }
 
 export interface AsyncOptions {
@@ -48,4 +52,35 @@ export function useAsync<T>(load: () => Promise<T>, options: AsyncOptions = {}):
   }
 
   return { data, loading, error, denied, run };
+}
+
+/** Every value given: a non-empty string, a positive number, true. */
+function given(value: unknown): boolean {
+  return Array.isArray(value) ? value.every(given) : typeof value === 'number' ? value > 0 : Boolean(value);
+}
+
+export interface LoadOptions<I> extends AsyncOptions {
+  /** Whether the inputs suffice to call; by default every one is given. */
+  ready?: (inputs: I) => boolean;
+}
+
+/**
+ * useAsync that runs at once and again whenever `inputs` change, once they suffice (a month picked,
+ * a unit named, …): the shape of every composable that loads a page's data.
+ */
+export function useLoad<T, I>(
+  load: () => Promise<T>,
+  inputs: MaybeRefOrGetter<I>,
+  options: LoadOptions<I> = {},
+): AsyncState<T> {
+  const state = useAsync(load, options);
+  const ready = options.ready ?? given;
+  watch(
+    () => toValue(inputs),
+    (v) => {
+      if (ready(v)) void state.run();
+    },
+    { immediate: true },
+  );
+  return state;
 }

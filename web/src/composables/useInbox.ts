@@ -1,10 +1,10 @@
 // The in-app inbox (NotifyService): the list, marking read, and the header's unread badge, shared
 // so marking here updates the badge there.
-import { ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
+import { ref, toValue, type MaybeRefOrGetter } from 'vue';
 import { methods, notifyClient } from '@/api/clients';
 import { collectPages } from '@/api/paging';
 import type { InboxItem } from '@/gen/yingshang/notify/v1/notify_pb';
-import { useAsync } from './useAsync';
+import { useLoad } from './useAsync';
 import { can } from './useSession';
 
 const unread = ref(0);
@@ -23,23 +23,19 @@ export function useUnread() {
 }
 
 export function useInbox(recipientId: MaybeRefOrGetter<string>, unreadOnly: MaybeRefOrGetter<boolean>) {
-  const state = useAsync<InboxItem[]>(() =>
-    collectPages(async (pageToken) => {
-      const res = await notifyClient.listInbox({
-        recipientId: toValue(recipientId),
-        unreadOnly: toValue(unreadOnly),
-        page: { pageSize: 100, pageToken },
-      });
-      unread.value = res.unread;
-      return { items: res.items, next: res.page?.nextPageToken ?? '' };
-    }, 5),
-  );
-  watch(
-    () => [toValue(recipientId), toValue(unreadOnly)] as const,
-    ([r]) => {
-      if (r) void state.run();
-    },
-    { immediate: true },
+  const state = useLoad<InboxItem[], [string, boolean]>(
+    () =>
+      collectPages(async (pageToken) => {
+        const res = await notifyClient.listInbox({
+          recipientId: toValue(recipientId),
+          unreadOnly: toValue(unreadOnly),
+          page: { pageSize: 100, pageToken },
+        });
+        unread.value = res.unread;
+        return { items: res.items, next: res.page?.nextPageToken ?? '' };
+      }, 5),
+    () => [toValue(recipientId), toValue(unreadOnly)],
+    { ready: ([r]) => !!r },
   );
 
   async function markRead(ids: string[], all = false): Promise<number> {

@@ -1,7 +1,7 @@
-// The month a page reads: ?period=YYYY-MM when given, else the latest month with facts — the
-// current month (Asia/Shanghai) if it has any, else the last one before it (one GetHistory call on
-// Shanghai's composite looks back LATEST_MONTH_LOOKBACK months).
-import { ref, watch } from 'vue';
+// The month a page reads: ?period=YYYY-MM when given, else (once the page is mounted) the latest
+// month with facts — the current month (Asia/Shanghai) if it has any, else the last one before it
+// (one GetHistory call on Shanghai's composite looks back LATEST_MONTH_LOOKBACK months).
+import { onMounted, ref, watch } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { rankingClient, methods } from '@/api/clients';
 import { CITY_CODE, COMPOSITE_CODE, LATEST_MONTH_LOOKBACK } from '@/config/region';
@@ -57,6 +57,7 @@ export function usePeriod() {
     void router.replace({ query: { ...route.query, period: p } });
   }
 
+  onMounted(() => void resolve());
   watch(
     () => route.query.period,
     (q) => {

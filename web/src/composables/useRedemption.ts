@@ -1,20 +1,13 @@
 // 惠企通 policy redemptions for a month, by region and department (RedemptionService).
-import { toValue, watch, type MaybeRefOrGetter } from 'vue';
+import { toValue, type MaybeRefOrGetter } from 'vue';
 import { redemptionClient } from '@/api/clients';
 import type { RedemptionSummaryResponse } from '@/gen/yingshang/indicator/v1/redemption_pb';
-import { useAsync } from './useAsync';
+import { useLoad } from './useAsync';
 
 export function useRedemptionSummary(month: MaybeRefOrGetter<string>, countyCode: MaybeRefOrGetter<string>) {
-  const state = useAsync<RedemptionSummaryResponse>(
+  return useLoad<RedemptionSummaryResponse, string[]>(
     () => redemptionClient.getRedemptionSummary({ month: toValue(month), countyCode: toValue(countyCode) }),
-    { forbiddenPage: true },
+    () => [toValue(month), toValue(countyCode)],
+    { forbiddenPage: true, ready: ([m]) => !!m },
   );
-  watch(
-    () => [toValue(month), toValue(countyCode)] as const,
-    ([m]) => {
-      if (m) void state.run();
-    },
-    { immediate: true },
-  );
-  return state;
 }

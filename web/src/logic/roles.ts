@@ -1,4 +1,5 @@
 // People's roles (gateway.proto): office, unit:<name>, leader:<name>, county:<code>, centre, viewer.
+import { SEED_COUNTIES } from '@/config/region';
 import { m } from '@/messages';
 
 export type RoleKind = 'office' | 'unit' | 'leader' | 'county' | 'centre' | 'viewer' | 'unknown';
@@ -27,11 +28,12 @@ export function parseRole(role: string): Role {
   }
 }
 
-/** "市营商办", "责任单位 · 市商务局" */
+/** "市营商办", "责任单位 · 市商务局", "县（市、区） · 广丰区" (a county by its name where known). */
 export function roleLabel(role: string): string {
   const r = parseRole(role);
   const name = m.roles[r.kind] ?? role;
-  return r.subject ? `${name} · ${r.subject}` : name;
+  const subject = r.kind === 'county' ? SEED_COUNTIES.find((c) => c.code === r.subject)?.name ?? r.subject : r.subject;
+  return subject ? `${name} · ${subject}` : name;
 }
 
 /**
@@ -63,59 +65,41 @@ export interface MenuItem {
   name: string;
 }
 
+const ITEMS = {
+  dashboard: { path: '/', label: m.menu.dashboard, name: 'dashboard' },
+  indicators: { path: '/indicators/C00', label: m.menu.indicators, name: 'indicator' },
+  counties: { path: '/counties/361102', label: m.menu.counties, name: 'county' },
+  units: { path: '/unit', label: m.menu.units, name: 'unit' },
+  unit: { path: '/unit', label: m.menu.unit, name: 'unit' },
+  countyCases: { path: '/unit', label: m.menu.countyCases, name: 'unit' },
+  leader: { path: '/leader', label: m.menu.leader, name: 'leader' },
+  duty: { path: '/duty', label: m.menu.duty, name: 'duty' },
+  hall: { path: '/hall', label: m.menu.hall, name: 'hall' },
+  huiqitong: { path: '/huiqitong', label: m.menu.huiqitong, name: 'huiqitong' },
+  inbox: { path: '/inbox', label: m.menu.inbox, name: 'inbox' },
+} satisfies Record<string, MenuItem>;
+
+type ItemKey = keyof typeof ITEMS;
+
+// Each role's pages, its home first.
+const MENUS: Record<Exclude<RoleKind, 'county'>, ItemKey[]> = {
+  office: ['dashboard', 'indicators', 'counties', 'units', 'leader', 'duty', 'huiqitong', 'inbox'],
+  viewer: ['dashboard', 'indicators', 'counties', 'huiqitong'],
+  unit: ['unit', 'indicators', 'duty', 'inbox'],
+  leader: ['leader', 'indicators', 'inbox'],
+  centre: ['duty', 'hall', 'inbox'],
+  unknown: ['inbox'],
+};
+
 /** The left menu for a role; the first item is the role's home. */
 export function menuFor(role: string, countyCode = ''): MenuItem[] {
   const r = parseRole(role);
-  const inbox: MenuItem = { path: '/inbox', label: m.menu.inbox, name: 'inbox' };
-  switch (r.kind) {
-    case 'office':
-      return [
-        { path: '/', label: m.menu.dashboard, name: 'dashboard' },
-        { path: '/indicators/C00', label: m.menu.indicators, name: 'indicator' },
-        { path: '/counties/361102', label: m.menu.counties, name: 'county' },
-        { path: '/unit', label: m.menu.units, name: 'unit' },
-        { path: '/leader', label: m.menu.leader, name: 'leader' },
-        { path: '/duty', label: m.menu.duty, name: 'duty' },
-        { path: '/huiqitong', label: m.menu.huiqitong, name: 'huiqitong' },
-        inbox,
-      ];
-    case 'viewer':
-      return [
-        { path: '/', label: m.menu.dashboard, name: 'dashboard' },
-        { path: '/indicators/C00', label: m.menu.indicators, name: 'indicator' },
-        { path: '/counties/361102', label: m.menu.counties, name: 'county' },
-        { path: '/huiqitong', label: m.menu.huiqitong, name: 'huiqitong' },
-      ];
-    case 'unit':
-      return [
-        { path: '/unit', label: m.menu.unit, name: 'unit' },
-        { path: '/indicators/C00', label: m.menu.indicators, name: 'indicator' },
-        { path: '/duty', label: m.menu.duty, name: 'duty' },
-        inbox,
-      ];
-    case 'leader':
-      return [
-        { path: '/leader', label: m.menu.leader, name: 'leader' },
-        { path: '/indicators/C00', label: m.menu.indicators, name: 'indicator' },
-        inbox,
-      ];
-    case 'county': {
-      const code = countyCode || r.subject;
-      return [
-        { path: `/counties/${code}`, label: m.menu.myCounty, name: 'county' },
-        { path: '/unit', label: m.menu.countyCases, name: 'unit' },
-        inbox,
-      ];
-    }
-    case 'centre':
-      return [
-        { path: '/duty', label: m.menu.duty, name: 'duty' },
-        { path: '/hall', label: m.menu.hall, name: 'hall' },
-        inbox,
-      ];
-    default:
-      return [inbox];
+  if (r.kind === 'county') {
+    // A county's home is its own county page.
+    const own: MenuItem = { path: `/counties/${countyCode || r.subject}`, label: m.menu.myCounty, name: 'county' };
+    return [own, ITEMS.countyCases, ITEMS.inbox];
   }
+  return MENUS[r.kind].map((key) => ITEMS[key]);
 }
 
 /** Where "/" leads a role. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatmapOption, cellKey, heatCellLabel, heatCellTooltip, heatmapCells, heatmapHeight, shortName } from '@/charts/heatmap';
+import { axisName, buildHeatmapOption, cellKey, heatCellLabel, heatCellTooltip, heatmapCells, heatmapHeight } from '@/charts/heatmap';
 import { bandSpan, buildTrendOption, trendAxisMax, trendAxisScale, trendTooltip, type TrendInput } from '@/charts/trend';
 import { SEED_COUNTIES } from '@/config/region';
 
@@ -51,16 +51,19 @@ describe('heat map option', () => {
     expect(option.xAxis.data).toHaveLength(19);
     expect(option.yAxis.data[0]).toBe('信州区');
     expect(option.yAxis.inverse).toBe(true);
+    expect(option.visualMap.show).toBe(false);
     const pieces = option.visualMap.pieces as { value: number; label: string }[];
     expect(pieces.map((p) => p.value)).toEqual([0, 1, 2, 3, -1]);
     expect(pieces[0]!.label).toBe('前列（本地口径）');
     expect(pieces[3]!.label).toBe('末位（本地口径）');
     expect(option.series[0].label.formatter({ data: { rank: 42 } })).toBe('42');
   });
-  it('shortens long indicator names on the axis', () => {
-    expect(shortName('知识产权创造、保护和运用')).toBe('知识产权创…');
-    expect(shortName('开办企业')).toBe('开办企业');
-    expect(heatmapHeight(12)).toBe(510);
+  it('writes indicator names upright in short lines on the axis', () => {
+    expect(axisName('知识产权创造、保护和运用')).toBe('知识产权\n创造、保\n护和运用');
+    expect(axisName('开办企业')).toBe('开办企业');
+    expect(axisName('获得用水用气')).toBe('获得用水\n用气');
+    expect(axisName('一二三四五六七八九十甲乙丙')).toBe('一二三四\n五六七八\n九十甲…');
+    expect(heatmapHeight(12)).toBe(424);
   });
   it('escapes names in the tooltip', () => {
     const cells = heatmapCells({ regions: [{ code: 'x', name: '<b>' }], indicators: [{ code: 'C00', name: '综合' }], ranks: new Map() });
@@ -106,6 +109,14 @@ describe('trend option', () => {
     expect(areas[1][0]).toMatchObject({ name: '底线：前6名', yAxis: 6.5 });
     expect(areas[1][1]).toEqual({ xAxis: '2022-09', yAxis: 11.5 });
     expect(option.series[0].markLine.data[0].yAxis).toBe(6.5);
+    // The floor is named once, on its dashed line: the area's own label sat on the worst ranks.
+    expect(areas[1][0].label.show).toBe(false);
+    expect(option.series[0].markLine.data[0].label.formatter).toBe('底线：前6名');
+  });
+  it('draws the month axis at the bottom of the inverted rank axis', () => {
+    const option = buildTrendOption(input) as Record<string, any>;
+    expect(option.yAxis.inverse).toBe(true);
+    expect(option.xAxis.axisLine.onZero).toBe(false);
   });
   it('draws no band for a quarter outside the axis, and none without targets', () => {
     expect(bandSpan({ period: '2023Q1', targetAtMost: 3, floorAtMost: 6, label: '' }, periods)).toBeUndefined();

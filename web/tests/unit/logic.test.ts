@@ -50,6 +50,16 @@ describe('roles', () => {
     expect(homePath('centre')).toBe('/duty');
     expect(menuFor('office').map((i) => i.path)).toContain('/huiqitong');
     expect(menuFor('unit:市商务局').map((i) => i.path)).not.toContain('/');
+    expect(menuFor('office').map((i) => i.label)).toEqual(['首页', '指标排名', '县（市、区）', '责任单位', '领班', '窗口坐班', '惠企通', '消息']);
+    expect(menuFor('viewer').map((i) => i.path)).not.toContain('/inbox');
+    expect(menuFor('county:361103', '361103').map((i) => i.path)).toEqual(['/counties/361103', '/unit', '/inbox']);
+    expect(menuFor('centre').map((i) => i.name)).toEqual(['duty', 'hall', 'inbox']);
+    expect(menuFor('gateway').map((i) => i.path)).toEqual(['/inbox']);
+  });
+  it('names a county role by the county', () => {
+    expect(roleLabel('county:361103')).toBe('县（市、区） · 广丰区');
+    expect(roleLabel('county:369999')).toBe('县（市、区） · 369999');
+    expect(roleLabel('office')).toBe('市营商办');
   });
   it('lets the unit, county and office report, not a follower or a viewer', () => {
     expect(mayReport('unit:市商务局', false)).toBe(true);

@@ -14,6 +14,7 @@ import {
   periodKind,
   periodLabel,
   quarterMonths,
+  sameWeek,
   quarterOf,
   shanghaiDate,
   shanghaiMonth,
@@ -90,6 +91,12 @@ describe('calendar dates', () => {
       '2022-10-16',
     ]);
     expect(dateShortLabel('2022-10-09')).toBe('10月9日');
+  });
+  it('tells whether two dates share a Monday–Sunday week (the hall screen\'s preview)', () => {
+    expect(sameWeek('2022-10-10', '2022-10-16')).toBe(true);
+    expect(sameWeek('2022-10-16', '2022-10-17')).toBe(false);
+    expect(sameWeek('2026-12-03', '2026-12-11')).toBe(false);
+    expect(sameWeek('2026-12-31', '2027-01-03')).toBe(true);
   });
 });
 
