@@ -71,6 +71,7 @@ class Console {
   const MethodAllowList& allowlist_;
   const Clock& clock_;
   ConsolePolicy policy_;
+  std::string decoy_hash_;  // what an unknown login's password is checked against
   prometheus::Family<prometheus::Counter>& logins_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/auth.h"
@@ -12,17 +13,6 @@ namespace {
 
 constexpr char kSessionPrefix[] = "ys:v1:gw:session:";
 constexpr char kUserSessionsPrefix[] = "ys:v1:gw:user-sessions:";
-
-std::string Hex(absl::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 absl::Status ReplyError(const RedisReply& reply) {
   if (reply.type == RedisReply::Type::kError) return absl::UnavailableError("redis: " + reply.str);
@@ -36,7 +26,7 @@ absl::Duration RedisSessionStore::TtlAt(absl::Time expires_at) const {
 }
 
 absl::StatusOr<std::string> RedisSessionStore::Create(const Session& session) {
-  const std::string token = Hex(random_bytes_(32));
+  const std::string token = absl::BytesToHexString(random_bytes_(32));
   const std::string key = kSessionPrefix + Sha256Hex(token);
   const std::string set = kUserSessionsPrefix + session.login;
   const int64_t ttl_ms = absl::ToInt64Milliseconds(TtlAt(session.expires_at));
@@ -56,8 +46,13 @@ absl::StatusOr<std::string> RedisSessionStore::Create(const Session& session) {
 absl::StatusOr<std::optional<Session>> RedisSessionStore::Find(const std::string& token) {
   if (token.empty()) return std::optional<Session>();
   const std::string key = kSessionPrefix + Sha256Hex(token);
-  ASSIGN_OR_RETURN(RedisReply reply, redis_.Command({"HGETALL", key}));
-  RETURN_IF_ERROR(ReplyError(reply));
+  // One round trip on every call: read the session and extend it by the idle time. Near its absolute
+  // end the extension is cut back below (the answer checks expires_us in any case).
+  ASSIGN_OR_RETURN(auto replies,
+                   redis_.Pipeline({{"HGETALL", key},
+                                    {"PEXPIRE", key, absl::StrCat(absl::ToInt64Milliseconds(policy_.idle))}}));
+  for (const RedisReply& r : replies) RETURN_IF_ERROR(ReplyError(r));
+  const RedisReply& reply = replies[0];
   if (reply.elements.empty()) return std::optional<Session>();
   Session s;
   int64_t created = 0, expires = 0;
@@ -77,9 +72,10 @@ absl::StatusOr<std::optional<Session>> RedisSessionStore::Find(const std::string
     (void)redis_.Command({"DEL", key});
     return std::optional<Session>();
   }
-  ASSIGN_OR_RETURN(RedisReply extended,
-                   redis_.Command({"PEXPIRE", key, absl::StrCat(absl::ToInt64Milliseconds(ttl))}));
-  RETURN_IF_ERROR(ReplyError(extended));
+  if (ttl < policy_.idle) {
+    ASSIGN_OR_RETURN(RedisReply cut, redis_.Command({"PEXPIRE", key, absl::StrCat(absl::ToInt64Milliseconds(ttl))}));
+    RETURN_IF_ERROR(ReplyError(cut));
+  }
   return std::optional<Session>(std::move(s));
 }
 
