@@ -1,8 +1,9 @@
 #pragma once
 
 // PgNotifyTx: one unit of work of PgNotifyStore, its methods defined by concept — pg_store.cc
-// (imports, notifications, groups, the inbox, silences, active events, rate limits, the outbox) and
-// pg_store_deliveries.cc (deliveries and their queue). Internal to notify's store.
+// (imports, notifications, groups, the inbox, silences, active events, rate limits, the outbox),
+// pg_store_deliveries.cc (deliveries and their queue) and pg_store_documents.cc (the dispatch packs
+// and bulletins, their files). Internal to notify's store.
 
 #include <pqxx/pqxx>
 
@@ -70,10 +71,20 @@ class PgNotifyTx : public NotifyTx, public PgStatements {
 
   absl::StatusOr<bool> MarkOnce(std::string_view key, absl::Time at) override;
 
+  absl::Status PutDocument(const pb::Document& d) override;
+  absl::StatusOr<std::optional<pb::Document>> Document(std::string_view id) override;
+  absl::StatusOr<std::vector<pb::Document>> Documents(const DocumentFilter& f) override;
+  absl::Status PutDocumentFile(std::string_view document_id, pb::RenderFormat format,
+                               const std::string& data) override;
+  absl::StatusOr<std::optional<std::string>> DocumentFile(std::string_view document_id,
+                                                          pb::RenderFormat format) override;
+  absl::Status LockDocuments() override;
+
   absl::Status Emit(const pb::Delivery& delivery, std::string_view key) override;
 
  private:
   const bool writes_;
+  bool documents_locked_ = false;  // LockDocuments' lock is held until the transaction ends
 };
 
 }  // namespace ys::notify::pg_store_internal

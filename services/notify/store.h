@@ -27,6 +27,7 @@
 #include "services/notify/grouping.h"
 #include "services/notify/labels.h"
 #include "services/notify/rate_limit.h"
+#include "yingshang/notify/v1/documents.pb.h"
 #include "yingshang/notify/v1/notify.pb.h"
 
 namespace pqxx {
@@ -95,6 +96,17 @@ struct InboxFilter {
 struct QueueStats {
   std::map<pb::DeliveryState, int64_t> by_state;
   std::optional<absl::Time> oldest_undelivered;
+};
+
+// Combined with AND; empty fields and *_UNSPECIFIED match anything.
+struct DocumentFilter {
+  pb::DocumentKind kind = pb::DOCUMENT_KIND_UNSPECIFIED;
+  std::string period;
+  std::string number;
+  pb::DocumentState state = pb::DOCUMENT_STATE_UNSPECIFIED;
+  bool items_pending = false;  // only issued ones with a 督办事项 whose case_id is still empty
+  int offset = 0;
+  int limit = 0;
 };
 
 // A version of the recipients: version 0 and none before the first import.
@@ -196,6 +208,22 @@ class NotifyTx {
 
   // Something that happens once: true the first time `key` is marked, false after.
   virtual absl::StatusOr<bool> MarkOnce(std::string_view key, absl::Time at) = 0;
+
+  // --- documents (documents/lifecycle.h): the dispatch packs and bulletins, by id ---
+  // Insert or replace by id. An issued document's row is never replaced by the service (the
+  // lifecycle refuses first); the store keeps whatever it is given.
+  virtual absl::Status PutDocument(const pb::Document& d) = 0;
+  virtual absl::StatusOr<std::optional<pb::Document>> Document(std::string_view id) = 0;
+  // Matching `f`, newest first (period descending, then version descending, then id).
+  virtual absl::StatusOr<std::vector<pb::Document>> Documents(const DocumentFilter& f) = 0;
+  // A rendered file kept with a document (the issued PDF): insert or replace by (id, format).
+  virtual absl::Status PutDocumentFile(std::string_view document_id, pb::RenderFormat format,
+                                       const std::string& data) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> DocumentFile(std::string_view document_id,
+                                                                  pb::RenderFormat format) = 0;
+  // Serializes this unit of work with every other that calls it (issuing: a number is taken once).
+  // Taken again, it is a no-op.
+  virtual absl::Status LockDocuments() = 0;
 
   // Emits a delivery that ended (see kDeliveryEventType) on ys.notify.v1 with key `key` through the
   // outbox: published if and only if the unit of work commits. Time: updated_at.

@@ -97,6 +97,8 @@ class FakeNotifyStore final : public NotifyStore {
     std::map<std::string, ActiveEvent, std::less<>> active_events;
     std::map<RateLimitKey, std::string> rate_limits;
     std::set<std::string, std::less<>> once;
+    std::map<std::string, pb::Document, std::less<>> documents;
+    std::map<std::pair<std::string, pb::RenderFormat>, std::string> document_files;
   };
 
   class Tx final : public NotifyTx {
@@ -360,6 +362,78 @@ class FakeNotifyStore final : public NotifyStore {
       return s_.once.emplace(key).second;
     }
 
+    // The table's constraints (migrations/0004_documents.sql): (kind, period, version) is one
+    // document's, and an issued document's (kind, number, version) too. A violation fails the unit of
+    // work, as PostgreSQL's does.
+    absl::Status PutDocument(const pb::Document& d) override {
+      RETURN_IF_ERROR(CheckKey(d.id(), "document.id"));
+      RETURN_IF_ERROR(Writable());
+      const auto taken_number = [](const pb::Document& x) {
+        return x.state() == pb::DOCUMENT_STATE_ISSUED && !x.number().empty();
+      };
+      for (const auto& [id, other] : s_.documents) {
+        if (id == d.id() || other.kind() != d.kind() || other.version() != d.version()) continue;
+        if (other.period() == d.period()) {
+          failure_ = absl::AlreadyExistsError(absl::StrFormat(
+              "document '%s' is already %s %s version %d", id, pb::DocumentKind_Name(d.kind()), d.period(),
+              d.version()));
+          return failure_;
+        }
+        if (taken_number(d) && taken_number(other) && other.number() == d.number()) {
+          failure_ = absl::AlreadyExistsError(absl::StrFormat(
+              "document '%s' has number '%s' version %d already", id, d.number(), d.version()));
+          return failure_;
+        }
+      }
+      s_.documents[d.id()] = d;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::optional<pb::Document>> Document(std::string_view id) override {
+      if (!failure_.ok()) return failure_;
+      auto it = s_.documents.find(id);
+      if (it == s_.documents.end()) return std::nullopt;
+      return std::optional<pb::Document>(it->second);
+    }
+    absl::StatusOr<std::vector<pb::Document>> Documents(const DocumentFilter& f) override {
+      RETURN_IF_ERROR(CheckPage(f.offset, f.limit));
+      if (!failure_.ok()) return failure_;
+      std::vector<pb::Document> out;
+      for (const auto& [id, d] : s_.documents) {
+        if (f.kind != pb::DOCUMENT_KIND_UNSPECIFIED && d.kind() != f.kind) continue;
+        if (!f.period.empty() && d.period() != f.period) continue;
+        if (!f.number.empty() && d.number() != f.number) continue;
+        if (f.state != pb::DOCUMENT_STATE_UNSPECIFIED && d.state() != f.state) continue;
+        if (f.items_pending && !ItemsPending(d)) continue;
+        out.push_back(d);
+      }
+      // Newest first: period descending, version descending, then id.
+      std::sort(out.begin(), out.end(), [](const pb::Document& a, const pb::Document& b) {
+        if (a.period() != b.period()) return a.period() > b.period();
+        if (a.version() != b.version()) return a.version() > b.version();
+        return a.id() < b.id();
+      });
+      return Page(std::move(out), f.offset, f.limit);
+    }
+    absl::Status PutDocumentFile(std::string_view document_id, pb::RenderFormat format,
+                                 const std::string& data) override {
+      RETURN_IF_ERROR(CheckKey(document_id, "document_id"));
+      if (format == pb::RENDER_FORMAT_UNSPECIFIED) return absl::InvalidArgumentError("format is unspecified");
+      RETURN_IF_ERROR(Writable());
+      if (s_.documents.find(document_id) == s_.documents.end()) {
+        return absl::NotFoundError(absl::StrFormat("document '%s' does not exist", document_id));
+      }
+      s_.document_files[{std::string(document_id), format}] = data;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::optional<std::string>> DocumentFile(std::string_view document_id,
+                                                            pb::RenderFormat format) override {
+      if (!failure_.ok()) return failure_;
+      auto it = s_.document_files.find({std::string(document_id), format});
+      if (it == s_.document_files.end()) return std::nullopt;
+      return std::optional<std::string>(it->second);
+    }
+    absl::Status LockDocuments() override { return failure_; }  // Writes serialize here already
+
     absl::Status Emit(const pb::Delivery& delivery, std::string_view key) override {
       RETURN_IF_ERROR(CheckKey(delivery.id(), "delivery.id"));
       if (!delivery.has_updated_at()) return absl::InvalidArgumentError("delivery.updated_at is unset");
@@ -438,6 +512,12 @@ class FakeNotifyStore final : public NotifyStore {
         return FromProtoTime(a.ends_at()) < FromProtoTime(b.ends_at());
       });
       return out;
+    }
+    // Issued, with a 督办事项 whose case is not opened yet.
+    static bool ItemsPending(const pb::Document& d) {
+      return d.state() == pb::DOCUMENT_STATE_ISSUED &&
+             std::any_of(d.items().begin(), d.items().end(),
+                         [](const pb::SupervisionItem& item) { return item.case_id().empty(); });
     }
     template <typename M>
     static std::vector<M> Page(std::vector<M> rows, int offset, int limit) {

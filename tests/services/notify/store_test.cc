@@ -5,6 +5,8 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <cmath>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/pg/migrations.h"
 #include "common/status/macros.h"
 #include "common/time/proto_time.h"
@@ -158,6 +161,108 @@ pb::Silence Sil(const std::string& id, int64_t starts, int64_t ends) {
   s.set_comment("维护");
   *s.mutable_created_at() = Ts(starts);
   return s;
+}
+
+pb::SupervisionItem Supervise(int seq, const std::string& unit, const std::string& case_id) {
+  pb::SupervisionItem i;
+  i.set_seq(seq);
+  i.set_unit(unit);
+  i.set_region_code("361102");
+  i.set_indicator_code("I07");
+  i.set_title("开办企业指标连续两季度排名下滑");
+  i.set_description("请于一个月内完成整改并报送情况");
+  i.set_head("王副市长");
+  i.set_lead("市市场监管局");
+  i.set_case_id(case_id);
+  return i;
+}
+
+// A document as the lifecycle keeps it; issued ones carry their number.
+pb::Document Doc(const std::string& id, pb::DocumentKind kind, const std::string& period, int version,
+                 pb::DocumentState state, const std::string& number = "") {
+  pb::Document d;
+  d.set_id(id);
+  d.set_kind(kind);
+  d.set_period(period);
+  d.set_version(version);
+  d.set_state(state);
+  d.set_number(number);
+  d.mutable_content()->set_title(kind == pb::DOCUMENT_KIND_BULLETIN ? "上饶市优化营商环境工作通报"
+                                                                    : "上饶市优化营商环境调度会材料");
+  d.mutable_content()->set_period(period);
+  d.set_drafted_by("office");
+  *d.mutable_drafted_at() = Ts(0);
+  return d;
+}
+
+pb::Document IssuedBulletin() {
+  pb::Document d = Doc("BUL-2022Q3-v1", pb::DOCUMENT_KIND_BULLETIN, "2022Q3", 1, pb::DOCUMENT_STATE_ISSUED,
+                       "2022年第3期");
+  pb::DocumentContent& c = *d.mutable_content();
+  c.set_subtitle("2022年第三季度");
+  c.mutable_cut_off()->set_seconds(1664553599);  // 2022-09-30 23:59:59 +08:00
+  c.mutable_cut_off()->set_nanos(123456789);     // kept to the nanosecond
+  c.set_issuer("上饶市优化营商环境工作领导小组办公室");
+  c.add_notes("惠企通：indicator 服务不可用");
+  pb::Section& s = *c.add_sections();
+  s.set_key("ranks");
+  s.set_title("一、18项一级指标、86项二级指标全省排名情况");
+  s.set_plan_basis("§四(三) 一是调度18项一级指标、86项二级指标在全省的排名情况");
+  s.add_summary("全市8项一级指标进入全省前三。");
+  s.set_commentary("请各地对照\"短板\"指标\\逐项整改。\n第二段");
+  pb::Table& t = *s.add_tables();
+  t.set_key("l1_ranks");
+  t.set_title("一级指标排名");
+  t.add_columns("指标");
+  t.add_columns("排名");
+  t.add_columns("得分");
+  t.set_note("上游：第1–3名（本地口径）");
+  pb::Row& r = *t.add_rows();
+  r.add_cells()->set_text("开办企业");
+  pb::Cell* rank = r.add_cells();
+  rank->set_text("第6名");
+  rank->set_numeric(true);
+  rank->set_number(6);
+  pb::Cell* score = r.add_cells();
+  score->set_text("1,234.50");
+  score->set_numeric(true);
+  score->set_number(0.1 + 0.2);  // 0.30000000000000004: every bit of a double survives jsonb
+  r.add_units("市市场监管局");
+  r.add_region_codes("361102");
+  pb::Chart& ch = *s.add_charts();
+  ch.set_key("rank_trend");
+  ch.set_kind(pb::CHART_KIND_RANK_TREND);
+  ch.set_title("排名走势");
+  ch.add_x_labels("2022Q1");
+  ch.add_x_labels("2022Q2");
+  ch.add_x_labels("2022Q3");
+  pb::Series& series = *ch.add_series();
+  series.set_name("开办企业");
+  series.add_values(4);
+  series.add_values(std::nan(""));  // no rank that quarter
+  series.add_values(6);
+  ch.set_band_target(3);
+  ch.set_band_floor(6);
+  ch.set_scale_max(11);
+  *d.add_items() = Supervise(1, "市市场监管局", "C-2022-0001");
+  *d.add_items() = Supervise(2, "信州区", "");
+  d.set_content_sha256(std::string(64, 'a'));
+  d.set_issued_by("office");
+  d.mutable_issued_at()->set_seconds(1665964800);
+  d.mutable_issued_at()->set_nanos(1);
+  d.set_pdf_sha256(std::string(64, 'b'));
+  d.set_pdf_bytes(int64_t{5} << 33);  // past 32 bits
+  d.add_delivered_to("unit:市市场监管局");
+  d.add_delivered_to("county:361102");
+  return d;
+}
+
+// Bytes like a PDF's: every byte value, NULs included, `size` of them.
+std::string BinaryFile(size_t size, int seed) {
+  std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+  out.push_back('\0');
+  while (out.size() < size) out.push_back(static_cast<char>((out.size() * 131 + seed) & 0xff));
+  return out;
 }
 
 template <typename M>
@@ -789,6 +894,241 @@ TYPED_TEST(NotifyStoreTest, AnEndedDeliveryIsEmittedWithItsKeyWhenTheWriteCommit
   EXPECT_TRUE(Same(emitted[0].delivery, ended));
 }
 
+TYPED_TEST(NotifyStoreTest, DocumentsRoundTripWholeAndAreReplacedById) {
+  const pb::Document bulletin = IssuedBulletin();
+  // A dispatch pack of about a megabyte of JSON: many rows of Chinese text.
+  pb::Document pack = Doc("DSP-2022-09-v1", pb::DOCUMENT_KIND_DISPATCH_PACK, "2022-09", 1, pb::DOCUMENT_STATE_DRAFT);
+  pb::Table& big = *pack.mutable_content()->add_sections()->add_tables();
+  big.set_key("cases_open");
+  for (int i = 0; i < 6000; ++i) {
+    pb::Row& r = *big.add_rows();
+    for (int j = 0; j < 4; ++j) r.add_cells()->set_text(absl::StrCat("上饶市第", i, "行第", j, "列：整改中"));
+  }
+  ASSERT_GT(pack.ByteSizeLong(), 500000u);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDocument(bulletin));
+    return tx.PutDocument(pack);
+  });
+
+  auto got = this->Reading([](NotifyTx& tx) { return tx.Document("BUL-2022Q3-v1"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  pb::Document read = **got;
+  // NaN is no value and equals nothing, itself included: checked alone, then compared as zero.
+  ASSERT_EQ(read.content().sections(0).charts(0).series(0).values_size(), 3);
+  EXPECT_TRUE(std::isnan(read.content().sections(0).charts(0).series(0).values(1)));
+  read.mutable_content()->mutable_sections(0)->mutable_charts(0)->mutable_series(0)->set_values(1, 0);
+  pb::Document expected = bulletin;
+  expected.mutable_content()->mutable_sections(0)->mutable_charts(0)->mutable_series(0)->set_values(1, 0);
+  EXPECT_TRUE(Same(read, expected));
+  EXPECT_EQ(read.content().sections(0).tables(0).rows(0).cells(2).number(), 0.1 + 0.2);
+
+  auto big_read = this->Reading([](NotifyTx& tx) { return tx.Document("DSP-2022-09-v1"); });
+  ASSERT_TRUE(big_read.ok() && big_read->has_value()) << big_read.status();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(**big_read, pack));
+  EXPECT_FALSE(this->Reading([](NotifyTx& tx) { return tx.Document("BUL-2022Q2-v1"); })->has_value());
+
+  // Replaced by id: the draft becomes the issued pack, one row still.
+  pb::Document issued = pack;
+  issued.set_state(pb::DOCUMENT_STATE_ISSUED);
+  issued.set_number("2022年9月");
+  issued.mutable_content()->clear_sections();
+  this->Write([&](NotifyTx& tx) { return tx.PutDocument(issued); });
+  got = this->Reading([](NotifyTx& tx) { return tx.Document("DSP-2022-09-v1"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_TRUE(Same(**got, issued));
+  auto all = this->Reading([](NotifyTx& tx) { return tx.Documents({}); });
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(Ids(*all), (V{"BUL-2022Q3-v1", "DSP-2022-09-v1"}));
+  EXPECT_EQ(this->store().Write([](NotifyTx& tx) { return tx.PutDocument(pb::Document()); }).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TYPED_TEST(NotifyStoreTest, DocumentsFilterByEachFieldNewestFirstAndPage) {
+  using K = pb::DocumentKind;
+  constexpr K kPack = pb::DOCUMENT_KIND_DISPATCH_PACK;
+  constexpr K kBulletin = pb::DOCUMENT_KIND_BULLETIN;
+  constexpr pb::DocumentState kDraft = pb::DOCUMENT_STATE_DRAFT;
+  constexpr pb::DocumentState kIssued = pb::DOCUMENT_STATE_ISSUED;
+  pb::Document aug = Doc("DSP-2022-08-v1", kPack, "2022-08", 1, kIssued, "2022年8月");
+  *aug.add_items() = Supervise(1, "市商务局", "C-1");  // opened
+  pb::Document sep = Doc("DSP-2022-09-v1", kPack, "2022-09", 1, kIssued, "2022年9月");
+  *sep.add_items() = Supervise(1, "市商务局", "C-2");
+  *sep.add_items() = Supervise(2, "市税务局", "");  // not opened yet
+  // The correction's draft keeps the number; a draft's items are not pending.
+  pb::Document sep2 = Doc("DSP-2022-09-v2", kPack, "2022-09", 2, kDraft, "2022年9月");
+  sep2.set_correction(true);
+  sep2.set_corrects_id("DSP-2022-09-v1");
+  *sep2.add_items() = Supervise(1, "市商务局", "");
+  pb::Document q3 = Doc("BUL-2022Q3-v1", kBulletin, "2022Q3", 1, kIssued, "2022年第3期");
+  *q3.add_items() = Supervise(1, "信州区", "");
+  pb::Document q2 = Doc("BUL-2022Q2-v1", kBulletin, "2022Q2", 1, kIssued, "2022年第2期");
+  // The store does not read periods: one both kinds share orders the two by id.
+  pb::Document shared = Doc("BUL-2022-09-v1", kBulletin, "2022-09", 1, kDraft);
+  this->Write([&](NotifyTx& tx) {
+    for (const pb::Document* d : {&aug, &sep, &sep2, &q3, &q2, &shared}) RETURN_IF_ERROR(tx.PutDocument(*d));
+    return absl::OkStatus();
+  });
+
+  auto ids = [&](const DocumentFilter& f) {
+    auto list = this->Reading([&](NotifyTx& tx) { return tx.Documents(f); });
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? Ids(*list) : V{"error"};
+  };
+  // Period descending bytewise ("2022Q" after "2022-"), version descending, then id.
+  EXPECT_EQ(ids({}), (V{"BUL-2022Q3-v1", "BUL-2022Q2-v1", "DSP-2022-09-v2", "BUL-2022-09-v1", "DSP-2022-09-v1",
+                        "DSP-2022-08-v1"}));
+  EXPECT_EQ(ids({.kind = kPack}), (V{"DSP-2022-09-v2", "DSP-2022-09-v1", "DSP-2022-08-v1"}));
+  EXPECT_EQ(ids({.kind = kBulletin, .period = "2022Q3"}), V{"BUL-2022Q3-v1"});
+  EXPECT_EQ(ids({.period = "2022-09"}), (V{"DSP-2022-09-v2", "BUL-2022-09-v1", "DSP-2022-09-v1"}));
+  EXPECT_EQ(ids({.state = kDraft}), (V{"DSP-2022-09-v2", "BUL-2022-09-v1"}));
+  EXPECT_EQ(ids({.state = kIssued}), (V{"BUL-2022Q3-v1", "BUL-2022Q2-v1", "DSP-2022-09-v1", "DSP-2022-08-v1"}));
+  EXPECT_EQ(ids({.number = "2022年9月"}), (V{"DSP-2022-09-v2", "DSP-2022-09-v1"}));  // any state
+  EXPECT_EQ(ids({.number = "2022年9月", .state = kIssued}), V{"DSP-2022-09-v1"});
+  EXPECT_EQ(ids({.number = "2022年9"}), V{});  // exact
+  EXPECT_EQ(ids({.items_pending = true}), (V{"BUL-2022Q3-v1", "DSP-2022-09-v1"}));
+  EXPECT_EQ(ids({.kind = kBulletin, .items_pending = true}), V{"BUL-2022Q3-v1"});
+  EXPECT_EQ(ids({.offset = 1, .limit = 2}), (V{"BUL-2022Q2-v1", "DSP-2022-09-v2"}));
+  EXPECT_EQ(ids({.offset = 5, .limit = 2}), V{"DSP-2022-08-v1"});
+  EXPECT_EQ(ids({.offset = 6}), V{});
+  EXPECT_EQ(this->Reading([](NotifyTx& tx) { return tx.Documents({.offset = -1}); }).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Once its case is opened, the September pack has nothing pending: recomputed on each write.
+  sep.mutable_items(1)->set_case_id("C-3");
+  this->Write([&](NotifyTx& tx) { return tx.PutDocument(sep); });
+  EXPECT_EQ(ids({.items_pending = true}), V{"BUL-2022Q3-v1"});
+}
+
+TYPED_TEST(NotifyStoreTest, AnIssuedNumberIsTakenOncePerKindAndVersion) {
+  constexpr pb::DocumentKind kBulletin = pb::DOCUMENT_KIND_BULLETIN;
+  constexpr pb::DocumentState kIssued = pb::DOCUMENT_STATE_ISSUED;
+  this->Write([&](NotifyTx& tx) {
+    return tx.PutDocument(Doc("BUL-2022Q3-v1", kBulletin, "2022Q3", 1, kIssued, "2022年第3期"));
+  });
+  auto put = [&](const pb::Document& d) {
+    return this->store().Write([&](NotifyTx& tx) { return tx.PutDocument(d); });
+  };
+  absl::Status taken = put(Doc("BUL-2022Q4-v1", kBulletin, "2022Q4", 1, kIssued, "2022年第3期"));
+  EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists) << taken;
+  EXPECT_FALSE(this->Reading([](NotifyTx& tx) { return tx.Document("BUL-2022Q4-v1"); })->has_value());
+
+  // A correction keeps its number under the next version; another kind has numbers of its own; a
+  // draft takes none yet.
+  pb::Document correction = Doc("BUL-2022Q3-v2", kBulletin, "2022Q3", 2, kIssued, "2022年第3期");
+  correction.set_correction(true);
+  correction.set_corrects_id("BUL-2022Q3-v1");
+  correction.set_correction_reason("第二节数据更正");
+  EXPECT_TRUE(put(correction).ok());
+  EXPECT_TRUE(put(Doc("DSP-2022-09-v1", pb::DOCUMENT_KIND_DISPATCH_PACK, "2022-09", 1, kIssued, "2022年第3期")).ok());
+  pb::Document draft = Doc("BUL-2022Q4-v1", kBulletin, "2022Q4", 1, pb::DOCUMENT_STATE_DRAFT, "2022年第3期");
+  EXPECT_TRUE(put(draft).ok());
+  // Issuing that draft with the number would take it twice.
+  draft.set_state(kIssued);
+  EXPECT_EQ(put(draft).code(), absl::StatusCode::kAlreadyExists);
+  draft.set_number("2022年第4期");
+  EXPECT_TRUE(put(draft).ok());
+  // Kind, period and version name one document.
+  EXPECT_EQ(put(Doc("BUL-2022Q3-v1-bis", kBulletin, "2022Q3", 1, pb::DOCUMENT_STATE_DRAFT)).code(),
+            absl::StatusCode::kAlreadyExists);
+
+  auto issued = this->Reading([](NotifyTx& tx) {
+    return tx.Documents({.kind = pb::DOCUMENT_KIND_BULLETIN, .state = pb::DOCUMENT_STATE_ISSUED});
+  });
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(Ids(*issued), (V{"BUL-2022Q4-v1", "BUL-2022Q3-v2", "BUL-2022Q3-v1"}));
+  EXPECT_EQ((*issued)[0].number(), "2022年第4期");
+}
+
+TYPED_TEST(NotifyStoreTest, DocumentFilesRoundTripTheirBytesByFormat) {
+  const std::string pdf = BinaryFile(300 * 1024, 7);
+  ASSERT_NE(pdf.find('\0'), std::string::npos);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDocument(IssuedBulletin()));
+    RETURN_IF_ERROR(tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF, pdf));
+    return tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_HTML, "");  // empty is a file too
+  });
+  auto file = [&](const std::string& id, pb::RenderFormat format) {
+    return this->Reading([&](NotifyTx& tx) { return tx.DocumentFile(id, format); });
+  };
+  auto got = file("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF);
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_EQ((*got)->size(), pdf.size());
+  EXPECT_TRUE(**got == pdf);  // not EXPECT_EQ: a failure would print 300 KB
+  got = file("BUL-2022Q3-v1", pb::RENDER_FORMAT_HTML);
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_EQ(**got, "");
+  EXPECT_FALSE(file("BUL-2022Q3-v1", pb::RENDER_FORMAT_XLSX)->has_value());
+  EXPECT_FALSE(file("BUL-2022Q2-v1", pb::RENDER_FORMAT_PDF)->has_value());
+
+  // Replaced by (id, format); replacing the document keeps its files.
+  const std::string again = BinaryFile(1000, 99);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF, again));
+    return tx.PutDocument(IssuedBulletin());
+  });
+  got = file("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF);
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_TRUE(**got == again);
+
+  absl::Status absent = this->store().Write(
+      [](NotifyTx& tx) { return tx.PutDocumentFile("BUL-2022Q2-v1", pb::RENDER_FORMAT_PDF, "x"); });
+  EXPECT_EQ(absent.code(), absl::StatusCode::kNotFound) << absent;
+  absl::Status no_format = this->store().Write(
+      [](NotifyTx& tx) { return tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_UNSPECIFIED, "x"); });
+  EXPECT_EQ(no_format.code(), absl::StatusCode::kInvalidArgument) << no_format;
+}
+
+TYPED_TEST(NotifyStoreTest, AFailedDocumentWriteKeepsNothing) {
+  const pb::Document draft =
+      Doc("BUL-2022Q3-v1", pb::DOCUMENT_KIND_BULLETIN, "2022Q3", 1, pb::DOCUMENT_STATE_DRAFT);
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutDocument(draft));
+    return tx.PutDocumentFile(draft.id(), pb::RENDER_FORMAT_PDF, "v1");
+  });
+
+  // The work refuses after writing.
+  absl::Status s = this->store().Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.LockDocuments());
+    RETURN_IF_ERROR(tx.LockDocuments());  // again: a no-op
+    RETURN_IF_ERROR(tx.PutDocument(IssuedBulletin()));
+    RETURN_IF_ERROR(tx.PutDocumentFile(draft.id(), pb::RENDER_FORMAT_PDF, "v2"));
+    RETURN_IF_ERROR(
+        tx.PutDocument(Doc("DSP-2022-09-v1", pb::DOCUMENT_KIND_DISPATCH_PACK, "2022-09", 1, pb::DOCUMENT_STATE_DRAFT)));
+    EXPECT_EQ(tx.Documents({}).value_or(std::vector<pb::Document>()).size(), 2u);  // its own writes are seen
+    EXPECT_EQ(tx.DocumentFile(draft.id(), pb::RENDER_FORMAT_PDF).value_or(std::nullopt), "v2");
+    return absl::FailedPreconditionError("refused");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+
+  // A refused statement fails the whole unit of work, whatever the work returns after it.
+  s = this->store().Write([&](NotifyTx& tx) {
+    EXPECT_TRUE(tx.PutDocument(Doc("DSP-2022-09-v1", pb::DOCUMENT_KIND_DISPATCH_PACK, "2022-09", 1,
+                                   pb::DOCUMENT_STATE_DRAFT))
+                    .ok());
+    EXPECT_EQ(tx.PutDocument(Doc("BUL-2022Q3-v1-bis", pb::DOCUMENT_KIND_BULLETIN, "2022Q3", 1,
+                                 pb::DOCUMENT_STATE_DRAFT))
+                  .code(),
+              absl::StatusCode::kAlreadyExists);
+    EXPECT_FALSE(tx.PutDocumentFile(draft.id(), pb::RENDER_FORMAT_PDF, "v3").ok());
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+
+  auto all = this->Reading([](NotifyTx& tx) { return tx.Documents({}); });
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(Ids(*all), V{"BUL-2022Q3-v1"});
+  EXPECT_TRUE(Same((*all)[0], draft));
+  EXPECT_EQ(this->Reading([&](NotifyTx& tx) { return tx.DocumentFile(draft.id(), pb::RENDER_FORMAT_PDF); })
+                .value_or(std::nullopt),
+            "v1");
+  // A Read cannot write.
+  EXPECT_FALSE(this->store().Read([](NotifyTx& tx) { return tx.PutDocument(IssuedBulletin()); }).ok());
+  EXPECT_FALSE(this->store()
+                   .Read([](NotifyTx& tx) { return tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF, "x"); })
+                   .ok());
+  EXPECT_TRUE(this->store().Read([](NotifyTx& tx) { return tx.LockDocuments(); }).ok());
+}
+
 // --- what only PostgreSQL has ---
 
 class PgNotifyStoreTest : public ::testing::Test {
@@ -865,6 +1205,87 @@ TEST_F(PgNotifyStoreTest, BodiesAreJsonWithTheProtoFieldNames) {
                                   "SELECT count(*) FROM deliveries WHERE body->>'notification_id' = 'N-1' AND "
                                   "body->>'state' = 'DELIVERY_STATE_HELD' AND state = 'DELIVERY_STATE_HELD'"),
             1);
+}
+
+TEST_F(PgNotifyStoreTest, DocumentRowsKeepTheColumnsTheirFiltersAndConstraintsUse) {
+  ASSERT_TRUE(backend_.store()
+                  .Write([](NotifyTx& tx) {
+                    RETURN_IF_ERROR(tx.PutDocument(IssuedBulletin()));
+                    RETURN_IF_ERROR(tx.PutDocument(Doc("DSP-2022-09-v2", pb::DOCUMENT_KIND_DISPATCH_PACK,
+                                                       "2022-09", 2, pb::DOCUMENT_STATE_DRAFT, "2022年9月")));
+                    return tx.PutDocumentFile("BUL-2022Q3-v1", pb::RENDER_FORMAT_PDF, "abc");
+                  })
+                  .ok());
+  EXPECT_EQ(ys::testing::QueryInt(backend_.pool(),
+                                  "SELECT count(*) FROM documents WHERE id = 'BUL-2022Q3-v1' AND "
+                                  "kind = 'DOCUMENT_KIND_BULLETIN' AND period = '2022Q3' AND version = 1 AND "
+                                  "state = 'DOCUMENT_STATE_ISSUED' AND number = '2022年第3期' AND items_pending "
+                                  "AND body->>'number' = '2022年第3期' AND updated_at <= now()"),
+            1);
+  // A draft has taken no number, and has nothing pending.
+  EXPECT_EQ(ys::testing::QueryInt(backend_.pool(),
+                                  "SELECT count(*) FROM documents WHERE id = 'DSP-2022-09-v2' AND number IS NULL "
+                                  "AND NOT items_pending AND body->>'number' = '2022年9月'"),
+            1);
+  EXPECT_EQ(ys::testing::QueryInt(
+                backend_.pool(),
+                "SELECT count(*) FROM document_files WHERE document_id = 'BUL-2022Q3-v1' AND "
+                "format = 'RENDER_FORMAT_PDF' AND data = 'abc'::bytea AND "
+                "sha256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'"),
+            1);
+}
+
+TEST_F(PgNotifyStoreTest, LockDocumentsIsATransactionScopedLockOfItsOwn) {
+  PgNotifyStore& store = static_cast<PgNotifyStore&>(backend_.store());
+  int64_t documents_only = -1, with_imports = -1;
+  absl::Status s = backend_.pool().WithTransaction([&](pqxx::work& w) -> absl::Status {
+    const char* held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()";
+    RETURN_IF_ERROR(store.Within(w, [](NotifyTx& tx) {
+      RETURN_IF_ERROR(tx.LockDocuments());
+      return tx.LockDocuments();
+    }));
+    documents_only = w.exec1(held)[0].as<int64_t>();
+    RETURN_IF_ERROR(store.Within(w, [](NotifyTx& tx) { return tx.LockImports(); }));
+    with_imports = w.exec1(held)[0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(documents_only, 1);
+  EXPECT_EQ(with_imports, 2);  // another key: issuing and imports do not wait on each other
+  EXPECT_EQ(ys::testing::QueryInt(backend_.pool(),
+                                  "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                                  "pid = pg_backend_pid()"),
+            0);  // released with the transaction
+}
+
+TEST_F(PgNotifyStoreTest, AUnitOfWorkTakingLockDocumentsWaitsForTheOneHoldingIt) {
+  std::promise<void> locked;
+  std::future<void> first_locked = locked.get_future();
+  bool signalled = false;
+  std::thread first([&] {
+    absl::Status s = backend_.store().Write([&](NotifyTx& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.LockDocuments());
+      RETURN_IF_ERROR(tx.PutDocument(IssuedBulletin()));
+      if (!signalled) {
+        signalled = true;
+        locked.set_value();
+      }
+      absl::SleepFor(absl::Milliseconds(300));  // the second is waiting meanwhile
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  first_locked.wait();
+  V seen{"not run"};
+  absl::Status s = backend_.store().Write([&](NotifyTx& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.LockDocuments());
+    ASSIGN_OR_RETURN(std::vector<pb::Document> docs, tx.Documents({}));  // after the first committed
+    seen = Ids(docs);
+    return absl::OkStatus();
+  });
+  first.join();
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(seen, V{"BUL-2022Q3-v1"});
 }
 
 }  // namespace
