@@ -212,6 +212,19 @@ DeliveryWorker::Outcome DeliveryWorker::Send(const Work& work, const std::string
   context.from = settings_.mail_from;
   context.recipient_name = recipient->name;
   context.mail_text = mail_text;
+  if (TransportOf(channel->kind) == Transport::kEmail && work.deliveries.size() == 1) {
+    for (const std::string& ref : first.attachments()) {
+      if (senders_.attachments == nullptr) return refuse("未配置附件来源，无法附上 " + ref);
+      absl::StatusOr<MailAttachment> file = senders_.attachments->Get(ref);
+      if (!file.ok()) {
+        o = refuse(OneLine(std::string(file.status().message())));
+        // The store out of reach is a moment's trouble; a file that is not there stays so.
+        if (file.status().code() != absl::StatusCode::kNotFound) o.outcome = OutcomeClass::kTransient;
+        return o;
+      }
+      context.attachments.push_back(*std::move(file));
+    }
+  }
   absl::StatusOr<OutgoingMessage> outgoing = BuildOutgoing(*channel, message, context, secrets_);
   if (!outgoing.ok()) return refuse(OneLine(std::string(outgoing.status().message())));
   Sender* sender = TransportOf(channel->kind) == Transport::kEmail ? senders_.smtp : senders_.http;

@@ -70,10 +70,20 @@ class DeliveryObserver {
   virtual void Moved(std::string_view channel, pb::DeliveryState state) = 0;
 };
 
+// Files an e-mail attaches, by the reference a Notification names (notify.proto `attachments`:
+// "document:<id>:pdf", an issued document's PDF). NOT_FOUND naming the reference when it has none.
+class AttachmentSource {
+ public:
+  virtual ~AttachmentSource() = default;
+  virtual absl::StatusOr<MailAttachment> Get(std::string_view ref) const = 0;
+};
+
 // The transports; `smtp` may be null (no relay configured: an e-mail channel fails over at once).
+// `attachments` may be null: a message naming attachments is then refused (a dead letter with why).
 struct Senders {
   Sender* http = nullptr;
   Sender* smtp = nullptr;
+  const AttachmentSource* attachments = nullptr;
 };
 
 struct SendStats {

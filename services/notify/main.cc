@@ -11,7 +11,15 @@
 #include "common/process/startup.h"
 #include "common/time/calendar.h"
 #include "services/notify/consumers.h"
+#include "common/process/periodic_task.h"
 #include "services/notify/desk.h"
+#include "services/notify/documents/case_opener.h"
+#include "services/notify/documents/document_deliveries.h"
+#include "services/notify/documents/document_desk.h"
+#include "services/notify/documents/document_service.h"
+#include "services/notify/documents/documents_settings.h"
+#include "services/notify/documents/grpc_sources.h"
+#include "services/notify/documents/pdf_printer.h"
 #include "services/notify/dispatcher.h"
 #include "services/notify/embedded.h"
 #include "services/notify/recipients_keeper.h"
@@ -34,6 +42,7 @@ int main(int argc, char** argv) {
   auto http = ys::ValueOrExit(kProgram, ys::notify::HttpSender::Create(settings.http, clock));
   std::unique_ptr<ys::notify::SmtpSender> smtp;
   if (settings.smtp_enabled) smtp = ys::ValueOrExit(kProgram, ys::notify::SmtpSender::Create(settings.smtp, clock));
+  const auto documents = ys::ValueOrExit(kProgram, ys::notify::documents::LoadDocumentSettings(config));
   const std::string group = config.GetString("kafka.group_id", "ys-notify");
   ys::ExitIfConfigCheck(kProgram, setup);
 
@@ -56,13 +65,32 @@ int main(int argc, char** argv) {
 
   ys::notify::DirectorySecrets secrets(settings.secrets_dir);
   auto limiter = ys::ValueOrExit(kProgram, ys::notify::LoadRateLimiter(store, settings.rate_limits));
-  ys::notify::Dispatcher dispatcher(store, settings, book, calendar, {http.get(), smtp.get()}, secrets, *limiter,
-                                    clock, notify_metrics);
+  ys::notify::documents::DocumentAttachments attachments(store);
+  ys::notify::Dispatcher dispatcher(store, settings, book, calendar, {http.get(), smtp.get(), &attachments}, secrets,
+                                    *limiter, clock, notify_metrics);
+
+  // The dispatch pack and the bulletin (documents/): read from the other services, printed by Chromium.
+  namespace docs = ys::notify::documents;
+  docs::GrpcDocumentSources sources({.ranking = documents.ranking, .indicator = documents.indicator,
+                                     .rectification = documents.rectification, .duty = documents.duty,
+                                     .api_key = documents.service_key, .deadline = documents.deadline});
+  docs::ChromiumPrinter printer({.binary = documents.chromium, .work_dir = documents.work_dir,
+                                 .timeout = documents.print_timeout});
+  docs::GrpcCaseOpener cases(grpc::CreateChannel(documents.rectification, grpc::InsecureChannelCredentials()),
+                             documents.service_key, documents.deadline);
+  docs::DocumentDesk document_desk(store, sources, printer, cases, book, clock, {.city_code = documents.city_code});
+  docs::DocumentServiceImpl document_service(document_desk, setup.auth, *runtime->executor);
+  ys::PeriodicTask case_sweep(documents.cases_every, [&document_desk] {
+    if (auto opened = document_desk.OpenPendingCases(); !opened.ok()) {
+      ys::log::Warn("documents: 督办事项 cases not opened yet", {{"error", opened.status().ToString()}});
+    }
+  });
 
   ys::notify::NotifyDesk desk(store, book, settings, clock);
   ys::notify::NotifyImpl service(desk, setup.auth, *runtime->executor);
   ys::GrpcServer server(setup.grpc, metrics, &setup.auth);
   server.AddService(&service);
+  if (documents.enabled) server.AddService(&document_service);
   server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
 
@@ -72,6 +100,7 @@ int main(int argc, char** argv) {
                                                     settings, {.group_id = group, .on_applied = [&dispatcher] { dispatcher.Wake(); }}));
   consumers->Start();
   dispatcher.Start();
+  if (documents.enabled) case_sweep.Start();
   server.SetServing(true);
   ys::log::Info("notify serving", {{"grpc", server.address()},
                                    {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
@@ -79,6 +108,7 @@ int main(int argc, char** argv) {
   ys::WaitForTermination();
   server.Shutdown();
   consumers->Stop();
+  case_sweep.Stop();
   dispatcher.Stop();
   return 0;
 }

@@ -152,6 +152,7 @@ absl::StatusOr<OutgoingMessage> BuildOutgoing(const Channel& channel, const Mess
       mail.text = context.mail_text.empty() ? message.markdown : context.mail_text;
       mail.date = context.now;
       mail.idempotency_key = context.idempotency_key;
+      mail.attachments = context.attachments;
       absl::StatusOr<std::string> bytes = BuildMail(mail);
       if (!bytes.ok()) {
         return absl::Status(bytes.status().code(), absl::StrCat("email to ", channel.target, ": ",

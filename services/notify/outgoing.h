@@ -80,6 +80,7 @@ struct OutgoingContext {
   MailAddress from;             // the e-mail's From (the service's configuration)
   std::string recipient_name;   // the e-mail's display name for the To address
   std::string mail_text;        // the e-mail's text/plain body; empty: the message's markdown
+  std::vector<MailAttachment> attachments;  // the e-mail's files (other channels link, not attach)
 };
 
 // The bytes of one attempt on `channel` (see the top of this file). INVALID_ARGUMENT for the inbox

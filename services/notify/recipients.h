@@ -74,6 +74,11 @@
 
 namespace ys::notify {
 
+// §四(四): "报送市委、市人大、市政府、市政协、市纪委监委、市委组织部、市委宣传部" — the bulletin's seven
+// addressees, recipients "body:<name>" (DeriveRecipients) and the issued bulletin's (documents/).
+inline constexpr const char* kBulletinBodies[] = {"市委",       "市人大",     "市政府",    "市政协",
+                                                  "市纪委监委", "市委组织部", "市委宣传部"};
+
 enum class RecipientKind {
   kUnit,            // unit:<canonical unit name>
   kHead,            // head:<canonical unit name>: the unit's 带班领导

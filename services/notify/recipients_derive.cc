@@ -16,10 +16,6 @@ namespace {
 using recipients_internal::Make;
 using recipients_internal::SplitId;
 
-// 四(四): "报送市委、市人大、市政府、市政协、市纪委监委、市委组织部、市委宣传部".
-constexpr const char* kBulletinBodies[] = {"市委",       "市人大",     "市政府",    "市政协",
-                                           "市纪委监委", "市委组织部", "市委宣传部"};
-
 struct FixedRecipient {
   const char* id;
   const char* name;

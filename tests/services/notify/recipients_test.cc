@@ -564,8 +564,9 @@ TEST(RecipientsSampleTest, TheSampleFileLoadsAgainstTheCatalogsUnits) {
   std::vector<RecipientChange> changes = DiffRecipients(*derived, *sample);
   std::vector<std::string> ids;
   for (const RecipientChange& c : changes) ids.push_back(c.id);
-  EXPECT_THAT(ids, ElementsAre("body:市优化营商环境工作领导小组", "body:市委", "body:市政务服务管理局",
-                               "body:市政府分管领导", "centre", "county:361102", "head:市商务局", "lead:饶清华",
+  EXPECT_THAT(ids, ElementsAre("body:市人大", "body:市优化营商环境工作领导小组", "body:市委", "body:市委宣传部",
+                               "body:市委组织部", "body:市政务服务管理局", "body:市政协", "body:市政府",
+                               "body:市政府分管领导", "body:市纪委监委", "centre", "county:361102", "head:市商务局", "lead:饶清华",
                                "office", "publication:大厅显示屏", "publication:微信公众号", "publication:政务网站",
                                "unit:市住房和城乡建设局", "unit:市商务局"));
 
