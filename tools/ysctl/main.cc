@@ -5,6 +5,7 @@
 #include "tools/ysctl/calendar_commands.h"
 #include "tools/ysctl/case_commands.h"
 #include "tools/ysctl/catalog_commands.h"
+#include "tools/ysctl/document_commands.h"
 #include "tools/ysctl/duty_commands.h"
 #include "tools/ysctl/goals_command.h"
 #include "tools/ysctl/health_command.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   ys::ysctl::AddDutyCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddStaffCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddNotifyCommands(app, std::cout, std::cerr, &exit_code);
+  ys::ysctl::AddDocumentCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddUserCommands(app, std::cout, std::cerr, &exit_code);
   try {
     app.parse(argc, argv);
