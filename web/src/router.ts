@@ -57,6 +57,13 @@ const routes: RouteRecordRaw[] = [
       page('huiqitong', 'huiqitong', () => import('@/views/HuiqitongView.vue'), {
         title: m.menu.huiqitong, requires: ['getRedemptionSummary'],
       }),
+      page('documents', 'documents', () => import('@/views/DocumentsView.vue'), {
+        title: m.menu.documents, roles: ['office', 'viewer', 'leader', 'unit', 'county'], requires: ['listDocuments'],
+      }),
+      // A unit or a county reads its extracts from the list only (no GetDocument).
+      page('documents/:id', 'document', () => import('@/views/DocumentView.vue'), {
+        title: m.menu.documents, roles: ['office', 'viewer', 'leader'], requires: ['getDocument'],
+      }),
       page('inbox', 'inbox', () => import('@/views/InboxView.vue'), { title: m.menu.inbox, requires: ['listInbox'] }),
       page('forbidden', 'forbidden', () => import('@/views/ForbiddenView.vue'), { title: m.forbidden.title }),
       page(':rest(.*)*', 'not-found', () => import('@/views/NotFoundView.vue'), { title: m.app.notFound }),

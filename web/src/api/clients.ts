@@ -9,6 +9,7 @@ import { DutyService } from '@/gen/yingshang/duty/v1/duty_pb';
 import { ConsoleService } from '@/gen/yingshang/gateway/v1/gateway_pb';
 import { CatalogService } from '@/gen/yingshang/indicator/v1/catalog_pb';
 import { RedemptionService } from '@/gen/yingshang/indicator/v1/redemption_pb';
+import { DocumentService } from '@/gen/yingshang/notify/v1/documents_pb';
 import { NotifyService } from '@/gen/yingshang/notify/v1/notify_pb';
 import { RankingQuery } from '@/gen/yingshang/ranking/v1/query_pb';
 import { RectificationService } from '@/gen/yingshang/rectification/v1/rectification_pb';
@@ -48,6 +49,7 @@ export const notifyClient = createClient(NotifyService, transport);
 export const dutyClient = createClient(DutyService, transport);
 export const redemptionClient = createClient(RedemptionService, transport);
 export const catalogClient = createClient(CatalogService, transport);
+export const documentsClient = createClient(DocumentService, transport);
 
 export const methods: Record<MethodKey, DescMethod> = {
   getScorecard: RankingQuery.method.getScorecard,
@@ -71,5 +73,16 @@ export const methods: Record<MethodKey, DescMethod> = {
   getRedemptionSummary: RedemptionService.method.getRedemptionSummary,
   listRegions: CatalogService.method.listRegions,
   resolveUnit: CatalogService.method.resolveUnit,
+  listUnits: CatalogService.method.listUnits,
+  listIndicators: CatalogService.method.listIndicators,
   uploadAttachment: ConsoleService.method.uploadAttachment,
+  draftDocument: DocumentService.method.draftDocument,
+  getDocument: DocumentService.method.getDocument,
+  listDocuments: DocumentService.method.listDocuments,
+  setCommentary: DocumentService.method.setCommentary,
+  setItems: DocumentService.method.setItems,
+  issueDocument: DocumentService.method.issueDocument,
+  correctDocument: DocumentService.method.correctDocument,
+  renderDocument: DocumentService.method.renderDocument,
+  listItems: DocumentService.method.listItems,
 };

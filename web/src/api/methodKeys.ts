@@ -22,4 +22,15 @@ export type MethodKey =
   | 'getRedemptionSummary'
   | 'listRegions'
   | 'resolveUnit'
-  | 'uploadAttachment';
+  | 'listUnits'
+  | 'listIndicators'
+  | 'uploadAttachment'
+  | 'draftDocument'
+  | 'getDocument'
+  | 'listDocuments'
+  | 'setCommentary'
+  | 'setItems'
+  | 'issueDocument'
+  | 'correctDocument'
+  | 'renderDocument'
+  | 'listItems';

@@ -1,9 +1,10 @@
 // ECharts, registered per chart and component from echarts/core (the initial bundle stays small:
 // this module loads with the pages that draw charts).
-import { HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
 import {
   AriaComponent,
   GridComponent,
+  LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
@@ -13,10 +14,12 @@ import { init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
+  BarChart,
   HeatmapChart,
   LineChart,
   AriaComponent,
   GridComponent,
+  LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,

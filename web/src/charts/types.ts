@@ -1,9 +1,10 @@
 // The ECharts option type of the charts the console draws (echarts/core, per chart: never the
 // whole library).
-import type { HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
   AriaComponentOption,
   GridComponentOption,
+  LegendComponentOption,
   MarkAreaComponentOption,
   MarkLineComponentOption,
   TooltipComponentOption,
@@ -12,8 +13,10 @@ import type {
 import type { ComposeOption } from 'echarts/core';
 
 export type ChartOption = ComposeOption<
+  | BarSeriesOption
   | HeatmapSeriesOption
   | LineSeriesOption
+  | LegendComponentOption
   | GridComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption

@@ -76,6 +76,7 @@ const ITEMS = {
   duty: { path: '/duty', label: m.menu.duty, name: 'duty' },
   hall: { path: '/hall', label: m.menu.hall, name: 'hall' },
   huiqitong: { path: '/huiqitong', label: m.menu.huiqitong, name: 'huiqitong' },
+  documents: { path: '/documents', label: m.menu.documents, name: 'documents' },
   inbox: { path: '/inbox', label: m.menu.inbox, name: 'inbox' },
 } satisfies Record<string, MenuItem>;
 
@@ -83,10 +84,10 @@ type ItemKey = keyof typeof ITEMS;
 
 // Each role's pages, its home first.
 const MENUS: Record<Exclude<RoleKind, 'county'>, ItemKey[]> = {
-  office: ['dashboard', 'indicators', 'counties', 'units', 'leader', 'duty', 'huiqitong', 'inbox'],
-  viewer: ['dashboard', 'indicators', 'counties', 'huiqitong'],
-  unit: ['unit', 'indicators', 'duty', 'inbox'],
-  leader: ['leader', 'indicators', 'inbox'],
+  office: ['dashboard', 'indicators', 'counties', 'units', 'leader', 'duty', 'huiqitong', 'documents', 'inbox'],
+  viewer: ['dashboard', 'indicators', 'counties', 'huiqitong', 'documents'],
+  unit: ['unit', 'indicators', 'duty', 'documents', 'inbox'],
+  leader: ['leader', 'indicators', 'documents', 'inbox'],
   centre: ['duty', 'hall', 'inbox'],
   unknown: ['inbox'],
 };
@@ -97,7 +98,7 @@ export function menuFor(role: string, countyCode = ''): MenuItem[] {
   if (r.kind === 'county') {
     // A county's home is its own county page.
     const own: MenuItem = { path: `/counties/${countyCode || r.subject}`, label: m.menu.myCounty, name: 'county' };
-    return [own, ITEMS.countyCases, ITEMS.inbox];
+    return [own, ITEMS.countyCases, ITEMS.documents, ITEMS.inbox];
   }
   return MENUS[r.kind].map((key) => ITEMS[key]);
 }

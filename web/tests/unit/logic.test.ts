@@ -50,9 +50,9 @@ describe('roles', () => {
     expect(homePath('centre')).toBe('/duty');
     expect(menuFor('office').map((i) => i.path)).toContain('/huiqitong');
     expect(menuFor('unit:市商务局').map((i) => i.path)).not.toContain('/');
-    expect(menuFor('office').map((i) => i.label)).toEqual(['首页', '指标排名', '县（市、区）', '责任单位', '领班', '窗口坐班', '惠企通', '消息']);
+    expect(menuFor('office').map((i) => i.label)).toEqual(['首页', '指标排名', '县（市、区）', '责任单位', '领班', '窗口坐班', '惠企通', '通报与调度材料', '消息']);
     expect(menuFor('viewer').map((i) => i.path)).not.toContain('/inbox');
-    expect(menuFor('county:361103', '361103').map((i) => i.path)).toEqual(['/counties/361103', '/unit', '/inbox']);
+    expect(menuFor('county:361103', '361103').map((i) => i.path)).toEqual(['/counties/361103', '/unit', '/documents', '/inbox']);
     expect(menuFor('centre').map((i) => i.name)).toEqual(['duty', 'hall', 'inbox']);
     expect(menuFor('gateway').map((i) => i.path)).toEqual(['/inbox']);
   });
