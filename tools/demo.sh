@@ -61,7 +61,8 @@ for _ in $(seq 60); do  # the ranking service's catalog replica arrives over ys.
   "$YSCTL" rankings scorecard --region 3611 --period 2022-09 >/dev/null 2>&1 && break
   sleep 0.5
 done
-"$BUILD/tools/sample/ys-sample-rankings" --months 2022-08,2022-09
+# 2022-04..09: the 2022Q3 bulletin below has its three months; Q2 is left for bench/document_render.sh.
+"$BUILD/tools/sample/ys-sample-rankings" --months 2022-04,2022-05,2022-06,2022-07,2022-08,2022-09
 sleep 3
 echo '$ ysctl rankings scorecard --region 3611 --period 2022-09'
 "$YSCTL" rankings scorecard --region 3611 --period 2022-09
@@ -173,6 +174,44 @@ echo '$ ysctl users list'
 "$YSCTL" users list
 echo "console: http://127.0.0.1:8080/   (the hall screen, no login: http://127.0.0.1:8080/hall)"
 echo "logins (login, password, role) in $LOGINS"
+echo
+
+echo "== the quarterly bulletin (通报, §四(四)): 2022Q3 of the demo data, issued, its PDF and .xlsx under var/documents/"
+DOCS=${YS_VAR:-$ROOT/var}/documents
+mkdir -p "$DOCS"
+if "$YSCTL" bulletin show --quarter 2022Q3 2>/dev/null | grep -q 已签发; then
+  echo "(2022Q3 was issued by an earlier demo run: an issued bulletin is never re-assembled)"
+else
+  echo '$ ysctl bulletin draft --quarter 2022Q3   (assembled from the services as of now; first 12 lines)'
+  "$YSCTL" bulletin draft --quarter 2022Q3 | sed -n 1,12p
+  echo '$ ysctl bulletin comment --quarter 2022Q3 --section ranks --text …'
+  "$YSCTL" bulletin comment --quarter 2022Q3 --section ranks \
+    --text "第三季度综合排名须守住全省前六；排名后三位指标的牵头单位对照先进地市找差距，一个月内报送整改措施。" > /dev/null
+  echo '$ ysctl bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I04 --title …   (two 督办事项)'
+  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I04 --title "办理建筑许可指标排名靠后" \
+    --description "对照省住建厅评价口径，压减审批环节和时限。" > /dev/null
+  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市商务局 --indicator I05 --title "跨境贸易指标排名靠后" > /dev/null
+  echo '$ ysctl bulletin issue --quarter 2022Q3'
+  "$YSCTL" bulletin issue --quarter 2022Q3
+fi
+echo "\$ ysctl bulletin pdf --quarter 2022Q3 --out $DOCS/bulletin-2022Q3.pdf"
+"$YSCTL" bulletin pdf --quarter 2022Q3 --out "$DOCS/bulletin-2022Q3.pdf"
+echo "\$ ysctl bulletin xlsx --quarter 2022Q3 --out $DOCS/bulletin-2022Q3.xlsx"
+"$YSCTL" bulletin xlsx --quarter 2022Q3 --out "$DOCS/bulletin-2022Q3.xlsx"
+echo "\$ ysctl bulletin pdf --quarter 2022Q3 --for unit:市住建局 --out $DOCS/bulletin-2022Q3-市住建局.pdf   (a unit's extract)"
+"$YSCTL" bulletin pdf --quarter 2022Q3 --for unit:市住建局 --out "$DOCS/bulletin-2022Q3-市住建局.pdf"
+echo '$ ysctl bulletin items --quarter 2022Q3   (each 督办事项 a case due a calendar month after issue, §四(五))'
+for _ in $(seq 20); do "$YSCTL" bulletin items --quarter 2022Q3 2>/dev/null | grep -q 待立案 || break; sleep 1; done
+"$YSCTL" bulletin items --quarter 2022Q3 || true
+echo "the seven bodies' e-mails (local SMTP sink; each carries the PDF): var/notify/mail/*.eml"
+for _ in $(seq 30); do
+  n=$(curl -fs http://127.0.0.1:18026/_messages 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(sum(1 for m in json.load(sys.stdin) if m.get("attachments")))' 2>/dev/null || echo 0)
+  [ "$n" -ge 7 ] && break
+  sleep 1
+done
+echo "  e-mails with the PDF attached: $n"
+echo "\$ ysctl dispatch render --month 2022-09 --out $DOCS/dispatch-2022-09.pdf   (the monthly dispatch pack, §四(三), a draft)"
+"$YSCTL" dispatch render --month 2022-09 --out "$DOCS/dispatch-2022-09.pdf"
 echo
 
 echo "== ysctl calendar"

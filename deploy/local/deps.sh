@@ -33,6 +33,8 @@ PACKAGES=(
   # The web console's browser tests: Debian's Chromium (Playwright drives it; no browser download)
   # and the CJK fonts its screenshots and printed pages need.
   chromium fonts-noto-cjk
+  # The bulletin's PDF read back by a reader we did not write (pdftotext), and its pages as images.
+  poppler-utils
 )
 # The web console builds with Node.js 18 or later (Vite 5): Debian 12's nodejs (18.19) when the
 # machine has none of its own.

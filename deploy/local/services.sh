@@ -57,9 +57,17 @@ notify_sample() {
     head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$dir/$ref"
     chmod 600 "$dir/$ref"
   done
-  alive "$VAR/run/notify-sink.pid" && return 0
-  nohup /usr/bin/python3 "$ROOT/tests/support/notify_sink.py" --port 18099 >> "$VAR/log/notify-sink.log" 2>&1 &
-  echo $! > "$VAR/run/notify-sink.pid"
+  if ! alive "$VAR/run/notify-sink.pid"; then
+    nohup /usr/bin/python3 "$ROOT/tests/support/notify_sink.py" --port 18099 >> "$VAR/log/notify-sink.log" 2>&1 &
+    echo $! > "$VAR/run/notify-sink.pid"
+  fi
+  # and an SMTP sink on 127.0.0.1:18025 for the e-mail channels (the bulletin's PDF to the seven
+  # bodies): each message kept as var/notify/mail/NNNN.eml, listed at http://127.0.0.1:18026/_messages.
+  if ! alive "$VAR/run/smtp-sink.pid"; then
+    nohup /usr/bin/python3 "$ROOT/tests/support/smtp_sink.py" --smtp-port 18025 --http-port 18026 \
+      --dir "$VAR/notify/mail" >> "$VAR/log/smtp-sink.log" 2>&1 &
+    echo $! > "$VAR/run/smtp-sink.pid"
+  fi
 }
 
 up() {
@@ -76,6 +84,7 @@ up() {
       YS_AUTH_REGIONS_FILE=$ROOT/data/catalog/regions.yaml \
       YS_NOTIFY_ROUTING_FILE=$ROOT/services/notify/routing.yaml YS_NOTIFY_TEMPLATES_DIR=$ROOT/services/notify/templates \
       YS_NOTIFY_RECIPIENTS_FILE=$ROOT/data/notify/recipients.sample.yaml YS_NOTIFY_SECRETS_DIR=$VAR/notify/secrets \
+      YS_NOTIFY_DOCUMENTS_SERVICE_KEY_FILE=$VAR/keys/office.key YS_NOTIFY_SMTP_URL=smtp://127.0.0.1:18025 YS_NOTIFY_SMTP_TLS=none \
       YS_GATEWAY_SERVICE_KEY_FILE=$VAR/keys/gateway.key YS_GATEWAY_ALLOWLIST_FILE=$ROOT/services/gateway/allowlist.yaml \
       YS_GATEWAY_HTTP_STATIC_DIR=$ROOT/web/dist \
       nohup "$bin" --config "$ROOT/services/$s/config.example.yaml" >> "$VAR/log/$s.log" 2>&1 &
@@ -108,6 +117,7 @@ down() {
     echo "$s stopped"
   done
   if alive "$VAR/run/notify-sink.pid"; then kill "$(cat "$VAR/run/notify-sink.pid")"; echo "notify sample sink stopped"; fi
+  if alive "$VAR/run/smtp-sink.pid"; then kill "$(cat "$VAR/run/smtp-sink.pid")"; echo "SMTP sample sink stopped"; fi
   rm -f "$VAR/run/notify-sink.pid"
 }
 

@@ -85,7 +85,9 @@ def check_config(root, build, name, text, keys_file, service_key_file):
            # and the gateway's allow-list under /usr/share/yingshang/gateway/; its own key is a Secret
            # mounted by the Deployment (a stand-in file here). Its web app's directory may be absent.
            "YS_GATEWAY_ALLOWLIST_FILE": os.path.join(root, "services", "gateway", "allowlist.yaml"),
-           "YS_GATEWAY_SERVICE_KEY_FILE": service_key_file}
+           "YS_GATEWAY_SERVICE_KEY_FILE": service_key_file,
+           # notify's own key, mounted the same way (its documents read the other services with it).
+           "YS_NOTIFY_DOCUMENTS_SERVICE_KEY_FILE": service_key_file}
     r = subprocess.run([os.path.join(build, "services", name, f"ys-{name}"), "--config", f.name,
                         "--check-config"], capture_output=True, text=True, env=env, timeout=30)
     os.unlink(f.name)

@@ -12,6 +12,7 @@ YSCTL=("$BUILD/tools/ysctl/ysctl")
 export YS_API_KEY=$KEY
 declare -A SERVICE_PID
 printf 'api_keys:\n  e2e: {role: office, sha256: %s}\n' "$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)" > "$WORK/keys.yaml"
+printf '%s' "$KEY" > "$WORK/office.key"  # notify reads the other services with it (its documents)
 
 add_key() {  # add_key KEY ROLE: another API key the services started after this will accept
   printf '  %s: {role: "%s", sha256: %s}\n' "key-$(printf '%s' "$1" | sha256sum | cut -c1-8)" "$2" \
@@ -53,7 +54,12 @@ start_service() {
   local name=$1 offset=$2; shift 2
   local port=$((BASE_PORT + offset)) upper
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
-  env YS_KAFKA_GROUP_ID=e2e-$RUN-$name YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
+  local extra=()
+  # notify's documents read the services this run started (their addresses exported below).
+  [ "$name" = notify ] && extra=(YS_NOTIFY_DOCUMENTS_SERVICE_KEY_FILE="$WORK/office.key"
+    YS_NOTIFY_DOCUMENTS_RANKING="${YS_RANKING_ADDRESS:-127.0.0.1:1}" YS_NOTIFY_DOCUMENTS_INDICATOR="${YS_INDICATOR_ADDRESS:-127.0.0.1:1}"
+    YS_NOTIFY_DOCUMENTS_RECTIFICATION="${YS_RECTIFICATION_ADDRESS:-127.0.0.1:1}" YS_NOTIFY_DOCUMENTS_DUTY="${YS_DUTY_ADDRESS:-127.0.0.1:1}")
+  env "${extra[@]}" YS_KAFKA_GROUP_ID=e2e-$RUN-$name YS_KAFKA_TOPIC_PREFIX="$TOPIC_PREFIX" YS_AUTH_API_KEYS_FILE="$WORK/keys.yaml" YS_PG_SCHEMA="e2e_${name}_$RUN" \
     YS_AUTH_UNITS_FILE="$SRC/data/catalog/units.yaml" YS_AUTH_REGIONS_FILE="$SRC/data/catalog/regions.yaml" \
     YS_GRPC_LISTEN=127.0.0.1:$port YS_METRICS_LISTEN=127.0.0.1:$((port + 1)) "$@" \
     "$BUILD/services/$name/ys-$name" --config "$SRC/services/$name/config.example.yaml" \

@@ -2,7 +2,8 @@
 """An SMTP sink for notify's tests (Debian python3-aiosmtpd), reading each message back as a mail
 client would.
 
-Usage: /usr/bin/python3 smtp_sink.py [--reject-rcpt ADDRESS]... [--dir DIR]
+Usage: /usr/bin/python3 smtp_sink.py [--reject-rcpt ADDRESS]... [--dir DIR] [--smtp-port N] [--http-port N]
+       [--delay-ms N]
 
 Listens for SMTP on 127.0.0.1 and for HTTP on 127.0.0.1, both on ports chosen by the system, and
 prints the SMTP port on the first line of stdout and the HTTP port on the second. (/usr/bin/python3:
@@ -76,8 +77,9 @@ def read_back(content):
 
 
 class Handler:
-    def __init__(self, mailbox):
+    def __init__(self, mailbox, delay=0.0):
         self.mailbox = mailbox
+        self.delay = delay  # seconds before each DATA is answered (a slow relay: a kill lands mid-delivery)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.mailbox.reject:
@@ -86,6 +88,8 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         content = envelope.content  # bytes (decode_data=False), already un-dot-stuffed
         record = {
             "mail_from": envelope.mail_from,
@@ -143,12 +147,12 @@ def http_handler(mailbox):
     return Control
 
 
-async def serve(mailbox):
+async def serve(mailbox, smtp_port, http_port, delay):
     loop = asyncio.get_running_loop()
-    handler = Handler(mailbox)
+    handler = Handler(mailbox, delay)
     server = await loop.create_server(lambda: SMTP(handler, hostname="smtp-sink.test"),
-                                      host="127.0.0.1", port=0)
-    control = ThreadingHTTPServer(("127.0.0.1", 0), http_handler(mailbox))
+                                      host="127.0.0.1", port=smtp_port)
+    control = ThreadingHTTPServer(("127.0.0.1", http_port), http_handler(mailbox))
     control.daemon_threads = True
     threading.Thread(target=control.serve_forever, daemon=True).start()
     print(server.sockets[0].getsockname()[1], flush=True)
@@ -160,12 +164,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reject-rcpt", action="append", default=[])
     parser.add_argument("--dir")
+    # Fixed ports (the local stack's sink, deploy/local/services.sh); 0: chosen by the system.
+    parser.add_argument("--smtp-port", type=int, default=0)
+    parser.add_argument("--http-port", type=int, default=0)
+    parser.add_argument("--delay-ms", type=int, default=0, help="wait before answering each DATA")
     args = parser.parse_args()
     if args.dir:
         os.makedirs(args.dir, exist_ok=True)
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     try:
-        asyncio.run(serve(Mailbox(args.reject_rcpt, args.dir)))
+        asyncio.run(serve(Mailbox(args.reject_rcpt, args.dir), args.smtp_port, args.http_port, args.delay_ms / 1000.0))
     except KeyboardInterrupt:
         pass
 

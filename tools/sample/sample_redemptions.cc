@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   int bad_region = 0;
   uint64_t seed = 20220916;
   app.add_option("--brokers", brokers)->capture_default_str()->envname("YS_KAFKA_BROKERS");
+  std::string topic_prefix;  // an e2e run's own topics (kafka.topic_prefix)
+  app.add_option("--topic-prefix", topic_prefix)->envname("YS_KAFKA_TOPIC_PREFIX");
   app.add_option("--month", month)->capture_default_str();
   app.add_option("--count", count, "redemptions (each gives 1-3 events)")->capture_default_str();
   app.add_option("--bad", bad, "extra events with a wrong check character")->capture_default_str();
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   const ys::Period period = ys::ValueOrExit(kProgram, ys::Period::Parse(month));
   ys::KafkaOptions kafka;
   kafka.brokers = brokers;
+  kafka.topic_prefix = topic_prefix;
   ys::CheckOrExit(kProgram, ys::EnsureTopics(kafka, {{"ys.policy.redemptions.v1", 3, false}}));
   auto producer = ys::ValueOrExit(kProgram, ys::KafkaProducer::Create(kafka, nullptr));
   std::mt19937_64 rng(seed);

@@ -64,6 +64,16 @@ logging) merged over by the service's `config` values. Call with (dict "root" $ 
   "service_key_file" (printf "%s/service.key" (include "yingshang.serviceKeyDir" .))
   "backends" $backends) -}}
 {{- end -}}
+{{- if eq .name "notify" -}}
+{{- /* notify's documents (the dispatch pack, the bulletin) read the other services with its own key
+  (role office: it opens the 督办 cases) where the Deployment mounts it. */ -}}
+{{- $docs := dict "service_key_file" (printf "%s/service.key" (include "yingshang.serviceKeyDir" .)) -}}
+{{- range $other := list "indicator" "ranking" "rectification" "duty" -}}
+{{- $o := index $v.services $other -}}
+{{- $_ := set $docs $other (printf "%s:%v" (include "yingshang.serviceName" (dict "root" $.root "name" $other)) $o.grpcPort) -}}
+{{- end -}}
+{{- $_ := set $base "notify" (dict "documents" $docs) -}}
+{{- end -}}
 {{- $config := mergeOverwrite $base (deepCopy (default dict .svc.config)) -}}
 {{- toYaml $config -}}
 {{- end -}}
