@@ -177,6 +177,13 @@ print(f"e-mails: 7 bodies × 1 message (1 Message-ID each) with the issued PDF (
       f"{dups} repeated deliveries of the same Message-ID (the at-least-once window); "
       f"市商务局 received its extract only ({len(u['text'])} characters, no attachment)")
 EOF
+# A unit's extract asked by an alias (市住建局 is 市住房和城乡建设局): its own indicator, no other unit's.
+"${Y[@]}" bulletin pdf --quarter 2022Q3 --for unit:市住建局 --out "$WORK/extract.pdf" >/dev/null
+pdftotext -layout "$WORK/extract.pdf" - | tr -d ' ' > "$WORK/extract.txt"
+grep -q "市住建局摘录\|市住房和城乡建设局摘录" "$WORK/extract.txt" || fail "the extract's title block does not name the unit"
+grep -q "I03" "$WORK/extract.txt" || fail "市住房和城乡建设局's extract lacks its indicator I03"
+if grep -q "开办企业" "$WORK/extract.txt"; then fail "市住房和城乡建设局's extract shows 开办企业 (市市场监管局's)"; fi
+echo "extract: unit:市住建局 (an alias) gets 市住房和城乡建设局's rows (I03) and no other unit's"
 
 # --- 4. immutability and the correction ---------------------------------------------------------
 if out=$("${Y[@]}" bulletin issue --quarter 2022Q3 2>&1); then fail "issued twice: $out"; fi

@@ -245,6 +245,13 @@ absl::StatusOr<pb::Document> DocumentDesk::Correct(const Actor& actor, const pb:
   return correction;
 }
 
+std::string DocumentDesk::Canonical(const std::string& recipient) const {
+  // Rows name units by their catalog names: "unit:市住建局" is "unit:市住房和城乡建设局".
+  if (!recipient.starts_with("unit:")) return recipient;
+  std::optional<std::string> name = book_.Current()->units.Canonical(recipient.substr(5));
+  return name ? absl::StrCat("unit:", *name) : recipient;
+}
+
 std::string DocumentDesk::NameOf(const std::string& recipient) const {
   const std::shared_ptr<const Recipients> recipients = book_.Current();
   auto found = recipients->by_id.find(recipient);
@@ -270,7 +277,7 @@ absl::StatusOr<pb::RenderDocumentResponse> DocumentDesk::Render(const Actor& act
     return absl::OkStatus();
   }));
   RETURN_IF_ERROR(MayRead(actor, doc));
-  std::string extract_for = request.extract_for();
+  std::string extract_for = Canonical(request.extract_for());
   if (const std::string own = OwnExtract(actor); !own.empty()) extract_for = own;  // their own, whatever they ask
   std::string label;
   if (!extract_for.empty()) {

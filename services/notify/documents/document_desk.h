@@ -66,6 +66,7 @@ class DocumentDesk {
   absl::StatusOr<pb::Document> ChangeDraft(const std::string& id,
                                            const std::function<absl::Status(pb::Document&)>& change);
   std::string NameOf(const std::string& recipient) const;
+  std::string Canonical(const std::string& recipient) const;  // a unit's alias as its catalog name
 
   NotifyStore& store_;
   DocumentSources& sources_;
