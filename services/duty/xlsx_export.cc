@@ -1,17 +1,14 @@
 #include "services/duty/xlsx_export.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +19,7 @@
 #include "common/time/calendar.h"
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
+#include "common/xlsx/workbook.h"
 #include "services/duty/directory.h"
 
 namespace ys::duty {
@@ -46,79 +44,43 @@ struct Styles {
   lxw_format* block = nullptr;
 };
 
-// A workbook written to a private temporary file (libxlsxwriter writes to a path), read back and
-// removed. The first libxlsxwriter error is kept and reported by Finish.
+// The centre's forms in a workbook answered as bytes (common/xlsx/workbook.h); its styles belong
+// to it (libxlsxwriter formats are the workbook's).
 class XlsxFile {
  public:
   XlsxFile(const XlsxFile&) = delete;
   XlsxFile& operator=(const XlsxFile&) = delete;
 
   static absl::StatusOr<std::unique_ptr<XlsxFile>> Create() {
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string path = (dir / "ys-duty-xlsx-XXXXXX").string();
-    const int fd = mkstemp(path.data());
-    if (fd < 0) return absl::InternalError(absl::StrFormat("cannot create a temporary file in %s", dir.string()));
-    close(fd);
-    std::unique_ptr<XlsxFile> out(new XlsxFile(path));
-    out->workbook_ = workbook_new(path.c_str());
-    if (out->workbook_ == nullptr) return absl::InternalError("libxlsxwriter could not start a workbook");
+    absl::StatusOr<std::unique_ptr<XlsxWorkbook>> workbook = XlsxWorkbook::Create("ys-duty-xlsx");
+    if (!workbook.ok()) return workbook.status();
+    std::unique_ptr<XlsxFile> out(new XlsxFile(*std::move(workbook)));
     out->MakeStyles();
     return out;
   }
 
-  ~XlsxFile() {
-    if (workbook_ != nullptr) workbook_close(workbook_);  // frees it; the file goes below
-    unlink(path_.c_str());
-  }
-
   const Styles& styles() const { return styles_; }
 
-  lxw_worksheet* AddSheet(const std::string& name) {
-    lxw_worksheet* ws = workbook_add_worksheet(workbook_, name.c_str());
-    if (ws == nullptr) Note(LXW_ERROR_SHEETNAME_ALREADY_USED, "worksheet " + name);
-    return ws;
-  }
+  lxw_worksheet* AddSheet(const std::string& name) { return workbook_->AddSheet(name); }
 
   // INVALID_ARGUMENT when `name` cannot name a worksheet (too long, a character Excel refuses, used).
   absl::Status CheckSheetName(const std::string& name, std::string_view whose) {
-    const lxw_error e = workbook_validate_sheet_name(workbook_, name.c_str());
+    const lxw_error e = workbook_validate_sheet_name(workbook_->get(), name.c_str());
     if (e == LXW_NO_ERROR) return absl::OkStatus();
     return absl::InvalidArgumentError(
         absl::StrFormat("%s cannot name a worksheet: %s", whose, lxw_strerror(e)));
   }
 
-  void Note(lxw_error e, std::string_view what) {
-    if (e != LXW_NO_ERROR && error_ == LXW_NO_ERROR) {
-      error_ = e;
-      error_what_ = std::string(what);
-    }
-  }
+  void Note(lxw_error e, std::string_view what) { workbook_->Note(e, what); }
 
   // The workbook's bytes.
-  absl::StatusOr<std::string> Finish() {
-    if (error_ != LXW_NO_ERROR) {
-      const std::string message = absl::StrFormat("xlsx %s: %s", error_what_, lxw_strerror(error_));
-      // A text longer than a cell holds is the data's doing, not ours.
-      if (error_ == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) return absl::InvalidArgumentError(message);
-      return absl::InternalError(message);
-    }
-    const lxw_error e = workbook_close(workbook_);
-    workbook_ = nullptr;
-    if (e != LXW_NO_ERROR) return absl::InternalError(absl::StrFormat("xlsx: writing failed: %s", lxw_strerror(e)));
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) return absl::InternalError(absl::StrFormat("xlsx: cannot read back %s", path_));
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-  }
+  absl::StatusOr<std::string> Finish() { return workbook_->Finish(); }
 
  private:
-  explicit XlsxFile(std::string path) : path_(std::move(path)) {}
+  explicit XlsxFile(std::unique_ptr<XlsxWorkbook> workbook) : workbook_(std::move(workbook)) {}
 
   lxw_format* Base() {
-    lxw_format* f = workbook_add_format(workbook_);
+    lxw_format* f = workbook_add_format(workbook_->get());
     format_set_font_name(f, "宋体");  // the centre's printed forms
     format_set_font_size(f, 11);
     format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
@@ -154,11 +116,8 @@ class XlsxFile {
     format_set_align(styles_.block, LXW_ALIGN_VERTICAL_TOP);
   }
 
-  std::string path_;
-  lxw_workbook* workbook_ = nullptr;
+  std::unique_ptr<XlsxWorkbook> workbook_;
   Styles styles_;
-  lxw_error error_ = LXW_NO_ERROR;
-  std::string error_what_;
 };
 
 // One worksheet; errors go to the file's first-error slot.
@@ -216,23 +175,11 @@ class Sheet {
 
 Sheet AddSheet(XlsxFile& file, const std::string& name) { return Sheet(file, file.AddSheet(name), name); }
 
-// Width on screen and paper: a CJK character takes two columns.
-int DisplayWidth(absl::string_view line) {
-  int width = 0;
-  for (size_t i = 0; i < line.size();) {
-    const auto b = static_cast<unsigned char>(line[i]);
-    const int len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    width += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
-
 // The height a wrapped text needs in a cell `columns` characters wide, at least `min_lines`.
 double HeightFor(const std::string& text, double columns, int min_lines) {
   int lines = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    lines += std::max(1, static_cast<int>((DisplayWidth(line) + columns - 1) / columns));
+    lines += std::max(1, static_cast<int>((DisplayWidth(std::string_view(line.data(), line.size())) + columns - 1) / columns));
   }
   return std::max(lines, min_lines) * kLinePoints + 6;
 }

@@ -1,16 +1,12 @@
 #include "services/notify/documents/render_xlsx.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +19,7 @@
 #include "absl/time/civil_time.h"
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
+#include "common/xlsx/workbook.h"
 
 namespace ys::notify::documents {
 namespace {
@@ -32,18 +29,6 @@ constexpr size_t kMaxSheetName = 31;  // Excel's limit, in characters
 constexpr double kSummaryTextColumns = 90;
 constexpr double kLinePoints = 15;
 constexpr double kMaxRowPoints = 409;  // Excel's tallest row
-
-// Width on screen and paper: a CJK character takes two columns.
-int DisplayWidth(std::string_view text) {
-  int width = 0;
-  for (size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    width += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
 
 std::vector<std::string> Glyphs(std::string_view text) {
   std::vector<std::string> out;
@@ -97,72 +82,36 @@ std::string ChineseMinute(const google::protobuf::Timestamp& ts) {
   return absl::StrFormat("%d年%d月%d日 %02d:%02d", m.year(), m.month(), m.day(), m.hour(), m.minute());
 }
 
-// A workbook written to a private temporary file (libxlsxwriter writes to a path), read back and
-// removed. The first libxlsxwriter error is kept and reported by Finish.
+// The document's workbook, answered as bytes (common/xlsx/workbook.h), with its base format.
 class Workbook {
  public:
   Workbook(const Workbook&) = delete;
   Workbook& operator=(const Workbook&) = delete;
 
   static absl::StatusOr<std::unique_ptr<Workbook>> Create() {
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string path = (dir / "ys-document-XXXXXX.xlsx").string();
-    const int fd = mkstemps(path.data(), 5);
-    if (fd < 0) return absl::InternalError(absl::StrCat("xlsx: cannot create a temporary file in ", dir.string()));
-    close(fd);
-    std::unique_ptr<Workbook> out(new Workbook(path));
-    out->workbook_ = workbook_new(path.c_str());
-    if (out->workbook_ == nullptr) return absl::InternalError("xlsx: libxlsxwriter could not start a workbook");
-    return out;
+    absl::StatusOr<std::unique_ptr<XlsxWorkbook>> xlsx = XlsxWorkbook::Create("ys-document");
+    if (!xlsx.ok()) return xlsx.status();
+    return std::unique_ptr<Workbook>(new Workbook(*std::move(xlsx)));
   }
 
-  ~Workbook() {
-    if (workbook_ != nullptr) workbook_close(workbook_);
-    unlink(path_.c_str());
-  }
-
-  lxw_workbook* get() { return workbook_; }
+  lxw_workbook* get() { return xlsx_->get(); }
+  lxw_worksheet* AddSheet(const std::string& name) { return xlsx_->AddSheet(name); }
 
   lxw_format* Format() {
-    lxw_format* f = workbook_add_format(workbook_);
+    lxw_format* f = workbook_add_format(xlsx_->get());
     format_set_font_name(f, "宋体");
     format_set_font_size(f, 11);
     format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
     return f;
   }
 
-  void Note(lxw_error e, std::string_view what) {
-    if (e != LXW_NO_ERROR && error_ == LXW_NO_ERROR) {
-      error_ = e;
-      error_what_ = std::string(what);
-    }
-  }
-
-  absl::StatusOr<std::string> Finish() {
-    if (error_ != LXW_NO_ERROR) {
-      const std::string message = absl::StrFormat("xlsx %s: %s", error_what_, lxw_strerror(error_));
-      if (error_ == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) return absl::InvalidArgumentError(message);
-      return absl::InternalError(message);
-    }
-    const lxw_error e = workbook_close(workbook_);
-    workbook_ = nullptr;
-    if (e != LXW_NO_ERROR) return absl::InternalError(absl::StrCat("xlsx: writing failed: ", lxw_strerror(e)));
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) return absl::InternalError(absl::StrCat("xlsx: cannot read back ", path_));
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-  }
+  void Note(lxw_error e, std::string_view what) { xlsx_->Note(e, what); }
+  absl::StatusOr<std::string> Finish() { return xlsx_->Finish(); }
 
  private:
-  explicit Workbook(std::string path) : path_(std::move(path)) {}
+  explicit Workbook(std::unique_ptr<XlsxWorkbook> xlsx) : xlsx_(std::move(xlsx)) {}
 
-  std::string path_;
-  lxw_workbook* workbook_ = nullptr;
-  lxw_error error_ = LXW_NO_ERROR;
-  std::string error_what_;
+  std::unique_ptr<XlsxWorkbook> xlsx_;
 };
 
 // The workbook's formats (they belong to it).
@@ -366,11 +315,8 @@ absl::StatusOr<std::string> RenderXlsx(const pb::Document& doc) {
   for (const pb::Section& section : c.sections()) {
     for (const pb::Table& table : section.tables()) {
       const std::string& name = table_sheets[&table];
-      SheetWriter t(wb, workbook_add_worksheet(wb.get(), name.c_str()), name);
-      if (t.get() == nullptr) {
-        wb.Note(LXW_ERROR_SHEETNAME_ALREADY_USED, absl::StrCat("worksheet ", name));
-        continue;
-      }
+      SheetWriter t(wb, wb.AddSheet(name), name);  // a refused name is noted
+      if (t.get() == nullptr) continue;
       WriteTable(wb, st, t, table);
     }
   }
