@@ -187,10 +187,10 @@ else
   echo '$ ysctl bulletin comment --quarter 2022Q3 --section ranks --text …'
   "$YSCTL" bulletin comment --quarter 2022Q3 --section ranks \
     --text "第三季度综合排名须守住全省前六；排名后三位指标的牵头单位对照先进地市找差距，一个月内报送整改措施。" > /dev/null
-  echo '$ ysctl bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I04 --title …   (two 督办事项)'
-  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I04 --title "办理建筑许可指标排名靠后" \
+  echo '$ ysctl bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I03 --title …   (two 督办事项)'
+  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I03 --title "办理建筑许可指标排名靠后" \
     --description "对照省住建厅评价口径，压减审批环节和时限。" > /dev/null
-  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市商务局 --indicator I05 --title "跨境贸易指标排名靠后" > /dev/null
+  "$YSCTL" bulletin pick --quarter 2022Q3 --unit 市商务局 --indicator I12 --title "跨境贸易指标排名靠后" > /dev/null
   echo '$ ysctl bulletin issue --quarter 2022Q3'
   "$YSCTL" bulletin issue --quarter 2022Q3
 fi

@@ -69,8 +69,8 @@ t0=$(date +%s%3N)
 t1=$(date +%s%3N)
 echo "assembled 2022Q3 in $((t1 - t0)) ms: $(grep -c '^    [a-z]' "$WORK/draft.txt") sections"
 "${Y[@]}" bulletin comment --quarter 2022Q3 --section ranks --text "综合排名须守住全省前六。" >/dev/null
-"${Y[@]}" bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I04 --title "办理建筑许可指标排名靠后" >/dev/null
-"${Y[@]}" bulletin pick --quarter 2022Q3 --unit 市商务局 --indicator I05 --title "跨境贸易指标排名靠后" >/dev/null
+"${Y[@]}" bulletin pick --quarter 2022Q3 --unit 市住建局 --indicator I03 --title "办理建筑许可指标排名靠后" >/dev/null
+"${Y[@]}" bulletin pick --quarter 2022Q3 --unit 市商务局 --indicator I12 --title "跨境贸易指标排名靠后" >/dev/null
 t2=$(date +%s%3N)
 "${Y[@]}" bulletin issue --quarter 2022Q3 > "$WORK/issued.txt" || fail "bulletin issue: $(cat "$WORK/issued.txt")"
 t3=$(date +%s%3N)
