@@ -27,6 +27,19 @@ std::string DigestWord(DigestCadence cadence) { return cadence == DigestCadence:
 
 }  // namespace
 
+pb::InboxItem InboxItemFor(const pb::Notification& n, const std::string& recipient_id, absl::Time now) {
+  pb::InboxItem item;
+  item.set_id(absl::StrCat(n.id(), "/", recipient_id));
+  item.set_recipient_id(recipient_id);
+  item.set_notification_id(n.id());
+  item.set_title(n.title());
+  item.set_markdown(n.markdown());
+  item.set_severity(n.severity());
+  item.set_event_type(n.event_type());
+  *item.mutable_created_at() = ToProtoTime(now);
+  return item;
+}
+
 pb::Delivery MakeDelivery(const pb::Notification& n, const std::string& recipient, const Channel& channel,
                           pb::DeliveryState state, absl::Time now) {
   pb::Delivery d;
@@ -163,16 +176,7 @@ absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
     ++result.notifications;
 
     // The inbox, at once.
-    pb::InboxItem item;
-    item.set_id(absl::StrCat(n.id(), "/", recipient.id));
-    item.set_recipient_id(recipient.id);
-    item.set_notification_id(n.id());
-    item.set_title(n.title());
-    item.set_markdown(n.markdown());
-    item.set_severity(n.severity());
-    item.set_event_type(n.event_type());
-    *item.mutable_created_at() = ToProtoTime(now);
-    RETURN_IF_ERROR(tx.AddInboxItem(item).status());
+    RETURN_IF_ERROR(tx.AddInboxItem(InboxItemFor(n, recipient.id, now)).status());
     Channel inbox{ChannelKind::kInbox, "", "", 0};
     for (const Channel& c : recipient.channels) {
       if (c.kind == ChannelKind::kInbox) inbox = c;

@@ -51,6 +51,10 @@ struct HoldDecision {
 HoldDecision DecideHold(std::string_view severity, const Recipient& recipient, absl::Time now,
                         const WorkingDayCalendar& calendar, const QuietPolicy& policy);
 
+// The inbox item of notification `n` for `recipient_id`: id "<notification>/<recipient>", its title,
+// markdown, severity and type, created at `now`, unread.
+pb::InboxItem InboxItemFor(const pb::Notification& n, const std::string& recipient_id, absl::Time now);
+
 // A delivery of notification `n` to `recipient` over `channel`, its id store.h's DeliveryId.
 pb::Delivery MakeDelivery(const pb::Notification& n, const std::string& recipient, const Channel& channel,
                           pb::DeliveryState state, absl::Time now);

@@ -33,10 +33,7 @@ start_service rectification 4
 start_service duty 6
 # notify, for the inbox page: the sample recipients, their secrets made here (its robots lead nowhere:
 # deliveries retry in the background; the inbox holds every message at once).
-for ref in $(grep -oE 'secret_ref: [A-Za-z0-9_./-]+' "$SRC/data/notify/recipients.sample.yaml" | cut -d' ' -f2); do
-  mkdir -p "$(dirname "$WORK/secrets/$ref")"
-  head -c 24 /dev/urandom | base64 > "$WORK/secrets/$ref"
-done
+sample_notify_secrets
 start_service notify 8 YS_NOTIFY_ROUTING_FILE="$SRC/services/notify/routing.yaml" \
   YS_NOTIFY_TEMPLATES_DIR="$SRC/services/notify/templates" YS_NOTIFY_RECIPIENTS_FILE="$SRC/data/notify/recipients.sample.yaml" \
   YS_NOTIFY_SECRETS_DIR="$WORK/secrets" YS_NOTIFY_QUIET_SEND_AT_ONCE_FROM=info

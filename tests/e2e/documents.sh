@@ -32,10 +32,7 @@ start_service indicator 0
 start_service ranking 2 YS_REDIS_KEY_PREFIX="e2e$RUN:"
 start_service rectification 4
 start_service duty 6
-for ref in $(grep -oE 'secret_ref: [A-Za-z0-9_./-]+' "$SRC/data/notify/recipients.sample.yaml" | cut -d' ' -f2); do
-  mkdir -p "$(dirname "$WORK/secrets/$ref")"
-  head -c 24 /dev/urandom | base64 > "$WORK/secrets/$ref"
-done
+sample_notify_secrets
 NOTIFY_ENV=(YS_NOTIFY_ROUTING_FILE="$SRC/services/notify/routing.yaml"
   YS_NOTIFY_TEMPLATES_DIR="$SRC/services/notify/templates" YS_NOTIFY_RECIPIENTS_FILE="$SRC/data/notify/recipients.sample.yaml"
   YS_NOTIFY_SECRETS_DIR="$WORK/secrets" YS_NOTIFY_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" YS_NOTIFY_SMTP_TLS=none

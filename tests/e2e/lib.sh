@@ -70,6 +70,16 @@ start_service() {
   wait_until 60 "${YSCTL[@]}" health --address 127.0.0.1:$port >/dev/null 2>&1 || fail "ys-$name not SERVING"
 }
 
+# The secrets the sample recipients' channels name (data/notify/recipients.sample.yaml), made here
+# under $WORK/secrets (notify.secrets_dir): its robots lead nowhere, the names must only resolve.
+sample_notify_secrets() {
+  local ref
+  for ref in $(grep -oE 'secret_ref: [A-Za-z0-9_./-]+' "$SRC/data/notify/recipients.sample.yaml" | cut -d' ' -f2); do
+    mkdir -p "$(dirname "$WORK/secrets/$ref")"
+    head -c 24 /dev/urandom | base64 > "$WORK/secrets/$ref"
+  done
+}
+
 # The three services, the seed catalog in, and the ranking service's replica caught up with it.
 start_services_with_catalog() {
   start_service indicator 0

@@ -69,16 +69,7 @@ pb::Notification MakeNotification(const pb::Document& doc, const std::string& re
 
 absl::Status Queue(NotifyTx& tx, const pb::Notification& n, const Recipient& recipient, absl::Time now) {
   RETURN_IF_ERROR(tx.PutNotification(n));
-  pb::InboxItem item;
-  item.set_id(absl::StrCat(n.id(), "/", recipient.id));
-  item.set_recipient_id(recipient.id);
-  item.set_notification_id(n.id());
-  item.set_title(n.title());
-  item.set_markdown(n.markdown());
-  item.set_severity(n.severity());
-  item.set_event_type(n.event_type());
-  *item.mutable_created_at() = ToProtoTime(now);
-  RETURN_IF_ERROR(tx.AddInboxItem(item).status());
+  RETURN_IF_ERROR(tx.AddInboxItem(InboxItemFor(n, recipient.id, now)).status());
   std::optional<Channel> channel = FirstChannel(recipient);
   if (!channel) return absl::OkStatus();  // the inbox only
   return tx.PutDelivery(MakeDelivery(n, recipient.id, *channel, pb::DELIVERY_STATE_PENDING, now), now);

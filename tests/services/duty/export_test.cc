@@ -20,6 +20,7 @@
 #include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/run_process.h"
 #include "services/duty/calendar_feed.h"
 #include "services/duty/xlsx_export.h"
 
@@ -31,39 +32,10 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using ::ys::testing::ProcessOutput;
+using ::ys::testing::RunProcess;
 
 // --- running the readers ---------------------------------------------------------------------
-
-struct ProcessOutput {
-  int exit_code = -1;
-  std::string text;  // stdout and stderr
-};
-
-ProcessOutput RunProcess(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  ProcessOutput out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.text.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 // The Debian packages install their modules for the system interpreter; a python3 earlier on PATH
 // (pyenv, a virtualenv) does not see them. YS_PYTHON3 overrides.

@@ -7,10 +7,10 @@
 //   BAR:        x categories, one bar series per series, in unit_label.
 import type { MarkAreaComponentOption, MarkLineComponentOption } from 'echarts/components';
 import { ChartKind } from '@/gen/yingshang/notify/v1/documents_pb';
-import { bandLegend, bandLegendLabel, rankBand } from '@/logic/rankBand';
+import { rankBand } from '@/logic/rankBand';
 import { RANK_BAND_POLICY } from '@/config/rankBands';
 import { m } from '@/messages';
-import { axisName, heatmapHeight } from './heatmap';
+import { axisName, heatmapHeight, rankBandVisualMap } from './heatmap';
 import { CHART_FONT, escapeHtml, type ChartOption } from './types';
 
 /** The fields of a Chart message the options read (the generated type has them all). */
@@ -138,7 +138,6 @@ export function documentHeatCells(c: ChartData): DocHeatCell[] {
 }
 
 export function buildDocumentHeatmapOption(c: ChartData): ChartOption {
-  const legend = bandLegend();
   const total = rankAxisMax(c);
   return {
     aria: { enabled: true },
@@ -160,19 +159,7 @@ export function buildDocumentHeatmapOption(c: ChartData): ChartOption {
     },
     yAxis: { type: 'category', data: c.yLabels, inverse: true, axisLabel: { fontSize: 12 }, splitArea: { show: true } },
     // The legend names each band as local policy: the plan gives tiers without numbers.
-    visualMap: {
-      type: 'piecewise',
-      show: true,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
-      dimension: 2,
-      pieces: [
-        ...legend.map((b) => ({ value: b.index, label: bandLegendLabel(b), color: b.color })),
-        { value: -1, label: m.bands.none ?? '无数据', color: RANK_BAND_POLICY.none.color },
-      ],
-      textStyle: { fontFamily: CHART_FONT },
-    },
+    visualMap: rankBandVisualMap(true),
     series: [
       {
         type: 'heatmap',

@@ -87,9 +87,24 @@ export function axisName(name: string, perLine = 4, lines = 3): string {
   return out.join('\n');
 }
 
+/** The heat map cells' colours by rank band (the cell's third value is its band index, -1 none);
+ * `shown` draws the bands' legend under the chart (labelled as local policy), else the page does. */
+export function rankBandVisualMap(shown: boolean): Record<string, unknown> {
+  return {
+    type: 'piecewise',
+    show: shown,
+    ...(shown ? { orient: 'horizontal', left: 'center', bottom: 0 } : {}),
+    dimension: 2,
+    pieces: [
+      ...bandLegend().map((b) => ({ value: b.index, label: bandLegendLabel(b), color: b.color })),
+      { value: -1, label: m.bands.none ?? '无数据', color: RANK_BAND_POLICY.none.color },
+    ],
+    textStyle: { fontFamily: CHART_FONT },
+  };
+}
+
 export function buildHeatmapOption(input: HeatmapInput): ChartOption {
   const cells = heatmapCells(input);
-  const legend = bandLegend();
   return {
     aria: { enabled: true },
     textStyle: { fontFamily: CHART_FONT },
@@ -113,16 +128,7 @@ export function buildHeatmapOption(input: HeatmapInput): ChartOption {
       splitArea: { show: true },
     },
     // The bands colour the cells; their legend, with each band's ranks, is the panel's own (HTML).
-    visualMap: {
-      type: 'piecewise',
-      show: false,
-      dimension: 2,
-      pieces: [
-        ...legend.map((b) => ({ value: b.index, label: bandLegendLabel(b), color: b.color })),
-        { value: -1, label: m.bands.none ?? '无数据', color: RANK_BAND_POLICY.none.color },
-      ],
-      textStyle: { fontFamily: CHART_FONT },
-    },
+    visualMap: rankBandVisualMap(false),
     series: [
       {
         type: 'heatmap',

@@ -22,6 +22,7 @@
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/run_process.h"
 #include "services/notify/documents/pdf_printer.h"
 #include "services/notify/documents/render_html.h"
 #include "tests/services/notify/documents/sample_document.h"
@@ -32,40 +33,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using ::ys::testing::ProcessOutput;
+using ::ys::testing::RunProcess;
 
 constexpr char kChromium[] = "/usr/bin/chromium";
 constexpr char kPdftotext[] = "/usr/bin/pdftotext";
 constexpr char kPdfinfo[] = "/usr/bin/pdfinfo";
-
-struct ProcessOutput {
-  int exit_code = -1;
-  std::string text;
-};
-
-ProcessOutput RunProcess(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  ProcessOutput out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.text.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 // A private directory, removed with everything in it.
 class TempDir {
@@ -129,7 +102,7 @@ TEST_F(ChromiumPdfTest, PrintsTheBulletinOnNumberedA4Pages) {
 
   TempDir out;
   const std::string pdf_path = out.Write("bulletin.pdf", *pdf);
-  const ProcessOutput text = RunProcess({kPdftotext, "-layout", pdf_path, "-"});
+  const ProcessOutput text = RunProcess({kPdftotext, "-layout", pdf_path, "-"}, /*with_stderr=*/false);
   ASSERT_EQ(text.exit_code, 0) << text.text;
   // Layout mode pads columns with spaces; compare without them.
   const std::string flat = WithoutSpace(text.text);
@@ -144,7 +117,7 @@ TEST_F(ChromiumPdfTest, PrintsTheBulletinOnNumberedA4Pages) {
   EXPECT_THAT(flat, HasSubstr("—1—"));
   EXPECT_THAT(flat, HasSubstr("—2—"));
 
-  const ProcessOutput info = RunProcess({kPdfinfo, pdf_path});
+  const ProcessOutput info = RunProcess({kPdfinfo, pdf_path}, /*with_stderr=*/false);
   ASSERT_EQ(info.exit_code, 0) << info.text;
   int pages = 0;
   double width = 0, height = 0;
@@ -180,8 +153,8 @@ TEST_F(ChromiumPdfTest, SeveralThreadsAtOnce) {
     std::ofstream(std::string(keep) + ".draft.pdf", std::ios::binary) << *b;
   }
   TempDir out;
-  const ProcessOutput ta_text = RunProcess({kPdftotext, out.Write("a.pdf", *a), "-"});
-  const ProcessOutput tb_text = RunProcess({kPdftotext, out.Write("b.pdf", *b), "-"});
+  const ProcessOutput ta_text = RunProcess({kPdftotext, out.Write("a.pdf", *a), "-"}, /*with_stderr=*/false);
+  const ProcessOutput tb_text = RunProcess({kPdftotext, out.Write("b.pdf", *b), "-"}, /*with_stderr=*/false);
   EXPECT_THAT(WithoutSpace(ta_text.text), HasSubstr("2022年第3期"));
   EXPECT_THAT(WithoutSpace(tb_text.text), Not(HasSubstr("2022年第3期")));
   EXPECT_THAT(WithoutSpace(tb_text.text), HasSubstr("草稿"));

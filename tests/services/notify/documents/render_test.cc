@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/run_process.h"
 #include "services/notify/documents/render_html.h"
 #include "services/notify/documents/render_svg.h"
 #include "services/notify/documents/render_xlsx.h"
@@ -29,6 +30,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using ::ys::testing::ProcessOutput;
+using ::ys::testing::RunProcess;
 
 int Count(const std::string& haystack, const std::string& needle) {
   int n = 0;
@@ -292,37 +295,6 @@ TEST(FileNameTest, ContentTypes) {
 
 // --- .xlsx through openpyxl ------------------------------------------------------------------
 
-struct ProcessOutput {
-  int exit_code = -1;
-  std::string text;
-};
-
-ProcessOutput Run(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  ProcessOutput out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.text.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 constexpr char kPython[] = "/usr/bin/python3";
 
 // Each sheet: "#sheet<TAB>name", "#freeze<TAB>cell", then each row as type:value cells.
@@ -348,7 +320,7 @@ std::vector<SheetDump> ReadXlsx(const std::string& bytes) {
   EXPECT_GE(fd, 0);
   if (fd >= 0) close(fd);
   std::ofstream(path, std::ios::binary) << bytes;
-  const ProcessOutput out = Run({kPython, "-c", kDumpXlsx, path});
+  const ProcessOutput out = RunProcess({kPython, "-c", kDumpXlsx, path});
   std::filesystem::remove(path);
   EXPECT_EQ(out.exit_code, 0) << out.text;
   std::vector<SheetDump> sheets;
@@ -373,7 +345,7 @@ bool HasOpenpyxl(std::string& why) {
     why = "/usr/bin/python3 is missing";
     return false;
   }
-  const ProcessOutput out = Run({kPython, "-c", "import openpyxl"});
+  const ProcessOutput out = RunProcess({kPython, "-c", "import openpyxl"});
   if (out.exit_code != 0) {
     why = "/usr/bin/python3 cannot import openpyxl (Debian python3-openpyxl): " + out.text;
     return false;
