@@ -9,13 +9,16 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/input/text_rules.h"
 #include "common/log/log.h"
+#include "common/status/macros.h"
 
 namespace ys {
 namespace {
@@ -119,6 +122,35 @@ std::string KafkaRefusalReason(int error_code) {
   }
 }
 
+namespace {
+
+absl::Status KafkaKeyError(absl::string_view key, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrFormat("config key '%s' %s", key, why));
+}
+
+// The whole of a file a config key names; the error names the key and the path.
+absl::StatusOr<std::string> ReadKeyFile(absl::string_view key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return KafkaKeyError(key, absl::StrFormat("names file '%s', which cannot be read", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return KafkaKeyError(key, absl::StrFormat("names file '%s', which cannot be read", path));
+  return text.str();
+}
+
+// An optional key naming a PEM file librdkafka will open: checked here, so a wrong path stops the
+// service at startup with the key's name rather than at the first connection with an OpenSSL error.
+absl::Status AddPemFile(const Config& config, absl::string_view key, const char* property,
+                        KafkaOptions& options) {
+  const std::string path = config.GetString(key, "");
+  if (path.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(ReadKeyFile(key, path).status());
+  options.extra[property] = path;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
   KafkaOptions options;
   auto brokers = config.GetString("kafka.brokers");
@@ -126,6 +158,80 @@ absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
   options.brokers = *brokers;
   options.client_id = config.GetString("kafka.client_id", "yingshang");
   options.topic_prefix = config.GetString("kafka.topic_prefix", "");
+
+  const std::string protocol =
+      absl::AsciiStrToUpper(config.GetString("kafka.security_protocol", "PLAINTEXT"));
+  static const std::set<std::string> kProtocols = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"};
+  if (!kProtocols.contains(protocol)) {
+    return KafkaKeyError("kafka.security_protocol",
+                         absl::StrFormat("must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got '%s'",
+                                         protocol));
+  }
+  const bool sasl = protocol.starts_with("SASL_");
+  const bool tls = protocol.ends_with("SSL");
+  // Credentials or certificates that the chosen protocol would silently not use are a
+  // misconfiguration (a password meant to be sent, a CA meant to be checked): refuse them.
+  for (const char* key : {"kafka.sasl.mechanism", "kafka.sasl.username", "kafka.sasl.password_file"}) {
+    if (!sasl && !config.GetString(key, "").empty()) {
+      return KafkaKeyError(key, absl::StrFormat("is set but kafka.security_protocol is %s (no SASL)",
+                                                protocol));
+    }
+  }
+  for (const char* key : {"kafka.tls.ca_file", "kafka.tls.cert_file", "kafka.tls.key_file"}) {
+    if (!tls && !config.GetString(key, "").empty()) {
+      return KafkaKeyError(key, absl::StrFormat("is set but kafka.security_protocol is %s (no TLS)",
+                                                protocol));
+    }
+  }
+  if (protocol == "PLAINTEXT") return options;
+  options.extra["security.protocol"] = protocol;
+
+  if (sasl) {
+    const std::string mechanism =
+        absl::AsciiStrToUpper(config.GetString("kafka.sasl.mechanism", "SCRAM-SHA-512"));
+    static const std::set<std::string> kMechanisms = {"SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"};
+    if (!kMechanisms.contains(mechanism)) {
+      return KafkaKeyError("kafka.sasl.mechanism",
+                           absl::StrFormat("must be SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, got '%s'",
+                                           mechanism));
+    }
+    const std::string username = config.GetString("kafka.sasl.username", "");
+    if (username.empty()) {
+      return KafkaKeyError("kafka.sasl.username",
+                           absl::StrFormat("is required with kafka.security_protocol %s", protocol));
+    }
+    const std::string password_file = config.GetString("kafka.sasl.password_file", "");
+    if (password_file.empty()) {
+      return KafkaKeyError("kafka.sasl.password_file",
+                           absl::StrFormat("is required with kafka.security_protocol %s", protocol));
+    }
+    ASSIGN_OR_RETURN(std::string password, ReadKeyFile("kafka.sasl.password_file", password_file));
+    // Files written by editors and `echo` end in a newline that is not part of the password.
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    if (password.empty()) {
+      return KafkaKeyError("kafka.sasl.password_file",
+                           absl::StrFormat("names file '%s', which holds no password", password_file));
+    }
+    options.extra["sasl.mechanisms"] = mechanism;
+    options.extra["sasl.username"] = username;
+    options.extra["sasl.password"] = password;
+  }
+
+  if (tls) {
+    // No CA file: librdkafka checks the broker against the system's CA store. The broker's name is
+    // checked against its certificate either way (librdkafka 2's default
+    // ssl.endpoint.identification.algorithm=https).
+    RETURN_IF_ERROR(AddPemFile(config, "kafka.tls.ca_file", "ssl.ca.location", options));
+    const bool has_cert = !config.GetString("kafka.tls.cert_file", "").empty();
+    const bool has_key = !config.GetString("kafka.tls.key_file", "").empty();
+    if (has_cert != has_key) {
+      return KafkaKeyError(has_cert ? "kafka.tls.key_file" : "kafka.tls.cert_file",
+                           absl::StrFormat("is required when %s is set (a client certificate needs both)",
+                                           has_cert ? "kafka.tls.cert_file" : "kafka.tls.key_file"));
+    }
+    RETURN_IF_ERROR(AddPemFile(config, "kafka.tls.cert_file", "ssl.certificate.location", options));
+    RETURN_IF_ERROR(AddPemFile(config, "kafka.tls.key_file", "ssl.key.location", options));
+  }
   return options;
 }
 
@@ -387,10 +493,45 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
   }
   std::vector<std::string> topics;
   for (const auto& t : consumer.topics) topics.push_back(options.topic_prefix + t);
-  if (RdKafka::ErrorCode e = c->subscribe(topics); e != RdKafka::ERR_NO_ERROR) {
+  std::unique_ptr<KafkaConsumer> out(new KafkaConsumer(std::move(c), metrics, options.topic_prefix));
+  if (consumer.every_partition) {
+    out->every_partition_topics_ = std::move(topics);
+    return out;
+  }
+  if (RdKafka::ErrorCode e = out->consumer_->subscribe(topics); e != RdKafka::ERR_NO_ERROR) {
     return KafkaError(absl::StrFormat("subscribe to %s", absl::StrJoin(topics, ",")), e);
   }
-  return std::unique_ptr<KafkaConsumer>(new KafkaConsumer(std::move(c), metrics, options.topic_prefix));
+  return out;
+}
+
+absl::Status KafkaConsumer::AssignEveryPartition() {
+  std::vector<RdKafka::TopicPartition*> parts;
+  struct Destroy {
+    std::vector<RdKafka::TopicPartition*>& p;
+    ~Destroy() { RdKafka::TopicPartition::destroy(p); }
+  } destroy{parts};
+  for (const std::string& topic : every_partition_topics_) {
+    std::string err_text;
+    std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer_.get(), topic, nullptr, err_text));
+    if (handle == nullptr) return absl::InternalError(absl::StrFormat("kafka topic %s: %s", topic, err_text));
+    RdKafka::Metadata* raw = nullptr;
+    if (RdKafka::ErrorCode err = consumer_->metadata(false, handle.get(), &raw, 5000); err != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(absl::StrFormat("metadata of %s", topic), err);
+    }
+    std::unique_ptr<RdKafka::Metadata> md(raw);
+    for (const RdKafka::TopicMetadata* t : *md->topics()) {
+      if (t->err() != RdKafka::ERR_NO_ERROR) return KafkaError(absl::StrFormat("metadata of %s", topic), t->err());
+      for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
+        parts.push_back(RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
+      }
+    }
+  }
+  if (parts.empty()) return absl::UnavailableError("kafka: no partitions to assign yet");
+  if (RdKafka::ErrorCode err = consumer_->assign(parts); err != RdKafka::ERR_NO_ERROR) {
+    return KafkaError("assign", err);
+  }
+  assigned_ = true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
@@ -408,7 +549,10 @@ absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
   std::vector<RdKafka::TopicPartition*> committed;
   for (auto* p : parts) committed.push_back(RdKafka::TopicPartition::create(p->topic(), p->partition()));
   Destroy destroy_committed{committed};
-  if (RdKafka::ErrorCode err = consumer_->committed(committed, ms); err != RdKafka::ERR_NO_ERROR) {
+  // A replica reader has no committed offsets: before its first read it stands at the beginning.
+  if (RdKafka::ErrorCode err = every_partition_topics_.empty() ? consumer_->committed(committed, ms)
+                                                               : RdKafka::ERR_NO_ERROR;
+      err != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError("kafka committed offsets: " + RdKafka::err2str(err));
   }
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -427,6 +571,7 @@ absl::StatusOr<bool> KafkaConsumer::CaughtUp(absl::Duration timeout) {
 }
 
 absl::StatusOr<std::vector<KafkaMessage>> KafkaConsumer::Poll(size_t max, absl::Duration timeout) {
+  if (!every_partition_topics_.empty() && !assigned_) RETURN_IF_ERROR(AssignEveryPartition());
   std::vector<KafkaMessage> out;
   std::map<std::string, int64_t> consumed;                        // records per topic
   std::map<std::pair<std::string, int32_t>, int64_t> last_offset;  // per partition, for the lag
@@ -502,7 +647,8 @@ absl::Status KafkaConsumer::Rewind(const std::vector<KafkaMessage>& messages) {
 }
 
 absl::Status KafkaConsumer::Commit(const std::vector<KafkaMessage>& messages) {
-  if (messages.empty()) return absl::OkStatus();
+  // A replica reader keeps no offsets: it reads its topics from the beginning at every start.
+  if (messages.empty() || !every_partition_topics_.empty()) return absl::OkStatus();
   std::map<std::pair<std::string, int32_t>, int64_t> next;
   for (const KafkaMessage& m : messages) {
     int64_t& o = next[{m.topic, m.partition}];

@@ -33,7 +33,16 @@ struct KafkaOptions {
   std::map<std::string, std::string> extra;  // any librdkafka property
 };
 
-// kafka.brokers, kafka.client_id, kafka.topic_prefix.
+// kafka.brokers, kafka.client_id, kafka.topic_prefix, and the transport security, as librdkafka
+// properties in `extra` (so the producer, the consumer and EnsureTopics all use it):
+//   kafka.security_protocol   PLAINTEXT (default) | SSL | SASL_PLAINTEXT | SASL_SSL
+//   kafka.sasl.mechanism      SCRAM-SHA-512 (default) | SCRAM-SHA-256 | PLAIN    (SASL_* only)
+//   kafka.sasl.username, kafka.sasl.password_file (the password, trailing newline trimmed, is read
+//                             here, once)                                         (SASL_* only)
+//   kafka.tls.ca_file (unset: the system CA store), kafka.tls.cert_file + kafka.tls.key_file (a
+//                             client certificate)                                 (*SSL only)
+// INVALID_ARGUMENT naming the key for an unknown value, a missing username or password file, a file
+// that cannot be read, or a SASL/TLS key the chosen protocol would not use.
 absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config);
 
 struct TopicSpec {
@@ -103,6 +112,12 @@ struct ConsumerOptions {
   std::string group_id;
   std::vector<std::string> topics;
   std::string auto_offset_reset = "earliest";
+  // A replica reader: every partition of `topics` is assigned to this consumer, read from the
+  // beginning, outside any consumer group, and nothing is committed. For state every replica of a
+  // service keeps whole (the catalog replica): in a shared group each replica would see only its
+  // partitions' records, and a replica beyond the partition count none. `group_id` then only names
+  // the client (librdkafka wants one); it never joins.
+  bool every_partition = false;
 };
 
 // A consumer-group member with manual commits: the caller commits only after the database
@@ -133,9 +148,15 @@ class KafkaConsumer final : public EventSource {
  private:
   KafkaConsumer(std::unique_ptr<RdKafka::KafkaConsumer> consumer, KafkaMetrics* metrics,
                 std::string topic_prefix);
+  // Every partition of `every_partition_topics_` from the beginning (once; retried by the next Poll
+  // while the broker does not answer).
+  absl::Status AssignEveryPartition();
+
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::string topic_prefix_;
   KafkaMetrics* metrics_;
+  std::vector<std::string> every_partition_topics_;  // full names; empty for a group member
+  bool assigned_ = false;
   bool closed_ = false;
 };
 

@@ -2,6 +2,7 @@
 #include "common/kafka/kafka.h"
 
 #include <map>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "tests/support/test_env.h"
@@ -89,6 +90,55 @@ TEST_F(KafkaTest, CloudEventsSurviveTheBrokerWithHeadersAndKeys) {
   const std::string text = metrics_.Serialize();
   EXPECT_NE(text.find("ys_kafka_produced_total{topic=\"" + topic_ + "\"} 50"), std::string::npos);
   EXPECT_NE(text.find("ys_kafka_consumed_total{topic=\"" + topic_ + "\"} 50"), std::string::npos);
+}
+
+// The catalog replica's reader (issue #17): every replica reads every partition, however many
+// replicas there are (more than partitions included), from the beginning at each start.
+TEST_F(KafkaTest, EveryPartitionReadersEachReadTheWholeTopic) {
+  auto producer = KafkaProducer::Create(options_, &kafka_metrics_);
+  ASSERT_TRUE(producer.ok());
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE((*producer)->ProduceRaw(topic_, "k" + std::to_string(i), "v" + std::to_string(i)).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(10)).ok());
+  // Four readers on a topic of three partitions, sharing a name: none is left without records.
+  const std::string name = testing::UniqueName("replica");
+  std::vector<std::unique_ptr<KafkaConsumer>> readers;
+  for (int r = 0; r < 4; ++r) {
+    auto c = KafkaConsumer::Create(options_, {.group_id = name, .topics = {topic_}, .every_partition = true},
+                                   &kafka_metrics_);
+    ASSERT_TRUE(c.ok()) << c.status();
+    readers.push_back(std::move(*c));
+  }
+  std::set<int32_t> partitions;
+  for (auto& reader : readers) {
+    auto all = ReadAll(*reader, 30);
+    ASSERT_EQ(all.size(), 30u);
+    std::set<std::string> values;
+    for (const auto& m : all) {
+      values.insert(m.value);
+      partitions.insert(m.partition);
+    }
+    EXPECT_EQ(values.size(), 30u);
+    ASSERT_TRUE(reader->Commit(all).ok());  // keeps nothing: the next start reads all again
+    auto caught_up = reader->CaughtUp();
+    ASSERT_TRUE(caught_up.ok()) << caught_up.status();
+    EXPECT_TRUE(*caught_up);
+  }
+  EXPECT_EQ(partitions.size(), 3u);
+  // A record published now reaches every reader.
+  ASSERT_TRUE((*producer)->ProduceRaw(topic_, "late", "late").ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(10)).ok());
+  for (auto& reader : readers) {
+    auto late = ReadAll(*reader, 1);
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0].value, "late");
+    reader->Close();
+  }
+  auto again = KafkaConsumer::Create(options_, {.group_id = name, .topics = {topic_}, .every_partition = true},
+                                     &kafka_metrics_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ReadAll(**again, 31).size(), 31u);
 }
 
 TEST_F(KafkaTest, CommittedPositionIsWhereTheNextMemberStarts) {
