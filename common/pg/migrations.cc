@@ -132,11 +132,31 @@ absl::Status ApplyMigrations(PgPool& pool, const std::string& component,
                              const std::vector<Migration>& migrations) {
   const std::string schema = pool.options().schema;
   if (schema.empty()) return absl::InvalidArgumentError("migrations need a schema (pg.schema)");
+  const PgOptions& options = pool.options();
   return pool.WithConnection([&](pqxx::connection& c) -> absl::Status {
     {
       // Session lock: held across the per-migration transactions below, released at the end.
+      // The wait is bounded by lock_timeout (which advisory locks obey): in the server's lock queue
+      // the waiter wakes as soon as the holder lets go, where polling pg_try_advisory_lock would
+      // not. A migration may rewrite a large table: no statement_timeout while migrating.
       pqxx::nontransaction lock(c);
-      lock.exec_params("SELECT pg_advisory_lock(hashtext($1))", "ys_migrate:" + schema);
+      lock.exec(absl::StrFormat("SET statement_timeout = 0; SET lock_timeout = %d",
+                                absl::ToInt64Milliseconds(absl::Ceil(options.migration_lock_timeout,
+                                                                     absl::Milliseconds(1)))));
+      try {
+        lock.exec_params("SELECT pg_advisory_lock(hashtext($1))", "ys_migrate:" + schema);
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() != "55P03") throw;
+        lock.exec(PgSessionTimeoutsSql(options));
+        return absl::DeadlineExceededError(absl::StrFormat(
+            "another session held the migration lock of schema '%s' for longer than "
+            "pg.migration_lock_timeout (%s); is another replica still migrating?",
+            schema, absl::FormatDuration(options.migration_lock_timeout)));
+      }
+      // The migrations' own DDL waits for its table locks no longer than other statements do:
+      // a waiting ALTER TABLE would queue every reader of the table behind it.
+      lock.exec(absl::StrFormat("SET lock_timeout = %d",
+                                absl::ToInt64Milliseconds(absl::Ceil(options.lock_timeout, absl::Milliseconds(1)))));
     }
     absl::Status status;
     try {
@@ -185,6 +205,7 @@ absl::Status ApplyMigrations(PgPool& pool, const std::string& component,
     }
     pqxx::nontransaction unlock(c);
     unlock.exec_params("SELECT pg_advisory_unlock(hashtext($1))", "ys_migrate:" + schema);
+    unlock.exec(PgSessionTimeoutsSql(options));  // the connection goes back to the pool
     return status;
   });
 }

@@ -1,17 +1,90 @@
 #include "common/pg/pool.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/log/log.h"
+#include "common/status/macros.h"
 
 namespace ys {
+
+namespace {
+
+absl::Status BadKey(absl::string_view key, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrFormat("config key '%s' %s", key, why));
+}
+
+// A duration key within [min, max] (PostgreSQL keeps timeouts in int milliseconds, TCP its
+// keepalive settings in int seconds).
+absl::StatusOr<absl::Duration> DurationKey(const Config& config, absl::string_view key,
+                                           absl::Duration fallback, absl::Duration min,
+                                           absl::Duration max) {
+  auto d = config.GetDuration(key, fallback);
+  if (!d.ok()) return d.status();
+  if (*d < min || *d > max) {
+    return BadKey(key, absl::StrFormat("must be between %s and %s, got %s", absl::FormatDuration(min),
+                                       absl::FormatDuration(max), absl::FormatDuration(*d)));
+  }
+  return *d;
+}
+
+absl::StatusOr<std::string> ReadableFileKey(const Config& config, absl::string_view key) {
+  const std::string path = config.GetString(key, "");
+  if (path.empty()) return path;
+  // libpq would only say so at the first connection, without the key.
+  if (!std::ifstream(path).good()) return BadKey(key, absl::StrFormat("names '%s', which cannot be read", path));
+  return path;
+}
+
+absl::StatusOr<std::string> PasswordFileKey(const Config& config, absl::string_view key) {
+  auto path = ReadableFileKey(config, key);
+  if (!path.ok() || path->empty()) return path;
+  std::ifstream in(*path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string password = buf.str();
+  // Files written by `echo` or an editor end in a newline that is not part of the password.
+  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  if (password.empty()) return BadKey(key, absl::StrFormat("names '%s', which is empty", *path));
+  return password;
+}
+
+constexpr absl::string_view kTlsModes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+
+absl::Status ReadTls(const Config& config, PgTlsOptions* tls) {
+  tls->mode = config.GetString("pg.tls.mode", "");
+  if (!tls->mode.empty() && std::find(std::begin(kTlsModes), std::end(kTlsModes), tls->mode) == std::end(kTlsModes)) {
+    return BadKey("pg.tls.mode", absl::StrFormat(
+        "must be disable, allow, prefer, require, verify-ca or verify-full, got '%s'", tls->mode));
+  }
+  ASSIGN_OR_RETURN(tls->ca_file, ReadableFileKey(config, "pg.tls.ca_file"));
+  ASSIGN_OR_RETURN(tls->cert_file, ReadableFileKey(config, "pg.tls.cert_file"));
+  ASSIGN_OR_RETURN(tls->key_file, ReadableFileKey(config, "pg.tls.key_file"));
+  // Without a CA file libpq would look for ~/.postgresql/root.crt, which a service account
+  // rarely has: say which key is missing instead of failing at the first connection.
+  if ((tls->mode == "verify-ca" || tls->mode == "verify-full") && tls->ca_file.empty()) {
+    return BadKey("pg.tls.ca_file", absl::StrFormat("must be set when pg.tls.mode is %s", tls->mode));
+  }
+  if (tls->cert_file.empty() != tls->key_file.empty()) {
+    return BadKey(tls->cert_file.empty() ? "pg.tls.cert_file" : "pg.tls.key_file",
+                  "must be set together with the other of pg.tls.cert_file and pg.tls.key_file");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
   PgOptions options;
@@ -27,7 +100,94 @@ absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
     return absl::InvalidArgumentError("config key 'pg.pool_size' must be between 1 and 64");
   }
   options.pool_size = static_cast<int>(*size);
+  ASSIGN_OR_RETURN(options.password, PasswordFileKey(config, "pg.password_file"));
+  RETURN_IF_ERROR(ReadTls(config, &options.tls));
+  const absl::Duration max_ms = absl::Milliseconds(INT_MAX);
+  const absl::Duration max_s = absl::Seconds(32767);  // TCP_KEEPIDLE's and TCP_KEEPINTVL's limit
+  ASSIGN_OR_RETURN(options.statement_timeout, DurationKey(config, "pg.statement_timeout",
+                                                          options.statement_timeout, absl::ZeroDuration(), max_ms));
+  ASSIGN_OR_RETURN(options.lock_timeout,
+                   DurationKey(config, "pg.lock_timeout", options.lock_timeout, absl::ZeroDuration(), max_ms));
+  ASSIGN_OR_RETURN(options.connect_timeout, DurationKey(config, "pg.connect_timeout", options.connect_timeout,
+                                                        absl::Seconds(1), absl::Hours(1)));
+  ASSIGN_OR_RETURN(options.keepalives_idle, DurationKey(config, "pg.keepalives.idle", options.keepalives_idle,
+                                                        absl::Seconds(1), max_s));
+  ASSIGN_OR_RETURN(options.keepalives_interval, DurationKey(config, "pg.keepalives.interval",
+                                                            options.keepalives_interval, absl::Seconds(1), max_s));
+  auto count = config.GetInt("pg.keepalives.count", options.keepalives_count);
+  if (!count.ok()) return count.status();
+  if (*count < 1 || *count > 127) {  // TCP_KEEPCNT's limit
+    return BadKey("pg.keepalives.count", absl::StrFormat("must be between 1 and 127, got %d", *count));
+  }
+  options.keepalives_count = static_cast<int>(*count);
+  // Zero would mean "wait for ever" to PostgreSQL's lock_timeout, which this bound is there to avoid.
+  ASSIGN_OR_RETURN(options.migration_lock_timeout,
+                   DurationKey(config, "pg.migration_lock_timeout", options.migration_lock_timeout,
+                               absl::Milliseconds(1), max_ms));
   return options;
+}
+
+namespace {
+
+int64_t CeilSeconds(absl::Duration d) { return absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1))); }
+int64_t CeilMilliseconds(absl::Duration d) {
+  return absl::ToInt64Milliseconds(absl::Ceil(d, absl::Milliseconds(1)));
+}
+
+// RFC 3986 unreserved characters pass; everything else is %XX, which libpq decodes in a URI's
+// query string ('+' included: libpq does not read it as a space).
+void AppendPercentEncoded(std::string* out, absl::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : value) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      *out += static_cast<char>(c);
+    } else {
+      *out += '%';
+      *out += kHex[c >> 4];
+      *out += kHex[c & 15];
+    }
+  }
+}
+
+}  // namespace
+
+std::string PgConnectionString(const PgOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!o.password.empty()) params.emplace_back("password", o.password);
+  if (!o.tls.mode.empty()) params.emplace_back("sslmode", o.tls.mode);
+  if (!o.tls.ca_file.empty()) params.emplace_back("sslrootcert", o.tls.ca_file);
+  if (!o.tls.cert_file.empty()) params.emplace_back("sslcert", o.tls.cert_file);
+  if (!o.tls.key_file.empty()) params.emplace_back("sslkey", o.tls.key_file);
+  params.emplace_back("connect_timeout", absl::StrCat(CeilSeconds(o.connect_timeout)));
+  params.emplace_back("keepalives", "1");
+  params.emplace_back("keepalives_idle", absl::StrCat(CeilSeconds(o.keepalives_idle)));
+  params.emplace_back("keepalives_interval", absl::StrCat(CeilSeconds(o.keepalives_interval)));
+  params.emplace_back("keepalives_count", absl::StrCat(o.keepalives_count));
+
+  // libpq takes the last of a parameter given twice, in both forms: ours, appended, win.
+  std::string out = o.uri;
+  if (absl::StartsWith(out, "postgresql://") || absl::StartsWith(out, "postgres://")) {
+    char separator = out.find('?') == std::string::npos ? '?' : '&';
+    if (!out.empty() && (out.back() == '?' || out.back() == '&')) separator = '\0';
+    for (const auto& [key, value] : params) {
+      if (separator != '\0') out += separator;
+      separator = '&';
+      absl::StrAppend(&out, key, "=");
+      AppendPercentEncoded(&out, value);
+    }
+    return out;
+  }
+  // key=value form: values single-quoted, with '\\' and '\'' escaped.
+  for (const auto& [key, value] : params) {
+    if (!out.empty() && !absl::ascii_isspace(static_cast<unsigned char>(out.back()))) out += ' ';
+    absl::StrAppend(&out, key, "='", absl::StrReplaceAll(value, {{"\\", "\\\\"}, {"'", "\\'"}}), "'");
+  }
+  return out;
+}
+
+std::string PgSessionTimeoutsSql(const PgOptions& o) {
+  return absl::StrFormat("SET statement_timeout = %d; SET lock_timeout = %d",
+                         CeilMilliseconds(o.statement_timeout), CeilMilliseconds(o.lock_timeout));
 }
 
 std::string QuoteIdent(absl::string_view name) {
@@ -124,6 +284,15 @@ absl::Status PgErrorStatus(const std::exception& e) {
     if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0 || state.rfind("54", 0) == 0) {
       return absl::InvalidArgumentError(absl::StrFormat("postgresql: %s", e.what()));
     }
+    // query_canceled is also what pg_cancel_backend gives; the server's text says which.
+    if (state == "57014") {
+      return absl::DeadlineExceededError(absl::StrFormat(
+          "postgresql: statement cancelled (pg.statement_timeout or a cancel request): %s", e.what()));
+    }
+    if (state == "55P03") {
+      return absl::DeadlineExceededError(absl::StrFormat(
+          "postgresql: lock not obtained in time (pg.lock_timeout, or NOWAIT): %s", e.what()));
+    }
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
       return absl::UnavailableError(absl::StrFormat("postgresql unavailable: %s", e.what()));
     }
@@ -145,17 +314,25 @@ PgPool::~PgPool() = default;
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
   try {
-    auto c = std::make_unique<pqxx::connection>(options_.uri);
+    auto c = std::make_unique<pqxx::connection>(PgConnectionString(options_));
+    // SET after connecting rather than `options=-c ...` in the connection string: that would
+    // replace any `options` the operator put in pg.uri, and the search_path costs this round trip
+    // anyway (one simple query carries all three).
+    std::string session = PgSessionTimeoutsSql(options_);
     if (!options_.schema.empty()) {
-      pqxx::nontransaction n(*c);
-      n.exec(absl::StrFormat("SET search_path TO %s, public", QuoteIdent(options_.schema)));
+      absl::StrAppend(&session, "; ", absl::StrFormat("SET search_path TO %s, public", QuoteIdent(options_.schema)));
     }
+    pqxx::nontransaction n(*c);
+    n.exec(session);
     return c;
   } catch (const std::exception& e) {
     // Never echo the URI: it may hold a password.
-    // libpq's message spans lines ("...refused\n\tIs the server running..."): keep one line.
-    std::string detail(absl::StripTrailingAsciiWhitespace(e.what()));
-    detail = detail.substr(0, detail.find('\n'));
+    // libpq's message spans lines ("...refused\n\tIs the server running...", and one line per
+    // address tried: "localhost" may be ::1 refused, then 127.0.0.1 failing TLS): one line of all.
+    std::string detail;
+    for (absl::string_view line : absl::StrSplit(e.what(), '\n', absl::SkipWhitespace())) {
+      absl::StrAppend(&detail, detail.empty() ? "" : "; ", absl::StripAsciiWhitespace(line));
+    }
     return absl::UnavailableError(
         absl::StrFormat("postgresql unavailable: cannot connect (%s)", detail));
   }

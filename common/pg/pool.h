@@ -17,19 +17,53 @@
 
 namespace ys {
 
+// How the server is authenticated and the link encrypted (libpq's sslmode and certificate files).
+struct PgTlsOptions {
+  std::string mode;  // disable|allow|prefer|require|verify-ca|verify-full; empty = libpq's default
+  std::string ca_file;
+  std::string cert_file;  // client certificate (optional, with key_file)
+  std::string key_file;
+};
+
 struct PgOptions {
   std::string uri = "postgresql://postgres@127.0.0.1:15432/yingshang";
   std::string schema;  // the service's schema; becomes the search_path of every connection
   int pool_size = 4;
   absl::Duration acquire_timeout = absl::Seconds(10);
+  // From pg.password_file, read at startup; empty = whatever the URI or libpq's environment gives.
+  std::string password;
+  PgTlsOptions tls;
+  // Set on every session: a statement or a lock wait that outlives them fails (DEADLINE_EXCEEDED)
+  // instead of holding a connection of the pool and the caller's thread. Zero = no limit.
+  absl::Duration statement_timeout = absl::Seconds(60);
+  absl::Duration lock_timeout = absl::Seconds(10);
+  absl::Duration connect_timeout = absl::Seconds(5);  // libpq counts whole seconds
+  // TCP keepalives, so a connection whose peer vanished (a failover, a dropped NAT entry) is found
+  // dead in idle + interval * count rather than after the kernel's two hours.
+  absl::Duration keepalives_idle = absl::Seconds(30);
+  absl::Duration keepalives_interval = absl::Seconds(10);
+  int keepalives_count = 3;
+  // How long a replica waits for another one's migration run before it gives up.
+  absl::Duration migration_lock_timeout = absl::Seconds(60);
 };
 
-// pg.uri, pg.schema, pg.pool_size.
+// pg.uri, pg.schema, pg.pool_size, pg.password_file, pg.tls.{mode,ca_file,cert_file,key_file},
+// pg.statement_timeout, pg.lock_timeout, pg.connect_timeout,
+// pg.keepalives.{idle,interval,count}, pg.migration_lock_timeout. Errors name the key.
 absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config);
+
+// The connection string libpq is given: options.uri (a postgresql:// URI, with or without a query
+// string, or a key=value string) with the connection parameters of the options appended, which
+// take precedence over the same parameters in the URI. Holds the password: never log it.
+std::string PgConnectionString(const PgOptions& options);
+
+// The SET statements that give a session the options' statement and lock timeouts.
+std::string PgSessionTimeoutsSql(const PgOptions& options);
 
 // Maps a libpqxx exception to a status: UNAVAILABLE for a lost connection, ABORTED for a
 // serialization failure or deadlock (retry the transaction), ALREADY_EXISTS for a unique violation,
-// INVALID_ARGUMENT for data errors, INTERNAL otherwise.
+// INVALID_ARGUMENT for data errors, DEADLINE_EXCEEDED for a statement cancelled by
+// statement_timeout or a lock not obtained within lock_timeout, INTERNAL otherwise.
 absl::Status PgErrorStatus(const std::exception& e);
 
 // A small pool of libpqxx connections, each with the service's schema as search_path. Broken

@@ -1,5 +1,8 @@
 #include "common/redis/redis.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <hiredis/hiredis.h>
 
 #include "absl/strings/numbers.h"
@@ -8,7 +11,22 @@
 namespace ys {
 namespace {
 
-
+absl::StatusOr<std::string> ReadPasswordFile(absl::string_view key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, path));
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string password = buf.str();
+  // Files written by `echo` or an editor end in a newline that is not part of the password.
+  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  if (password.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("config key '%s' names '%s', which is empty", key, path));
+  }
+  return password;
+}
 
 RedisReply Convert(const redisReply* r) {
   RedisReply out;
@@ -60,6 +78,27 @@ absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
   auto cmd = config.GetDuration("redis.command_timeout", options.command_timeout);
   if (!cmd.ok()) return cmd.status();
   options.command_timeout = *cmd;
+  options.username = config.GetString("redis.username", "");
+  const std::string password_file = config.GetString("redis.password_file", "");
+  if (!password_file.empty()) {
+    auto password = ReadPasswordFile("redis.password_file", password_file);
+    if (!password.ok()) return password.status();
+    options.password = *password;
+  }
+  if (!options.username.empty() && options.password.empty()) {
+    return absl::InvalidArgumentError(
+        "config key 'redis.password_file' must be set when redis.username is (AUTH needs a password)");
+  }
+  // hiredis 0.14 (Debian 12) cannot speak TLS: refuse rather than connect in plaintext to a
+  // deployment that asked for TLS.
+  for (const char* key : {"redis.tls.ca_file", "redis.tls.cert_file", "redis.tls.key_file"}) {
+    if (!config.GetString(key, "").empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "config key '%s' is set, but this build's hiredis (Debian 12: 0.14) has no TLS; "
+          "reach Redis over a trusted network or a local TLS tunnel",
+          key));
+    }
+  }
   return options;
 }
 
@@ -71,26 +110,57 @@ RedisClient::~RedisClient() {
 
 absl::Status RedisClient::Fail(absl::string_view what) {
   std::string detail = ctx_ != nullptr && ctx_->err != 0 ? ctx_->errstr : "no reply";
+  return Drop(absl::UnavailableError(absl::StrFormat("redis %s:%d unavailable: %s (%s)", options_.host,
+                                                     options_.port, what, detail)));
+}
+
+absl::Status RedisClient::Drop(absl::Status status) {
   if (ctx_ != nullptr) {
     redisFree(ctx_);
     ctx_ = nullptr;
   }
   retry_after_ = absl::Now() + options_.reconnect_backoff;
-  return absl::UnavailableError(absl::StrFormat("redis %s:%d unavailable: %s (%s)", options_.host,
-                                                options_.port, what, detail));
+  last_failure_ = std::string(status.message());
+  return status;
 }
 
 absl::Status RedisClient::EnsureConnected() {
   if (ctx_ != nullptr) return absl::OkStatus();
   if (absl::Now() < retry_after_) {
-    return absl::UnavailableError(absl::StrFormat(
-        "redis %s:%d unavailable (reconnecting shortly)", options_.host, options_.port));
+    return absl::UnavailableError(absl::StrFormat("%s (retrying in at most %s)", last_failure_,
+                                                  absl::FormatDuration(options_.reconnect_backoff)));
   }
   ctx_ = redisConnectWithTimeout(options_.host.c_str(), options_.port,
                                  absl::ToTimeval(options_.connect_timeout));
   if (ctx_ == nullptr || ctx_->err != 0) return Fail("connect");
   if (redisSetTimeout(ctx_, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
     return Fail("set timeout");
+  }
+  return Authenticate();
+}
+
+absl::Status RedisClient::Authenticate() {
+  if (options_.password.empty()) return absl::OkStatus();
+  std::vector<const char*> argv = {"AUTH"};
+  std::vector<size_t> lens = {4};
+  if (!options_.username.empty()) {
+    argv.push_back(options_.username.data());
+    lens.push_back(options_.username.size());
+  }
+  argv.push_back(options_.password.data());
+  lens.push_back(options_.password.size());
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  if (reply == nullptr) return Fail("AUTH");
+  const RedisReply answer = Convert(reply);
+  freeReplyObject(reply);
+  if (answer.type == RedisReply::Type::kError) {
+    // WRONGPASS (bad user or password, or a disabled user), or ERR when the server has no ACL
+    // users (Redis < 6) or no password: a configuration error that a retry will not mend.
+    return Drop(absl::UnavailableError(absl::StrFormat(
+        "redis %s:%d refused AUTH as %s (redis.username, redis.password_file): %s", options_.host,
+        options_.port, options_.username.empty() ? "the default user" : "'" + options_.username + "'",
+        answer.str)));
   }
   return absl::OkStatus();
 }

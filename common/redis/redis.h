@@ -33,14 +33,22 @@ struct RedisOptions {
   // After a failure, calls fail fast (UNAVAILABLE) for this long before reconnecting, so a down
   // Redis does not add a connect timeout to every read that falls back to PostgreSQL.
   absl::Duration reconnect_backoff = absl::Seconds(1);
+  // Sent as AUTH [username] password after every (re)connect when the password is set. An empty
+  // username authenticates as Redis's `default` user (AUTH <password>, requirepass).
+  std::string username;
+  std::string password;  // from redis.password_file, read at startup
 };
 
-// redis.address ("127.0.0.1:16379"), redis.connect_timeout, redis.command_timeout.
+// redis.address ("127.0.0.1:16379"), redis.connect_timeout, redis.command_timeout,
+// redis.username, redis.password_file. redis.tls.{ca_file,cert_file,key_file} are refused with an
+// error naming the key: Debian 12's hiredis (0.14) has no TLS (hiredis_ssl came with 1.0).
 absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config);
 
-// One synchronous hiredis connection with timeouts, reconnect and pipelining. Thread-safe (one call
-// at a time). Every connection or protocol failure is UNAVAILABLE; a Redis error reply (WRONGTYPE …)
-// is returned as a RedisReply of type kError.
+// One synchronous hiredis connection with timeouts, reconnect, AUTH and pipelining. Thread-safe
+// (one call at a time). Every connection or protocol failure is UNAVAILABLE, and so is a refused
+// AUTH (its message names the keys); a Redis error reply (WRONGTYPE, NOPERM …) is returned as a
+// RedisReply of type kError. After a failure, calls fail fast with its message for
+// reconnect_backoff: wrong credentials cost one AUTH per backoff, not one per call.
 class RedisClient {
  public:
   explicit RedisClient(RedisOptions options);
@@ -54,12 +62,15 @@ class RedisClient {
 
  private:
   absl::Status EnsureConnected();
+  absl::Status Authenticate();
   absl::Status Fail(absl::string_view what);
+  absl::Status Drop(absl::Status status);
 
   RedisOptions options_;
   std::mutex mu_;
   redisContext* ctx_ = nullptr;
   absl::Time retry_after_ = absl::InfinitePast();
+  std::string last_failure_;  // repeated by the calls refused during the backoff
 };
 
 }  // namespace ys

@@ -1,3 +1,7 @@
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/escaping.h"
@@ -245,6 +249,133 @@ TEST(PgTest, ABrokenConnectionIsReplaced) {
                     tx.exec("SELECT 1");
                     return absl::OkStatus();
                   }).ok());
+}
+
+// issue #17: the session settings the options ask for, through a URI that has a query string.
+TEST(PgTest, SessionsGetTheConfiguredTimeoutsThroughAUriWithAQuery) {
+  PgOptions o;
+  o.uri = testing::PgUri() + (testing::PgUri().find('?') == std::string::npos ? "?" : "&") +
+          "application_name=ys_pg_test";
+  o.statement_timeout = absl::Milliseconds(1500);
+  o.lock_timeout = absl::Seconds(3);
+  o.keepalives_idle = absl::Seconds(42);
+  auto pool = PgPool::Connect(o);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  ASSERT_TRUE((*pool)->WithTransaction([&](pqxx::work& tx) {
+                       const pqxx::row r = tx.exec1(
+                           "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), "
+                           "current_setting('application_name')");
+                       EXPECT_EQ(r[0].as<std::string>(), "1500ms");
+                       EXPECT_EQ(r[1].as<std::string>(), "3s");
+                       EXPECT_EQ(r[2].as<std::string>(), "ys_pg_test");  // the URI's own parameter stays
+                       return absl::OkStatus();
+                     }).ok());
+  // The keepalive settings are the client socket's.
+  ASSERT_TRUE((*pool)->WithConnection([&](pqxx::connection& c) {
+                       int on = 0, idle = 0, interval = 0, count = 0;
+                       socklen_t len = sizeof(int);
+                       EXPECT_EQ(getsockopt(c.sock(), SOL_SOCKET, SO_KEEPALIVE, &on, &len), 0);
+                       EXPECT_EQ(getsockopt(c.sock(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, &len), 0);
+                       EXPECT_EQ(getsockopt(c.sock(), IPPROTO_TCP, TCP_KEEPINTVL, &interval, &len), 0);
+                       EXPECT_EQ(getsockopt(c.sock(), IPPROTO_TCP, TCP_KEEPCNT, &count, &len), 0);
+                       EXPECT_NE(on, 0);
+                       EXPECT_EQ(idle, 42);
+                       EXPECT_EQ(interval, 10);
+                       EXPECT_EQ(count, 3);
+                       return absl::OkStatus();
+                     }).ok());
+}
+
+TEST(PgTest, AStatementLongerThanStatementTimeoutIsCancelled) {
+  PgOptions o;
+  o.uri = testing::PgUri();
+  o.pool_size = 1;
+  o.statement_timeout = absl::Milliseconds(300);
+  auto pool = PgPool::Connect(o);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  const absl::Time start = absl::Now();
+  const absl::Status s = (*pool)->WithTransaction([](pqxx::work& tx) {
+    tx.exec("SELECT pg_sleep(10)");
+    return absl::OkStatus();
+  });
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+  EXPECT_NE(s.message().find("pg.statement_timeout"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("statement timeout"), std::string::npos) << s;  // the server's reason
+  // The connection survives the cancel and keeps its setting.
+  EXPECT_TRUE((*pool)->WithTransaction([](pqxx::work& tx) {
+                       EXPECT_EQ(tx.exec1("SHOW statement_timeout")[0].as<std::string>(), "300ms");
+                       return absl::OkStatus();
+                     }).ok());
+}
+
+TEST(PgTest, ALockWaitLongerThanLockTimeoutFails) {
+  const std::string schema = testing::UniqueName("t_lock");
+  auto setup = Pool(schema);
+  ASSERT_NE(setup, nullptr);
+  ASSERT_TRUE(MigrateService(*setup, "svc", {{1, "0001_t", "CREATE TABLE t (k int PRIMARY KEY)"}}).ok());
+  PgOptions o;
+  o.uri = testing::PgUri();
+  o.schema = schema;
+  o.lock_timeout = absl::Milliseconds(300);
+  o.statement_timeout = absl::Seconds(30);  // so that only the lock wait can end it early
+  auto pool = PgPool::Connect(o);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+
+  pqxx::connection holder(testing::PgUri());
+  pqxx::work held(holder);
+  held.exec("LOCK TABLE " + QuoteIdent(schema) + ".t IN ACCESS EXCLUSIVE MODE");
+  const absl::Time start = absl::Now();
+  const absl::Status s = (*pool)->WithTransaction([](pqxx::work& tx) {
+    tx.exec("SELECT count(*) FROM t");
+    return absl::OkStatus();
+  });
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+  EXPECT_NE(s.message().find("pg.lock_timeout"), std::string::npos) << s;
+  held.abort();
+  EXPECT_TRUE((*pool)->WithTransaction([](pqxx::work& tx) {
+                       tx.exec("SELECT count(*) FROM t");
+                       return absl::OkStatus();
+                     }).ok());
+}
+
+TEST(PgTest, MigratorGivesUpWhenAnotherSessionHoldsTheMigrationLock) {
+  const std::string schema = testing::UniqueName("t_miglock");
+  PgOptions o;
+  o.uri = testing::PgUri();
+  o.schema = schema;
+  o.pool_size = 1;  // the migrator's connection is the one checked afterwards
+  o.statement_timeout = absl::Milliseconds(400);  // shorter than the lock wait: must not cut it
+  o.migration_lock_timeout = absl::Seconds(1);
+  auto pool = PgPool::Connect(o);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+
+  pqxx::connection holder(testing::PgUri());
+  pqxx::nontransaction other(holder);
+  other.exec_params("SELECT pg_advisory_lock(hashtext($1))", "ys_migrate:" + schema);
+  const absl::Time start = absl::Now();
+  const absl::Status s = MigrateService(**pool, "svc", {{1, "0001_t", "CREATE TABLE t (k int)"}});
+  const absl::Duration waited = absl::Now() - start;
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+  EXPECT_NE(s.message().find("pg.migration_lock_timeout"), std::string::npos) << s;
+  EXPECT_EQ(s.message().find('\n'), std::string::npos) << s;
+  EXPECT_GE(waited, absl::Milliseconds(900));
+  EXPECT_LT(waited, absl::Seconds(5));
+
+  // Once the other session lets go, the same pool migrates, and its connection is back to the
+  // configured timeouts (the migrator lifts statement_timeout only while it migrates).
+  other.exec_params("SELECT pg_advisory_unlock(hashtext($1))", "ys_migrate:" + schema);
+  const absl::Status again = MigrateService(**pool, "svc", {{1, "0001_t", "CREATE TABLE t (k int)"}});
+  EXPECT_TRUE(again.ok()) << again;
+  EXPECT_TRUE((*pool)->WithTransaction([](pqxx::work& tx) {
+                       const pqxx::row r = tx.exec1("SELECT current_setting('statement_timeout'), "
+                                                    "current_setting('lock_timeout'), to_regclass('t') IS NOT NULL");
+                       EXPECT_EQ(r[0].as<std::string>(), "400ms");
+                       EXPECT_EQ(r[1].as<std::string>(), "10s");
+                       EXPECT_TRUE(r[2].as<bool>());
+                       return absl::OkStatus();
+                     }).ok());
 }
 
 }  // namespace
