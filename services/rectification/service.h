@@ -9,7 +9,8 @@ namespace ys::rectification {
 
 // The gRPC face of the cases. Roles: office (everything), unit:<name> (reads and reports on its own
 // cases; reads the county cases it follows), leader:<name> (a 领班: reads the cases it leads),
-// county:<code> (reads and reports on its county's cases), viewer and the others (read). The domain
+// county:<code> (reads and reports on its county's cases), viewer (reads); platforms, huiqitong and
+// the centre read no case (kCaseReaders in service.cc). The domain
 // decides who reads and reports what (CaseReader, VisibleTo, CheckMayRead, CheckMayReport). Unit
 // names in requests resolve through the authenticator's UnitDirectory (an alias finds the canonical
 // unit).
