@@ -105,4 +105,17 @@ std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
   return rt;
 }
 
+std::unique_ptr<Readiness> WatchReadiness(GrpcServer& server, ServiceRuntime& runtime) {
+  auto readiness = std::make_unique<Readiness>(runtime.metrics, [&server](bool serving) { server.SetServing(serving); });
+  PgPool* pool = runtime.pool.get();
+  readiness->AddCheck("postgresql", [pool] {
+    return pool->WithConnection([](pqxx::connection& c) -> absl::Status {
+      pqxx::nontransaction(c).exec("SELECT 1");
+      return absl::OkStatus();
+    });
+  });
+  readiness->Start();
+  return readiness;
+}
+
 }  // namespace ys

@@ -10,6 +10,7 @@
 #include "common/metrics/metrics.h"
 #include "common/pg/outbox_admin.h"
 #include "common/pg/pool.h"
+#include "common/process/readiness.h"
 
 namespace ys {
 
@@ -62,6 +63,11 @@ struct ServiceRuntime {
 std::unique_ptr<ServiceRuntime> StartStoreRuntimeOrExit(
     const std::string& program, const std::string& service, const ServiceSetup& setup,
     const std::vector<std::pair<std::string, std::string>>& migration_files);
+
+// The service's readiness (common/process/readiness.h), reported to `server`'s health service and
+// checking PostgreSQL through the runtime's pool every 2 s; started. The service still says when it
+// is ready itself (SetReady(true)).
+std::unique_ptr<Readiness> WatchReadiness(GrpcServer& server, ServiceRuntime& runtime);
 
 std::unique_ptr<ServiceRuntime> StartServiceRuntimeOrExit(
     const std::string& program, const std::string& service, const ServiceSetup& setup,

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   server.AddService(&service);
   server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
-  server.SetServing(true);
+  auto readiness = ys::WatchReadiness(server, *runtime);  // NOT_SERVING while PostgreSQL is lost
+  readiness->SetReady(true);
   ys::log::Info("duty serving", {{"grpc", server.address()},
                                  {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc/auth.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/status.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
@@ -59,10 +60,10 @@ absl::StatusOr<std::string> MethodCatalog::Encode(const gp::Message& message, Co
 }
 
 Backends::Backends(const std::map<std::string, std::string>& addresses,
-                   std::shared_ptr<grpc::ChannelCredentials> credentials)
+                   std::shared_ptr<grpc::ChannelCredentials> credentials, const std::string& server_name)
     : addresses_(addresses) {
   for (const auto& [package, address] : addresses) {
-    channels_[package] = grpc::CreateChannel(address, credentials);
+    channels_[package] = MakeChannel(address, credentials, server_name);
   }
 }
 

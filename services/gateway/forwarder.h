@@ -36,11 +36,12 @@ class MethodCatalog {
 };
 
 // The services behind the gateway, by proto package: gateway.backends
-// {"yingshang.ranking.v1": "127.0.0.1:7102", …}; one channel each.
+// {"yingshang.ranking.v1": "127.0.0.1:7102", …}; one channel each, with `credentials` (TLS when
+// grpc.client.tls.* is set) and `server_name` as the name checked in their certificates when not empty.
 class Backends {
  public:
   Backends(const std::map<std::string, std::string>& addresses,
-           std::shared_ptr<grpc::ChannelCredentials> credentials);
+           std::shared_ptr<grpc::ChannelCredentials> credentials, const std::string& server_name = "");
   // The channel of the service's package ("yingshang.ranking.v1.RankingQuery" -> yingshang.ranking.v1);
   // nullptr when no backend serves it.
   std::shared_ptr<grpc::Channel> ChannelFor(absl::string_view service) const;

@@ -1,6 +1,7 @@
 // ys-gateway: the web console's server — the web app's files, people and sessions, and the Connect
 // protocol in front of every service's gRPC API. Wiring only.
 #include "absl/strings/str_cat.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/server.h"
 #include "common/log/log.h"
 #include "common/pg/outbox.h"
@@ -8,7 +9,6 @@
 #include "common/process/signals.h"
 #include "common/process/startup.h"
 #include "common/redis/redis.h"
-#include "grpcpp/security/credentials.h"
 #include "services/gateway/console.h"
 #include "services/gateway/embedded.h"
 #include "services/gateway/forwarder.h"
@@ -40,7 +40,9 @@ int main(int argc, char** argv) {
   ys::gateway::RedisSessionStore sessions(redis, clock, settings.policy.sessions, ys::gateway::RandomBytes);
   ys::gateway::RedisLoginRateLimiter rate(redis, clock, settings.login_per_address_per_minute);
   ys::gateway::Console console(store, sessions, rate, store, allowlist, clock, settings.policy, runtime->metrics);
-  ys::gateway::Backends backends(settings.backends, grpc::InsecureChannelCredentials());
+  const auto backend_credentials = ys::ValueOrExit(kProgram, ys::ChannelCredentialsFor(settings.backend_tls));
+  ys::gateway::Backends backends(settings.backends, backend_credentials,
+                                 settings.backend_tls ? settings.backend_tls->server_name : "");
   ys::gateway::Forwarder forwarder(backends, settings.service_key, settings.call_timeout);
 
   ys::gateway::UserAdminImpl user_admin(store, sessions, clock, setup.auth, *runtime->executor, settings.policy);
@@ -51,7 +53,8 @@ int main(int argc, char** argv) {
   ys::gateway::ConsoleHttpServer http(settings.http, console, sessions, allowlist, forwarder, site, runtime->metrics);
   ys::CheckOrExit(kProgram, http.Start());
   ys::CheckOrExit(kProgram, redis.Ping());
-  server.SetServing(true);
+  auto readiness = ys::WatchReadiness(server, *runtime);  // NOT_SERVING while PostgreSQL is lost
+  readiness->SetReady(true);
   ys::log::Info("gateway serving", {{"http", absl::StrCat(settings.http.host, ":", http.port())},
                                     {"grpc", server.address()},
                                     {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())},

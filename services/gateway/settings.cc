@@ -77,6 +77,7 @@ absl::StatusOr<GatewaySettings> LoadGatewaySettings(const Config& config) {
   if (s.backends.empty()) {
     return absl::InvalidArgumentError("config key 'gateway.backends' must map services (ranking, …) to gRPC addresses");
   }
+  ASSIGN_OR_RETURN(s.backend_tls, ClientTlsOptionsFromConfig(config));
   ASSIGN_OR_RETURN(std::string key, ReadFileFor(config, "gateway.service_key_file"));
   s.service_key = std::string(absl::StripAsciiWhitespace(key));
   if (s.service_key.empty()) return absl::InvalidArgumentError("config key 'gateway.service_key_file': the file is empty");

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/config.h"
+#include "common/grpc/channel.h"
 #include "common/redis/redis.h"
 #include "services/gateway/console.h"
 #include "services/gateway/http_server.h"
@@ -18,6 +19,7 @@ struct GatewaySettings {
   HttpSettings http;
   std::string static_dir;                      // gateway.http.static_dir: the built web app
   std::map<std::string, std::string> backends;  // gateway.backends {ranking: addr}: package -> address
+  std::optional<ClientTlsOptions> backend_tls;  // grpc.client.tls.*: how it reaches them; nullopt: plaintext
   std::string service_key;                     // read from gateway.service_key_file (role gateway)
   std::string allowlist_yaml;                  // read from gateway.allowlist_file
   absl::Duration call_timeout = absl::Seconds(10);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   const auto& kafka_options = setup.kafka;
   const auto& auth = setup.auth;
   const auto limits = ys::ValueOrExit(kProgram, ys::input::InputLimitsFromConfig(config));
+  const auto redemption_sources = ys::ValueOrExit(kProgram, ys::indicator::RedemptionSourcesFromConfig(config));
   ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
                                           {.group_id = config.GetString("kafka.group_id", "ys-indicator"),
                                            .topics = {ys::indicator::kRedemptionTopic}},
                                           &kafka_metrics));
-  ys::indicator::RedemptionIngest ingest(*consumer, *pool, store, metrics, clock, limits);
+  ys::indicator::RedemptionIngest ingest(*consumer, *pool, store, metrics, clock, limits, redemption_sources);
   ingest.Start();
 
   ys::GrpcServer server(grpc_options, metrics, &auth);
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
   server.AddService(&programme);
   server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
-  server.SetServing(true);
+  auto readiness = ys::WatchReadiness(server, *runtime);  // NOT_SERVING while PostgreSQL is lost
+  readiness->SetReady(true);
   ys::log::Info("indicator serving", {{"grpc", server.address()},
                                       {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 

@@ -2,6 +2,7 @@
 // with a history of every attempt. Wiring only.
 #include "absl/strings/str_cat.h"
 #include "common/catalog/replica_store.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/server.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (settings.smtp_enabled) smtp = ys::ValueOrExit(kProgram, ys::notify::SmtpSender::Create(settings.smtp, clock));
   const auto documents = ys::ValueOrExit(kProgram, ys::notify::documents::LoadDocumentSettings(config));
   const std::string group = config.GetString("kafka.group_id", "ys-notify");
+  const auto client_tls = ys::ValueOrExit(kProgram, ys::ClientTlsOptionsFromConfig(config));  // grpc.client.tls.*
   ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "notify", setup, ys::notify::EmbeddedMigrations(),
@@ -71,12 +73,16 @@ int main(int argc, char** argv) {
 
   // The dispatch pack and the bulletin (documents/): read from the other services, printed by Chromium.
   namespace docs = ys::notify::documents;
+  const auto grpc_credentials = ys::ValueOrExit(kProgram, ys::ChannelCredentialsFor(client_tls));
+  const std::string server_name = client_tls ? client_tls->server_name : "";
   docs::GrpcDocumentSources sources({.ranking = documents.ranking, .indicator = documents.indicator,
                                      .rectification = documents.rectification, .duty = documents.duty,
-                                     .api_key = documents.service_key, .deadline = documents.deadline});
+                                     .api_key = documents.service_key, .deadline = documents.deadline,
+                                     .server_name = server_name},
+                                    grpc_credentials);
   docs::ChromiumPrinter printer({.binary = documents.chromium, .work_dir = documents.work_dir,
                                  .timeout = documents.print_timeout});
-  docs::GrpcCaseOpener cases(grpc::CreateChannel(documents.rectification, grpc::InsecureChannelCredentials()),
+  docs::GrpcCaseOpener cases(ys::MakeChannel(documents.rectification, grpc_credentials, server_name),
                              documents.service_key, documents.deadline);
   docs::DocumentDesk document_desk(store, sources, printer, cases, book, clock, {.city_code = documents.city_code});
   docs::DocumentServiceImpl document_service(document_desk, setup.auth, *runtime->executor);
@@ -101,7 +107,8 @@ int main(int argc, char** argv) {
   consumers->Start();
   dispatcher.Start();
   if (documents.enabled) case_sweep.Start();
-  server.SetServing(true);
+  auto readiness = ys::WatchReadiness(server, *runtime);  // NOT_SERVING while PostgreSQL is lost
+  readiness->SetReady(true);
   ys::log::Info("notify serving", {{"grpc", server.address()},
                                    {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 

@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
   server.AddService(&submit);
   server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
+  // SERVING once the catalog replica caught up, and while PostgreSQL answers.
+  auto readiness = ys::WatchReadiness(server, *runtime);
 
   auto consumers = ys::ValueOrExit(
       kProgram, ys::ranking::RankingConsumers::Create(
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
                      .consumers = static_cast<size_t>(consumers_per_process),
                      .batch_size = static_cast<size_t>(batch_size)}, [&] {
                       submit.SetReady(true);
-                      server.SetServing(true);
+                      readiness->SetReady(true);
                       ys::log::Info("ranking serving",
                                     {{"grpc", server.address()},
                                      {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())},

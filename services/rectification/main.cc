@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
   ys::InboxProcessor inbox(
       *alerts, *runtime->pool, metrics,
       {.consumer = "rectification.alerts", .dlq_topic = "ys.rectification.dlq.v1",
-       .source = "/yingshang/rectification", .limits = settings.policies.input},
+       .source = "/yingshang/rectification",
+       // Alerts open cases against units: only the ranking service raises them (issue #17).
+       .trusted_sources = {"/yingshang/ranking"}, .limits = settings.policies.input},
       [&](pqxx::transaction_base& tx, const std::vector<const ys::CloudEvent*>& events,
           std::vector<absl::Status>* results) { return store.ApplyAlerts(tx, events, results); });
 
@@ -53,7 +55,8 @@ int main(int argc, char** argv) {
   server.AddService(&service);
   server.AddService(runtime->outbox_admin.get());
   ys::CheckOrExit(kProgram, server.Start());
-  server.SetServing(true);
+  auto readiness = ys::WatchReadiness(server, *runtime);  // NOT_SERVING while PostgreSQL is lost
+  readiness->SetReady(true);
   ys::log::Info("rectification serving", {{"grpc", server.address()},
                                           {"metrics", absl::StrCat("127.0.0.1:", runtime->exposer->port())}});
 

@@ -57,6 +57,7 @@ void AddItems(CLI::App* bulletin, std::shared_ptr<Args> args, std::ostream& out,
     pb::ListItemsResponse resp;
     if (!s.Call(&Stub::ListItems, req, &resp)) return;
     args->cases.key = args->client.key;  // the same key, already resolved
+    args->cases.tls = args->client.tls;  // and the same TLS settings
     if (absl::Status r = ResolveClient(&args->cases, kCasesService, kCasesAddress); !r.ok()) {
       s.Fail(r);
       return;

@@ -4,6 +4,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/ysctl/client.h"
 
 namespace ys::ysctl {
 
@@ -11,13 +12,20 @@ void AddHealthCommand(CLI::App& app, std::ostream& out, std::ostream& err, int* 
   struct Args {
     std::string address = "127.0.0.1:7102";
     std::string service;
+    ClientTlsOptions tls;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("health", "Check a service's grpc.health.v1 status");
   cmd->add_option("--address", args->address, "host:port of the service")->capture_default_str();
   cmd->add_option("--service", args->service, "service name (default: the whole server)");
+  AddTlsFlags(cmd, &args->tls);
   cmd->callback([args, &out, &err, exit_code] {
-    auto channel = grpc::CreateChannel(args->address, grpc::InsecureChannelCredentials());
+    auto credentials = ResolveTls(&args->tls);
+    if (!credentials.ok()) {
+      ReportError(err, credentials.status(), exit_code);
+      return;
+    }
+    auto channel = MakeChannel(args->address, *credentials, args->tls.server_name);
     auto stub = grpc::health::v1::Health::NewStub(channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ysctl — operate the Yingshang (营商) platform"};
   app.require_subcommand(1);
   int exit_code = 0;
+  ys::ysctl::AddGlobalTlsFlags(app);
   ys::ysctl::AddCalendarCommands(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddHealthCommand(app, std::cout, std::cerr, &exit_code);
   ys::ysctl::AddCatalogCommands(app, std::cout, std::cerr, &exit_code);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/status.h"
 #include "common/status/macros.h"
 
@@ -42,13 +43,14 @@ absl::StatusOr<Response> AllPages(Request request, const Fetch& fetch, const Ite
 
 GrpcDocumentSources::GrpcDocumentSources(GrpcSourcesOptions o, std::shared_ptr<grpc::ChannelCredentials> creds)
     : options_(std::move(o)) {
-  auto indicator = grpc::CreateChannel(options_.indicator, creds);
-  ranking_ = rpb::RankingQuery::NewStub(grpc::CreateChannel(options_.ranking, creds));
+  const std::string& name = options_.server_name;
+  auto indicator = MakeChannel(options_.indicator, creds, name);
+  ranking_ = rpb::RankingQuery::NewStub(MakeChannel(options_.ranking, creds, name));
   catalog_ = ipb::CatalogService::NewStub(indicator);
   programme_ = ipb::ProgrammeService::NewStub(indicator);
   redemption_ = ipb::RedemptionService::NewStub(indicator);
-  rectification_ = cpb::RectificationService::NewStub(grpc::CreateChannel(options_.rectification, creds));
-  duty_ = dpb::DutyService::NewStub(grpc::CreateChannel(options_.duty, creds));
+  rectification_ = cpb::RectificationService::NewStub(MakeChannel(options_.rectification, creds, name));
+  duty_ = dpb::DutyService::NewStub(MakeChannel(options_.duty, creds, name));
 }
 
 template <typename Call>

@@ -23,11 +23,13 @@ struct GrpcSourcesOptions {
   std::string ranking, indicator, rectification, duty;  // host:port
   std::string api_key;
   absl::Duration deadline = absl::Seconds(10);  // each call (each page of a list)
+  std::string server_name;  // grpc.client.tls.server_name: the name checked in their certificates
 };
 
 class GrpcDocumentSources final : public DocumentSources {
  public:
-  // Channels connect lazily: constructing does no I/O.
+  // Channels connect lazily: constructing does no I/O. `creds`: TLS when grpc.client.tls.* is set
+  // (common/grpc/channel.h ChannelCredentialsFor).
   explicit GrpcDocumentSources(GrpcSourcesOptions o,
                                std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials());
 

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/metrics/metrics.h"
+#include "common/process/periodic_task.h"
+
+namespace ys {
+
+// Readiness apart from liveness (issue #17). The health service answers SERVING only while the
+// service has said it is ready (its own condition: ranking's catalog replica caught up) and every
+// dependency check passes (PostgreSQL answers). The checks run every `every`; a failure turns the
+// service NOT_SERVING at once, the first passing round turns it SERVING again, by itself. The process
+// stays alive meanwhile (liveness): its consumers back off and retry, nothing is lost.
+// Metrics: ys_dependency_up{dependency} (1/0, per check) and ys_ready (what health answers).
+class Readiness {
+ public:
+  using Check = std::function<absl::Status()>;
+  using Report = std::function<void(bool serving)>;
+
+  Readiness(Metrics& metrics, Report report);
+  ~Readiness();
+
+  // Before Start.
+  void AddCheck(std::string dependency, Check check);
+  // The service's own condition (false until it says so).
+  void SetReady(bool ready);
+
+  // One round of checks; reports the outcome. Returns the first failing check's status.
+  absl::Status Evaluate();
+  void Start(absl::Duration every = absl::Seconds(2));
+  void Stop();
+
+ private:
+  struct Dependency {
+    std::string name;
+    Check check;
+    prometheus::Gauge* up;
+    bool was_up = true;
+  };
+
+  Metrics& metrics_;
+  Report report_;
+  prometheus::Gauge& ready_gauge_;
+  std::mutex mu_;  // Evaluate from the task and SetReady from a consumer thread
+  bool self_ready_ = false;
+  bool deps_up_ = true;
+  std::vector<Dependency> dependencies_;
+  std::unique_ptr<PeriodicTask> task_;
+};
+
+}  // namespace ys
