@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/catalog/replica.h"
+#include "common/consumer/record_sink.h"
 #include "common/input/text_rules.h"
 #include "common/kafka/cloud_event.h"
 #include "common/pg/pool.h"
@@ -31,6 +32,11 @@ class CatalogReplicaStore {
                           std::vector<absl::Status>* results);
   // Marks the replica changed (call after the transaction that applied a batch committed).
   void Invalidate() { generation_.fetch_add(1); }
+  // Whether a round of the catalog consumer may have changed the replica table. Every replica of a
+  // service reads every catalog record (ConsumerOptions::every_partition) into the one table of its
+  // schema; the inbox lets one replica apply a record and the others find it a duplicate. A duplicate
+  // may thus be another replica's fresh change this one has not loaded yet: it counts too.
+  static bool MayHaveChanged(const InboxBatch& round) { return round.applied + round.duplicates > 0; }
   absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current();
   // The same, reloading (when it changed) through the caller's transaction.
   absl::StatusOr<std::shared_ptr<const CatalogReplica>> Current(pqxx::transaction_base& tx);

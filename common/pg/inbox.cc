@@ -7,6 +7,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
 #include "common/log/log.h"
 #include "common/pg/copy.h"
@@ -219,6 +221,28 @@ EventIdentity IdentityOf(const KafkaMessage& m, const absl::StatusOr<CloudEvent>
   return {event->source, event->id};
 }
 
+}  // namespace
+
+absl::Status CheckTrustedSource(absl::string_view source, absl::string_view topic,
+                                const std::vector<std::string>& trusted) {
+  if (trusted.empty()) return absl::OkStatus();
+  for (const std::string& t : trusted) {
+    absl::string_view pattern = t;
+    if (absl::ConsumeSuffix(&pattern, "*") ? absl::StartsWith(source, pattern) && source.size() > pattern.size()
+                                            : source == pattern) {
+      return absl::OkStatus();
+    }
+  }
+  // FAILED_PRECONDITION: the record's fault (a dead letter), not the consumer's.
+  return WithRejectionReason(
+      absl::FailedPreconditionError(absl::StrFormat(
+          "ce_source %s may not publish to %s (accepted: %s)", input::QuoteInput(source), topic,
+          absl::StrJoin(trusted, ", "))),
+      "untrusted_source");
+}
+
+namespace {
+
 absl::StatusOr<CloudEvent> DecodeRecord(const KafkaMessage& m, const input::InputLimits& limits) {
   if (!PgTextRecord(m)) {
     return absl::InvalidArgumentError("record key or headers are not UTF-8 text (or hold NUL bytes)");
@@ -354,6 +378,12 @@ absl::StatusOr<InboxBatch> InboxProcessor::Apply(std::span<const KafkaMessage> r
     ids.reserve(n);
     for (const KafkaMessage& m : records) {
       events.push_back(DecodeRecord(m, options_.limits));
+      if (events.back().ok()) {
+        if (absl::Status trusted = CheckTrustedSource(events.back()->source, m.topic, options_.trusted_sources);
+            !trusted.ok()) {
+          events.back() = trusted;
+        }
+      }
       ids.push_back(IdentityOf(m, events.back(), options_.dry_run));
     }
     std::set<EventIdentity> fresh = ClaimInboxBatch(tx, options_.consumer, ids);

@@ -44,6 +44,12 @@ struct InboxOptions {
   std::string consumer;   // the inbox name, e.g. "ranking.submissions"
   std::string dlq_topic;  // where rejected records go (through the outbox), with the reason
   std::string source;     // ce_source of dead-letter records, e.g. "/yingshang/ranking"
+  // Who may publish to the topic (issue #17, trust of events): ce_source values, each exact
+  // ("/yingshang/ranking") or a prefix ending in "/*" ("/platform/*" matches "/platform/jxyshj"). A
+  // record from any other source is a dead letter whose reason names the source (reason code
+  // untrusted_source); it reaches no handler. Every service's consumer sets it; empty accepts any
+  // source (tests and tools only).
+  std::vector<std::string> trusted_sources;
   // The input rules' caps for the CloudEvent attributes and the whole record (config input.*).
   input::InputLimits limits;
   size_t batch_size = 500;
@@ -61,6 +67,11 @@ struct InboxOptions {
                      const absl::Status& reason)>
       on_reject;
 };
+
+// OK when `source` is one of `trusted` (InboxOptions::trusted_sources; empty trusts any);
+// PERMISSION_DENIED with reason code untrusted_source naming the source and the topic otherwise.
+absl::Status CheckTrustedSource(absl::string_view source, absl::string_view topic,
+                                const std::vector<std::string>& trusted);
 
 // "dlq:<topic>:<partition>:<offset>": the dead-letter record's ce_id, unique per refused record.
 std::string DeadLetterId(const KafkaMessage& m);

@@ -1,6 +1,8 @@
 #include "services/indicator/redemption_service.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc/status.h"
 #include "common/grpc/unary.h"
@@ -56,8 +58,23 @@ grpc::ServerUnaryReactor* RedemptionServiceImpl::GetRedemptionSummary(
   });
 }
 
+absl::StatusOr<std::vector<std::string>> RedemptionSourcesFromConfig(const Config& config) {
+  constexpr char kKey[] = "redemptions.trusted_sources";
+  if (!config.Has(kKey)) return std::vector<std::string>{"/huiqitong", "/huiqitong/*"};
+  ASSIGN_OR_RETURN(std::vector<std::string> sources, config.GetStringList(kKey));
+  if (sources.empty()) return absl::InvalidArgumentError(absl::StrCat("config key '", kKey, "' lists no source"));
+  for (const std::string& s : sources) {
+    if (!absl::StartsWith(s, "/")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config key '", kKey, "': ", input::QuoteInput(s), " is not a ce_source (begins with /)"));
+    }
+  }
+  return sources;
+}
+
 RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogStore& catalog,
-                                   Metrics& metrics, const Clock& clock, input::InputLimits limits)
+                                   Metrics& metrics, const Clock& clock, input::InputLimits limits,
+                                   std::vector<std::string> trusted_sources)
     : source_(source),
       pool_(pool),
       catalog_(catalog),
@@ -68,6 +85,7 @@ RedemptionIngest::RedemptionIngest(EventSource& source, PgPool& pool, CatalogSto
              {.consumer = "indicator.redemptions",
               .dlq_topic = kRedemptionDlqTopic,
               .source = "/yingshang/indicator",
+              .trusted_sources = std::move(trusted_sources),
               .limits = limits},
              InboxProcessor::BatchHandler([this](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                                                  std::vector<absl::Status>* results) {

@@ -8,6 +8,7 @@
 #include "common/grpc/executor.h"
 #include "common/kafka/kafka.h"
 #include "common/metrics/metrics.h"
+#include "common/config/config.h"
 #include "common/pg/inbox.h"
 #include "common/time/clock.h"
 #include "services/indicator/catalog_store.h"
@@ -43,11 +44,19 @@ class RedemptionServiceImpl final : public rpb::RedemptionService::CallbackServi
 
 // Consumes ys.policy.redemptions.v1 into PostgreSQL through the inbox (bad events to
 // ys.policy.dlq.v1 with the reason), and keeps per-region gauges of the current month.
+// redemptions.trusted_sources: who may publish to ys.policy.redemptions.v1 (exact ce_source values
+// or prefixes ending in "/*"); by default the 惠企通 platform, "/huiqitong" and "/huiqitong/*". Each
+// entry must begin with "/" (an error naming the key otherwise).
+absl::StatusOr<std::vector<std::string>> RedemptionSourcesFromConfig(const Config& config);
+
 class RedemptionIngest final : public RecordSink {
  public:
   // `limits`: the input rules' caps (config input.*) for the events and their fields.
+  // `trusted_sources`: the 惠企通 platform's ce_source values (config redemptions.trusted_sources);
+  // events from any other source are dead letters naming it.
   RedemptionIngest(EventSource& source, PgPool& pool, CatalogStore& catalog, Metrics& metrics,
-                   const Clock& clock, input::InputLimits limits = {});
+                   const Clock& clock, input::InputLimits limits = {},
+                   std::vector<std::string> trusted_sources = {});
   ~RedemptionIngest() override;
 
   // One poll-and-apply round (tests and benchmarks; the service runs Start's loop).

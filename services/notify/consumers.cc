@@ -15,10 +15,15 @@ absl::StatusOr<std::unique_ptr<NotifyConsumers>> NotifyConsumers::Create(
     const RecipientBook& book, Intake& intake, const NotifySettings& settings, Options options) {
   std::unique_ptr<NotifyConsumers> c(new NotifyConsumers());
   ASSIGN_OR_RETURN(c->catalog_.consumer,
-                   KafkaConsumer::Create(kafka, {options.group_id + ".catalog", {kCatalogTopic}}, kafka_metrics));
+                   KafkaConsumer::Create(kafka,
+                                         {.group_id = options.group_id + ".catalog-replica",
+                                          .topics = {kCatalogTopic},
+                                          .every_partition = true},
+                                         kafka_metrics));
   c->catalog_.inbox = std::make_unique<InboxProcessor>(
       *c->catalog_.consumer, pool, metrics,
       InboxOptions{.consumer = "notify.catalog", .dlq_topic = kDlqTopic, .source = "/yingshang/notify",
+                   .trusted_sources = {kCatalogSource},
                    .poll_timeout = absl::Milliseconds(50)},
       InboxProcessor::BatchHandler([&replica](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                                               std::vector<absl::Status>* results) {
@@ -27,7 +32,7 @@ absl::StatusOr<std::unique_ptr<NotifyConsumers>> NotifyConsumers::Create(
   c->catalog_.loop = c->catalog_.inbox->MakeLoop(
       clock, {.after_round =
                   [&replica, &keeper](const InboxBatch& round) {
-                    if (round.applied > 0) {
+                    if (CatalogReplicaStore::MayHaveChanged(round)) {
                       replica.Invalidate();
                       keeper.CatalogChanged();
                     }
@@ -47,6 +52,7 @@ absl::StatusOr<std::unique_ptr<NotifyConsumers>> NotifyConsumers::Create(
     m.inbox = std::make_unique<InboxProcessor>(
         *m.consumer, pool, metrics,
         InboxOptions{.consumer = absl::StrCat("notify.", name), .dlq_topic = kDlqTopic, .source = "/yingshang/notify",
+                     .trusted_sources = {topic.source},
                      .batch_size = options.batch_size,
                      // The intake decides every refusal before it writes (intake.h).
                      .savepoint_per_record = false},

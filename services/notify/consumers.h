@@ -30,6 +30,7 @@
 namespace ys::notify {
 
 inline constexpr char kCatalogTopic[] = "ys.catalog.v1";
+inline constexpr char kCatalogSource[] = "/yingshang/indicator";  // the only publisher of the catalog
 inline constexpr char kDlqTopic[] = "ys.notify.dlq.v1";
 
 class NotifyConsumers {

@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
@@ -11,6 +12,29 @@ namespace ys::ranking {
 namespace {
 
 thread_local bool last_from_cache = false;
+
+// The compare-and-set write. Per fact, KEYS: the facts hash, the write_seq hash, the rank sorted
+// set; ARGV: indicator, region, rank, write_seq, body. The fact is written when the cache has no
+// write_seq for it or an older one. Returns how many were written.
+constexpr char kWriteScript[] = R"lua(
+local written = 0
+for i = 0, #KEYS / 3 - 1 do
+  local facts, seqs, ranks = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+  local indicator, region, rank = ARGV[5 * i + 1], ARGV[5 * i + 2], ARGV[5 * i + 3]
+  local seq, body = ARGV[5 * i + 4], ARGV[5 * i + 5]
+  local held = redis.call('HGET', seqs, indicator)
+  if (not held) or tonumber(held) < tonumber(seq) then
+    redis.call('HSET', facts, indicator, body)
+    redis.call('HSET', seqs, indicator, seq)
+    redis.call('ZADD', ranks, rank, region)
+    written = written + 1
+  end
+end
+return written
+)lua";
+
+// Facts per script call: a script holds Redis while it runs (about a millisecond per thousand).
+constexpr size_t kWriteChunk = 1000;
 
 }  // namespace
 
@@ -25,16 +49,22 @@ std::string RankingCache::FactsKey(pb::Evaluation e, const std::string& region,
   return absl::StrCat(prefix_, "ys:v1:facts:", pb::Evaluation_Name(e), ":", region, ":", period);
 }
 
+std::string RankingCache::SeqKey(pb::Evaluation e, const std::string& region,
+                                 const std::string& period) const {
+  return absl::StrCat(prefix_, "ys:v1:seq:", pb::Evaluation_Name(e), ":", region, ":", period);
+}
+
 std::string RankingCache::BuiltKey() const { return prefix_ + "ys:v1:meta:built"; }
 
 absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::Query(
     const std::string& where, const std::vector<std::string>& args) {
   std::vector<pb::RankingFact> out;
   absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    // The latest written of several sources for the same indicator and region.
+    // The latest written of several sources for the same indicator and region (the cache keeps
+    // the same one: RankingCache::Write).
     const std::string sql =
         "SELECT DISTINCT ON (indicator_code, region_code) body FROM current_facts WHERE " + where +
-        " ORDER BY indicator_code, region_code, updated_at DESC";
+        " ORDER BY indicator_code, region_code, write_seq DESC";
     pqxx::result rows = args.size() == 3 ? tx.exec_params(sql, args[0], args[1], args[2])
                                          : tx.exec_params(sql, args[0], args[1], args[2], args[3]);
     for (const auto& row : rows) {
@@ -63,31 +93,53 @@ absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForIndicator(pb::Eval
                {pb::Evaluation_Name(evaluation), indicator, period, pb::Scope_Name(scope)});
 }
 
-absl::Status RankingCache::Write(const std::vector<pb::RankingFact>& facts) {
-  if (facts.empty()) return absl::OkStatus();
-  // One ZADD per sorted set and one HSET per hash with all of the batch's members, in the order
-  // given (a later value of the same member wins, as with one command each).
-  std::map<std::string, std::vector<std::string>> ranks, hashes;
-  for (const auto& f : facts) {
-    auto [r, fresh_rank] = ranks.try_emplace(RankKey(f.evaluation(), f.scope(), f.indicator_code(), f.period()));
-    if (fresh_rank) r->second = {"ZADD", r->first};
-    r->second.push_back(std::to_string(f.rank()));
-    r->second.push_back(f.region_code());
-    auto [h, fresh_hash] = hashes.try_emplace(FactsKey(f.evaluation(), f.region_code(), f.period()));
-    if (fresh_hash) h->second = {"HSET", h->first};
-    h->second.push_back(f.indicator_code());
-    h->second.push_back(f.SerializeAsString());
-  }
-  std::vector<std::vector<std::string>> cmds;
-  cmds.reserve(ranks.size() + hashes.size());
-  for (auto& [key, cmd] : ranks) cmds.push_back(std::move(cmd));
-  for (auto& [key, cmd] : hashes) cmds.push_back(std::move(cmd));
-  auto r = redis_.Pipeline(cmds);
-  if (!r.ok()) {
-    stale_ = true;  // whoever wrote: the cache keeper rebuilds it from PostgreSQL
-    return r.status();
+absl::Status RankingCache::Write(const std::vector<CurrentFact>& facts) {
+  for (size_t at = 0; at < facts.size(); at += kWriteChunk) {
+    const std::span<const CurrentFact> chunk(facts.data() + at, std::min(kWriteChunk, facts.size() - at));
+    if (absl::Status s = WriteChunk(chunk); !s.ok()) {
+      stale_ = true;  // whoever wrote: the cache keeper rebuilds it from PostgreSQL
+      return s;
+    }
   }
   return absl::OkStatus();
+}
+
+absl::Status RankingCache::WriteChunk(std::span<const CurrentFact> facts) {
+  std::vector<std::string> args = {"EVALSHA", "", std::to_string(facts.size() * 3)};
+  args.reserve(3 + facts.size() * 8);
+  for (const CurrentFact& c : facts) {
+    const pb::RankingFact& f = c.fact;
+    args.push_back(FactsKey(f.evaluation(), f.region_code(), f.period()));
+    args.push_back(SeqKey(f.evaluation(), f.region_code(), f.period()));
+    args.push_back(RankKey(f.evaluation(), f.scope(), f.indicator_code(), f.period()));
+  }
+  for (const CurrentFact& c : facts) {
+    args.push_back(c.fact.indicator_code());
+    args.push_back(c.fact.region_code());
+    args.push_back(std::to_string(c.fact.rank()));
+    args.push_back(std::to_string(c.write_seq));
+    args.push_back(c.fact.SerializeAsString());
+  }
+  // EVALSHA, loading the script first (and again after a Redis restart forgot it: NOSCRIPT).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      std::lock_guard lock(script_mu_);
+      if (script_sha_.empty()) {
+        auto loaded = redis_.Command({"SCRIPT", "LOAD", kWriteScript});
+        if (!loaded.ok()) return loaded.status();
+        if (loaded->type == RedisReply::Type::kError) return absl::InternalError("redis SCRIPT LOAD: " + loaded->str);
+        script_sha_ = loaded->str;
+      }
+      args[1] = script_sha_;
+    }
+    auto r = redis_.Command(args);
+    if (!r.ok()) return r.status();
+    if (r->type != RedisReply::Type::kError) return absl::OkStatus();
+    if (!absl::StartsWith(r->str, "NOSCRIPT")) return absl::InternalError("redis cache write: " + r->str);
+    std::lock_guard lock(script_mu_);
+    script_sha_.clear();
+  }
+  return absl::UnavailableError("redis cache write: the script could not be loaded");
 }
 
 absl::StatusOr<bool> RankingCache::IsBuilt() {
@@ -104,14 +156,16 @@ absl::StatusOr<size_t> RankingCache::Rebuild(PgPool& pool) {
     std::string after;
     for (;;) {
       const pqxx::result rows = tx.exec_params(
-          "SELECT fact_key, body FROM current_facts WHERE fact_key > $1 ORDER BY fact_key LIMIT 5000",
+          "SELECT fact_key, body, write_seq FROM current_facts WHERE fact_key > $1 ORDER BY fact_key LIMIT 5000",
           after);
       if (rows.empty()) return absl::OkStatus();
-      std::vector<pb::RankingFact> facts;
+      // Written like any other write: an entry a live writer stored meanwhile (a later write_seq)
+      // stays.
+      std::vector<CurrentFact> facts;
       for (const auto& row : rows) {
-        pb::RankingFact f;
-        f.ParseFromString(pqxx::binarystring(row[1]).str());
-        facts.push_back(std::move(f));
+        CurrentFact& c = facts.emplace_back();
+        c.fact.ParseFromString(pqxx::binarystring(row[1]).str());
+        c.write_seq = row[2].as<int64_t>();
         after = row[0].as<std::string>();
       }
       if (auto w = Write(facts); !w.ok()) return w;

@@ -1,18 +1,22 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/pool.h"
 #include "common/redis/redis.h"
+#include "services/ranking/current_fact.h"
 #include "services/ranking/domain.h"
 
 namespace ys::ranking {
 
 // Reads current facts (the highest revision per key; one per indicator/region when several sources
-// publish the same ranking, the latest written).
+// publish the same ranking, the latest written: the highest current_facts.write_seq).
 class FactReader {
  public:
   virtual ~FactReader() = default;
@@ -46,6 +50,7 @@ class PgFactReader final : public FactReader {
 // The current rankings in Redis (docs/architecture.md, "Storage"), never the only copy. Keys are versioned:
 //   ys:v1:rank:<EVALUATION>:<SCOPE>:<indicator>:<period>   sorted set, member region, score rank
 //   ys:v1:facts:<EVALUATION>:<region>:<period>             hash, field indicator, value the fact
+//   ys:v1:seq:<EVALUATION>:<region>:<period>               hash, field indicator, value its write_seq
 //   ys:v1:meta:built                                       set once a full rebuild finished
 // each behind an optional prefix (redis.key_prefix), so several deployments can share one Redis.
 // Reads answer NOT_FOUND when the cache is not built (the caller falls back to PostgreSQL) and
@@ -55,9 +60,12 @@ class RankingCache final : public FactReader {
   explicit RankingCache(RedisClient& redis, std::string prefix = "")
       : redis_(redis), prefix_(std::move(prefix)) {}
 
-  // A failed write (Redis down or slow) marks the cache stale until the next Rebuild, whoever
-  // wrote: the Kafka consumers, Submit or Replay.
-  absl::Status Write(const std::vector<pb::RankingFact>& facts);
+  // Writes each fact unless the cache holds one written later (a higher write_seq) for the same
+  // indicator and region: one compare-and-set script per chunk, so writers racing after their
+  // commits (the Kafka consumers, Submit, Replay, another replica, a rebuild) leave what PostgreSQL
+  // readers see, whatever the order in which they reach Redis. A failed write (Redis down or slow)
+  // marks the cache stale until the next Rebuild.
+  absl::Status Write(const std::vector<CurrentFact>& facts);
   // True once a write failed since the last rebuild (TakeStale also clears it).
   bool TakeStale() { return stale_.exchange(false); }
   void MarkStale() { stale_ = true; }
@@ -78,8 +86,12 @@ class RankingCache final : public FactReader {
   std::string RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
                       const std::string& period) const;
   std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) const;
+  std::string SeqKey(pb::Evaluation e, const std::string& region, const std::string& period) const;
   std::string BuiltKey() const;
+  absl::Status WriteChunk(std::span<const CurrentFact> facts);
   std::atomic<bool> stale_{false};
+  std::mutex script_mu_;
+  std::string script_sha_;  // of kWriteScript once loaded (SCRIPT LOAD); reloaded after NOSCRIPT
   RedisClient& redis_;
   std::string prefix_;
 };

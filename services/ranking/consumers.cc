@@ -14,10 +14,15 @@ absl::StatusOr<std::unique_ptr<RankingConsumers>> RankingConsumers::Create(
   RankingConsumers* self = c.get();
 
   ASSIGN_OR_RETURN(c->catalog_.consumer,
-                   KafkaConsumer::Create(kafka, {options.group_id + ".catalog", {kCatalogTopic}}, kafka_metrics));
+                   KafkaConsumer::Create(kafka,
+                                         {.group_id = options.group_id + ".catalog-replica",
+                                          .topics = {kCatalogTopic},
+                                          .every_partition = true},
+                                         kafka_metrics));
   c->catalog_.inbox = std::make_unique<InboxProcessor>(
       *c->catalog_.consumer, pool, metrics,
       InboxOptions{.consumer = "ranking.catalog", .dlq_topic = kDlqTopic, .source = "/yingshang/ranking",
+                   .trusted_sources = {kCatalogSource},
                    .limits = settings.validation.input, .poll_timeout = absl::Milliseconds(20)},
       InboxProcessor::BatchHandler([&replica](pqxx::transaction_base& tx, const std::vector<const CloudEvent*>& events,
                                               std::vector<absl::Status>* results) {
@@ -26,7 +31,7 @@ absl::StatusOr<std::unique_ptr<RankingConsumers>> RankingConsumers::Create(
   c->catalog_.loop = c->catalog_.inbox->MakeLoop(
       clock, {.after_round =
                   [self, on_ready = std::move(on_ready)](const InboxBatch& round) {
-                    if (round.applied > 0) self->replica_.Invalidate();
+                    if (CatalogReplicaStore::MayHaveChanged(round)) self->replica_.Invalidate();
                     if (self->catalog_ready_.load()) return;
                     auto caught_up = self->catalog_.consumer->CaughtUp();
                     if (!caught_up.ok() || !*caught_up) return;
@@ -45,6 +50,7 @@ absl::StatusOr<std::unique_ptr<RankingConsumers>> RankingConsumers::Create(
         InboxOptions{.consumer = "ranking.submissions",
                      .dlq_topic = kDlqTopic,
                      .source = "/yingshang/ranking",
+                     .trusted_sources = SubmissionSources(settings.validation),
                      .limits = settings.validation.input,
                      .batch_size = options.batch_size,
                      .dry_run = IsValidateOnly,

@@ -23,6 +23,19 @@ int MonthIndex(const Period& p) { return p.year() * 12 + p.LastDay().month() - 1
 
 }  // namespace
 
+std::vector<std::string> SubmissionSources(const ValidationPolicy& policy) {
+  std::set<std::string> names;
+  for (int e = pb::Evaluation_MIN; e <= pb::Evaluation_MAX; ++e) {
+    if (e == pb::EVALUATION_UNSPECIFIED || !pb::Evaluation_IsValid(e)) continue;
+    auto it = policy.allowed_sources.find(static_cast<pb::Evaluation>(e));
+    if (it == policy.allowed_sources.end()) return {"/platform/*"};
+    names.insert(it->second.begin(), it->second.end());
+  }
+  std::vector<std::string> out;
+  for (const std::string& name : names) out.push_back("/platform/" + name);
+  return out;
+}
+
 std::vector<Violation> ValidateFact(const pb::RankingFact& f, const CatalogReplica& catalog,
                                     const ValidationPolicy& policy, absl::Time now) {
   std::vector<Violation> out;

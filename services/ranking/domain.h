@@ -35,6 +35,11 @@ struct ValidationPolicy {
   input::InputLimits input;  // RV12: the input rules' lengths (config input.*)
 };
 
+// Who may publish to ys.rankings.submitted.v1 (InboxOptions::trusted_sources): the platforms,
+// ce_source "/platform/<name>" — those allowed_sources names when every evaluation has its list,
+// any platform otherwise (RV02 still holds each fact to its evaluation's list).
+std::vector<std::string> SubmissionSources(const ValidationPolicy& policy);
+
 // One broken rule: a stable code, the field, and a message an operator understands.
 struct Violation {
   std::string code;   // RV01..RV13

@@ -58,12 +58,13 @@ std::string ScoreText(double score) { return absl::StrFormat("%.17g", score); }
 
 // The columns a revision that supersedes a stored fact changes, for one UPDATE of a batch.
 struct CurrentUpdates {
-  std::vector<std::string> key, rank, total, revision, body;
+  std::vector<std::string> key, rank, total, revision, body, write_seq;
   std::vector<std::optional<std::string>> score;
 
   bool empty() const { return key.empty(); }
-  void Add(const std::string& k, const pb::RankingFact& f) {
+  void Add(const std::string& k, const pb::RankingFact& f, int64_t seq) {
     key.push_back(k);
+    write_seq.push_back(std::to_string(seq));
     rank.push_back(std::to_string(f.rank()));
     total.push_back(std::to_string(f.total()));
     score.push_back(f.has_score() ? std::optional(ScoreText(f.score())) : std::nullopt);
@@ -73,10 +74,11 @@ struct CurrentUpdates {
   void Exec(pqxx::transaction_base& tx, absl::Time now) const {
     tx.exec_params(
         "UPDATE current_facts c SET rank = u.rk, total = u.t, score = u.score, revision = u.rev, body = u.b, "
-        "updated_at = $7::timestamptz FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[], "
-        "$5::bigint[], $6::bytea[]) AS u(k, rk, t, score, rev, b) WHERE c.fact_key = u.k",
+        "updated_at = $7::timestamptz, write_seq = u.seq FROM unnest($1::text[], $2::int[], $3::int[], "
+        "$4::float8[], $5::bigint[], $6::bytea[], $8::bigint[]) AS u(k, rk, t, score, rev, b, seq) "
+        "WHERE c.fact_key = u.k",
         PgArray(key), PgArray(rank), PgArray(total), PgArray(score), PgArray(revision), PgArray(body),
-        PgTime(now));
+        PgTime(now), PgArray(write_seq));
   }
 };
 
@@ -397,9 +399,19 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     CurrentUpdates updates;
     PgCopyRows inserts;
     const std::string updated_at = PgTime(now);
+    // Their places in the order of writes (migration 0005), taken now that the stored rows are
+    // locked: a later writer of the same key waits for this commit before it takes its own.
+    std::map<std::string, int64_t> write_seq;
+    {
+      auto seq = became_current.begin();
+      for (const auto& row : tx.exec_params("SELECT nextval('current_facts_write_seq') FROM generate_series(1, $1)",
+                                            static_cast<int64_t>(became_current.size()))) {
+        write_seq[(seq++)->first] = row[0].as<int64_t>();
+      }
+    }
     for (const auto& [key, f] : became_current) {
       if (stored.contains(key)) {
-        updates.Add(key, *f);
+        updates.Add(key, *f, write_seq[key]);
         continue;
       }
       inserts.Text(key).Text(f->source()).Text(pb::Evaluation_Name(f->evaluation()));
@@ -410,13 +422,13 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
       } else {
         inserts.Null();
       }
-      inserts.Int(f->revision()).Bytes(f->SerializeAsString()).Text(updated_at).EndRow();
+      inserts.Int(f->revision()).Bytes(f->SerializeAsString()).Text(updated_at).Int(write_seq[key]).EndRow();
     }
     if (!updates.empty()) updates.Exec(tx, now);
     try {
       inserts.CopyInto(tx, "current_facts",
                        {"fact_key", "source", "evaluation", "indicator_code", "scope", "region_code",
-                        "period", "rank", "total", "score", "revision", "body", "updated_at"});
+                        "period", "rank", "total", "score", "revision", "body", "updated_at", "write_seq"});
     } catch (const pqxx::unique_violation& e) {
       new_key_races_.fetch_add(1);
       return absl::AbortedError(absl::StrFormat(
@@ -426,7 +438,7 @@ absl::Status FactIngest::ApplyFacts(pqxx::transaction_base& tx, const std::vecto
     for (const auto& [key, f] : became_current) {
       out.push_back(RankingEvent(kAcceptedTopic, key, "yingshang.ranking.v1.RankingFact", *f, now,
                           absl::StrFormat("accepted:%s:%d", key, f->revision())));
-      decided.current.push_back(*f);
+      decided.current.push_back({*f, write_seq[key]});
     }
   }
   if (!history.empty()) {

@@ -13,6 +13,7 @@
 #include "common/pg/inbox.h"
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
+#include "services/ranking/current_fact.h"
 #include "services/ranking/domain.h"
 #include "services/ranking/ledger_store.h"
 #include "yingshang/ranking/v1/ingest.pb.h"
@@ -24,6 +25,7 @@ inline constexpr char kAcceptedTopic[] = "ys.rankings.accepted.v1";
 inline constexpr char kAlertsTopic[] = "ys.rankings.alerts.v1";
 inline constexpr char kDlqTopic[] = "ys.rankings.dlq.v1";
 inline constexpr char kCatalogTopic[] = "ys.catalog.v1";
+inline constexpr char kCatalogSource[] = "/yingshang/indicator";  // the only publisher of the catalog
 // Reports of validate-only Kafka submissions (a SubmitResult keyed by the submission's ce_id).
 inline constexpr char kValidationTopic[] = "ys.rankings.validation.v1";
 // The CloudEvents extension that asks for a report instead of a write.
@@ -35,7 +37,7 @@ bool IsValidateOnly(const CloudEvent& e);
 // What a batch changed once its transaction commits: the facts that became current (for the
 // cache) and the alerts it raised.
 struct FactChanges {
-  std::vector<pb::RankingFact> current;
+  std::vector<CurrentFact> current;
   std::vector<pb::RankingAlert> raised;
 };
 // (Alerts withdrawn by a correction are published on the alerts topic; nothing after the commit

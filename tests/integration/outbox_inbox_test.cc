@@ -207,6 +207,56 @@ TEST_F(OutboxInboxTest, ARecordThatIsNotTextIsDeadLetteredNotAPoisonPill) {
   EXPECT_EQ(QueryInt(*consumer_db_, "SELECT count(*) FROM applied WHERE ce_id = '2'"), 1);
 }
 
+// Trust of events (issue #17): a topic's consumer takes events only from the sources it names; a
+// forged one (any producer on the cluster can write) is a dead letter naming its source.
+TEST_F(OutboxInboxTest, AnEventFromAnUntrustedSourceIsADeadLetterNamingIt) {
+  std::vector<std::string> seen_data;
+  auto consumer = KafkaConsumer::Create(kafka_, {testing::UniqueName("g"), {topic_}}, &kafka_metrics_);
+  ASSERT_TRUE(consumer.ok());
+  InboxProcessor inbox(**consumer, *consumer_db_, metrics_,
+                       {.consumer = "test.trust", .dlq_topic = dlq_, .source = "/yingshang/test",
+                        .trusted_sources = {"/yingshang/ranking", "/platform/*"}},
+                       [&](pqxx::transaction_base&, const CloudEvent& e) {
+                         seen_data.push_back(e.data);
+                         return absl::OkStatus();
+                       });
+  std::vector<OutgoingEvent> events;
+  for (const auto& [source, data] : std::vector<std::pair<std::string, std::string>>{
+           {"/yingshang/ranking", "alert"}, {"/evil", "forged"}, {"/platform/jxyshj", "fact"},
+           {"/platform/", "no platform"}, {"/yingshang/ranking/x", "near miss"}}) {
+    OutgoingEvent e = testing::SampleEvent(topic_, 1, data);
+    e.event.id = data;
+    e.event.source = source;
+    events.push_back(e);
+  }
+  ASSERT_EQ(*producer_->PublishBatch(events, absl::Seconds(10)), 5u);
+  auto seen = Consume(inbox, 5);
+  EXPECT_EQ(seen.applied, 2u);
+  EXPECT_EQ(seen.rejected, 3u);
+  EXPECT_EQ(seen_data, (std::vector<std::string>{"alert", "fact"}));
+
+  OutboxRelay relay(*consumer_db_, *producer_, metrics_);
+  RelayAll(relay);
+  auto dlq = KafkaConsumer::Create(kafka_, {testing::UniqueName("d"), {dlq_}}, &kafka_metrics_);
+  ASSERT_TRUE(dlq.ok());
+  std::vector<std::string> reasons;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (reasons.size() < 3 && absl::Now() < deadline) {
+    auto batch = (*dlq)->Poll(10, absl::Milliseconds(500));
+    ASSERT_TRUE(batch.ok());
+    for (const KafkaMessage& m : *batch) {
+      auto e = ParseCloudEvent(m);
+      ASSERT_TRUE(e.ok()) << e.status();
+      reasons.push_back(e->Extension("ys_dlq_reason").value_or(""));
+      EXPECT_EQ(e->Extension("ys_dlq_reason_code"), "untrusted_source");
+    }
+  }
+  ASSERT_EQ(reasons.size(), 3u);
+  std::sort(reasons.begin(), reasons.end());
+  EXPECT_NE(reasons[0].find("ce_source '/evil' may not publish to " + topic_), std::string::npos) << reasons[0];
+  EXPECT_NE(reasons[0].find("accepted: /yingshang/ranking, /platform/*"), std::string::npos) << reasons[0];
+}
+
 TEST_F(OutboxInboxTest, TheSameIdFromTwoSourcesIsTwoEvents) {
   // CloudEvents makes source + id unique: two platforms both numbering their events from 1 must
   // not lose each other's events; the same source and id twice is one event.

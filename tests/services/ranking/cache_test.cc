@@ -104,7 +104,7 @@ TEST(RankingCacheTest, FallsBackToPostgresWhenRedisIsDownAndRefillsAfter) {
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(down->size(), 2u);
   EXPECT_FALSE(CachedFactReader::LastFromCache());
-  EXPECT_EQ(cache.Write({Fact("I03", 5)}).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(cache.Write({{Fact("I03", 5), 1}}).code(), absl::StatusCode::kUnavailable);
 
   // Redis back, empty: cold until the rebuild refills it.
   server.Start();
@@ -122,6 +122,75 @@ TEST(RankingCacheTest, FallsBackToPostgresWhenRedisIsDownAndRefillsAfter) {
   EXPECT_NE(text.find("ys_ranking_cache_reads_total{result=\"redis_down\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("ys_ranking_cache_reads_total{result=\"cold\"} 1"), std::string::npos);
   EXPECT_NE(text.find("ys_ranking_cache_reads_total{result=\"hit\"} 2"), std::string::npos);
+}
+
+// Writers reach Redis in any order after their commits (two replicas' consumers, Submit, a
+// rebuild): the cache keeps, per indicator and region, the fact with the highest write_seq, the one
+// the PostgreSQL readers choose too.
+TEST(RankingCacheTest, KeepsTheLatestWriteWhateverOrderWritersArriveIn) {
+  auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+  ASSERT_TRUE(migrations.ok());
+  auto pool = ys::testing::MigratedPool(ys::testing::UniqueName("t_cache_cas"), *migrations);
+  ASSERT_NE(pool, nullptr);
+  const int port = 20000 + static_cast<int>((getpid() + 1) % 10000);
+  PrivateRedis server(port);
+  server.Start();
+  RedisClient redis({.host = "127.0.0.1", .port = port, .reconnect_backoff = absl::Milliseconds(100)});
+  RankingCache cache(redis);
+  PgFactReader pg(*pool);
+
+  // Two sources publish I01 for 3611; source "b" was written last (write_seq 20), in PostgreSQL.
+  pb::RankingFact from_a = Fact("I01", 3);
+  pb::RankingFact from_b = Fact("I01", 7);
+  from_b.set_source("b");
+  ASSERT_TRUE(pool->WithTransaction([&](pqxx::work& tx) {
+                for (const auto& [f, seq] : {std::pair{from_a, 10}, std::pair{from_b, 20}}) {
+                  tx.exec_params("INSERT INTO current_facts VALUES ($1, $2, 'EVALUATION_OFFICIAL', $3, "
+                                 "'SCOPE_CITY', '3611', '2022-09', $4, 11, NULL, 1, $5, now(), $6)",
+                                 FactKey(f), f.source(), f.indicator_code(), f.rank(),
+                                 pqxx::binarystring(f.SerializeAsString()), seq);
+                }
+                return absl::OkStatus();
+              }).ok());
+  auto from_pg = pg.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  ASSERT_TRUE(from_pg.ok()) << from_pg.status();
+  ASSERT_EQ(from_pg->size(), 1u);
+  EXPECT_EQ((*from_pg)[0].source(), "b");
+
+  // The later write reaches Redis first; the earlier one arriving after it changes nothing.
+  ASSERT_TRUE(cache.Write({{from_b, 20}}).ok());
+  ASSERT_TRUE(cache.Write({{from_a, 10}}).ok());
+  ASSERT_TRUE(redis.Command({"SET", "ys:v1:meta:built", "1"}).ok());
+  auto by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  ASSERT_TRUE(by_region.ok()) << by_region.status();
+  ASSERT_EQ(by_region->size(), 1u);
+  EXPECT_EQ((*by_region)[0].source(), "b");
+  auto by_indicator = cache.ForIndicator(pb::EVALUATION_OFFICIAL, "I01", pb::SCOPE_CITY, "2022-09");
+  ASSERT_TRUE(by_indicator.ok());
+  ASSERT_EQ(by_indicator->size(), 1u);
+  EXPECT_EQ((*by_indicator)[0].rank(), 7);
+  auto rank = redis.Command({"ZSCORE", "ys:v1:rank:EVALUATION_OFFICIAL:SCOPE_CITY:I01:2022-09", "3611"});
+  ASSERT_TRUE(rank.ok());
+  EXPECT_EQ(rank->str, "7");
+
+  // A newer write (a correction from "a", write_seq 30) replaces it; a rebuild from a snapshot
+  // taken before it (here: PostgreSQL still holding 10 and 20) leaves the newer entry alone.
+  pb::RankingFact corrected = Fact("I01", 2);
+  corrected.set_revision(2);
+  ASSERT_TRUE(cache.Write({{corrected, 30}}).ok());
+  ASSERT_EQ(*cache.Rebuild(*pool), 2u);
+  by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  ASSERT_TRUE(by_region.ok());
+  ASSERT_EQ(by_region->size(), 1u);
+  EXPECT_EQ((*by_region)[0].revision(), 2);
+  EXPECT_EQ((*by_region)[0].rank(), 2);
+
+  // Redis forgot the script (as after a restart): it is loaded again (NOSCRIPT), the write goes on.
+  ASSERT_TRUE(redis.Command({"SCRIPT", "FLUSH"}).ok());
+  EXPECT_TRUE(cache.Write({{from_a, 40}}).ok());
+  auto seq = redis.Command({"HGET", "ys:v1:seq:EVALUATION_OFFICIAL:3611:2022-09", "I01"});
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(seq->str, "40");
 }
 
 }  // namespace

@@ -16,6 +16,20 @@ using rule_fixtures::Replica;
 
 const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2022, 10, 15, 0, 0, 0), absl::UTCTimeZone());
 
+// Who may publish facts (issue #17): the allowed_sources platforms once every evaluation has its
+// list; any platform (and only a platform) while one evaluation accepts any.
+TEST(SubmissionSourcesTest, ThePlatformsOfAllowedSources) {
+  ValidationPolicy policy;
+  EXPECT_EQ(SubmissionSources(policy), std::vector<std::string>{"/platform/*"});
+  policy.allowed_sources[pb::EVALUATION_OFFICIAL] = {"jxyshj"};
+  policy.allowed_sources[pb::EVALUATION_THIRD_PARTY] = {"jxdsf"};
+  EXPECT_EQ(SubmissionSources(policy), std::vector<std::string>{"/platform/*"});
+  policy.allowed_sources[pb::EVALUATION_ENTERPRISE] = {"jxdsf", "qypj"};
+  policy.allowed_sources[pb::EVALUATION_DEPARTMENT] = {"jxyshj"};
+  EXPECT_EQ(SubmissionSources(policy),
+            (std::vector<std::string>{"/platform/jxdsf", "/platform/jxyshj", "/platform/qypj"}));
+}
+
 TEST(ValidateFactTest, Table) {
   struct Case {
     std::function<void(pb::RankingFact&)> spoil;
