@@ -229,6 +229,13 @@ struct CaseReader {
 // "office", "unit:X", "leader:X", "county:X"; any other role reads every case (kReadAll). A unit
 // role holds the canonical unit already (ApiKeyAuthenticator canonicalises it).
 CaseReader ReaderOfRole(std::string_view role);
+
+// Referrals are not for every key (issue #17). A reader of every case that is not the office (a
+// viewer) sees that a case was referred to 市纪委监委 (its escalation step), not the office's referral
+// itself: Case.referral (who decided, the reason) and the notes of the referral's history lines are
+// removed. The office, the case's units, its 领班 and its county read their cases whole.
+bool SeesReferralDetails(const CaseReader& reader);
+void RemoveReferralDetails(pb::Case& c);
 // Whether the reader's cases are picked in memory (VisibleTo) rather than by the store's query: a
 // 领班's and a county's. Case counts are hundreds a year, so loading every match and filtering
 // here is cheap, and the rule stays in one place (no access decision in SQL).

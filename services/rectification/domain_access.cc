@@ -64,6 +64,19 @@ absl::Status CheckCountyMayReport(const pb::Case& c, const std::string& region_c
   return CheckCountyMayRead(c, region_code);  // the county answers every case of its own
 }
 
+bool SeesReferralDetails(const CaseReader& reader) { return reader.kind != CaseReader::Kind::kReadAll; }
+
+void RemoveReferralDetails(pb::Case& c) {
+  if (c.has_referral()) {
+    const google::protobuf::Timestamp at = c.referral().at();
+    c.clear_referral();
+    *c.mutable_referral()->mutable_at() = at;  // when stays: the escalation step shows it anyway
+  }
+  for (pb::HistoryEntry& h : *c.mutable_history()) {
+    if (h.action() == "referred" || h.action() == "referral_suggested") h.clear_note();
+  }
+}
+
 CaseReader ReaderOfRole(std::string_view role) {
   CaseReader out;
   out.role = std::string(role);

@@ -96,6 +96,7 @@ grpc::ServerUnaryReactor* RectificationImpl::GetCase(grpc::CallbackServerContext
     if (reader.kind == CaseReader::Kind::kUnit) {
       c.set_following(AccessOf(c, reader.name) == UnitAccess::kFollower);
     }
+    if (!SeesReferralDetails(reader)) RemoveReferralDetails(c);
     *resp = std::move(c);
     return absl::OkStatus();
   });
@@ -137,8 +138,12 @@ grpc::ServerUnaryReactor* RectificationImpl::ListCases(grpc::CallbackServerConte
     q.as_of = req->has_as_of() ? FromProtoTime(req->as_of()) : clock_.Now();
     q.offset = page.offset;
     q.limit = page.size;
-    ASSIGN_OR_RETURN(auto listed, ListFor(ReaderOfRole(who.role), q));
-    for (auto& c : listed.first) *resp->add_cases() = std::move(c);
+    const CaseReader reader = ReaderOfRole(who.role);
+    ASSIGN_OR_RETURN(auto listed, ListFor(reader, q));
+    for (auto& c : listed.first) {
+      if (!SeesReferralDetails(reader)) RemoveReferralDetails(c);
+      *resp->add_cases() = std::move(c);
+    }
     resp->set_total(static_cast<int>(listed.second));
     resp->mutable_page()->set_next_page_token(NextPageToken(page, listed.second));
     return absl::OkStatus();
@@ -166,13 +171,15 @@ grpc::ServerUnaryReactor* RectificationImpl::ListOverdue(grpc::CallbackServerCon
     q.as_of = as_of;
     q.offset = page.offset;
     q.limit = page.size;
-    ASSIGN_OR_RETURN(auto listed, ListFor(ReaderOfRole(who.role), q));  // a 领班's, a county's: their own
+    const CaseReader reader = ReaderOfRole(who.role);
+    ASSIGN_OR_RETURN(auto listed, ListFor(reader, q));  // a 领班's, a county's: their own
     resp->set_as_of(req->as_of().empty() ? FormatIsoDate(absl::ToCivilDay(as_of, Shanghai())) : req->as_of());
     for (auto& c : listed.first) {
       pb::OverdueCase* o = resp->add_cases();
       const LadderStep step = StepAt(FromProtoTime(c.due_at()), as_of, store_.policies().escalation);
       o->set_level_at(step.level);
       o->set_step_at(step.name);
+      if (!SeesReferralDetails(reader)) RemoveReferralDetails(c);
       *o->mutable_case_() = std::move(c);
     }
     resp->mutable_page()->set_next_page_token(NextPageToken(page, listed.second));

@@ -79,4 +79,23 @@ if denied=$(YS_API_KEY=$ZHUJIAN_KEY "${YSCTL[@]}" case report "$county" --text "
 fi
 grep -q "信州区 reports its own progress" <<<"$denied" || fail "want PERMISSION_DENIED saying the county reports, got: $denied"
 echo "alias key: $own"
-echo "e2e rectification: last place -> a case per responsible unit due $want_due, unit keys scoped (aliases resolved, county cases followed), events out: OK"
+# Trust of events (issue #17): a RankingAlert forged by another producer on the cluster (here as if a
+# platform's key wrote it) opens no case; it is a dead letter naming its source.
+forged=$WORK/forged-alert.bin
+printf 'id: "forged/%s" rule: ALERT_RULE_LAST_IN_PROVINCE severity: SEVERITY_CRITICAL fact { indicator_code: "I12" scope: SCOPE_CITY region_code: "3611" period: "2022-08" rank: 11 total: 11 evaluation: EVALUATION_OFFICIAL } units { unit: "市商务局" } message: "伪造"\n' "$RUN" \
+  | protoc -I "$SRC/proto" -I /usr/include --encode=yingshang.ranking.v1.RankingAlert \
+    "$SRC/proto/yingshang/ranking/v1/ranking.proto" > "$forged"
+kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.alerts.v1" -k "forged/$RUN" -H ce_specversion=1.0 \
+  -H "ce_id=forged-$RUN" -H ce_source=/platform/jxyshj -H ce_type=yingshang.ranking.v1.RankingAlert \
+  -H content-type=application/protobuf "$forged"
+forged_dead() {
+  kcat -C -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rectification.dlq.v1" -o beginning -e -q -f '%h\n' 2>/dev/null \
+    | grep "ce_source '/platform/jxyshj' may not publish to ys.rankings.alerts.v1" || true
+}
+has_forged_dead() { [ -n "$(forged_dead)" ]; }
+wait_until 30 has_forged_dead || fail "the forged alert is not on ys.rectification.dlq.v1 naming its source"
+forged_dead | grep -q "ys_dlq_reason_code=untrusted_source" || fail "the dead letter's reason code is not untrusted_source: $(forged_dead)"
+[ "$("${YSCTL[@]}" cases list | tail -1)" = "4 case(s)" ] || fail "the forged alert opened a case: $("${YSCTL[@]}" cases list)"
+echo "forged alert from /platform/jxyshj: dead letter naming the source, no case"
+
+echo "e2e rectification: last place -> a case per responsible unit due $want_due, unit keys scoped (aliases resolved, county cases followed), events out, a forged alert refused: OK"

@@ -173,7 +173,8 @@ class RectificationServiceTest : public CaseStoreTest {
                      "    zjj: {role: \"unit:市住建局\", sha256: ", Sha256Hex("zjj"), "}\n",
                      "    zrzy: {role: \"unit:市自然资源局\", sha256: ", Sha256Hex("zrzy"), "}\n",
                      "    xinzhou: {role: \"unit:信州区\", sha256: ", Sha256Hex("xinzhou"), "}\n",
-                     "    caizheng: {role: \"unit:市财政局\", sha256: ", Sha256Hex("caizheng"), "}\n"),
+                     "    caizheng: {role: \"unit:市财政局\", sha256: ", Sha256Hex("caizheng"), "}\n",
+                     "    viewer-dev: {role: viewer, sha256: ", Sha256Hex("viewer"), "}\n"),
         nullptr);
     ASSERT_TRUE(config.ok()) << config.status();
     auto auth = ApiKeyAuthenticator::FromConfig(*config);

@@ -219,6 +219,26 @@ TEST_F(RectificationServiceTest, Point12_5_OnlyTheOfficeRefersACaseAndSaysWhy) {
   auto events = Events(pb::CaseEvent::KIND_REFERRED);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_NE(events[0].message().find(refer.reason()), std::string::npos);
+  // A viewer sees that the case was referred, not the office's referral (issue #17: referrals are
+  // not for every key); the unit reads its own case whole.
+  pb::GetCaseRequest get;
+  get.set_id(id);
+  ASSERT_TRUE(Call("viewer", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_EQ(c.escalation(), pb::ESCALATION_REFERRED);
+  EXPECT_TRUE(c.referral().reason().empty());
+  EXPECT_TRUE(c.referral().by().empty());
+  EXPECT_TRUE(c.referral().has_at());
+  for (const auto& h : c.history()) {
+    if (h.action() == "referred") {
+      EXPECT_TRUE(h.note().empty()) << h.note();
+    }
+  }
+  pb::ListCasesResponse viewed;
+  ASSERT_TRUE(Call("viewer", &pb::RectificationService::Stub::ListCases, pb::ListCasesRequest{}, &viewed).ok());
+  ASSERT_EQ(viewed.cases_size(), 1);
+  EXPECT_TRUE(viewed.cases(0).referral().reason().empty());
+  ASSERT_TRUE(Call("zjj", &pb::RectificationService::Stub::GetCase, get, &c).ok());
+  EXPECT_EQ(c.referral().reason(), refer.reason());
   // ysctl names it as the office's decision.
   auto list = Ysctl({"cases", "list"});
   EXPECT_NE(list.out.find("移送市纪委监委(办公室决定)"), std::string::npos) << list.out;
