@@ -138,6 +138,8 @@ absl::StatusOr<std::string> ChromiumPrinter::Print(std::string_view html) {
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
+      // A container's /dev/shm is 64 MiB by default: a long bulletin would crash the renderer there.
+      "--disable-dev-shm-usage",
       "--no-pdf-header-footer",
       "--run-all-compositor-stages-before-draw",
       "--virtual-time-budget=5000",
