@@ -207,7 +207,7 @@ done
   absl::StatusOr<std::string> pdf =
       ChromiumPrinter({.binary = fake, .work_dir = work.path()}).Print("<p>页面 & 内容</p>");
   ASSERT_TRUE(pdf.ok()) << pdf.status();
-  EXPECT_THAT(*pdf, StartsWith("%PDF-1.4\n--headless\n--no-sandbox\n--disable-gpu\n--no-pdf-header-footer\n"
+  EXPECT_THAT(*pdf, StartsWith("%PDF-1.4\n--headless\n--no-sandbox\n--disable-gpu\n--disable-dev-shm-usage\n--no-pdf-header-footer\n"
                                "--run-all-compositor-stages-before-draw\n--virtual-time-budget=5000\n--user-data-dir=" +
                                work.path() + "/ys-pdf-"));
   EXPECT_THAT(*pdf, HasSubstr("/out.pdf\nfile://" + work.path() + "/ys-pdf-"));
