@@ -134,7 +134,7 @@ grpc::ServerUnaryReactor* ProgrammeServiceImpl::ListProgress(grpc::CallbackServe
                                                              const pb::ListProgressRequest* req,
                                                              pb::ListProgressResponse* resp) {
   return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
-    RETURN_IF_ERROR(auth_.Require(*ctx, {"office", "unit:*", "viewer"}).status());
+    RETURN_IF_ERROR(auth_.Require(*ctx, {"office", "unit:*", "viewer", "leader:*", "county:*"}).status());
     auto month = Period::Parse(req->month());
     if (!month.ok() || month->kind() != Period::Kind::kMonth) {
       return absl::InvalidArgumentError(

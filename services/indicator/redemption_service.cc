@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* RedemptionServiceImpl::GetRedemptionSummary(
     rpb::RedemptionSummaryResponse* resp) {
   return FinishUnaryOn(executor_, ctx, [=, this]() -> absl::Status {
     RETURN_IF_ERROR(
-        auth_.Require(*ctx, {"office", "viewer", "huiqitong", "unit:*"}).status());
+        auth_.Require(*ctx, {"office", "viewer", "huiqitong", "unit:*", "leader:*", "county:*"}).status());
     ASSIGN_OR_RETURN(*resp, BuildRedemptionSummary(pool_, catalog_, clock_, *req));
     return absl::OkStatus();
   });
