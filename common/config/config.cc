@@ -1,6 +1,9 @@
 #include "common/config/config.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -171,6 +174,43 @@ std::vector<std::string> Config::Keys(absl::string_view key) const {
   if (!n.IsMap()) return out;
   for (const auto& kv : n) out.push_back(kv.first.as<std::string>());
   return out;
+}
+
+absl::Status CheckReadableFile(absl::string_view key, const std::string& path) {
+  // A directory opens like a file and reads as nothing: say what it is.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' names '%s', which is a directory, not a file", key, path));
+  }
+  if (!std::ifstream(path).good()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const Config& config, absl::string_view key) {
+  auto path = config.GetString(key);
+  if (!path.ok()) return path.status();
+  if (path->empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("config key '%s' is empty: it must name a file", key));
+  }
+  if (absl::Status s = CheckReadableFile(key, *path); !s.ok()) return s;
+  std::ifstream in(*path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, *path));
+  }
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "config key '%s' names '%s', which holds no secret (empty, or only a line end)", key, *path));
+  }
+  return secret;
 }
 
 }  // namespace ys

@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "yaml-cpp/yaml.h"
@@ -60,5 +61,16 @@ class Config {
   EnvLookup env_;
   std::string source_;
 };
+
+// The secret in the file config key `key` names (a password kept out of the YAML and the
+// environment, as Kubernetes mounts a Secret). Trailing "\r" and "\n" are dropped: `echo` and
+// editors add them, they are no part of the secret. An error names the key (and the path) when the
+// key is unset or empty, or the file cannot be read or holds nothing but line ends.
+absl::StatusOr<std::string> ReadSecretFile(const Config& config, absl::string_view key);
+
+// A file that a library will open later (a PEM CA, certificate or key), checked now so that a wrong
+// path stops startup with the key's name instead of failing at the first connection. OK when `path`
+// is readable; otherwise an error naming `key` and `path`.
+absl::Status CheckReadableFile(absl::string_view key, const std::string& path);
 
 }  // namespace ys

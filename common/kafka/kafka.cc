@@ -9,9 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
@@ -128,23 +126,13 @@ absl::Status KafkaKeyError(absl::string_view key, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrFormat("config key '%s' %s", key, why));
 }
 
-// The whole of a file a config key names; the error names the key and the path.
-absl::StatusOr<std::string> ReadKeyFile(absl::string_view key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return KafkaKeyError(key, absl::StrFormat("names file '%s', which cannot be read", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return KafkaKeyError(key, absl::StrFormat("names file '%s', which cannot be read", path));
-  return text.str();
-}
-
 // An optional key naming a PEM file librdkafka will open: checked here, so a wrong path stops the
 // service at startup with the key's name rather than at the first connection with an OpenSSL error.
 absl::Status AddPemFile(const Config& config, absl::string_view key, const char* property,
                         KafkaOptions& options) {
   const std::string path = config.GetString(key, "");
   if (path.empty()) return absl::OkStatus();
-  RETURN_IF_ERROR(ReadKeyFile(key, path).status());
+  RETURN_IF_ERROR(CheckReadableFile(key, path));
   options.extra[property] = path;
   return absl::OkStatus();
 }
@@ -200,18 +188,11 @@ absl::StatusOr<KafkaOptions> KafkaOptionsFromConfig(const Config& config) {
       return KafkaKeyError("kafka.sasl.username",
                            absl::StrFormat("is required with kafka.security_protocol %s", protocol));
     }
-    const std::string password_file = config.GetString("kafka.sasl.password_file", "");
-    if (password_file.empty()) {
+    if (config.GetString("kafka.sasl.password_file", "").empty()) {
       return KafkaKeyError("kafka.sasl.password_file",
                            absl::StrFormat("is required with kafka.security_protocol %s", protocol));
     }
-    ASSIGN_OR_RETURN(std::string password, ReadKeyFile("kafka.sasl.password_file", password_file));
-    // Files written by editors and `echo` end in a newline that is not part of the password.
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
-    if (password.empty()) {
-      return KafkaKeyError("kafka.sasl.password_file",
-                           absl::StrFormat("names file '%s', which holds no password", password_file));
-    }
+    ASSIGN_OR_RETURN(std::string password, ReadSecretFile(config, "kafka.sasl.password_file"));
     options.extra["sasl.mechanisms"] = mechanism;
     options.extra["sasl.username"] = username;
     options.extra["sasl.password"] = password;

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include <pqxx/pqxx>
 
@@ -40,25 +38,13 @@ absl::StatusOr<absl::Duration> DurationKey(const Config& config, absl::string_vi
   return *d;
 }
 
+// An optional key naming a file libpq opens (libpq would only say it is missing at the first
+// connection, without the key): its path, or "" when unset.
 absl::StatusOr<std::string> ReadableFileKey(const Config& config, absl::string_view key) {
   const std::string path = config.GetString(key, "");
   if (path.empty()) return path;
-  // libpq would only say so at the first connection, without the key.
-  if (!std::ifstream(path).good()) return BadKey(key, absl::StrFormat("names '%s', which cannot be read", path));
+  RETURN_IF_ERROR(CheckReadableFile(key, path));
   return path;
-}
-
-absl::StatusOr<std::string> PasswordFileKey(const Config& config, absl::string_view key) {
-  auto path = ReadableFileKey(config, key);
-  if (!path.ok() || path->empty()) return path;
-  std::ifstream in(*path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string password = buf.str();
-  // Files written by `echo` or an editor end in a newline that is not part of the password.
-  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
-  if (password.empty()) return BadKey(key, absl::StrFormat("names '%s', which is empty", *path));
-  return password;
 }
 
 constexpr absl::string_view kTlsModes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
@@ -100,7 +86,9 @@ absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
     return absl::InvalidArgumentError("config key 'pg.pool_size' must be between 1 and 64");
   }
   options.pool_size = static_cast<int>(*size);
-  ASSIGN_OR_RETURN(options.password, PasswordFileKey(config, "pg.password_file"));
+  if (!config.GetString("pg.password_file", "").empty()) {
+    ASSIGN_OR_RETURN(options.password, ReadSecretFile(config, "pg.password_file"));
+  }
   RETURN_IF_ERROR(ReadTls(config, &options.tls));
   const absl::Duration max_ms = absl::Milliseconds(INT_MAX);
   const absl::Duration max_s = absl::Seconds(32767);  // TCP_KEEPIDLE's and TCP_KEEPINTVL's limit

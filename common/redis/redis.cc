@@ -1,8 +1,5 @@
 #include "common/redis/redis.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <hiredis/hiredis.h>
 
 #include "absl/strings/numbers.h"
@@ -10,23 +7,6 @@
 
 namespace ys {
 namespace {
-
-absl::StatusOr<std::string> ReadPasswordFile(absl::string_view key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, path));
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string password = buf.str();
-  // Files written by `echo` or an editor end in a newline that is not part of the password.
-  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
-  if (password.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat("config key '%s' names '%s', which is empty", key, path));
-  }
-  return password;
-}
 
 RedisReply Convert(const redisReply* r) {
   RedisReply out;
@@ -79,9 +59,8 @@ absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
   if (!cmd.ok()) return cmd.status();
   options.command_timeout = *cmd;
   options.username = config.GetString("redis.username", "");
-  const std::string password_file = config.GetString("redis.password_file", "");
-  if (!password_file.empty()) {
-    auto password = ReadPasswordFile("redis.password_file", password_file);
+  if (!config.GetString("redis.password_file", "").empty()) {
+    auto password = ReadSecretFile(config, "redis.password_file");
     if (!password.ok()) return password.status();
     options.password = *password;
   }

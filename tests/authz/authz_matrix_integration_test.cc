@@ -18,12 +18,6 @@
 namespace ys::authz {
 namespace {
 
-MatrixTable MustLoadMatrix() {
-  auto table = LoadMatrix(MatrixPath());
-  EXPECT_TRUE(table.ok()) << table.status();
-  return table.ok() ? *std::move(table) : MatrixTable{};
-}
-
 TEST(AuthzMatrixTable, ThisBinaryProbesItsServices) { ExpectHostSuitesExist("integration"); }
 
 // The cases on a schema of their own with keys as configuration loads them

@@ -33,12 +33,6 @@
 namespace ys::authz {
 namespace {
 
-MatrixTable MustLoadMatrix() {
-  auto table = LoadMatrix(MatrixPath());
-  EXPECT_TRUE(table.ok()) << table.status();
-  return table.ok() ? *std::move(table) : MatrixTable{};
-}
-
 // --- the table against the protos -------------------------------------------------------------
 
 TEST(AuthzMatrixTable, EveryRpcHasOneRowAndEveryRowAnRpc) {

@@ -214,6 +214,13 @@ class MatrixServer {
   absl::Status started_;
 };
 
+// tests/authz/matrix.yaml, or an empty table after a failure that names the reason.
+inline MatrixTable MustLoadMatrix() {
+  auto table = LoadMatrix(MatrixPath());
+  EXPECT_TRUE(table.ok()) << table.status();
+  return table.ok() ? *std::move(table) : MatrixTable{};
+}
+
 // This binary's suites named in kServiceHosts exist (`binary` is "unit" or "integration"): a service
 // listed there but probed by no test would otherwise pass unseen.
 inline void ExpectHostSuitesExist(const std::string& binary) {

@@ -24,9 +24,9 @@
   (grpc.tls.*, grpc.client.tls.* for the gateway and notify, kafka.security_protocol/sasl.*/tls.* but
   for the gateway, pg.password_file/pg.tls.*, redis.* for ranking and the gateway), each *_file a
   file of a Secret the pod mounts read-only at that path, and no pod mounts a Secret it does not use;
-  the probes check health over TLS; a secure setting without its Secret is refused when rendering.
-  The services' own --check-config of the secure render is check_secure_configs (off until the
-  binaries know the keys: YS_HELM_CHECK_SECURE_CONFIG=1 turns it on).
+  the probes check health over TLS; a secure setting without its Secret is refused when rendering;
+  each service's --check-config accepts its secure render (stand-in files at the mounted paths) and
+  refuses it naming the key when a password file is missing; ysctl health has the probes' TLS flags.
 
 Usage: check_helm.py SOURCE_DIR BUILD_DIR
 """
@@ -495,7 +495,7 @@ def check_secure(chart, default, secure_values, values):
 def check_secure_configs(root, build, secure_configs, keys_file, service_key_file):
     """Each service's --check-config accepts its values-secure.yaml config, with stand-in files at the
     paths the pod mounts, and refuses it naming the key when a password file is missing; the probes'
-    ysctl health takes the TLS flags. Needs the binaries that read the issue #17 keys."""
+    ysctl health takes the TLS flags."""
     errors = []
     work = tempfile.mkdtemp()
     transport = "/var/run/secrets/yingshang/transport"
@@ -626,11 +626,7 @@ def main():
         errors.append("with no operators the gateway's gRPC port is still admitted")
     secure_errors, secure_configs = check_secure(chart, default, secure_file, secure_values)
     errors += secure_errors
-    if os.environ.get("YS_HELM_CHECK_SECURE_CONFIG") == "1":
-        errors += check_secure_configs(root, build, secure_configs, keys.name, service_key.name)
-    else:
-        print("values-secure.yaml --check-config: skipped until the services read the issue #17 keys "
-              "(YS_HELM_CHECK_SECURE_CONFIG=1 runs check_secure_configs)")
+    errors += check_secure_configs(root, build, secure_configs, keys.name, service_key.name)
     os.unlink(keys.name)
     os.unlink(service_key.name)
 

@@ -21,24 +21,14 @@ PKI=$WORK/pki
 mkdir -p "$PKI"
 
 echo "== certificates (openssl)"
-ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
-make_ca() {  # make_ca NAME
-  openssl req -x509 "${ec[@]}" -days 1 -subj "/CN=ys-test-$1-$RUN" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign -keyout "$PKI/$1.key" -out "$PKI/$1.pem" 2>/dev/null
-}
-make_leaf() {  # make_leaf NAME CA CN EXTENSIONS
-  printf '%s\n' "$4" > "$PKI/$1.ext"
-  openssl req -new "${ec[@]}" -subj "/CN=$3" -keyout "$PKI/$1.key" -out "$PKI/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.pem" -CAkey "$PKI/$2.key" -CAcreateserial -days 1 \
-    -extfile "$PKI/$1.ext" -out "$PKI/$1.pem" 2>/dev/null
-}
+source "$SRC/tests/secure/certs.sh"
+CERTS_DIR=$PKI
 make_ca ca
 make_ca stranger-ca
-make_leaf server ca 127.0.0.1 "subjectAltName=IP:127.0.0.1"
-make_leaf ysctl ca ysctl "extendedKeyUsage=clientAuth"
-make_leaf gateway ca ys-gateway "extendedKeyUsage=clientAuth"
-make_leaf stranger stranger-ca ysctl "extendedKeyUsage=clientAuth"
-openssl verify -CAfile "$PKI/ca.pem" "$PKI/server.pem" "$PKI/ysctl.pem" "$PKI/gateway.pem" >/dev/null ||
+make_cert server ca 127.0.0.1 "IP:127.0.0.1" "" &&
+  make_cert ysctl ca ysctl "" clientAuth &&
+  make_cert gateway ca ys-gateway "" clientAuth &&
+  make_cert stranger stranger-ca ysctl "" clientAuth ||
   fail "openssl made certificates that do not verify"
 echo "   CA, server (IP:127.0.0.1), ysctl and gateway client certificates; a stranger's CA"
 

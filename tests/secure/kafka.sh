@@ -15,14 +15,14 @@ TEST_BIN=$BUILD/tests/secure_kafka_test
 
 say() { printf 'secure.kafka: %s\n' "$*"; }
 die() { printf 'secure.kafka: %s\n' "$*" >&2; exit 1; }
+source "$SRC/tests/secure/servers.sh"
+source "$SRC/tests/secure/certs.sh"
 
 [ -x "$TEST_BIN" ] || die "$TEST_BIN not built (cmake --build $BUILD --target secure_kafka_test)"
 if ! ls "$LIBS"/kafka_2.13-*.jar >/dev/null 2>&1; then
   bash "$SRC/deploy/local/stack.sh" kafka-libs || die "no broker jars in $LIBS (make deps)"
 fi
-for port in "$PORT" "$CONTROLLER_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is taken"; fi
-done
+require_free_ports "$PORT" "$CONTROLLER_PORT"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ys-secure-kafka.XXXXXX")
 BROKER_PID=
@@ -32,11 +32,7 @@ cleanup() {
     say "failed (exit $rc); the broker's last warnings:"
     grep -E '\] (WARN|ERROR) ' "$WORK/log/kafka.log" | tail -n 20 >&2 || true
   fi
-  if [ -n "$BROKER_PID" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
-    kill "$BROKER_PID" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$BROKER_PID" 2>/dev/null || true
-  fi
+  stop_process "$BROKER_PID" 20
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -47,20 +43,12 @@ umask 077
 mkdir -p log data
 
 # --- certificates: a CA that signs the broker, and another CA that signs nothing --------------------
-ca() {  # ca NAME
-  openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=yingshang test $1" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$1.key" -out "$1.pem" 2>/dev/null
-}
-ca ca
-ca other-ca
-openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout broker.key -out broker.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' > broker.ext
-openssl x509 -req -sha256 -days 2 -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-  -extfile broker.ext -out broker.crt 2>/dev/null
+make_ca ca
+make_ca other-ca
+make_cert broker ca localhost "IP:127.0.0.1,DNS:localhost" serverAuth,clientAuth ||
+  die "the broker certificate does not verify"
 # Kafka's PEM keystore: the unencrypted PKCS#8 key followed by the certificate chain.
-cat broker.key broker.crt ca.pem > broker-keystore.pem
-openssl verify -CAfile ca.pem broker.crt >/dev/null || die "the broker certificate does not verify"
+cat broker.key broker.pem ca.pem > broker-keystore.pem
 
 # --- SCRAM users: the broker's own (inter-broker traffic) and the service's --------------------------
 BROKER_PASSWORD=$(openssl rand -hex 16)

@@ -15,14 +15,14 @@ TEST_BIN=$BUILD/tests/secure_store_test
 
 say() { printf 'secure.store: %s\n' "$*"; }
 die() { printf 'secure.store: %s\n' "$*" >&2; exit 1; }
+source "$SRC/tests/secure/servers.sh"
+source "$SRC/tests/secure/certs.sh"
 
 [ -x "$TEST_BIN" ] || die "$TEST_BIN not built (cmake --build $BUILD --target secure_store_test)"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$PG_BIN" ] || die "PostgreSQL server binaries not found (make deps)"
 command -v redis-server >/dev/null || die "redis-server not found (make deps)"
-for port in "$PG_PORT" "$REDIS_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is taken"; fi
-done
+require_free_ports "$PG_PORT" "$REDIS_PORT"
 
 # initdb and postgres refuse to run as root: as root, the cluster belongs to the postgres user.
 pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -35,11 +35,7 @@ cleanup() {
   if [ -n "$PG_STARTED" ]; then
     pg_as "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
   fi
-  if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
-    kill "$REDIS_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$REDIS_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$REDIS_PID" 2>/dev/null || true
-  fi
+  stop_process "$REDIS_PID" 5
   if [ "$rc" != 0 ]; then
     say "failed (exit $rc); the servers' last log lines:"
     tail -n 20 "$WORK/log/postgresql.log" "$WORK/log/redis.log" >&2 2>/dev/null || true
@@ -54,18 +50,9 @@ umask 077
 mkdir -p log sock redis
 
 # --- certificates: a CA that signs the servers, and another CA that signs nothing ------------------
-ca() {  # ca NAME
-  openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=yingshang test $1" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$1.key" -out "$1.pem" 2>/dev/null
-}
-ca ca
-ca other-ca
-openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext
-openssl x509 -req -sha256 -days 2 -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-  -extfile server.ext -out server.crt 2>/dev/null
-openssl verify -CAfile ca.pem server.crt >/dev/null || die "the server certificate does not verify"
+make_ca ca
+make_ca other-ca
+make_cert server ca localhost "IP:127.0.0.1,DNS:localhost" serverAuth || die "the server certificate does not verify"
 
 # --- secrets: one password file per user, as the services would be given them ----------------------
 PG_USER=ys_app
@@ -96,7 +83,7 @@ own pg/pg_hba.conf
 PG_STARTED=1
 pg_as "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/log/postgresql.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='$WORK/sock' -c fsync=off \
-      -c ssl=on -c ssl_cert_file='$WORK/server.crt' -c ssl_key_file='$WORK/server.key' \
+      -c ssl=on -c ssl_cert_file='$WORK/server.pem' -c ssl_key_file='$WORK/server.key' \
       -c password_encryption=scram-sha-256" \
   start >/dev/null || die "postgresql did not start"
 pg_setup() { pg_as psql -h "$WORK/sock" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }

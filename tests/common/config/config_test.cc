@@ -1,19 +1,15 @@
 #include "common/config/config.h"
 
+#include <fstream>
 #include <map>
 
 #include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
 
 namespace ys {
 namespace {
 
-EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using ::ys::testing::FakeEnv;
 
 constexpr char kYaml[] = R"(
 grpc:
@@ -87,6 +83,57 @@ TEST(ConfigTest, KeysOfAMapping) {
   EXPECT_EQ(c->Keys("auth.api_keys"), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(*c->GetString("auth.api_keys.b.role"), "viewer");
   EXPECT_TRUE(c->Keys("auth.none").empty());
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "config_test_" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// The secret read from the file the key names: only the line end at its end is dropped.
+absl::StatusOr<std::string> Secret(const std::string& file_text) {
+  auto c = Config::FromString("db: {}\n", FakeEnv({{"YS_DB_PASSWORD_FILE", WriteTempFile("secret", file_text)}}));
+  if (!c.ok()) return c.status();
+  return ReadSecretFile(*c, "db.password_file");
+}
+
+TEST(SecretFileTest, DropsOnlyTheTrailingLineEnds) {
+  EXPECT_EQ(*Secret("s3cret\n"), "s3cret");
+  EXPECT_EQ(*Secret("s3cret\r\n\n"), "s3cret");
+  EXPECT_EQ(*Secret(" pa ss \n"), " pa ss ");
+  EXPECT_EQ(*Secret("two\nlines"), "two\nlines");
+  EXPECT_EQ(*Secret("no-line-end"), "no-line-end");
+}
+
+TEST(SecretFileTest, ErrorsNameTheKeyAndThePath) {
+  const std::string missing = ::testing::TempDir() + "config_test_no_such_secret";
+  const std::string empty = WriteTempFile("empty_secret", "\r\n");
+  const std::string dir = ::testing::TempDir();
+  for (const std::string& path : {missing, empty, dir}) {
+    auto c = Config::FromString("db:\n  password_file: " + path + "\n", FakeEnv({}));
+    ASSERT_TRUE(c.ok()) << c.status();
+    auto got = ReadSecretFile(*c, "db.password_file");
+    ASSERT_FALSE(got.ok()) << path;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(got.status().message().find("'db.password_file'"), std::string::npos) << got.status();
+    EXPECT_NE(got.status().message().find(path), std::string::npos) << got.status();
+    EXPECT_EQ(got.status().message().find('\n'), std::string::npos) << got.status();
+  }
+  auto unset = Config::FromString("db: {}\n", FakeEnv({}));
+  EXPECT_NE(ReadSecretFile(*unset, "db.password_file").status().message().find("'db.password_file'"),
+            std::string::npos);
+}
+
+TEST(SecretFileTest, CheckReadableFile) {
+  EXPECT_TRUE(CheckReadableFile("tls.ca_file", WriteTempFile("ca.pem", "PEM")).ok());
+  const std::string missing = ::testing::TempDir() + "config_test_no_such.pem";
+  for (const std::string& path : {missing, ::testing::TempDir()}) {
+    absl::Status s = CheckReadableFile("tls.ca_file", path);
+    EXPECT_FALSE(s.ok()) << path;
+    EXPECT_NE(s.message().find("'tls.ca_file'"), std::string::npos) << s;
+    EXPECT_NE(s.message().find(path), std::string::npos) << s;
+  }
 }
 
 }  // namespace

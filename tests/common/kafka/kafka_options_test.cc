@@ -9,17 +9,12 @@
 
 #include "common/kafka/kafka.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
 
 namespace ys {
 namespace {
 
-EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using ::ys::testing::FakeEnv;
 
 // A file under the test's temporary directory, removed with the fixture.
 class KafkaOptionsTest : public ::testing::Test {
@@ -136,7 +131,7 @@ TEST_F(KafkaOptionsTest, SaslNeedsUsernameAndPasswordFile) {
                 {"kafka.sasl.username"});
   ExpectRefusal(Parse("kafka:\n  brokers: b:1\n  security_protocol: SASL_SSL\n  sasl:\n    username: u\n"),
                 {"kafka.sasl.password_file"});
-  ExpectRefusal(Parse(SaslSsl("\n")), {"kafka.sasl.password_file", "no password"});
+  ExpectRefusal(Parse(SaslSsl("\n")), {"kafka.sasl.password_file", "no secret"});
 }
 
 TEST_F(KafkaOptionsTest, UnreadableFilesNameTheKeyAndThePath) {

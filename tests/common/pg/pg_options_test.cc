@@ -3,17 +3,12 @@
 
 #include "common/pg/pool.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
 
 namespace ys {
 namespace {
 
-EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using ::ys::testing::FakeEnv;
 
 std::string WriteFile(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "pg_options_test_" + name;

@@ -3,17 +3,14 @@
 
 #include "common/redis/redis.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
 
 namespace ys {
 namespace {
 
 absl::StatusOr<RedisOptions> Parse(std::map<std::string, std::string> env) {
-  EnvLookup lookup = [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  };
-  auto config = Config::FromString("redis:\n  address: 127.0.0.1:16379\n", lookup);
+  auto config = Config::FromString("redis:\n  address: 127.0.0.1:16379\n",
+                                   ::ys::testing::FakeEnv(std::move(env)));
   if (!config.ok()) return config.status();
   return RedisOptionsFromConfig(*config);
 }
