@@ -108,6 +108,8 @@ absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
     return BadKey("pg.keepalives.count", absl::StrFormat("must be between 1 and 127, got %d", *count));
   }
   options.keepalives_count = static_cast<int>(*count);
+  ASSIGN_OR_RETURN(options.tcp_user_timeout, DurationKey(config, "pg.tcp_user_timeout", options.tcp_user_timeout,
+                                                         absl::ZeroDuration(), max_ms));
   // Zero would mean "wait for ever" to PostgreSQL's lock_timeout, which this bound is there to avoid.
   ASSIGN_OR_RETURN(options.migration_lock_timeout,
                    DurationKey(config, "pg.migration_lock_timeout", options.migration_lock_timeout,
@@ -151,6 +153,7 @@ std::string PgConnectionString(const PgOptions& o) {
   params.emplace_back("keepalives_idle", absl::StrCat(CeilSeconds(o.keepalives_idle)));
   params.emplace_back("keepalives_interval", absl::StrCat(CeilSeconds(o.keepalives_interval)));
   params.emplace_back("keepalives_count", absl::StrCat(o.keepalives_count));
+  params.emplace_back("tcp_user_timeout", absl::StrCat(absl::ToInt64Milliseconds(o.tcp_user_timeout)));
 
   // libpq takes the last of a parameter given twice, in both forms: ours, appended, win.
   std::string out = o.uri;

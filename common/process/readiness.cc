@@ -1,5 +1,7 @@
 #include "common/process/readiness.h"
 
+#include <algorithm>
+
 #include "common/log/log.h"
 
 namespace ys {
@@ -44,7 +46,16 @@ absl::Status Readiness::Evaluate() {
   bool all_up = true;
   // The checks run without the lock: a slow one must not hold SetReady.
   for (Dependency& d : dependencies_) {
+    {
+      std::lock_guard lock(mu_);
+      running_ = &d;
+      running_since_ = absl::Now();
+    }
     const absl::Status s = d.check();
+    {
+      std::lock_guard lock(mu_);
+      running_ = nullptr;
+    }
     d.up->Set(s.ok() ? 1 : 0);
     if (!s.ok()) {
       all_up = false;
@@ -56,6 +67,8 @@ absl::Status Readiness::Evaluate() {
     d.was_up = s.ok();
   }
   std::lock_guard lock(mu_);
+  if (hung_ && all_up) log::Info("dependency checks answer again");
+  hung_ = false;
   deps_up_ = all_up;
   const bool serving = self_ready_ && deps_up_;
   ready_gauge_.Set(serving ? 1 : 0);
@@ -63,12 +76,29 @@ absl::Status Readiness::Evaluate() {
   return first;
 }
 
-void Readiness::Start(absl::Duration every) {
+void Readiness::Watch(absl::Time now) {
+  std::lock_guard lock(mu_);
+  if (running_ == nullptr || hung_ || now - running_since_ < check_timeout_) return;
+  hung_ = true;
+  deps_up_ = false;
+  running_->up->Set(0);
+  log::Warn("dependency check does not answer: not serving",
+            {{"dependency", running_->name}, {"after", absl::FormatDuration(now - running_since_)}});
+  ready_gauge_.Set(0);
+  report_(false);
+}
+
+void Readiness::Start(absl::Duration every, absl::Duration check_timeout) {
+  check_timeout_ = check_timeout;
   task_ = std::make_unique<PeriodicTask>(every, [this] { Evaluate().IgnoreError(); });
   task_->Start();
+  watchdog_ = std::make_unique<PeriodicTask>(std::min(every, absl::Seconds(1)),
+                                             [this] { Watch(absl::Now()); });
+  watchdog_->Start();
 }
 
 void Readiness::Stop() {
+  if (watchdog_) watchdog_->Stop();
   if (task_) task_->Stop();
 }
 

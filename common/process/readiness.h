@@ -34,7 +34,13 @@ class Readiness {
 
   // One round of checks; reports the outcome. Returns the first failing check's status.
   absl::Status Evaluate();
-  void Start(absl::Duration every = absl::Seconds(2));
+  // A check still running `check_timeout` after it started counts as failed (Watch, on a thread of
+  // its own, every second at most): a pooled connection whose server stopped answering, with no reset
+  // and no refusal, blocks its check until the connection dies, minutes later or never (the fault
+  // test's PostgreSQL blackhole left ys-rectification SERVING for all of its 20 s).
+  void Start(absl::Duration every = absl::Seconds(2), absl::Duration check_timeout = absl::Seconds(5));
+  // NOT_SERVING when the check in progress started before now - check_timeout (tests call it).
+  void Watch(absl::Time now);
   void Stop();
 
  private:
@@ -52,7 +58,12 @@ class Readiness {
   bool self_ready_ = false;
   bool deps_up_ = true;
   std::vector<Dependency> dependencies_;
+  absl::Duration check_timeout_ = absl::Seconds(5);
+  Dependency* running_ = nullptr;  // the check in progress, since running_since_
+  absl::Time running_since_;
+  bool hung_ = false;              // Watch found it overdue; the round's end clears it
   std::unique_ptr<PeriodicTask> task_;
+  std::unique_ptr<PeriodicTask> watchdog_;
 };
 
 }  // namespace ys

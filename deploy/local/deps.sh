@@ -28,6 +28,8 @@ PACKAGES=(
   python3-icalendar python3-openpyxl
   # notify's tests: a local SMTP sink.
   python3-aiosmtpd
+  # The Helm chart's test (tests/deploy/check_helm.py) reads the values files.
+  python3-yaml
   # The fuzz targets (make fuzz; make test runs each briefly): clang, libFuzzer, the sanitizer runtimes.
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # The web console's browser tests: Debian's Chromium (Playwright drives it; no browser download)
@@ -73,5 +75,21 @@ if ! command -v helm >/dev/null 2>&1; then
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO env GOBIN=/usr/local/bin GOPATH="$(go env GOPATH)" GOMODCACHE="$(go env GOMODCACHE)" \
     GOCACHE="$(go env GOCACHE)" "$(command -v go)" install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+fi
+# toxiproxy, for the fault test (tests/fault/toxiproxy.sh). `go install` names its two commands
+# `server` and `cli`; they are kept in $(go env GOPATH)/bin as toxiproxy-server and toxiproxy-cli
+# (the test looks there when they are not on PATH). Skipped when that version is already there.
+TOXIPROXY_VERSION=v2.12.0
+command -v go >/dev/null 2>&1 || { echo "deps: toxiproxy (for the fault test) needs Go to install" >&2; exit 1; }
+gobin=$(go env GOPATH)/bin
+if ! go version -m "$gobin/toxiproxy-server" 2>/dev/null | grep -q "toxiproxy/v2[[:space:]]*$TOXIPROXY_VERSION" ||
+   [ ! -x "$gobin/toxiproxy-cli" ]; then
+  echo "deps: installing toxiproxy $TOXIPROXY_VERSION (go install)"
+  tp_tmp=$(mktemp -d)
+  GOBIN=$tp_tmp go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
+    "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
+  install -D -m 755 "$tp_tmp/server" "$gobin/toxiproxy-server"
+  install -D -m 755 "$tp_tmp/cli" "$gobin/toxiproxy-cli"
+  rm -rf "$tp_tmp"
 fi
 echo "deps: ready"

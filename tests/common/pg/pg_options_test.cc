@@ -58,6 +58,7 @@ TEST(PgOptionsTest, ReadsEveryKey) {
                   {"YS_PG_KEEPALIVES_IDLE", "1m"},
                   {"YS_PG_KEEPALIVES_INTERVAL", "5s"},
                   {"YS_PG_KEEPALIVES_COUNT", "7"},
+                  {"YS_PG_TCP_USER_TIMEOUT", "20s"},
                   {"YS_PG_MIGRATION_LOCK_TIMEOUT", "2m"}});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->password, "s3cret 'x'");  // the file's trailing newline is not part of it
@@ -71,6 +72,7 @@ TEST(PgOptionsTest, ReadsEveryKey) {
   EXPECT_EQ(o->keepalives_idle, absl::Minutes(1));
   EXPECT_EQ(o->keepalives_interval, absl::Seconds(5));
   EXPECT_EQ(o->keepalives_count, 7);
+  EXPECT_EQ(o->tcp_user_timeout, absl::Seconds(20));
   EXPECT_EQ(o->migration_lock_timeout, absl::Minutes(2));
   EXPECT_EQ(PgSessionTimeoutsSql(*o), "SET statement_timeout = 1500; SET lock_timeout = 0");
 }
@@ -121,7 +123,7 @@ TEST(PgOptionsTest, ConnectionStringExtendsAUriWithoutQuery) {
   EXPECT_EQ(PgConnectionString(o),
             "postgresql://ys@db.internal:5432/yingshang?password=p%40ss%20w%27ord%5C&sslmode=verify-full"
             "&sslrootcert=%2Fetc%2Fys%2Fpg%20ca.pem&connect_timeout=3&keepalives=1&keepalives_idle=30"
-            "&keepalives_interval=10&keepalives_count=3");
+            "&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=30000");
 }
 
 TEST(PgOptionsTest, ConnectionStringKeepsAUrisQuery) {
@@ -141,7 +143,7 @@ TEST(PgOptionsTest, ConnectionStringQuotesKeyValueForm) {
   EXPECT_EQ(PgConnectionString(o),
             "host=db.internal dbname=yingshang password='p@ss w\\'ord\\\\' sslmode='verify-full' "
             "sslrootcert='/etc/ys/pg ca.pem' connect_timeout='3' keepalives='1' keepalives_idle='30' "
-            "keepalives_interval='10' keepalives_count='3'");
+            "keepalives_interval='10' keepalives_count='3' tcp_user_timeout='30000'");
 }
 
 TEST(PgOptionsTest, UnsetTlsAndPasswordAddNothing) {
