@@ -5,7 +5,7 @@ RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 BROKERS=${YS_KAFKA_BROKERS:-127.0.0.1:19092}
 REDIS_PORT=${YS_REDIS_PORT:-16379}
 WORK=$(mktemp -d)
-BASE_PORT=$((20000 + RANDOM % 10000))
+BASE_PORT=${YS_E2E_BASE_PORT:-$((20000 + RANDOM % 10000))}  # the services at BASE_PORT+offset
 KEY=e2e-$RUN
 TOPIC_PREFIX="e2e$RUN."  # this run's own topics (kafka.topic_prefix): nothing left over from others
 YSCTL=("$BUILD/tools/ysctl/ysctl")
@@ -49,11 +49,13 @@ wait_until() {  # wait_until SECONDS CMD...: true once CMD succeeds
 
 # start_service NAME OFFSET [ENV=VALUE...]: ys-NAME on 127.0.0.1:BASE_PORT+OFFSET (metrics +1),
 # schema e2e_NAME_RUN, topics prefixed with TOPIC_PREFIX; exports YS_<NAME>_ADDRESS for ysctl
-# and <NAME>_METRICS; waits for SERVING.
+# and <NAME>_METRICS; waits for SERVING. With REPLICA=X set (REPLICA=b start_service …), another
+# replica of NAME on the same schema, consumer group and topics: SERVICE_PID[NAME-X], $WORK/NAME-X.log,
+# YS_<NAME>_<X>_ADDRESS and <NAME>_<X>_METRICS.
 start_service() {
   local name=$1 offset=$2; shift 2
-  local port=$((BASE_PORT + offset)) upper
-  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+  local port=$((BASE_PORT + offset)) upper id=$name${REPLICA:+-$REPLICA}
+  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name${REPLICA:+_$REPLICA}")
   local extra=()
   # notify's documents read the services this run started (their addresses exported below).
   [ "$name" = notify ] && extra=(YS_NOTIFY_DOCUMENTS_SERVICE_KEY_FILE="$WORK/office.key"
@@ -63,8 +65,8 @@ start_service() {
     YS_AUTH_UNITS_FILE="$SRC/data/catalog/units.yaml" YS_AUTH_REGIONS_FILE="$SRC/data/catalog/regions.yaml" \
     YS_GRPC_LISTEN=127.0.0.1:$port YS_METRICS_LISTEN=127.0.0.1:$((port + 1)) "$@" \
     "$BUILD/services/$name/ys-$name" --config "$SRC/services/$name/config.example.yaml" \
-    >> "$WORK/$name.log" 2>&1 &
-  SERVICE_PID[$name]=$!
+    >> "$WORK/$id.log" 2>&1 &
+  SERVICE_PID[$id]=$!
   export "YS_${upper}_ADDRESS=127.0.0.1:$port"
   printf -v "${upper}_METRICS" '127.0.0.1:%d' $((port + 1))
   wait_until 60 "${YSCTL[@]}" health --address 127.0.0.1:$port >/dev/null 2>&1 || fail "ys-$name not SERVING"

@@ -1,5 +1,8 @@
 // The transactional outbox and the inbox against real PostgreSQL and Kafka (docs/architecture.md, "Event contract").
 #include <limits>
+#include <map>
+#include <optional>
+#include <thread>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -573,6 +576,60 @@ TEST_F(OutboxInboxTest, ATransientFailureStopsTheRoundAtThatRow) {
   EXPECT_EQ(publisher.delivered(), (std::vector<std::string>{"a", "c", "b", "c"}));
   EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), 3);
   EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_parked"), 0);
+}
+
+
+TEST_F(OutboxInboxTest, TwoRelaysOnOneSchemaPublishEachRowOnce) {
+  // Two replicas of a service share its schema, so its outbox: one relay at a time may take rows
+  // (the transaction-scoped advisory lock), else both would publish the same batch.
+  constexpr int kRows = 400;
+  testing::EnqueueSamples(*producer_db_, topic_, kRows);
+  std::string schema;
+  ASSERT_TRUE(producer_db_->WithTransaction([&](pqxx::work& tx) {
+                schema = tx.exec1("SELECT current_schema()")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  std::unique_ptr<PgPool> other_db = testing::MigratedPool(schema);  // the other replica's pool
+  ASSERT_NE(other_db, nullptr);
+  testing::FakePublisher publisher[2];
+  // While a holds the lock (between publishing a batch and marking it sent), b's round finds it
+  // taken and publishes nothing; later rounds race freely.
+  OutboxRelay* b_relay = nullptr;
+  std::optional<absl::StatusOr<size_t>> b_inside;
+  auto slow = [] { absl::SleepFor(absl::Milliseconds(30)); };
+  OutboxRelay a(*producer_db_, publisher[0], metrics_, {.batch_size = 50, .after_publish = [&] {
+                                                          if (!b_inside) b_inside = b_relay->RunOnce();
+                                                          slow();
+                                                        }});
+  OutboxRelay b(*other_db, publisher[1], metrics_, {.batch_size = 50, .after_publish = slow});
+  b_relay = &b;
+  ASSERT_TRUE(a.RunOnce().ok());
+  ASSERT_TRUE(b_inside.has_value() && b_inside->ok());
+  EXPECT_EQ(**b_inside, 0u);
+  EXPECT_TRUE(publisher[1].delivered().empty());
+  auto run = [&](OutboxRelay& relay) {
+    for (int i = 0; i < 400; ++i) {
+      auto n = relay.RunOnce();
+      ASSERT_TRUE(n.ok()) << n.status();
+      if (*n > 0) continue;
+      if (*relay.Pending() == 0) return;
+      absl::SleepFor(absl::Milliseconds(5));  // the other holds the lock
+    }
+  };
+  std::thread ta([&] { run(a); });
+  std::thread tb([&] { run(b); });
+  ta.join();
+  tb.join();
+  std::map<std::string, int> times;
+  for (const auto& p : publisher) {
+    for (const std::string& data : p.delivered()) ++times[data];
+  }
+  EXPECT_EQ(times.size(), static_cast<size_t>(kRows));
+  for (const auto& [data, n] : times) EXPECT_EQ(n, 1) << data << " published " << n << " times";
+  EXPECT_EQ(QueryInt(*producer_db_, "SELECT count(*) FROM outbox_sent"), kRows);
+  absl::PrintF("two relays on one schema: %d and %d rows published, %d rows twice\n",
+               publisher[0].delivered().size(), publisher[1].delivered().size(),
+               publisher[0].delivered().size() + publisher[1].delivered().size() - times.size());
 }
 
 }  // namespace

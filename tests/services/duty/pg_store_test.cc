@@ -17,8 +17,10 @@
 #include "common/time/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "services/duty/desk.h"
 #include "services/duty/embedded.h"
 #include "services/duty/store.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/services/duty/fake_duty_store.h"
 #include "tests/support/outbox_fixture.h"
 #include "tests/support/test_env.h"
@@ -865,6 +867,69 @@ TEST_F(PgDutyStoreTest, AStatementPostgresRefusedFailsTheUnitOfWorkEvenIfTheWork
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_EQ(ys::testing::QueryInt(backend_.pool(), "SELECT count(*) FROM registrations"), 0);
+}
+
+
+TEST_F(PgDutyStoreTest, TwoReplicasSweepingAtOnceSendTheRosterAndEachReminderOnce) {
+  // Two replicas share the schema and each runs the scheduler: the week's roster and each reminder
+  // go out once (every Write queues on the advisory lock; MarkOnce's key decides who sends).
+  pb::Registration tomorrow = Reg("DR-000001", "市自然资源局", "a", "2022-09-27");  // the 1-day reminder
+  pb::Registration next_week = Reg("DR-000002", "市自然资源局", "b", "2022-10-03");  // the 7-day reminder
+  next_week.set_days_ahead(10);
+  ASSERT_TRUE(backend_.store()
+                  .Write([&](DutyTx& tx) {
+                    RETURN_IF_ERROR(tx.PutRegistration(tomorrow));
+                    return tx.PutRegistration(next_week);
+                  })
+                  .ok());
+  std::string schema;
+  ASSERT_TRUE(backend_.pool().WithTransaction([&](pqxx::work& tx) {
+                schema = tx.exec1("SELECT current_schema()")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+  ASSERT_TRUE(migrations.ok());
+  std::unique_ptr<PgPool> other_pool = ys::testing::MigratedPool(schema, *migrations);
+  ASSERT_NE(other_pool, nullptr);
+  PgDutyStore other_store(*other_pool);
+  auto calendar = WorkingDayCalendar::LoadEmbedded();
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  // Monday 2022-09-26 09:00, the first working day of 2022-W39: its roster is due (08:00).
+  ys::testing::FakeClock clock(absl::FromCivil(absl::CivilMinute(2022, 9, 26, 9, 0), Shanghai()));
+  DutySettings settings;
+  UnitDirectory units;
+  DutyDesk desks[2] = {DutyDesk(backend_.store(), clock, *calendar, settings, units),
+                       DutyDesk(other_store, clock, *calendar, settings, units)};
+  DutyDesk::SweepResult sent[2];
+  absl::Status failed[2];
+  auto replica = [&](int r) {
+    for (int round = 0; round < 3; ++round) {
+      auto swept = desks[r].Sweep();
+      if (!swept.ok()) {
+        failed[r] = swept.status();
+        return;
+      }
+      sent[r].rosters_published += swept->rosters_published;
+      sent[r].reminders += swept->reminders;
+    }
+  };
+  std::thread a(replica, 0), b(replica, 1);
+  a.join();
+  b.join();
+  ASSERT_TRUE(failed[0].ok()) << failed[0];
+  ASSERT_TRUE(failed[1].ok()) << failed[1];
+  EXPECT_EQ(sent[0].rosters_published + sent[1].rosters_published, 1);
+  EXPECT_EQ(sent[0].reminders + sent[1].reminders, 2);
+  int rosters = 0, reminders = 0;
+  for (const EmittedDutyEvent& e : backend_.Emitted()) {
+    if (e.event.has_roster_published()) {
+      ++rosters;
+      EXPECT_EQ(e.key, "2022-W39");
+    }
+    if (e.event.has_reminder()) ++reminders;
+  }
+  EXPECT_EQ(rosters, 1);
+  EXPECT_EQ(reminders, 2);
 }
 
 }  // namespace

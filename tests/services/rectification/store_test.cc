@@ -4,6 +4,9 @@
 // across restarts; statistics. The gRPC face is in service_test.cc.
 #include "services/rectification/store.h"
 
+#include <thread>
+
+#include "absl/strings/str_format.h"
 #include "tests/services/rectification/case_fixture.h"
 
 namespace ys::rectification {
@@ -168,6 +171,51 @@ TEST_F(CaseStoreTest, ACaseOpenedFromAReferenceIsOpenedOnce) {
   ASSERT_TRUE(store_->Open(office, unkeyed).ok());
   ASSERT_TRUE(store_->Open(office, unkeyed).ok());
   EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), 4);
+}
+
+TEST_F(CaseStoreTest, TwoReplicasOpeningTheSameReferenceAtOnceOpenOneCase) {
+  // Two notify replicas' document sweeps may open one 督办事项 at the same moment, through two
+  // rectification replicas: the reference's key makes the later one find the first's case.
+  std::string schema;
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                schema = tx.exec1("SELECT current_schema()")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+  ASSERT_TRUE(migrations.ok());
+  std::unique_ptr<PgPool> other_pool = ys::testing::MigratedPool(schema, *migrations);
+  ASSERT_NE(other_pool, nullptr);
+  CaseStore other(*other_pool, clock_, *calendar_, CasePolicies{});
+  const Principal office{"office-dev", "office"};
+  constexpr int kItems = 8;
+  std::vector<std::string> ids[2];
+  absl::Status failed[2];
+  auto replica = [&](CaseStore& store, int r) {
+    for (int i = 0; i < kItems; ++i) {
+      pb::OpenCaseRequest req;
+      req.set_origin(pb::ORIGIN_BULLETIN);
+      req.set_origin_ref(absl::StrFormat("2022年第3期通报 第%d项", i + 1));
+      req.set_unit("市住建局");
+      req.set_indicator_code("I03");
+      req.set_period("2022-09");
+      req.set_title("施工许可办理超时");
+      auto c = store.Open(office, req);
+      if (!c.ok()) {
+        failed[r] = c.status();
+        return;
+      }
+      ids[r].push_back(c->id());
+    }
+  };
+  std::thread a(replica, std::ref(*store_), 0), b(replica, std::ref(other), 1);
+  a.join();
+  b.join();
+  ASSERT_TRUE(failed[0].ok()) << failed[0];
+  ASSERT_TRUE(failed[1].ok()) << failed[1];
+  EXPECT_EQ(ids[0], ids[1]);  // item by item, the same case
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), kItems);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM case_history WHERE action = 'opened'"), kItems);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM outbox WHERE ce_id LIKE '%KIND_OPENED%'"), kItems);
 }
 
 TEST_F(CaseStoreTest, StatesAreCheckedAndEveryChangeIsAudited) {
@@ -498,6 +546,60 @@ TEST_F(CaseStoreTest, EventsCarryTheLastReportsAndGetCaseKeepsThemAll) {
   ASSERT_TRUE(whole.ok()) << whole.status();
   ASSERT_EQ(whole->reports_size(), 30);
   EXPECT_EQ(whole->reports(0).text().size(), std::string("第0次进展：").size() + 60'000);
+}
+
+
+TEST_F(CaseStoreTest, TwoReplicasSweepingAtOnceTakeEachStepOnce) {
+  // Two replicas share the schema and sweep on their own timers: each step of each case is taken
+  // by one of them (rows locked with SKIP LOCKED and decided again, escalations keyed per deadline).
+  CasePolicies policies;
+  policies.escalation.local_steps = {{"报领班", 7}};
+  UsePolicies(policies);
+  std::vector<rpb::RankingAlert> alerts;
+  for (int i = 1; i <= 18; ++i) {
+    alerts.push_back(Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, absl::StrFormat("I%02d", i), "2022-09"));
+  }
+  Apply(alerts);
+  constexpr int64_t kCases = 36;  // 18 indicators, 2 units each
+  ASSERT_EQ(QueryInt(*pool_, "SELECT count(*) FROM cases"), kCases);
+  std::string schema;
+  ASSERT_TRUE(pool_->WithTransaction([&](pqxx::work& tx) {
+                schema = tx.exec1("SELECT current_schema()")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  auto migrations = MigrationsFromFiles(EmbeddedMigrations());
+  ASSERT_TRUE(migrations.ok());
+  std::unique_ptr<PgPool> other_pool = ys::testing::MigratedPool(schema, *migrations);
+  ASSERT_NE(other_pool, nullptr);
+  CaseStore other(*other_pool, clock_, *calendar_, policies);
+
+  clock_.Set(At(2022, 11, 8));  // 8 days past due: 督办 and 报领班 owed to every case
+  size_t steps[2] = {0, 0};
+  absl::Status failed[2];
+  auto sweep = [&](CaseStore& store, int r) {
+    for (int round = 0; round < 4; ++round) {
+      auto swept = store.Sweep(5);  // small pages: the replicas interleave
+      if (!swept.ok()) {
+        failed[r] = swept.status();
+        return;
+      }
+      steps[r] += swept->steps;
+    }
+  };
+  std::thread a(sweep, std::ref(*store_), 0), b(sweep, std::ref(other), 1);
+  a.join();
+  b.join();
+  ASSERT_TRUE(failed[0].ok()) << failed[0];
+  ASSERT_TRUE(failed[1].ok()) << failed[1];
+  EXPECT_EQ(steps[0] + steps[1], static_cast<size_t>(2 * kCases));
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM escalations"), 2 * kCases);
+  EXPECT_EQ(static_cast<int64_t>(Events(pb::CaseEvent::KIND_ESCALATED).size()), 2 * kCases);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM case_history WHERE action = 'escalated'"), 2 * kCases);
+  EXPECT_EQ(QueryInt(*pool_, "SELECT count(*) FROM (SELECT case_id FROM case_history WHERE action = 'escalated' "
+                             "GROUP BY case_id HAVING count(*) <> 2) x"),
+            0);
+  EXPECT_EQ(other.Sweep()->steps, 0u);  // nothing left owed
+  absl::PrintF("two sweepers: %d and %d steps of %d\n", steps[0], steps[1], 2 * kCases);
 }
 
 }  // namespace
