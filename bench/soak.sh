@@ -20,7 +20,7 @@ PY=/usr/bin/python3
 
 "$PY" "$SRC/tests/support/notify_sink.py" > "$WORK/sink.out" 2> "$WORK/sink.log" &
 SINK_PID=$!
-trap 'rc=$?; kill $SINK_PID ${SENDER_PID:-} 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
+trap 'rc=$?; set +e; kill $SINK_PID ${SENDER_PID:-} 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
 wait_until 20 test -s "$WORK/sink.out" || fail "the webhook sink did not start"
 SINK=127.0.0.1:$(head -1 "$WORK/sink.out")
 

@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 
 "$PY" "$SRC/tests/support/smtp_sink.py" --delay-ms 700 > "$WORK/smtp.out" 2> "$WORK/smtp.log" &
 SMTP_PID=$!
-trap 'rc=$?; kill $SMTP_PID 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
+trap 'rc=$?; set +e; kill $SMTP_PID 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
 wait_until 20 bash -c '[ "$(wc -l < "$0")" -ge 2 ]' "$WORK/smtp.out" || fail "the SMTP sink did not start"
 SMTP_PORT=$(sed -n 1p "$WORK/smtp.out")
 SMTP_HTTP=127.0.0.1:$(sed -n 2p "$WORK/smtp.out")

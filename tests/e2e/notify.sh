@@ -24,7 +24,7 @@ SINK_PID=$!
 BAD_PID=$!
 "$PY" "$SRC/tests/support/smtp_sink.py" > "$WORK/smtp.out" 2> "$WORK/smtp.log" &
 SMTP_PID=$!
-trap 'rc=$?; kill $SINK_PID $BAD_PID $SMTP_PID 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
+trap 'rc=$?; set +e; kill $SINK_PID $BAD_PID $SMTP_PID 2>/dev/null; (exit $rc); e2e_cleanup' EXIT
 wait_until 20 test -s "$WORK/sink.out" || fail "the webhook sink did not start"
 wait_until 20 test -s "$WORK/bad.out" || fail "the failing sink did not start"
 wait_until 20 bash -c '[ "$(wc -l < "$0")" -ge 2 ]' "$WORK/smtp.out" || fail "the SMTP sink did not start"
