@@ -91,7 +91,7 @@ lag() {
 }
 header=$(printf '%-4s %-6s' min months)
 for s in "${SERVICES[@]}"; do header+=$(printf ' %13s' "${s:0:6} MiB/fd"); done
-header+=$(printf ' %8s %9s %7s %9s' lag facts cases delivered)
+header+=$(printf ' %8s %9s %7s %9s %7s %8s' lag facts cases delivered active largest)
 echo "$header"
 ROWS=$WORK/rows.tsv
 for ((minute = 1; minute <= MINUTES; minute++)); do
@@ -108,8 +108,12 @@ for ((minute = 1; minute <= MINUTES; minute++)); do
   facts=$(psql_e2e "e2e_ranking_$RUN" "SELECT count(*) FROM current_facts")
   cases=$(psql_e2e "e2e_rectification_$RUN" "SELECT count(*) FROM cases")
   delivered=$(psql_e2e "e2e_notify_$RUN" "SELECT count(*) FROM deliveries WHERE state = 'DELIVERY_STATE_DELIVERED'" 2>/dev/null || echo -)
+  # notify's standing alerts (active_events, kept for notify.active_event_ttl) and its largest group
+  # (members): what each of its flushes reads and carries.
+  active=$(psql_e2e "e2e_notify_$RUN" "SELECT count(*) FROM active_events" 2>/dev/null || echo -)
+  largest=$(psql_e2e "e2e_notify_$RUN" "SELECT coalesce(max((SELECT count(*) FROM jsonb_object_keys(state->'members'))), 0) FROM groups" 2>/dev/null || echo -)
   l=$(lag)
-  row+=$(printf ' %8s %9s %7s %9s' "$l" "$facts" "$cases" "$delivered")
+  row+=$(printf ' %8s %9s %7s %9s %7s %8s' "$l" "$facts" "$cases" "$delivered" "$active" "$largest")
   echo "$row"
   echo "$tsv"$'\t'"$l" >> "$ROWS"
 done
