@@ -101,7 +101,8 @@ wait_for_ranking_replica() {  # 上饶市 and 12 counties × (综合 + 18 L1 + t
 }
 
 metric() {  # metric HOST:PORT REGEX: the sum of the matching samples
-  curl -fs "http://$1/metrics" | grep -E "$2" | awk '{s += $NF} END {printf "%d\n", s}'
+  # (no matching sample is 0: grep's status would end a script under pipefail, with no message)
+  curl -fs "http://$1/metrics" | { grep -E "$2" || true; } | awk '{s += $NF} END {printf "%d\n", s}'
 }
 
 psql_e2e() {  # psql_e2e SCHEMA SQL: one value

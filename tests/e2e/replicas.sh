@@ -99,7 +99,9 @@ both() {  # both NAME OFFSET [ENV...]: replica a at OFFSET, replica b at OFFSET+
   start_service "$name" "$offset" "$@"
   REPLICA=b start_service "$name" $((offset + 2)) "$@"
 }
-RANKING_ENV=(YS_REDIS_KEY_PREFIX="e2e$RUN:")
+# One submissions consumer per replica (kafka.consumers, default 3): with three each, six members share
+# the topic's three partitions and replica b may be given none, so it would share nothing of the replay.
+RANKING_ENV=(YS_REDIS_KEY_PREFIX="e2e$RUN:" YS_KAFKA_CONSUMERS=1)
 NOTIFY_ENV=(YS_NOTIFY_ROUTING_FILE="$WORK/routing.yaml" YS_NOTIFY_TEMPLATES_DIR="$SRC/services/notify/templates"
   YS_NOTIFY_RECIPIENTS_FILE="$WORK/recipients.yaml" YS_NOTIFY_SECRETS_DIR="$WORK/secrets"
   YS_NOTIFY_QUIET_SEND_AT_ONCE_FROM=info)
