@@ -190,21 +190,27 @@ absl::Status CheckReadableFile(absl::string_view key, const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadConfigFile(absl::string_view key, const std::string& path) {
+  if (absl::Status s = CheckReadableFile(key, path); !s.ok()) return s;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, path));
+  }
+  return text.str();
+}
+
 absl::StatusOr<std::string> ReadSecretFile(const Config& config, absl::string_view key) {
   auto path = config.GetString(key);
   if (!path.ok()) return path.status();
   if (path->empty()) {
     return absl::InvalidArgumentError(absl::StrFormat("config key '%s' is empty: it must name a file", key));
   }
-  if (absl::Status s = CheckReadableFile(key, *path); !s.ok()) return s;
-  std::ifstream in(*path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key '%s' names '%s', which cannot be read", key, *path));
-  }
-  std::string secret = text.str();
+  auto read = ReadConfigFile(key, *path);
+  if (!read.ok()) return read.status();
+  std::string secret = *std::move(read);
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
   if (secret.empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(

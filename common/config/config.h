@@ -73,4 +73,9 @@ absl::StatusOr<std::string> ReadSecretFile(const Config& config, absl::string_vi
 // is readable; otherwise an error naming `key` and `path`.
 absl::Status CheckReadableFile(absl::string_view key, const std::string& path);
 
+// The whole text of the file at `path`, which config key `key` names (a routing tree, a PEM
+// certificate, a units list). An error names the key and the path when it is a directory or cannot
+// be read. Every service reads its configured files through this one.
+absl::StatusOr<std::string> ReadConfigFile(absl::string_view key, const std::string& path);
+
 }  // namespace ys

@@ -1,29 +1,18 @@
 #include "common/grpc/server.h"
 
 #include <chrono>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "common/config/config.h"
 #include "common/grpc/server_metrics.h"
 #include "common/log/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace ys {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& key, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key '%s': file '%s' cannot be read", key, path));
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 // An integer key within [min, max]; an error naming the key otherwise.
 absl::StatusOr<int64_t> IntInRange(const Config& config, const std::string& key, int64_t fallback,
@@ -143,18 +132,23 @@ void GrpcServer::AddService(grpc::Service* service) { services_.push_back(servic
 absl::Status GrpcServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // gRPC's built-in health service is written without generated code, so nothing put its
+  // descriptor in the pool reflection answers from, and `grpcurl … grpc.health.v1.Health/Check`
+  // failed with "target server does not expose service". Naming the generated message links
+  // grpc/health/v1/health.proto's descriptor in (issue #18).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
   if (options_.tls.has_value()) {
     const TlsOptions& tls = *options_.tls;
-    auto cert = ReadFile("grpc.tls.cert_file", tls.cert_file);
+    auto cert = ReadConfigFile("grpc.tls.cert_file", tls.cert_file);
     if (!cert.ok()) return cert.status();
-    auto key = ReadFile("grpc.tls.key_file", tls.key_file);
+    auto key = ReadConfigFile("grpc.tls.key_file", tls.key_file);
     if (!key.ok()) return key.status();
     grpc::SslServerCredentialsOptions ssl;
     ssl.pem_key_cert_pairs.push_back({*key, *cert});
     if (!tls.client_ca_file.empty()) {
-      auto ca = ReadFile("grpc.tls.client_ca_file", tls.client_ca_file);
+      auto ca = ReadConfigFile("grpc.tls.client_ca_file", tls.client_ca_file);
       if (!ca.ok()) return ca.status();
       ssl.pem_root_certs = *ca;
       ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;

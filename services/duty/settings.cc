@@ -1,13 +1,11 @@
 #include "services/duty/settings.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/config/config.h"
 #include "common/status/macros.h"
 
 namespace ys::duty {
@@ -50,11 +48,8 @@ absl::StatusOr<HighFrequencyUnits> ReadHighFrequency(const Config& config) {
     path = config.GetString(key, "");
   }
   if (path.empty()) return HighFrequencyUnits{};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("config key '%s': cannot read %s", key, path));
-  std::stringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<HighFrequencyUnits> out = HighFrequencyFromUnitsYaml(text.str());
+  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(key, path));
+  absl::StatusOr<HighFrequencyUnits> out = HighFrequencyFromUnitsYaml(text);
   if (!out.ok()) {
     return absl::InvalidArgumentError(absl::StrFormat("config key '%s' (%s): %s", key, path, out.status().message()));
   }

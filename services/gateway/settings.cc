@@ -1,11 +1,9 @@
 #include "services/gateway/settings.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/config/config.h"
 #include "common/status/macros.h"
 
 namespace ys::gateway {
@@ -13,11 +11,7 @@ namespace {
 
 absl::StatusOr<std::string> ReadFileFor(const Config& config, const std::string& key) {
   ASSIGN_OR_RETURN(std::string path, config.GetString(key));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("config key '%s': cannot read '%s'", key, path));
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
+  return ReadConfigFile(key, path);
 }
 
 absl::StatusOr<int64_t> IntIn(const Config& config, const std::string& key, int64_t fallback, int64_t lo,

@@ -1,12 +1,10 @@
 #include "services/notify/settings.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/config/config.h"
 #include "common/status/macros.h"
 
 namespace ys::notify {
@@ -41,18 +39,10 @@ absl::StatusOr<int> ReadCount(const Config& config, const std::string& key, int 
   return static_cast<int>(v);
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return KeyError(key, absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 absl::Status ReadRouting(const Config& config, NotifySettings& s) {
   const std::string key = "notify.routing_file";
   s.routing_file = config.GetString(key, "services/notify/routing.yaml");
-  ASSIGN_OR_RETURN(std::string yaml, ReadFile(key, s.routing_file));
+  ASSIGN_OR_RETURN(std::string yaml, ReadConfigFile(key, s.routing_file));
   absl::StatusOr<RouteTree> routes = ParseRouteTree(yaml);
   if (!routes.ok()) return KeyError(key, absl::StrCat(s.routing_file, ": ", routes.status().message()));
   s.routes = *std::move(routes);
@@ -100,11 +90,8 @@ absl::Status ReadSenders(const Config& config, NotifySettings& s) {
   s.mail_from.name = config.GetString("notify.smtp.from_name", s.mail_from.name);
   s.smtp.mail_from = s.mail_from.address;
   s.smtp.username = config.GetString("notify.smtp.username", "");
-  const std::string password_file = config.GetString("notify.smtp.password_file", "");
-  if (!password_file.empty()) {
-    ASSIGN_OR_RETURN(std::string password, ReadFile("notify.smtp.password_file", password_file));
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
-    s.smtp.password = password;
+  if (!config.GetString("notify.smtp.password_file", "").empty()) {  // unset: the server takes no password
+    ASSIGN_OR_RETURN(s.smtp.password, ReadSecretFile(config, "notify.smtp.password_file"));
   }
   const std::string tls = config.GetString("notify.smtp.tls", "required");
   if (tls == "required") {

@@ -1,10 +1,8 @@
 #include "services/notify/documents/documents_settings.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/config/config.h"
 #include "common/status/macros.h"
 
 namespace ys::notify::documents {
@@ -40,11 +38,8 @@ absl::StatusOr<DocumentSettings> LoadDocumentSettings(const Config& config) {
   const std::string key = "notify.documents.service_key_file";
   const std::string path = config.GetString(key, "");
   if (path.empty()) return KeyError(key, "required while notify.documents.enabled (the key the sources are read with)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return KeyError(key, absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  s.service_key = std::string(absl::StripAsciiWhitespace(text.str()));
+  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(key, path));
+  s.service_key = std::string(absl::StripAsciiWhitespace(text));
   if (s.service_key.empty()) return KeyError(key, absl::StrCat(path, " is empty"));
   return s;
 }

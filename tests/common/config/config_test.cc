@@ -136,5 +136,19 @@ TEST(SecretFileTest, CheckReadableFile) {
   }
 }
 
+TEST(SecretFileTest, ReadConfigFileGivesTheWholeTextOrAnErrorNamingTheKeyAndPath) {
+  EXPECT_EQ(*ReadConfigFile("notify.routing_file", WriteTempFile("routing.yaml", "route:\n  a: 1\n\n")),
+            "route:\n  a: 1\n\n");  // nothing dropped: not a secret
+  EXPECT_EQ(*ReadConfigFile("x.file", WriteTempFile("empty.yaml", "")), "");
+  const std::string missing = ::testing::TempDir() + "config_test_no_such.yaml";
+  for (const std::string& path : {missing, ::testing::TempDir()}) {
+    auto got = ReadConfigFile("notify.routing_file", path);
+    ASSERT_FALSE(got.ok()) << path;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(got.status().message().find("'notify.routing_file'"), std::string::npos) << got.status();
+    EXPECT_NE(got.status().message().find(path), std::string::npos) << got.status();
+  }
+}
+
 }  // namespace
 }  // namespace ys
