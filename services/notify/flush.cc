@@ -100,6 +100,14 @@ std::vector<Channel> OutsideChannels(const Recipient& recipient) {
   return out;
 }
 
+absl::StatusOr<bool> Flusher::InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now) {
+  for (const Labels& key : InhibitionKeys(target, settings_.inhibit_rules)) {
+    ASSIGN_OR_RETURN(std::vector<Labels> sharing, tx.ActiveEvents(now, key));
+    if (Inhibited(target, sharing, settings_.inhibit_rules)) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
   FlushResult result;
   if (!book_.ready()) return result;  // whom to tell is not known yet (the catalog replica is loading)
@@ -107,7 +115,7 @@ absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
   if (keys.empty()) return result;
   ASSIGN_OR_RETURN(std::vector<pb::Silence> stored_silences, tx.ActiveSilences(now));
   const std::vector<Silence> silences = SilencesFromProto(stored_silences);
-  ASSIGN_OR_RETURN(std::vector<Labels> active, tx.ActiveEvents(now));
+  RETURN_IF_ERROR(tx.ForgetExpiredEvents(now));
   const std::shared_ptr<const Recipients> recipients = book_.Current();
 
   for (const std::string& key : keys) {
@@ -134,9 +142,12 @@ absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
     std::vector<std::string> suppressed;
     for (const NotifiedAlert& a : flushed->alerts) {
       if (a.status == NotifiedAlert::Status::kWithdrawn) continue;  // a withdrawal is always told
-      if (FindSilence(a.labels, silences, now) != nullptr || FindInhibition(a.labels, active, settings_.inhibit_rules)) {
+      if (FindSilence(a.labels, silences, now) != nullptr) {
         suppressed.push_back(a.key);
+        continue;
       }
+      ASSIGN_OR_RETURN(const bool inhibited, InhibitedNow(tx, a.labels, now));
+      if (inhibited) suppressed.push_back(a.key);
     }
     result.suppressed += static_cast<int>(suppressed.size());
     const ComposedMessage message = ComposeGroup(*flushed, before, suppressed);

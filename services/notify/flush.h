@@ -79,6 +79,10 @@ class Flusher {
   absl::StatusOr<FlushResult> FlushDue(NotifyTx& tx, absl::Time now);
 
  private:
+  // Whether an event in force inhibits `target` now: asks the store only for the events that share
+  // one of its inhibition keys (InhibitionKeys), so a flush's cost does not grow with the alerts standing.
+  absl::StatusOr<bool> InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now);
+
   const NotifySettings& settings_;
   const RecipientBook& book_;
   const WorkingDayCalendar& calendar_;

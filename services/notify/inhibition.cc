@@ -1,5 +1,6 @@
 #include "services/notify/inhibition.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -114,6 +115,23 @@ std::optional<Inhibition> FindInhibition(const Labels& target, const std::vector
 bool Inhibited(const Labels& target, const std::vector<Labels>& active,
                const std::vector<InhibitRule>& rules) {
   return FindInhibition(target, active, rules).has_value();
+}
+
+std::vector<Labels> InhibitionKeys(const Labels& target, const std::vector<InhibitRule>& rules) {
+  std::vector<Labels> keys;
+  for (const InhibitRule& rule : rules) {
+    if (!MatchesAll(rule.target_matchers, target)) continue;
+    Labels key;
+    bool complete = true;
+    for (const std::string& name : rule.equal) {
+      auto it = target.find(name);
+      complete = complete && it != target.end() && !it->second.empty();
+      if (!complete) break;
+      key.emplace(name, it->second);
+    }
+    if (complete && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+  }
+  return keys;
 }
 
 const Silence* FindSilence(const Labels& labels, const std::vector<Silence>& silences, absl::Time now) {

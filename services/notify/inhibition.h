@@ -58,6 +58,13 @@ std::optional<Inhibition> FindInhibition(const Labels& target, const std::vector
 bool Inhibited(const Labels& target, const std::vector<Labels>& active,
                const std::vector<InhibitRule>& rules);
 
+// What an active event must carry to inhibit `target`: for each rule whose target_matchers match
+// it, the rule's `equal` labels with the target's values (a rule with an `equal` label the target
+// lacks or has empty can never inhibit it and gives nothing). Distinct, in rule order. A store asked
+// only for the events containing one of these finds every event FindInhibition could return for
+// `target`, so a flush reads the few events that share its alerts' key, not every one in force.
+std::vector<Labels> InhibitionKeys(const Labels& target, const std::vector<InhibitRule>& rules);
+
 struct Silence {
   std::string id;
   std::vector<Matcher> matchers;  // all must match

@@ -303,19 +303,26 @@ absl::Status PgNotifyTx::DeleteActiveEvent(std::string_view key) {
   });
 }
 
-absl::StatusOr<std::vector<Labels>> PgNotifyTx::ActiveEvents(absl::Time at) {
+absl::StatusOr<std::vector<Labels>> PgNotifyTx::ActiveEvents(absl::Time at, const Labels& containing) {
   return Run([&]() -> absl::StatusOr<std::vector<Labels>> {
-    // A Write sweeps the expired rows it skips, so the table holds only what may still inhibit.
-    if (writes_) tx_.exec_params("DELETE FROM active_events WHERE expires_at <= $1::timestamptz", PgTime(at));
     std::vector<Labels> out;
-    for (const auto& row : tx_.exec_params(
-             "SELECT key, labels::text FROM active_events WHERE expires_at > $1::timestamptz ORDER BY key",
-             PgTime(at))) {
+    // `@>` on the labels' GIN index (migration 0005): the rows sharing the key, not every one in force.
+    for (const auto& row : tx_.exec_params("SELECT key, labels::text FROM active_events "
+                                           "WHERE expires_at > $1::timestamptz AND labels @> $2::jsonb ORDER BY key",
+                                           PgTime(at), LabelsJson(containing))) {
       ASSIGN_OR_RETURN(out.emplace_back(),
                        LabelsFromJson(row[1].as<std::string>(),
                                       absl::StrCat("active_events[", row[0].as<std::string>(), "].labels")));
     }
     return out;
+  });
+}
+
+absl::Status PgNotifyTx::ForgetExpiredEvents(absl::Time at) {
+  if (!writes_) return absl::FailedPreconditionError("ForgetExpiredEvents needs a Write");
+  return Run([&]() {
+    tx_.exec_params("DELETE FROM active_events WHERE expires_at <= $1::timestamptz", PgTime(at));
+    return absl::OkStatus();
   });
 }
 

@@ -64,7 +64,8 @@ class PgNotifyTx : public NotifyTx, public PgStatements {
 
   absl::Status PutActiveEvent(std::string_view key, const Labels& labels, absl::Time expires_at) override;
   absl::Status DeleteActiveEvent(std::string_view key) override;
-  absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at) override;
+  absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at, const Labels& containing) override;
+  absl::Status ForgetExpiredEvents(absl::Time at) override;
 
   absl::StatusOr<RateLimiterState> RateLimits() override;
   absl::Status SaveRateLimits(const RateLimiterState& state) override;

@@ -197,9 +197,13 @@ class NotifyTx {
   virtual absl::Status PutActiveEvent(std::string_view key, const Labels& labels,
                                       absl::Time expires_at) = 0;
   virtual absl::Status DeleteActiveEvent(std::string_view key) = 0;  // absent: nothing to do
-  // The labels of the events with expires_at > at, by key; expired rows are deleted as a side effect
-  // only by a Write (a Read leaves them).
-  virtual absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at) = 0;
+  // The labels of the events with expires_at > at whose labels contain every name and value of
+  // `containing` (empty: all of them), by key. A flush asks with InhibitionKeys (inhibition.h), so it
+  // reads the events sharing its alerts' key, however many stand.
+  virtual absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at, const Labels& containing) = 0;
+  // Deletes the events with expires_at <= at (a flush does, so the table holds only what may still
+  // inhibit). Not in a Read.
+  virtual absl::Status ForgetExpiredEvents(absl::Time at) = 0;
 
   // --- rate limits: one row per sink ---
   virtual absl::StatusOr<RateLimiterState> RateLimits() = 0;

@@ -323,20 +323,22 @@ class FakeNotifyStore final : public NotifyStore {
       if (auto it = s_.active_events.find(key); it != s_.active_events.end()) s_.active_events.erase(it);
       return absl::OkStatus();
     }
-    absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at) override {
+    absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at, const Labels& containing) override {
       if (!failure_.ok()) return failure_;
       std::vector<Labels> out;
-      for (auto it = s_.active_events.begin(); it != s_.active_events.end();) {
-        if (it->second.expires_at > at) {
-          out.push_back(it->second.labels);
-          ++it;
-        } else if (!read_only_) {
-          it = s_.active_events.erase(it);  // a Write sweeps the expired ones
-        } else {
-          ++it;
-        }
+      for (const auto& [key, event] : s_.active_events) {
+        const bool contains = std::all_of(containing.begin(), containing.end(), [&](const auto& label) {
+          auto it = event.labels.find(label.first);
+          return it != event.labels.end() && it->second == label.second;
+        });
+        if (event.expires_at > at && contains) out.push_back(event.labels);
       }
       return out;
+    }
+    absl::Status ForgetExpiredEvents(absl::Time at) override {
+      RETURN_IF_ERROR(Writable());
+      std::erase_if(s_.active_events, [&](const auto& entry) { return entry.second.expires_at <= at; });
+      return absl::OkStatus();
     }
 
     absl::StatusOr<RateLimiterState> RateLimits() override {

@@ -95,6 +95,41 @@ TEST(InhibitionTest, AnEqualLabelMustBePresentOnBoth) {
   EXPECT_FALSE(Inhibited(bottom, {last}, rules));
 }
 
+TEST(InhibitionTest, InhibitionKeysAreTheEqualLabelsOfEachRuleTargetingTheEvent) {
+  auto rules = ParseInhibitRules(R"yaml(inhibit_rules:
+  - source_matchers: ["rule=last_in_province"]
+    target_matchers: ["rule=bottom_three"]
+    equal: [indicator, period]
+  - source_matchers: ["severity=critical"]
+    target_matchers: ["event_type=ranking_alert"]
+    equal: [indicator, period]
+  - source_matchers: ["rule=fell"]
+    target_matchers: ["rule=bottom_three"]
+    equal: [region]
+)yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  const Labels bottom = RankingAlert("bottom_three");
+  // Two rules give the same key once; the third its own.
+  EXPECT_EQ(InhibitionKeys(bottom, *rules),
+            (std::vector<Labels>{{{"indicator", "I05"}, {"period", "2022-09"}}, {{"region", "3611"}}}));
+  // Only the second rule targets a last-place alert.
+  EXPECT_EQ(InhibitionKeys(RankingAlert("last_in_province"), *rules),
+            (std::vector<Labels>{{{"indicator", "I05"}, {"period", "2022-09"}}}));
+  // A rule whose equal label the target lacks or has empty cannot inhibit it: no key.
+  Labels no_region = bottom;
+  no_region.erase("region");
+  Labels empty_period = bottom;
+  empty_period["period"] = "";
+  EXPECT_EQ(InhibitionKeys(no_region, *rules), (std::vector<Labels>{{{"indicator", "I05"}, {"period", "2022-09"}}}));
+  EXPECT_EQ(InhibitionKeys(empty_period, *rules), (std::vector<Labels>{{{"region", "3611"}}}));
+  EXPECT_TRUE(InhibitionKeys({{"event_type", "case_opened"}}, *rules).empty());
+  // Every source FindInhibition could return carries one of the keys: asking only for those finds it.
+  const Labels last = RankingAlert("last_in_province");
+  for (const Labels& key : InhibitionKeys(bottom, Rules())) {
+    for (const auto& [name, value] : key) EXPECT_EQ(last.at(name), value) << name;
+  }
+}
+
 TEST(InhibitionTest, AnEventNeverInhibitsItself) {
   auto rules = ParseInhibitRules(R"yaml(inhibit_rules:
   - source_matchers: ["severity=critical"]

@@ -809,7 +809,7 @@ TYPED_TEST(NotifyStoreTest, SilencesActiveAtATimeAndExpire) {
             absl::StatusCode::kNotFound);
 }
 
-TYPED_TEST(NotifyStoreTest, ActiveEventsAreReplacedByKeyDeletedAndExpireWithAWriteSweepingThem) {
+TYPED_TEST(NotifyStoreTest, ActiveEventsAreReplacedByKeyDeletedAndExpireWhenAWriteForgetsThem) {
   const Labels a = {{"event_type", "ranking_alert"}, {"unit", "市商务局"}};
   const Labels b = {{"event_type", "duty_missed"}, {"unit", "市税务局"}};
   const Labels c = {{"severity", "critical"}};
@@ -822,25 +822,51 @@ TYPED_TEST(NotifyStoreTest, ActiveEventsAreReplacedByKeyDeletedAndExpireWithAWri
     return tx.DeleteActiveEvent("absent");  // nothing to do
   });
   auto reading = [&](int64_t at) {
-    auto got = this->Reading([&](NotifyTx& tx) { return tx.ActiveEvents(T(at)); });
+    auto got = this->Reading([&](NotifyTx& tx) { return tx.ActiveEvents(T(at), {}); });
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() ? *got : std::vector<Labels>{Labels{{"error", "error"}}};
   };
   EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));  // by key
   EXPECT_EQ(reading(49), (std::vector<Labels>{b, a}));
   EXPECT_EQ(reading(50), std::vector<Labels>{a});  // expires_at exclusive
-  EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));  // a Read deletes nothing
+  EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));  // reading deletes nothing
 
-  auto written = this->Writing([](NotifyTx& tx) { return tx.ActiveEvents(T(60)); });
-  ASSERT_TRUE(written.ok()) << written.status();
-  EXPECT_EQ(*written, std::vector<Labels>{a});
-  EXPECT_EQ(reading(0), std::vector<Labels>{a});  // the Write swept B away
+  EXPECT_FALSE(this->store().Read([](NotifyTx& tx) { return tx.ForgetExpiredEvents(T(60)); }).ok());
+  EXPECT_EQ(reading(0), (std::vector<Labels>{b, a}));
+  this->Write([](NotifyTx& tx) { return tx.ForgetExpiredEvents(T(50)); });  // expires_at 50 <= 50
+  EXPECT_EQ(reading(0), std::vector<Labels>{a});  // the Write forgot B
   EXPECT_EQ(reading(100), std::vector<Labels>{});
 
   EXPECT_EQ(this->store().Write([](NotifyTx& tx) { return tx.PutActiveEvent("", {}, T(1)); }).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(this->store().Read([&](NotifyTx& tx) { return tx.PutActiveEvent("d", c, T(300)); }).ok());
   EXPECT_EQ(reading(0), std::vector<Labels>{a});
+}
+
+TYPED_TEST(NotifyStoreTest, ActiveEventsContainingALabelSetAreThoseCarryingEveryOneOfItsValues) {
+  const Labels last = {{"rule", "last_in_province"}, {"unit", "市商务局"}, {"period", "2026-10"}};
+  const Labels other_period = {{"rule", "last_in_province"}, {"unit", "市商务局"}, {"period", "2026-09"}};
+  const Labels other_unit = {{"rule", "last_in_province"}, {"unit", "市税务局"}, {"period", "2026-10"}};
+  const Labels no_period = {{"rule", "last_in_province"}, {"unit", "市商务局"}};
+  this->Write([&](NotifyTx& tx) {
+    RETURN_IF_ERROR(tx.PutActiveEvent("1", last, T(100)));
+    RETURN_IF_ERROR(tx.PutActiveEvent("2", other_period, T(100)));
+    RETURN_IF_ERROR(tx.PutActiveEvent("3", other_unit, T(100)));
+    RETURN_IF_ERROR(tx.PutActiveEvent("4", no_period, T(100)));
+    return tx.PutActiveEvent("5", {{"unit", "市商务局"}, {"period", "2026-10"}, {"rule", "bottom_three"}}, T(10));
+  });
+  auto containing = [&](const Labels& key, int64_t at) {
+    auto got = this->Reading([&](NotifyTx& tx) { return tx.ActiveEvents(T(at), key); });
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? *got : std::vector<Labels>{Labels{{"error", "error"}}};
+  };
+  EXPECT_EQ(containing({{"unit", "市商务局"}, {"period", "2026-10"}}, 20), std::vector<Labels>{last});
+  EXPECT_EQ(containing({{"unit", "市商务局"}}, 20), (std::vector<Labels>{last, other_period, no_period}));
+  EXPECT_EQ(containing({{"unit", "市商务局"}, {"period", "2026-10"}, {"rule", "bottom_three"}}, 5).size(), 1u);
+  EXPECT_EQ(containing({{"unit", "市商务局"}, {"period", "2026-10"}, {"rule", "bottom_three"}}, 20),
+            std::vector<Labels>{});  // expired
+  EXPECT_EQ(containing({{"unit", "市"}}, 20), std::vector<Labels>{});  // a value is matched whole
+  EXPECT_EQ(containing({{"region", "上饶市"}}, 20), std::vector<Labels>{});
 }
 
 TYPED_TEST(NotifyStoreTest, RateLimitStateRoundTripsPerSinkAndSavingReplacesIt) {
@@ -904,7 +930,7 @@ TYPED_TEST(NotifyStoreTest, AFailedWriteKeepsAndEmitsNothing) {
     EXPECT_EQ(*tx.UnreadCount("unit:a"), 0);
     EXPECT_TRUE(tx.Silences(T(0), true)->empty());
     EXPECT_TRUE(tx.RateLimits()->sinks.empty());
-    EXPECT_TRUE(tx.ActiveEvents(T(0))->empty());
+    EXPECT_TRUE(tx.ActiveEvents(T(0), {})->empty());
     return absl::OkStatus();
   });
   EXPECT_TRUE(read.ok()) << read;
