@@ -92,4 +92,11 @@ if ! go version -m "$gobin/toxiproxy-server" 2>/dev/null | grep -q "toxiproxy/v2
   install -D -m 755 "$tp_tmp/cli" "$gobin/toxiproxy-cli"
   rm -rf "$tp_tmp"
 fi
+# grpcurl, for the reflection test (tests/e2e/grpcurl.sh): an operator's grpcurl must see every
+# service, the standard health service included. Kept in $(go env GOPATH)/bin like toxiproxy.
+GRPCURL_VERSION=v1.9.4
+if ! go version -m "$gobin/grpcurl" 2>/dev/null | grep -q "fullstorydev/grpcurl[[:space:]]*$GRPCURL_VERSION"; then
+  echo "deps: installing grpcurl $GRPCURL_VERSION (go install)"
+  GOBIN=$gobin go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+fi
 echo "deps: ready"

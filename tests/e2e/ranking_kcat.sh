@@ -17,6 +17,17 @@ METRICS=$RANKING_METRICS
 load_catalog
 wait_for_ranking_replica
 
+# An operator's grpcurl sees the server through reflection, the standard health service included
+# (issue #18: it once answered "target server does not expose service").
+source "$SRC/tests/support/find_tool.sh"
+GRPCURL=$(find_tool grpcurl) || fail "grpcurl not found on PATH or in \$(go env GOPATH)/bin (make deps)"
+"$GRPCURL" -plaintext "$YS_RANKING_ADDRESS" grpc.health.v1.Health/Check | grep -q '"status": "SERVING"' ||
+  fail "grpcurl health check through reflection did not answer SERVING"
+services=$("$GRPCURL" -plaintext "$YS_RANKING_ADDRESS" list)
+for s in grpc.health.v1.Health yingshang.ranking.v1.RankingQuery; do
+  grep -qx "$s" <<<"$services" || fail "grpcurl list lacks $s: $services"
+done
+
 # 1,000 facts for 2022-09: 上饶市 first (every indicator), then the other cities, then the counties;
 # ranks are a permutation per indicator. Plus one bad fact: unknown indicator and rank 12 of 11.
 mapfile -t indicators < <("${YSCTL[@]}" indicators list | awk '$1 ~ /^(C00|I[0-9][0-9](-[0-9][0-9])?)$/ {print $1}')

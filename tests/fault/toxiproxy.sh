@@ -30,14 +30,7 @@ PY=/usr/bin/python3
 LIBS=${YS_KAFKA_LIBS:-$SRC/var/kafka/libs}
 
 die() { printf 'fault.toxiproxy: %s\n' "$*" >&2; exit 1; }
-find_tool() {  # PATH first, then where `go install` (make deps) put it
-  command -v "$1" 2>/dev/null && return
-  local gobin
-  gobin=$(go env GOPATH 2>/dev/null)/bin
-  [ -x "$gobin/$1" ] && { printf '%s\n' "$gobin/$1"; return; }
-  [ -x "$HOME/go/bin/$1" ] && { printf '%s\n' "$HOME/go/bin/$1"; return; }
-  return 1
-}
+source "$SRC/tests/support/find_tool.sh"
 TOXIPROXY=$(find_tool toxiproxy-server) || die "toxiproxy-server not found on PATH or in \$(go env GOPATH)/bin (make deps)"
 ls "$LIBS"/kafka_2.13-*.jar >/dev/null 2>&1 || bash "$SRC/deploy/local/stack.sh" kafka-libs || die "no Kafka jars in $LIBS (make deps)"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
