@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 
@@ -58,6 +60,13 @@ absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
   auto cmd = config.GetDuration("redis.command_timeout", options.command_timeout);
   if (!cmd.ok()) return cmd.status();
   options.command_timeout = *cmd;
+  auto connections = config.GetInt("redis.connections", options.connections);
+  if (!connections.ok()) return connections.status();
+  if (*connections < 1 || *connections > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key 'redis.connections' must be 1..64, got %d", *connections));
+  }
+  options.connections = static_cast<int>(*connections);
   options.username = config.GetString("redis.username", "");
   if (!config.GetString("redis.password_file", "").empty()) {
     auto password = ReadSecretFile(config, "redis.password_file");
@@ -81,44 +90,72 @@ absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
   return options;
 }
 
-RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {}
+RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {
+  for (int i = 0; i < std::max(1, options_.connections); ++i) connections_.push_back(std::make_unique<Connection>());
+}
 
 RedisClient::~RedisClient() {
-  if (ctx_ != nullptr) redisFree(ctx_);
-}
-
-absl::Status RedisClient::Fail(absl::string_view what) {
-  std::string detail = ctx_ != nullptr && ctx_->err != 0 ? ctx_->errstr : "no reply";
-  return Drop(absl::UnavailableError(absl::StrFormat("redis %s:%d unavailable: %s (%s)", options_.host,
-                                                     options_.port, what, detail)));
-}
-
-absl::Status RedisClient::Drop(absl::Status status) {
-  if (ctx_ != nullptr) {
-    redisFree(ctx_);
-    ctx_ = nullptr;
+  for (auto& c : connections_) {
+    if (c->ctx != nullptr) redisFree(c->ctx);
   }
+}
+
+std::unique_lock<std::mutex> RedisClient::Take(Connection*& out) {
+  const size_t n = connections_.size();
+  const size_t first = turn_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < n; ++i) {
+    Connection& c = *connections_[(first + i) % n];
+    std::unique_lock lock(c.mu, std::try_to_lock);
+    if (lock.owns_lock()) {
+      out = &c;
+      return lock;
+    }
+  }
+  out = connections_[first % n].get();
+  return std::unique_lock(out->mu);
+}
+
+absl::Status RedisClient::Fail(Connection& c, absl::string_view what) {
+  std::string detail = c.ctx != nullptr && c.ctx->err != 0 ? c.ctx->errstr : "no reply";
+  return Drop(c, absl::UnavailableError(absl::StrFormat("redis %s:%d unavailable: %s (%s)", options_.host,
+                                                        options_.port, what, detail)));
+}
+
+absl::Status RedisClient::Drop(Connection& c, absl::Status status) {
+  if (c.ctx != nullptr) {
+    redisFree(c.ctx);
+    c.ctx = nullptr;
+  }
+  failures_.fetch_add(1);
+  std::lock_guard lock(failure_mu_);
   retry_after_ = absl::Now() + options_.reconnect_backoff;
   last_failure_ = std::string(status.message());
   return status;
 }
 
-absl::Status RedisClient::EnsureConnected() {
-  if (ctx_ != nullptr) return absl::OkStatus();
-  if (absl::Now() < retry_after_) {
-    return absl::UnavailableError(absl::StrFormat("%s (retrying in at most %s)", last_failure_,
-                                                  absl::FormatDuration(options_.reconnect_backoff)));
+absl::Status RedisClient::EnsureConnected(Connection& c) {
+  if (c.ctx != nullptr && c.generation == failures_.load()) return absl::OkStatus();
+  if (c.ctx != nullptr) {  // made before a failure on another connection: made again
+    redisFree(c.ctx);
+    c.ctx = nullptr;
   }
-  ctx_ = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                 absl::ToTimeval(options_.connect_timeout));
-  if (ctx_ == nullptr || ctx_->err != 0) return Fail("connect");
-  if (redisSetTimeout(ctx_, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
-    return Fail("set timeout");
+  {
+    std::lock_guard lock(failure_mu_);
+    if (absl::Now() < retry_after_) {
+      return absl::UnavailableError(absl::StrFormat("%s (retrying in at most %s)", last_failure_,
+                                                    absl::FormatDuration(options_.reconnect_backoff)));
+    }
   }
-  return Authenticate();
+  c.generation = failures_.load();
+  c.ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, absl::ToTimeval(options_.connect_timeout));
+  if (c.ctx == nullptr || c.ctx->err != 0) return Fail(c, "connect");
+  if (redisSetTimeout(c.ctx, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
+    return Fail(c, "set timeout");
+  }
+  return Authenticate(c);
 }
 
-absl::Status RedisClient::Authenticate() {
+absl::Status RedisClient::Authenticate(Connection& c) {
   if (options_.password.empty()) return absl::OkStatus();
   std::vector<const char*> argv = {"AUTH"};
   std::vector<size_t> lens = {4};
@@ -129,14 +166,14 @@ absl::Status RedisClient::Authenticate() {
   argv.push_back(options_.password.data());
   lens.push_back(options_.password.size());
   auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()));
-  if (reply == nullptr) return Fail("AUTH");
+      redisCommandArgv(c.ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  if (reply == nullptr) return Fail(c, "AUTH");
   const RedisReply answer = Convert(reply);
   freeReplyObject(reply);
   if (answer.type == RedisReply::Type::kError) {
     // WRONGPASS (bad user or password, or a disabled user), or ERR when the server has no ACL
     // users (Redis < 6) or no password: a configuration error that a retry will not mend.
-    return Drop(absl::UnavailableError(absl::StrFormat(
+    return Drop(c, absl::UnavailableError(absl::StrFormat(
         "redis %s:%d refused AUTH as %s (redis.username, redis.password_file): %s", options_.host,
         options_.port, options_.username.empty() ? "the default user" : "'" + options_.username + "'",
         answer.str)));
@@ -152,8 +189,9 @@ absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& 
 
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
-  std::lock_guard lock(mu_);
-  if (auto s = EnsureConnected(); !s.ok()) return s;
+  Connection* c = nullptr;
+  std::unique_lock lock = Take(c);
+  if (auto s = EnsureConnected(*c); !s.ok()) return s;
   for (const auto& args : commands) {
     std::vector<const char*> argv;
     std::vector<size_t> lens;
@@ -161,16 +199,16 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
+    if (redisAppendCommandArgv(c->ctx, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
         REDIS_OK) {
-      return Fail("send");
+      return Fail(*c, "send");
     }
   }
   std::vector<RedisReply> out;
   out.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
-    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) return Fail("read");
+    if (redisGetReply(c->ctx, &raw) != REDIS_OK || raw == nullptr) return Fail(*c, "read");
     auto* reply = static_cast<redisReply*>(raw);
     out.push_back(Convert(reply));
     freeReplyObject(reply);

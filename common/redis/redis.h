@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -37,15 +38,19 @@ struct RedisOptions {
   // username authenticates as Redis's `default` user (AUTH <password>, requirepass).
   std::string username;
   std::string password;  // from redis.password_file, read at startup
+  // Connections kept open; a call takes a free one, so concurrent reads do not wait behind one
+  // another's round trip (issue #18: with one connection, 8 gRPC workers queued on its mutex).
+  int connections = 4;  // redis.connections
 };
 
 // redis.address ("127.0.0.1:16379"), redis.connect_timeout, redis.command_timeout,
-// redis.username, redis.password_file. redis.tls.{ca_file,cert_file,key_file} are refused with an
+// redis.username, redis.password_file, redis.connections (1..64). redis.tls.{ca_file,cert_file,key_file} are refused with an
 // error naming the key: Debian 12's hiredis (0.14) has no TLS (hiredis_ssl came with 1.0).
 absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config);
 
-// One synchronous hiredis connection with timeouts, reconnect, AUTH and pipelining. Thread-safe
-// (one call at a time). Every connection or protocol failure is UNAVAILABLE, and so is a refused
+// A few synchronous hiredis connections (RedisOptions::connections) with timeouts, reconnect, AUTH
+// and pipelining. Thread-safe: each call takes a free connection (waits for one when all are busy),
+// so a call's commands and replies stay in order on one connection. Every connection or protocol failure is UNAVAILABLE, and so is a refused
 // AUTH (its message names the keys); a Redis error reply (WRONGTYPE, NOPERM …) is returned as a
 // RedisReply of type kError. After a failure, calls fail fast with its message for
 // reconnect_backoff: wrong credentials cost one AUTH per backoff, not one per call.
@@ -61,14 +66,26 @@ class RedisClient {
   absl::Status Ping();
 
  private:
-  absl::Status EnsureConnected();
-  absl::Status Authenticate();
-  absl::Status Fail(absl::string_view what);
-  absl::Status Drop(absl::Status status);
+  struct Connection {
+    std::mutex mu;
+    redisContext* ctx = nullptr;
+    uint64_t generation = 0;  // failures_ when it connected
+  };
+  // A free connection, locked; the next in turn (waiting for it) when all are busy.
+  std::unique_lock<std::mutex> Take(Connection*& out);
+  absl::Status EnsureConnected(Connection& c);
+  absl::Status Authenticate(Connection& c);
+  absl::Status Fail(Connection& c, absl::string_view what);
+  absl::Status Drop(Connection& c, absl::Status status);
 
   RedisOptions options_;
-  std::mutex mu_;
-  redisContext* ctx_ = nullptr;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::atomic<size_t> turn_{0};
+  // One failure backs off every connection (a down Redis costs one connect per backoff) and retires
+  // them all: a connection made before it (to a Redis since restarted) reconnects before its next
+  // call instead of failing that call.
+  std::atomic<uint64_t> failures_{0};
+  std::mutex failure_mu_;
   absl::Time retry_after_ = absl::InfinitePast();
   std::string last_failure_;  // repeated by the calls refused during the backoff
 };

@@ -7,11 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/status/macros.h"
 
 namespace ys::ranking {
 namespace {
-
-thread_local bool last_from_cache = false;
 
 // The compare-and-set write. Per fact, KEYS: the facts hash, the write_seq hash, the rank sorted
 // set; ARGV: indicator, region, rank, write_seq, body. The fact is written when the cache has no
@@ -56,41 +55,41 @@ std::string RankingCache::SeqKey(pb::Evaluation e, const std::string& region,
 
 std::string RankingCache::BuiltKey() const { return prefix_ + "ys:v1:meta:built"; }
 
-absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::Query(
-    const std::string& where, const std::vector<std::string>& args) {
-  std::vector<pb::RankingFact> out;
+absl::StatusOr<FactsRead> PgFactReader::Query(const std::string& where, const std::vector<std::string>& args) {
+  FactsRead out;
   absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    // The latest written of several sources for the same indicator and region (the cache keeps
-    // the same one: RankingCache::Write).
+    out.facts.clear();  // each attempt from the start
+    // The latest written of several sources for the same indicator, region and period (the cache
+    // keeps the same one: RankingCache::Write).
     const std::string sql =
-        "SELECT DISTINCT ON (indicator_code, region_code) body FROM current_facts WHERE " + where +
-        " ORDER BY indicator_code, region_code, write_seq DESC";
+        "SELECT DISTINCT ON (indicator_code, region_code, period) body FROM current_facts WHERE " + where +
+        " ORDER BY indicator_code, region_code, period, write_seq DESC";
     pqxx::result rows = args.size() == 3 ? tx.exec_params(sql, args[0], args[1], args[2])
                                          : tx.exec_params(sql, args[0], args[1], args[2], args[3]);
-    for (const auto& row : rows) {
-      pb::RankingFact f;
-      f.ParseFromString(pqxx::binarystring(row[0]).str());
-      out.push_back(std::move(f));
-    }
+    for (const auto& row : rows) out.facts.emplace_back().ParseFromString(pqxx::binarystring(row[0]).str());
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return out;
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForRegion(pb::Evaluation evaluation,
-                                                                     const std::string& region,
-                                                                     const std::string& period) {
-  return Query("evaluation = $1 AND region_code = $2 AND period = $3",
-               {pb::Evaluation_Name(evaluation), region, period});
+absl::StatusOr<FactsRead> PgFactReader::ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                                  const std::vector<std::string>& periods) {
+  return Query("evaluation = $1 AND region_code = $2 AND period = ANY($3::text[])",
+               {pb::Evaluation_Name(evaluation), region, PgArray(periods)});
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> PgFactReader::ForIndicator(pb::Evaluation evaluation,
-                                                                        const std::string& indicator,
-                                                                        pb::Scope scope,
-                                                                        const std::string& period) {
+absl::StatusOr<FactsRead> PgFactReader::ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                                     pb::Scope scope, const std::string& period) {
   return Query("evaluation = $1 AND indicator_code = $2 AND period = $3 AND scope = $4",
                {pb::Evaluation_Name(evaluation), indicator, period, pb::Scope_Name(scope)});
+}
+
+absl::StatusOr<FactsRead> PgFactReader::ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                                           const std::string& indicator,
+                                                           const std::vector<std::string>& periods) {
+  return Query("evaluation = $1 AND region_code = $2 AND indicator_code = $3 AND period = ANY($4::text[])",
+               {pb::Evaluation_Name(evaluation), region, indicator, PgArray(periods)});
 }
 
 absl::Status RankingCache::Write(const std::vector<CurrentFact>& facts) {
@@ -178,46 +177,60 @@ absl::StatusOr<size_t> RankingCache::Rebuild(PgPool& pool) {
   return n;
 }
 
-absl::Status RankingCache::RequireBuilt() {
-  auto built = IsBuilt();
-  if (!built.ok()) return built.status();
-  if (!*built) return absl::NotFoundError("ranking cache is not built");
-  return absl::OkStatus();
+absl::StatusOr<std::vector<RedisReply>> RankingCache::ReadBuilt(std::vector<std::vector<std::string>> commands) {
+  commands.insert(commands.begin(), {"EXISTS", BuiltKey()});
+  ASSIGN_OR_RETURN(std::vector<RedisReply> replies, redis_.Pipeline(commands));
+  if (replies.front().integer != 1) return absl::NotFoundError("ranking cache is not built");
+  replies.erase(replies.begin());
+  return replies;
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> RankingCache::ForRegion(pb::Evaluation evaluation,
-                                                                     const std::string& region,
-                                                                     const std::string& period) {
-  if (auto s = RequireBuilt(); !s.ok()) return s;
-  auto r = redis_.Command({"HGETALL", FactsKey(evaluation, region, period)});
-  if (!r.ok()) return r.status();
-  std::vector<pb::RankingFact> out;
-  for (size_t i = 1; i < r->elements.size(); i += 2) {
-    pb::RankingFact f;
-    if (f.ParseFromString(r->elements[i].str)) out.push_back(std::move(f));
+namespace {
+
+// A fact's bytes from HGET or HGETALL, parsed; nil and unparsable values are skipped (a value
+// this version cannot read is rebuilt from PostgreSQL by the next rebuild).
+void AddFact(const RedisReply& value, FactsRead& out) {
+  pb::RankingFact f;
+  if (!value.is_nil() && f.ParseFromString(value.str)) out.facts.push_back(std::move(f));
+}
+
+}  // namespace
+
+absl::StatusOr<FactsRead> RankingCache::ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                                  const std::vector<std::string>& periods) {
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& period : periods) commands.push_back({"HGETALL", FactsKey(evaluation, region, period)});
+  ASSIGN_OR_RETURN(std::vector<RedisReply> replies, ReadBuilt(std::move(commands)));
+  FactsRead out{.from_cache = true};
+  for (const RedisReply& hash : replies) {
+    for (size_t i = 1; i < hash.elements.size(); i += 2) AddFact(hash.elements[i], out);
   }
   return out;
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> RankingCache::ForIndicator(pb::Evaluation evaluation,
-                                                                        const std::string& indicator,
-                                                                        pb::Scope scope,
-                                                                        const std::string& period) {
-  if (auto s = RequireBuilt(); !s.ok()) return s;
-  auto regions = redis_.Command({"ZRANGE", RankKey(evaluation, scope, indicator, period), "0", "-1"});
-  if (!regions.ok()) return regions.status();
-  std::vector<std::vector<std::string>> cmds;
-  for (const auto& r : regions->elements) {
-    cmds.push_back({"HGET", FactsKey(evaluation, r.str, period), indicator});
+absl::StatusOr<FactsRead> RankingCache::ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                                     pb::Scope scope, const std::string& period) {
+  ASSIGN_OR_RETURN(std::vector<RedisReply> regions,
+                   ReadBuilt({{"ZRANGE", RankKey(evaluation, scope, indicator, period), "0", "-1"}}));
+  std::vector<std::vector<std::string>> commands;
+  for (const RedisReply& r : regions.front().elements) {
+    commands.push_back({"HGET", FactsKey(evaluation, r.str, period), indicator});
   }
-  std::vector<pb::RankingFact> out;
-  if (cmds.empty()) return out;
-  auto facts = redis_.Pipeline(cmds);
-  if (!facts.ok()) return facts.status();
-  for (const auto& reply : *facts) {
-    pb::RankingFact f;
-    if (!reply.is_nil() && f.ParseFromString(reply.str)) out.push_back(std::move(f));
-  }
+  FactsRead out{.from_cache = true};
+  if (commands.empty()) return out;
+  ASSIGN_OR_RETURN(std::vector<RedisReply> facts, redis_.Pipeline(commands));
+  for (const RedisReply& reply : facts) AddFact(reply, out);
+  return out;
+}
+
+absl::StatusOr<FactsRead> RankingCache::ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                                           const std::string& indicator,
+                                                           const std::vector<std::string>& periods) {
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& period : periods) commands.push_back({"HGET", FactsKey(evaluation, region, period), indicator});
+  ASSIGN_OR_RETURN(std::vector<RedisReply> replies, ReadBuilt(std::move(commands)));
+  FactsRead out{.from_cache = true};
+  for (const RedisReply& reply : replies) AddFact(reply, out);
   return out;
 }
 
@@ -238,32 +251,33 @@ CachedFactReader::CachedFactReader(RankingCache& cache, PgFactReader& pg, Metric
       fallback_(CacheReads(metrics).Add({{"result", "redis_down"}})) {}
 
 template <typename Fn1, typename Fn2>
-absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::Read(Fn1 cached, Fn2 pg) {
-  auto r = cached();
+absl::StatusOr<FactsRead> CachedFactReader::Read(Fn1 cached, Fn2 pg) {
+  absl::StatusOr<FactsRead> r = cached();
   if (r.ok()) {
     hits_.Increment();
-    last_from_cache = true;
     return r;
   }
   (r.status().code() == absl::StatusCode::kNotFound ? cold_ : fallback_).Increment();
-  last_from_cache = false;
   return pg();
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::ForRegion(pb::Evaluation evaluation,
-                                                                         const std::string& region,
-                                                                         const std::string& period) {
-  return Read([&] { return cache_.ForRegion(evaluation, region, period); },
-              [&] { return pg_.ForRegion(evaluation, region, period); });
+absl::StatusOr<FactsRead> CachedFactReader::ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                                      const std::vector<std::string>& periods) {
+  return Read([&] { return cache_.ForRegion(evaluation, region, periods); },
+              [&] { return pg_.ForRegion(evaluation, region, periods); });
 }
 
-absl::StatusOr<std::vector<pb::RankingFact>> CachedFactReader::ForIndicator(
-    pb::Evaluation evaluation, const std::string& indicator, pb::Scope scope,
-    const std::string& period) {
+absl::StatusOr<FactsRead> CachedFactReader::ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                                         pb::Scope scope, const std::string& period) {
   return Read([&] { return cache_.ForIndicator(evaluation, indicator, scope, period); },
               [&] { return pg_.ForIndicator(evaluation, indicator, scope, period); });
 }
 
-bool CachedFactReader::LastFromCache() { return last_from_cache; }
+absl::StatusOr<FactsRead> CachedFactReader::ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                                               const std::string& indicator,
+                                                               const std::vector<std::string>& periods) {
+  return Read([&] { return cache_.ForRegionIndicator(evaluation, region, indicator, periods); },
+              [&] { return pg_.ForRegionIndicator(evaluation, region, indicator, periods); });
+}
 
 }  // namespace ys::ranking

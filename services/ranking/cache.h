@@ -15,35 +15,44 @@
 
 namespace ys::ranking {
 
-// Reads current facts (the highest revision per key; one per indicator/region when several sources
-// publish the same ranking, the latest written: the highest current_facts.write_seq).
+// What a read found, and where: facts from several periods come in one answer (each carries its
+// period), so a scorecard's two months or a history's months are one round trip.
+struct FactsRead {
+  std::vector<pb::RankingFact> facts;
+  bool from_cache = false;  // answered by Redis (not PostgreSQL)
+};
+
+// Reads current facts (the highest revision per key; one per indicator/region/period when several
+// sources publish the same ranking, the latest written: the highest current_facts.write_seq).
 class FactReader {
  public:
   virtual ~FactReader() = default;
-  virtual absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
-                                                                 const std::string& region,
-                                                                 const std::string& period) = 0;
-  virtual absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
-                                                                    const std::string& indicator,
-                                                                    pb::Scope scope,
-                                                                    const std::string& period) = 0;
+  // A region's facts of each of `periods` (a scorecard: the month and the one before).
+  virtual absl::StatusOr<FactsRead> ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                              const std::vector<std::string>& periods) = 0;
+  // One indicator's facts of every region of `scope` in `period` (an indicator's ranking).
+  virtual absl::StatusOr<FactsRead> ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                                 pb::Scope scope, const std::string& period) = 0;
+  // One indicator of one region in each of `periods` (a history); a period without a fact has none.
+  virtual absl::StatusOr<FactsRead> ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                                       const std::string& indicator,
+                                                       const std::vector<std::string>& periods) = 0;
 };
 
 // PostgreSQL, the store of record.
 class PgFactReader final : public FactReader {
  public:
   explicit PgFactReader(PgPool& pool) : pool_(pool) {}
-  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
-                                                         const std::string& region,
-                                                         const std::string& period) override;
-  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
-                                                            const std::string& indicator,
-                                                            pb::Scope scope,
-                                                            const std::string& period) override;
+  absl::StatusOr<FactsRead> ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                      const std::vector<std::string>& periods) override;
+  absl::StatusOr<FactsRead> ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                         pb::Scope scope, const std::string& period) override;
+  absl::StatusOr<FactsRead> ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                               const std::string& indicator,
+                                               const std::vector<std::string>& periods) override;
 
  private:
-  absl::StatusOr<std::vector<pb::RankingFact>> Query(const std::string& where,
-                                                     const std::vector<std::string>& args);
+  absl::StatusOr<FactsRead> Query(const std::string& where, const std::vector<std::string>& args);
   PgPool& pool_;
 };
 
@@ -54,7 +63,8 @@ class PgFactReader final : public FactReader {
 //   ys:v1:meta:built                                       set once a full rebuild finished
 // each behind an optional prefix (redis.key_prefix), so several deployments can share one Redis.
 // Reads answer NOT_FOUND when the cache is not built (the caller falls back to PostgreSQL) and
-// UNAVAILABLE when Redis is down.
+// UNAVAILABLE when Redis is down. A read is one pipeline with the built check (an indicator's
+// ranking two: its sorted set, then the facts).
 class RankingCache final : public FactReader {
  public:
   explicit RankingCache(RedisClient& redis, std::string prefix = "")
@@ -73,16 +83,17 @@ class RankingCache final : public FactReader {
   // Writes every current fact from PostgreSQL, then marks the cache built; returns how many.
   absl::StatusOr<size_t> Rebuild(PgPool& pool);
 
-  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
-                                                         const std::string& region,
-                                                         const std::string& period) override;
-  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
-                                                            const std::string& indicator,
-                                                            pb::Scope scope,
-                                                            const std::string& period) override;
+  absl::StatusOr<FactsRead> ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                      const std::vector<std::string>& periods) override;
+  absl::StatusOr<FactsRead> ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                         pb::Scope scope, const std::string& period) override;
+  absl::StatusOr<FactsRead> ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                               const std::string& indicator,
+                                               const std::vector<std::string>& periods) override;
 
  private:
-  absl::Status RequireBuilt();
+  // Runs `commands` after the built check in one pipeline; NOT_FOUND when the cache is not built.
+  absl::StatusOr<std::vector<RedisReply>> ReadBuilt(std::vector<std::vector<std::string>> commands);
   std::string RankKey(pb::Evaluation e, pb::Scope s, const std::string& indicator,
                       const std::string& period) const;
   std::string FactsKey(pb::Evaluation e, const std::string& region, const std::string& period) const;
@@ -100,19 +111,17 @@ class RankingCache final : public FactReader {
 class CachedFactReader final : public FactReader {
  public:
   CachedFactReader(RankingCache& cache, PgFactReader& pg, Metrics& metrics);
-  absl::StatusOr<std::vector<pb::RankingFact>> ForRegion(pb::Evaluation evaluation,
-                                                         const std::string& region,
-                                                         const std::string& period) override;
-  absl::StatusOr<std::vector<pb::RankingFact>> ForIndicator(pb::Evaluation evaluation,
-                                                            const std::string& indicator,
-                                                            pb::Scope scope,
-                                                            const std::string& period) override;
-  // Whether the last read on this thread came from Redis.
-  static bool LastFromCache();
+  absl::StatusOr<FactsRead> ForRegion(pb::Evaluation evaluation, const std::string& region,
+                                      const std::vector<std::string>& periods) override;
+  absl::StatusOr<FactsRead> ForIndicator(pb::Evaluation evaluation, const std::string& indicator,
+                                         pb::Scope scope, const std::string& period) override;
+  absl::StatusOr<FactsRead> ForRegionIndicator(pb::Evaluation evaluation, const std::string& region,
+                                               const std::string& indicator,
+                                               const std::vector<std::string>& periods) override;
 
  private:
   template <typename Fn1, typename Fn2>
-  absl::StatusOr<std::vector<pb::RankingFact>> Read(Fn1 cached, Fn2 pg);
+  absl::StatusOr<FactsRead> Read(Fn1 cached, Fn2 pg);
   RankingCache& cache_;
   PgFactReader& pg_;
   prometheus::Counter& hits_;

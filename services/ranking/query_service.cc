@@ -126,20 +126,13 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetHistory(grpc::CallbackServerConte
     }
     std::vector<Period> periods;
     for (Period p = *from; p <= *to && periods.size() < 600; p = p.Next()) periods.push_back(p);
+    std::vector<std::string> names;
+    for (const auto& p : periods) names.push_back(p.ToString());
+    // Redis first, as every current ranking (one pipeline), PostgreSQL when the cache is cold or down.
+    ASSIGN_OR_RETURN(FactsRead read, reader_.ForRegionIndicator(OrOfficial(req->evaluation()), req->region_code(),
+                                                                req->indicator_code(), names));
     std::map<std::string, pb::RankingFact> by_period;
-    RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-      std::vector<std::string> names;
-      for (const auto& p : periods) names.push_back(p.ToString());
-      for (const auto& row : tx.exec_params(
-               "SELECT DISTINCT ON (period) period, body FROM current_facts WHERE evaluation = $1 "
-               "AND indicator_code = $2 AND region_code = $3 AND period = ANY($4::text[]) "
-               "ORDER BY period, updated_at DESC",
-               pb::Evaluation_Name(OrOfficial(req->evaluation())), req->indicator_code(),
-               req->region_code(), PgArray(names))) {
-        by_period[row[0].as<std::string>()].ParseFromString(pqxx::binarystring(row[1]).str());
-      }
-      return absl::OkStatus();
-    }));
+    for (pb::RankingFact& f : read.facts) by_period[f.period()] = std::move(f);
     resp->set_indicator_code(req->indicator_code());
     resp->set_region_code(req->region_code());
     for (const auto& p : periods) {
@@ -243,9 +236,10 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetIndicatorRanking(
     if (ind == catalog->indicators.end()) {
       return absl::NotFoundError(absl::StrFormat("indicator %s is not in the catalog", input::QuoteInput(req->indicator_code())));
     }
-    ASSIGN_OR_RETURN(auto facts, reader_.ForIndicator(OrOfficial(req->evaluation()), req->indicator_code(),
-                                                      req->scope(), req->period()));
-    resp->set_from_cache(CachedFactReader::LastFromCache());
+    ASSIGN_OR_RETURN(FactsRead read, reader_.ForIndicator(OrOfficial(req->evaluation()), req->indicator_code(),
+                                                         req->scope(), req->period()));
+    resp->set_from_cache(read.from_cache);
+    std::vector<pb::RankingFact>& facts = read.facts;
     std::sort(facts.begin(), facts.end(), [](const auto& a, const auto& b) {
       return a.rank() != b.rank() ? a.rank() < b.rank() : a.region_code() < b.region_code();
     });
@@ -281,12 +275,13 @@ grpc::ServerUnaryReactor* RankingQueryImpl::GetScorecard(grpc::CallbackServerCon
       return absl::NotFoundError(absl::StrFormat("region %s is not in the catalog", input::QuoteInput(req->region_code())));
     }
     const pb::Evaluation evaluation = OrOfficial(req->evaluation());
-    ASSIGN_OR_RETURN(auto facts, reader_.ForRegion(evaluation, req->region_code(), req->period()));
-    const bool from_cache = CachedFactReader::LastFromCache();
-    ASSIGN_OR_RETURN(auto previous, reader_.ForRegion(evaluation, req->region_code(),
-                                                      PreviousPeriod(req->period())));
+    // The month and the one before, in one read (one Redis round trip).
+    const std::string previous_period = PreviousPeriod(req->period());
+    ASSIGN_OR_RETURN(FactsRead read, reader_.ForRegion(evaluation, req->region_code(), {req->period(), previous_period}));
+    std::vector<pb::RankingFact> facts, previous;
+    for (pb::RankingFact& f : read.facts) (f.period() == req->period() ? facts : previous).push_back(std::move(f));
     *resp = BuildScorecard(req->region_code(), req->period(), facts, previous, *catalog);
-    resp->set_from_cache(from_cache);
+    resp->set_from_cache(read.from_cache);
     return absl::OkStatus();
   });
 }

@@ -1,10 +1,18 @@
 #include "common/redis/redis.h"
 
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "gtest/gtest.h"
+#include "tests/support/fake_env.h"
 #include "tests/support/test_env.h"
 
 namespace ys {
 namespace {
+
+using ::ys::testing::FakeEnv;
 
 RedisOptions Local() {
   RedisOptions o;
@@ -73,6 +81,50 @@ TEST(RedisTest, ReconnectsAfterTheServerDropsTheConnection) {
     s = redis.Ping();
   } while (!s.ok() && absl::Now() < deadline);
   EXPECT_TRUE(s.ok()) << s;
+}
+
+TEST(RedisTest, ConcurrentCallsRunOnSeveralConnectionsEachGettingItsOwnReplies) {
+  RedisOptions options = Local();
+  options.connections = 3;
+  RedisClient redis(options);
+  const std::string prefix = "ys:test:" + testing::UniqueName("pool") + ":";
+  std::mutex mu;
+  std::set<int64_t> client_ids;
+  std::vector<std::string> wrong;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string key = prefix + std::to_string(t), value = std::to_string(t * 1000 + i);
+        // SET, then GET and CLIENT ID in one pipeline: the GET must see this thread's value.
+        auto replies = redis.Pipeline({{"SET", key, value}, {"GET", key}, {"CLIENT", "ID"}});
+        std::lock_guard lock(mu);
+        if (!replies.ok() || (*replies)[1].str != value) {
+          wrong.push_back(replies.ok() ? (*replies)[1].str : std::string(replies.status().message()));
+          continue;
+        }
+        client_ids.insert((*replies)[2].integer);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong, e.g. " << wrong.front();
+  EXPECT_GE(client_ids.size(), 2u);  // six threads at once were not all on one connection
+  EXPECT_LE(client_ids.size(), 3u);  // and never on more than configured
+  for (int t = 0; t < 6; ++t) (void)redis.Command({"DEL", prefix + std::to_string(t)});
+}
+
+TEST(RedisTest, ConnectionsIsReadFromConfigWithinItsRange) {
+  auto c = Config::FromString("redis: {address: '127.0.0.1:16379', connections: 8}\n", FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  auto options = RedisOptionsFromConfig(*c);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->connections, 8);
+  auto zero = Config::FromString("redis: {address: '127.0.0.1:16379', connections: 0}\n", FakeEnv({}));
+  ASSERT_TRUE(zero.ok());
+  auto refused = RedisOptionsFromConfig(*zero);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("redis.connections"), std::string::npos) << refused.status();
 }
 
 }  // namespace

@@ -86,24 +86,24 @@ TEST(RankingCacheTest, FallsBackToPostgresWhenRedisIsDownAndRefillsAfter) {
   CachedFactReader reader(cache, pg, metrics);
 
   // Cold: answered from PostgreSQL.
-  auto cold = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  auto cold = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(cold.ok()) << cold.status();
-  EXPECT_EQ(cold->size(), 2u);
-  EXPECT_FALSE(CachedFactReader::LastFromCache());
+  EXPECT_EQ(cold->facts.size(), 2u);
+  EXPECT_FALSE(cold->from_cache);
 
   ASSERT_EQ(*cache.Rebuild(*pool), 2u);
   auto hit = reader.ForIndicator(pb::EVALUATION_OFFICIAL, "I02", pb::SCOPE_CITY, "2022-09");
   ASSERT_TRUE(hit.ok());
-  ASSERT_EQ(hit->size(), 1u);
-  EXPECT_EQ((*hit)[0].rank(), 11);
-  EXPECT_TRUE(CachedFactReader::LastFromCache());
+  ASSERT_EQ(hit->facts.size(), 1u);
+  EXPECT_EQ(hit->facts[0].rank(), 11);
+  EXPECT_TRUE(hit->from_cache);
 
   // Redis down: the same answer, from PostgreSQL.
   server.Stop();
-  auto down = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  auto down = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(down.ok()) << down.status();
-  EXPECT_EQ(down->size(), 2u);
-  EXPECT_FALSE(CachedFactReader::LastFromCache());
+  EXPECT_EQ(down->facts.size(), 2u);
+  EXPECT_FALSE(down->from_cache);
   EXPECT_EQ(cache.Write({{Fact("I03", 5), 1}}).code(), absl::StatusCode::kUnavailable);
 
   // Redis back, empty: cold until the rebuild refills it.
@@ -113,10 +113,10 @@ TEST(RankingCacheTest, FallsBackToPostgresWhenRedisIsDownAndRefillsAfter) {
   ASSERT_TRUE(built.ok()) << built.status();
   EXPECT_FALSE(*built);
   ASSERT_EQ(*cache.Rebuild(*pool), 2u);
-  auto refilled = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  auto refilled = reader.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(refilled.ok());
-  EXPECT_EQ(refilled->size(), 2u);
-  EXPECT_TRUE(CachedFactReader::LastFromCache());
+  EXPECT_EQ(refilled->facts.size(), 2u);
+  EXPECT_TRUE(refilled->from_cache);
 
   const std::string text = metrics.Serialize();
   EXPECT_NE(text.find("ys_ranking_cache_reads_total{result=\"redis_down\"} 1"), std::string::npos) << text;
@@ -152,23 +152,23 @@ TEST(RankingCacheTest, KeepsTheLatestWriteWhateverOrderWritersArriveIn) {
                 }
                 return absl::OkStatus();
               }).ok());
-  auto from_pg = pg.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  auto from_pg = pg.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(from_pg.ok()) << from_pg.status();
-  ASSERT_EQ(from_pg->size(), 1u);
-  EXPECT_EQ((*from_pg)[0].source(), "b");
+  ASSERT_EQ(from_pg->facts.size(), 1u);
+  EXPECT_EQ(from_pg->facts[0].source(), "b");
 
   // The later write reaches Redis first; the earlier one arriving after it changes nothing.
   ASSERT_TRUE(cache.Write({{from_b, 20}}).ok());
   ASSERT_TRUE(cache.Write({{from_a, 10}}).ok());
   ASSERT_TRUE(redis.Command({"SET", "ys:v1:meta:built", "1"}).ok());
-  auto by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  auto by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(by_region.ok()) << by_region.status();
-  ASSERT_EQ(by_region->size(), 1u);
-  EXPECT_EQ((*by_region)[0].source(), "b");
+  ASSERT_EQ(by_region->facts.size(), 1u);
+  EXPECT_EQ(by_region->facts[0].source(), "b");
   auto by_indicator = cache.ForIndicator(pb::EVALUATION_OFFICIAL, "I01", pb::SCOPE_CITY, "2022-09");
   ASSERT_TRUE(by_indicator.ok());
-  ASSERT_EQ(by_indicator->size(), 1u);
-  EXPECT_EQ((*by_indicator)[0].rank(), 7);
+  ASSERT_EQ(by_indicator->facts.size(), 1u);
+  EXPECT_EQ(by_indicator->facts[0].rank(), 7);
   auto rank = redis.Command({"ZSCORE", "ys:v1:rank:EVALUATION_OFFICIAL:SCOPE_CITY:I01:2022-09", "3611"});
   ASSERT_TRUE(rank.ok());
   EXPECT_EQ(rank->str, "7");
@@ -179,11 +179,11 @@ TEST(RankingCacheTest, KeepsTheLatestWriteWhateverOrderWritersArriveIn) {
   corrected.set_revision(2);
   ASSERT_TRUE(cache.Write({{corrected, 30}}).ok());
   ASSERT_EQ(*cache.Rebuild(*pool), 2u);
-  by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", "2022-09");
+  by_region = cache.ForRegion(pb::EVALUATION_OFFICIAL, "3611", {"2022-09"});
   ASSERT_TRUE(by_region.ok());
-  ASSERT_EQ(by_region->size(), 1u);
-  EXPECT_EQ((*by_region)[0].revision(), 2);
-  EXPECT_EQ((*by_region)[0].rank(), 2);
+  ASSERT_EQ(by_region->facts.size(), 1u);
+  EXPECT_EQ(by_region->facts[0].revision(), 2);
+  EXPECT_EQ(by_region->facts[0].rank(), 2);
 
   // Redis forgot the script (as after a restart): it is loaded again (NOSCRIPT), the write goes on.
   ASSERT_TRUE(redis.Command({"SCRIPT", "FLUSH"}).ok());
