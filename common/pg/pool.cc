@@ -366,7 +366,8 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> c) {
   cv_.notify_one();
 }
 
-absl::Status PgPool::WithTransaction(const TxFn& fn) {
+template <typename Tx>
+absl::Status PgPool::Retrying(const std::function<absl::Status(Tx&)>& fn) {
   constexpr int kAttempts = 5;
   absl::Status last;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -374,7 +375,7 @@ absl::Status PgPool::WithTransaction(const TxFn& fn) {
     if (!conn.ok()) return conn.status();
     absl::Status status;
     try {
-      pqxx::work tx(**conn);
+      Tx tx(**conn);
       status = fn(tx);
       if (status.ok()) tx.commit();
     } catch (const std::exception& e) {
@@ -396,6 +397,12 @@ absl::Status PgPool::WithTransaction(const TxFn& fn) {
     }
   }
   return last;
+}
+
+absl::Status PgPool::WithTransaction(const TxFn& fn) { return Retrying<pqxx::work>(fn); }
+
+absl::Status PgPool::WithSingleStatement(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  return Retrying<pqxx::nontransaction>([&](pqxx::nontransaction& tx) { return fn(tx); });
 }
 
 absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {

@@ -57,8 +57,7 @@ std::string RankingCache::BuiltKey() const { return prefix_ + "ys:v1:meta:built"
 
 absl::StatusOr<FactsRead> PgFactReader::Query(const std::string& where, const std::vector<std::string>& args) {
   FactsRead out;
-  absl::Status s = pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    out.facts.clear();  // each attempt from the start
+  absl::Status s = pool_.WithSingleStatement([&](pqxx::transaction_base& tx) -> absl::Status {
     // The latest written of several sources for the same indicator, region and period (the cache
     // keeps the same one: RankingCache::Write).
     const std::string sql =

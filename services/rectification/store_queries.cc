@@ -75,20 +75,25 @@ absl::StatusOr<std::pair<absl::Time, absl::Time>> PeriodWindow(const std::string
 absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const ListQuery& q) {
   std::vector<pb::Case> out;
   size_t total = 0;
-  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    out.clear();  // each attempt from the start (an ABORTED one is retried)
-    // The page by the (unit|state|outstanding, due_at, id) indexes; the total apart, so the page
-    // query stops after `limit` rows instead of reading every match.
-    const std::string where = ListWhere(), state = StateFilter(q.state);
-    total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
-                .as<size_t>();
+  const std::string where = ListWhere(), state = StateFilter(q.state);
+  // One statement, no BEGIN/COMMIT: the page by the (unit|state|outstanding, due_at, id) indexes,
+  // each row carrying the count of every match (taken before LIMIT), so a page costs one round trip.
+  RETURN_IF_ERROR(pool_.WithSingleStatement([&](pqxx::transaction_base& tx) -> absl::Status {
     const pqxx::result rows =
-        tx.exec_params("SELECT body" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit, state,
-                       q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
+        tx.exec_params("SELECT body, count(*) OVER ()" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit,
+                       state, q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
                        static_cast<int64_t>(q.offset));
     for (const auto& row : rows) out.push_back(ListedCase(row, q));
+    if (!rows.empty()) total = rows[0][1].as<size_t>();
     return absl::OkStatus();
   }));
+  if (out.empty() && q.offset > 0) {  // a page past the end has no row to carry the count
+    RETURN_IF_ERROR(pool_.WithSingleStatement([&](pqxx::transaction_base& tx) -> absl::Status {
+      total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
+                  .as<size_t>();
+      return absl::OkStatus();
+    }));
+  }
   return std::make_pair(std::move(out), total);
 }
 

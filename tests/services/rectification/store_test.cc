@@ -4,7 +4,11 @@
 // across restarts; statistics. The gRPC face is in service_test.cc.
 #include "services/rectification/store.h"
 
+#include <algorithm>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "tests/services/rectification/case_fixture.h"
@@ -135,6 +139,29 @@ TEST_F(CaseStoreTest, Point12_6_ARepeatInOneBatchAndAReopenedPeriodKeepOneCasePe
   auto refused = store_->Reopen(office, reopen);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
   EXPECT_NE(refused.status().message().find("2022-09"), std::string::npos) << refused.status();
+}
+
+TEST_F(CaseStoreTest, AListPageCarriesTheTotalOfEveryMatchEvenPastTheEnd) {
+  clock_.Set(At(2022, 10, 8));
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-07", {"市住建局"}),
+         Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-08", {"市住建局"}),
+         Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
+  const size_t all = static_cast<size_t>(QueryInt(*pool_, "SELECT count(*) FROM cases WHERE unit = '市住建局'"));
+  ASSERT_GE(all, 3u);
+  auto page = [&](size_t offset) { return *store_->List({.unit = "市住建局", .as_of = clock_.Now(), .offset = offset, .limit = 2}); };
+  EXPECT_EQ(page(0).first.size(), 2u);
+  EXPECT_EQ(page(0).second, all);
+  EXPECT_EQ(page(2).first.size(), std::min<size_t>(2, all - 2));
+  EXPECT_EQ(page(2).second, all);
+  EXPECT_EQ(page(all).first.size(), 0u);  // past the end: no row, still the total
+  EXPECT_EQ(page(all).second, all);
+  EXPECT_EQ(store_->List({.unit = "市商务局", .as_of = clock_.Now()})->second, 0u);
+  // The pages in due order, none twice.
+  std::vector<std::string> ids;
+  for (size_t at = 0; at < all; at += 2) {
+    for (const pb::Case& c : page(at).first) ids.push_back(c.id());
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), all);
 }
 
 TEST_F(CaseStoreTest, ACaseOpenedFromAReferenceIsOpenedOnce) {
