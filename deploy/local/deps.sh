@@ -99,4 +99,10 @@ if ! go version -m "$gobin/grpcurl" 2>/dev/null | grep -q "fullstorydev/grpcurl[
   echo "deps: installing grpcurl $GRPCURL_VERSION (go install)"
   GOBIN=$gobin go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
 fi
+# ghz, the load generator of bench/read_path.sh (issue #18).
+GHZ_VERSION=v0.93.0
+if ! go version -m "$gobin/ghz" 2>/dev/null | grep -q "bojand/ghz[[:space:]]*$GHZ_VERSION"; then
+  echo "deps: installing ghz $GHZ_VERSION (go install)"
+  GOBIN=$gobin go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+fi
 echo "deps: ready"
