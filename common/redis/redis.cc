@@ -101,17 +101,16 @@ RedisClient::~RedisClient() {
 }
 
 std::unique_lock<std::mutex> RedisClient::Take(Connection*& out) {
-  const size_t n = connections_.size();
-  const size_t first = turn_.fetch_add(1, std::memory_order_relaxed);
-  for (size_t i = 0; i < n; ++i) {
-    Connection& c = *connections_[(first + i) % n];
-    std::unique_lock lock(c.mu, std::try_to_lock);
+  // The first free one from the start: a client that is never busy keeps to one connection, and
+  // the others open only when calls overlap.
+  for (auto& c : connections_) {
+    std::unique_lock lock(c->mu, std::try_to_lock);
     if (lock.owns_lock()) {
-      out = &c;
+      out = c.get();
       return lock;
     }
   }
-  out = connections_[first % n].get();
+  out = connections_[turn_.fetch_add(1, std::memory_order_relaxed) % connections_.size()].get();
   return std::unique_lock(out->mu);
 }
 

@@ -71,7 +71,7 @@ class RedisClient {
     redisContext* ctx = nullptr;
     uint64_t generation = 0;  // failures_ when it connected
   };
-  // A free connection, locked; the next in turn (waiting for it) when all are busy.
+  // The first free connection, locked; when all are busy, the next in turn (waiting for it).
   std::unique_lock<std::mutex> Take(Connection*& out);
   absl::Status EnsureConnected(Connection& c);
   absl::Status Authenticate(Connection& c);
