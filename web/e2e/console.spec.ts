@@ -36,7 +36,18 @@ test('a unit sees only its cases, reports with a PDF, and is refused another uni
   await expect(cases).toHaveCount(setup.unitCases);
   await shot(page, '06-unit');
 
-  await cases.first().click();
+  // The unit reports on its own case; a county case it follows (listed too, in due order) has no
+  // report form: the county reports (a follower's ReportProgress is refused).
+  const followed = cases.and(page.locator('[data-following="true"]'));
+  if (await followed.count() > 0) {
+    await followed.first().click();
+    await expect(page).toHaveURL(/\/cases\//);
+    await expect(page.getByTestId('case-state')).toBeVisible();
+    await expect(page.getByTestId('case-report')).toHaveCount(0);
+    await expect(page.getByText('本单位为跟踪单位').first()).toBeVisible();
+    await page.goBack();
+  }
+  await cases.and(page.locator('[data-following="false"]')).first().click();
   await expect(page).toHaveURL(/\/cases\//);
   const text = `整改进展：已完成自查（e2e ${Date.now()}）`;
   await page.locator('textarea').first().fill(text);
