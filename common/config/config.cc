@@ -119,6 +119,17 @@ absl::StatusOr<int64_t> Config::GetInt(absl::string_view key, int64_t fallback) 
   return GetInt(key);
 }
 
+absl::StatusOr<int64_t> Config::GetIntIn(absl::string_view key, int64_t fallback, int64_t min,
+                                          int64_t max) const {
+  auto v = GetInt(key, fallback);
+  if (!v.ok()) return v.status();
+  if (*v < min || *v > max) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config key '%s' must be between %d and %d, got %d", key, min, max, *v));
+  }
+  return *v;
+}
+
 absl::StatusOr<bool> Config::GetBool(absl::string_view key, bool fallback) const {
   auto v = Scalar(key);
   if (!v.ok()) return v.status();

@@ -36,6 +36,8 @@ class Config {
   std::string GetString(absl::string_view key, absl::string_view fallback) const;
   absl::StatusOr<int64_t> GetInt(absl::string_view key) const;
   absl::StatusOr<int64_t> GetInt(absl::string_view key, int64_t fallback) const;
+  // An integer within [min, max]: "config key 'k' must be between min and max, got v" otherwise.
+  absl::StatusOr<int64_t> GetIntIn(absl::string_view key, int64_t fallback, int64_t min, int64_t max) const;
   absl::StatusOr<bool> GetBool(absl::string_view key, bool fallback) const;
   // "500ms", "5s", "2m", "1h" (absl::ParseDuration).
   absl::StatusOr<absl::Duration> GetDuration(absl::string_view key) const;

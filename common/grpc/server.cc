@@ -14,18 +14,6 @@
 namespace ys {
 namespace {
 
-// An integer key within [min, max]; an error naming the key otherwise.
-absl::StatusOr<int64_t> IntInRange(const Config& config, const std::string& key, int64_t fallback,
-                                   int64_t min, int64_t max) {
-  auto v = config.GetInt(key, fallback);
-  if (!v.ok()) return v.status();
-  if (*v < min || *v > max) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key '%s' must be between %d and %d, got %d", key, min, max, *v));
-  }
-  return *v;
-}
-
 // A duration key within [min, max]; an error naming the key otherwise.
 absl::StatusOr<absl::Duration> DurationInRange(const Config& config, const std::string& key,
                                                absl::Duration fallback, absl::Duration min,
@@ -48,14 +36,14 @@ absl::StatusOr<GrpcLimits> GrpcLimitsFromConfig(const Config& config) {
   // gRPC takes int milliseconds: about 24 days at most.
   const absl::Duration kMaxInterval = absl::Milliseconds(kIntMax);
   GrpcLimits limits;
-  auto receive = IntInRange(config, "grpc.max_receive_bytes", limits.max_receive_bytes, 1, kIntMax);
+  auto receive = config.GetIntIn("grpc.max_receive_bytes", limits.max_receive_bytes, 1, kIntMax);
   if (!receive.ok()) return receive.status();
   limits.max_receive_bytes = static_cast<int>(*receive);
   auto streams =
-      IntInRange(config, "grpc.max_concurrent_streams", limits.max_concurrent_streams, 1, kIntMax);
+      config.GetIntIn("grpc.max_concurrent_streams", limits.max_concurrent_streams, 1, kIntMax);
   if (!streams.ok()) return streams.status();
   limits.max_concurrent_streams = static_cast<int>(*streams);
-  auto budget = IntInRange(config, "grpc.stream_budget_bytes",
+  auto budget = config.GetIntIn("grpc.stream_budget_bytes",
                            static_cast<int64_t>(limits.stream_budget_bytes), 1,
                            std::numeric_limits<int64_t>::max());
   if (!budget.ok()) return budget.status();
@@ -78,7 +66,7 @@ absl::StatusOr<GrpcLimits> GrpcLimitsFromConfig(const Config& config) {
   limits.permit_without_calls = *without_calls;
   // 0 would let a client ping as often as it likes.
   auto strikes =
-      IntInRange(config, "grpc.keepalive.max_ping_strikes", limits.max_ping_strikes, 1, 1000);
+      config.GetIntIn("grpc.keepalive.max_ping_strikes", limits.max_ping_strikes, 1, 1000);
   if (!strikes.ok()) return strikes.status();
   limits.max_ping_strikes = static_cast<int>(*strikes);
   return limits;
@@ -108,11 +96,11 @@ absl::StatusOr<GrpcServerOptions> GrpcServerOptionsFromConfig(const Config& conf
   auto limits = GrpcLimitsFromConfig(config);
   if (!limits.ok()) return limits.status();
   options.limits = *limits;
-  auto workers = IntInRange(config, "grpc.workers", static_cast<int64_t>(options.executor.workers),
+  auto workers = config.GetIntIn("grpc.workers", static_cast<int64_t>(options.executor.workers),
                             1, 1024);
   if (!workers.ok()) return workers.status();
   options.executor.workers = static_cast<size_t>(*workers);
-  auto queued = IntInRange(config, "grpc.max_queued_calls",
+  auto queued = config.GetIntIn("grpc.max_queued_calls",
                            static_cast<int64_t>(options.executor.max_queued_calls), 1, 1000000);
   if (!queued.ok()) return queued.status();
   options.executor.max_queued_calls = static_cast<size_t>(*queued);

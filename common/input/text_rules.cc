@@ -75,13 +75,8 @@ size_t InputLimits::BytesFor(TextKind kind) const {
 
 absl::StatusOr<InputLimits> InputLimitsFromConfig(const Config& config) {
   InputLimits limits;
-  auto get = [&](const char* key, int64_t fallback, int64_t min, int64_t max) -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
-    if (v < min || v > max) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("config key '%s' must be between %d and %d, got %d", key, min, max, v));
-    }
-    return v;
+  auto get = [&](const char* key, int64_t fallback, int64_t min, int64_t max) {
+    return config.GetIntIn(key, fallback, min, max);
   };
   ASSIGN_OR_RETURN(limits.code_bytes, get("input.max_code_bytes", limits.code_bytes, 1, 4096));
   ASSIGN_OR_RETURN(limits.name_bytes, get("input.max_name_bytes", limits.name_bytes, 1, 64 * 1024));

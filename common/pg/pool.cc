@@ -80,11 +80,8 @@ absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
   auto schema = config.GetString("pg.schema");
   if (!schema.ok()) return schema.status();
   options.schema = *schema;
-  auto size = config.GetInt("pg.pool_size", 4);
+  auto size = config.GetIntIn("pg.pool_size", 4, 1, 64);
   if (!size.ok()) return size.status();
-  if (*size < 1 || *size > 64) {
-    return absl::InvalidArgumentError("config key 'pg.pool_size' must be between 1 and 64");
-  }
   options.pool_size = static_cast<int>(*size);
   if (!config.GetString("pg.password_file", "").empty()) {
     ASSIGN_OR_RETURN(options.password, ReadSecretFile(config, "pg.password_file"));
@@ -102,11 +99,8 @@ absl::StatusOr<PgOptions> PgOptionsFromConfig(const Config& config) {
                                                         absl::Seconds(1), max_s));
   ASSIGN_OR_RETURN(options.keepalives_interval, DurationKey(config, "pg.keepalives.interval",
                                                             options.keepalives_interval, absl::Seconds(1), max_s));
-  auto count = config.GetInt("pg.keepalives.count", options.keepalives_count);
+  auto count = config.GetIntIn("pg.keepalives.count", options.keepalives_count, 1, 127);  // TCP_KEEPCNT's limit
   if (!count.ok()) return count.status();
-  if (*count < 1 || *count > 127) {  // TCP_KEEPCNT's limit
-    return BadKey("pg.keepalives.count", absl::StrFormat("must be between 1 and 127, got %d", *count));
-  }
   options.keepalives_count = static_cast<int>(*count);
   ASSIGN_OR_RETURN(options.tcp_user_timeout, DurationKey(config, "pg.tcp_user_timeout", options.tcp_user_timeout,
                                                          absl::ZeroDuration(), max_ms));

@@ -60,12 +60,8 @@ absl::StatusOr<RedisOptions> RedisOptionsFromConfig(const Config& config) {
   auto cmd = config.GetDuration("redis.command_timeout", options.command_timeout);
   if (!cmd.ok()) return cmd.status();
   options.command_timeout = *cmd;
-  auto connections = config.GetInt("redis.connections", options.connections);
+  auto connections = config.GetIntIn("redis.connections", options.connections, 1, 64);
   if (!connections.ok()) return connections.status();
-  if (*connections < 1 || *connections > 64) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key 'redis.connections' must be 1..64, got %d", *connections));
-  }
   options.connections = static_cast<int>(*connections);
   options.username = config.GetString("redis.username", "");
   if (!config.GetString("redis.password_file", "").empty()) {
@@ -94,10 +90,11 @@ RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {
   for (int i = 0; i < std::max(1, options_.connections); ++i) connections_.push_back(std::make_unique<Connection>());
 }
 
-RedisClient::~RedisClient() {
-  for (auto& c : connections_) {
-    if (c->ctx != nullptr) redisFree(c->ctx);
-  }
+RedisClient::~RedisClient() = default;
+
+void RedisClient::Connection::Close() {
+  if (ctx != nullptr) redisFree(ctx);
+  ctx = nullptr;
 }
 
 std::unique_lock<std::mutex> RedisClient::Take(Connection*& out) {
@@ -121,10 +118,7 @@ absl::Status RedisClient::Fail(Connection& c, absl::string_view what) {
 }
 
 absl::Status RedisClient::Drop(Connection& c, absl::Status status) {
-  if (c.ctx != nullptr) {
-    redisFree(c.ctx);
-    c.ctx = nullptr;
-  }
+  c.Close();
   failures_.fetch_add(1);
   std::lock_guard lock(failure_mu_);
   retry_after_ = absl::Now() + options_.reconnect_backoff;
@@ -134,10 +128,7 @@ absl::Status RedisClient::Drop(Connection& c, absl::Status status) {
 
 absl::Status RedisClient::EnsureConnected(Connection& c) {
   if (c.ctx != nullptr && c.generation == failures_.load()) return absl::OkStatus();
-  if (c.ctx != nullptr) {  // made before a failure on another connection: made again
-    redisFree(c.ctx);
-    c.ctx = nullptr;
-  }
+  c.Close();  // none yet, or made before a failure on another connection: made again
   {
     std::lock_guard lock(failure_mu_);
     if (absl::Now() < retry_after_) {

@@ -70,6 +70,8 @@ class RedisClient {
     std::mutex mu;
     redisContext* ctx = nullptr;
     uint64_t generation = 0;  // failures_ when it connected
+    void Close();             // frees ctx (if any); the next call connects again
+    ~Connection() { Close(); }
   };
   // The first free connection, locked; when all are busy, the next in turn (waiting for it).
   std::unique_lock<std::mutex> Take(Connection*& out);

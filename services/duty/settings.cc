@@ -33,10 +33,7 @@ absl::StatusOr<Span> ReadSpan(const Config& config, const std::string& key, Span
 }
 
 absl::StatusOr<int> ReadCount(const Config& config, const std::string& key, int fallback, int lo, int hi) {
-  ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
-  if (v < lo || v > hi) {
-    return absl::InvalidArgumentError(absl::StrFormat("config key '%s' must be %d..%d, got %d", key, lo, hi, v));
-  }
+  ASSIGN_OR_RETURN(int64_t v, config.GetIntIn(key, fallback, lo, hi));
   return static_cast<int>(v);
 }
 

@@ -14,15 +14,6 @@ absl::StatusOr<std::string> ReadFileFor(const Config& config, const std::string&
   return ReadConfigFile(key, path);
 }
 
-absl::StatusOr<int64_t> IntIn(const Config& config, const std::string& key, int64_t fallback, int64_t lo,
-                              int64_t hi) {
-  ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
-  if (v < lo || v > hi) {
-    return absl::InvalidArgumentError(absl::StrFormat("config key '%s' must be %d..%d, got %d", key, lo, hi, v));
-  }
-  return v;
-}
-
 absl::Status ReadListen(const Config& config, HttpSettings* http) {
   const std::string listen = config.GetString("gateway.http.listen", "127.0.0.1:8080");
   const size_t colon = listen.rfind(':');
@@ -58,7 +49,7 @@ absl::StatusOr<GatewaySettings> LoadGatewaySettings(const Config& config) {
   if (config.Has("gateway.http.trusted_proxies")) {
     ASSIGN_OR_RETURN(s.http.trusted_proxies, config.GetStringList("gateway.http.trusted_proxies"));
   }
-  ASSIGN_OR_RETURN(int64_t threads, IntIn(config, "gateway.http.threads", 16, 1, 512));
+  ASSIGN_OR_RETURN(int64_t threads, config.GetIntIn("gateway.http.threads", 16, 1, 512));
   s.http.threads = static_cast<int>(threads);
   s.http.public_person.display_name =
       config.GetString("gateway.public.display_name", s.http.public_person.display_name);
@@ -79,16 +70,16 @@ absl::StatusOr<GatewaySettings> LoadGatewaySettings(const Config& config) {
   ASSIGN_OR_RETURN(s.call_timeout, config.GetDuration("gateway.call_timeout", absl::Seconds(10)));
 
   ConsolePolicy& p = s.policy;
-  ASSIGN_OR_RETURN(int64_t failures, IntIn(config, "gateway.login.max_failures", 5, 1, 100));
+  ASSIGN_OR_RETURN(int64_t failures, config.GetIntIn("gateway.login.max_failures", 5, 1, 100));
   p.lockout.max_failures = static_cast<int>(failures);
   ASSIGN_OR_RETURN(p.lockout.lock_for, config.GetDuration("gateway.login.lock_for", absl::Minutes(15)));
-  ASSIGN_OR_RETURN(int64_t rate, IntIn(config, "gateway.login.per_address_per_minute", 20, 1, 100000));
+  ASSIGN_OR_RETURN(int64_t rate, config.GetIntIn("gateway.login.per_address_per_minute", 20, 1, 100000));
   s.login_per_address_per_minute = static_cast<int>(rate);
-  ASSIGN_OR_RETURN(int64_t min_length, IntIn(config, "gateway.passwords.min_length", 10, 8, 128));
+  ASSIGN_OR_RETURN(int64_t min_length, config.GetIntIn("gateway.passwords.min_length", 10, 8, 128));
   p.password_min_length = static_cast<int>(min_length);
-  ASSIGN_OR_RETURN(int64_t memory, IntIn(config, "gateway.passwords.memory_kib", 19456, 1024, 4 << 20));
+  ASSIGN_OR_RETURN(int64_t memory, config.GetIntIn("gateway.passwords.memory_kib", 19456, 1024, 4 << 20));
   p.passwords.memory_kib = static_cast<uint32_t>(memory);
-  ASSIGN_OR_RETURN(int64_t iterations, IntIn(config, "gateway.passwords.iterations", 2, 1, 20));
+  ASSIGN_OR_RETURN(int64_t iterations, config.GetIntIn("gateway.passwords.iterations", 2, 1, 20));
   p.passwords.iterations = static_cast<uint32_t>(iterations);
   ASSIGN_OR_RETURN(p.sessions.idle, config.GetDuration("gateway.sessions.idle", absl::Hours(8)));
   ASSIGN_OR_RETURN(p.sessions.absolute, config.GetDuration("gateway.sessions.absolute", absl::Hours(12)));
@@ -97,7 +88,7 @@ absl::StatusOr<GatewaySettings> LoadGatewaySettings(const Config& config) {
         "config key 'gateway.sessions': idle must be positive and absolute at least idle");
   }
   ASSIGN_OR_RETURN(p.attachments.max_bytes,
-                   IntIn(config, "gateway.attachments.max_bytes", 10 << 20, 1024, 64 << 20));
+                   config.GetIntIn("gateway.attachments.max_bytes", 10 << 20, 1024, 64 << 20));
   // Base64 in JSON makes a file a third larger; the rest of the request is small.
   s.http.max_body_bytes = static_cast<size_t>(p.attachments.max_bytes) * 4 / 3 + (64 << 10);
   ASSIGN_OR_RETURN(s.redis, RedisOptionsFromConfig(config));

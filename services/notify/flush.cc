@@ -100,10 +100,15 @@ std::vector<Channel> OutsideChannels(const Recipient& recipient) {
   return out;
 }
 
-absl::StatusOr<bool> Flusher::InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now) {
+absl::StatusOr<bool> Flusher::InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now,
+                                           EventsByKey& read) {
   for (const Labels& key : InhibitionKeys(target, settings_.inhibit_rules)) {
-    ASSIGN_OR_RETURN(std::vector<Labels> sharing, tx.ActiveEvents(now, key));
-    if (Inhibited(target, sharing, settings_.inhibit_rules)) return true;
+    auto known = read.find(key);
+    if (known == read.end()) {
+      ASSIGN_OR_RETURN(std::vector<Labels> sharing, tx.ActiveEvents(now, key));
+      known = read.emplace(key, std::move(sharing)).first;
+    }
+    if (Inhibited(target, known->second, settings_.inhibit_rules)) return true;
   }
   return false;
 }
@@ -117,6 +122,7 @@ absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
   const std::vector<Silence> silences = SilencesFromProto(stored_silences);
   RETURN_IF_ERROR(tx.ForgetExpiredEvents(now));
   const std::shared_ptr<const Recipients> recipients = book_.Current();
+  EventsByKey events_read;
 
   for (const std::string& key : keys) {
     ++result.groups;
@@ -146,7 +152,7 @@ absl::StatusOr<FlushResult> Flusher::FlushDue(NotifyTx& tx, absl::Time now) {
         suppressed.push_back(a.key);
         continue;
       }
-      ASSIGN_OR_RETURN(const bool inhibited, InhibitedNow(tx, a.labels, now));
+      ASSIGN_OR_RETURN(const bool inhibited, InhibitedNow(tx, a.labels, now, events_read));
       if (inhibited) suppressed.push_back(a.key);
     }
     result.suppressed += static_cast<int>(suppressed.size());

@@ -22,6 +22,7 @@
 // Local policy, labelled so in docs/rules.md: when the holiday calendar has no arrangement for the
 // year (quiet_hours.h refuses to guess), a message goes at once rather than wait on an unknown day.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,9 +80,13 @@ class Flusher {
   absl::StatusOr<FlushResult> FlushDue(NotifyTx& tx, absl::Time now);
 
  private:
+  // The events in force sharing each inhibition key, read once per flush: the same keys recur across
+  // a flush's alerts (a county's alerts share their indicator's), and events change only at intake.
+  using EventsByKey = std::map<Labels, std::vector<Labels>, std::less<>>;
+
   // Whether an event in force inhibits `target` now: asks the store only for the events that share
   // one of its inhibition keys (InhibitionKeys), so a flush's cost does not grow with the alerts standing.
-  absl::StatusOr<bool> InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now);
+  absl::StatusOr<bool> InhibitedNow(NotifyTx& tx, const Labels& target, absl::Time now, EventsByKey& read);
 
   const NotifySettings& settings_;
   const RecipientBook& book_;

@@ -34,8 +34,7 @@ absl::StatusOr<absl::Duration> ReadPositive(const Config& config, const std::str
 }
 
 absl::StatusOr<int> ReadCount(const Config& config, const std::string& key, int fallback, int lo, int hi) {
-  ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
-  if (v < lo || v > hi) return KeyError(key, absl::StrFormat("must be %d..%d, got %d", lo, hi, v));
+  ASSIGN_OR_RETURN(int64_t v, config.GetIntIn(key, fallback, lo, hi));
   return static_cast<int>(v);
 }
 

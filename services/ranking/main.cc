@@ -38,14 +38,8 @@ int main(int argc, char** argv) {
   const std::string group = config.GetString("kafka.group_id", "ys-ranking");
   const auto settings = ys::ValueOrExit(kProgram, ys::ranking::LoadRankingSettings(config));
   // Facts per consumer transaction: larger batches amortise the commit (bench/ranking_ingest).
-  const int64_t batch_size = ys::ValueOrExit(kProgram, config.GetInt("kafka.batch_size", 4000));
-  const int64_t consumers_per_process = ys::ValueOrExit(kProgram, config.GetInt("kafka.consumers", 3));
-  if (batch_size < 1 || batch_size > 100000) {
-    ys::CheckOrExit(kProgram, absl::InvalidArgumentError("config key 'kafka.batch_size' must be between 1 and 100000"));
-  }
-  if (consumers_per_process < 1 || consumers_per_process > 64) {
-    ys::CheckOrExit(kProgram, absl::InvalidArgumentError("config key 'kafka.consumers' must be between 1 and 64"));
-  }
+  const int64_t batch_size = ys::ValueOrExit(kProgram, config.GetIntIn("kafka.batch_size", 4000, 1, 100000));
+  const int64_t consumers_per_process = ys::ValueOrExit(kProgram, config.GetIntIn("kafka.consumers", 3, 1, 64));
   ys::ExitIfConfigCheck(kProgram, setup);
 
   auto runtime = ys::StartServiceRuntimeOrExit(kProgram, "ranking", setup,

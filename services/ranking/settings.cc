@@ -18,11 +18,7 @@ absl::StatusOr<pb::Evaluation> ParseEvaluation(const std::string& key, const std
 }
 
 absl::StatusOr<int> GetInt(const Config& config, const std::string& key, int fallback, int min) {
-  ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
-  if (v < min || v > 1000000) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config key '%s' must be at least %d, got %d", key, min, v));
-  }
+  ASSIGN_OR_RETURN(int64_t v, config.GetIntIn(key, fallback, min, 1000000));
   return static_cast<int>(v);
 }
 

@@ -68,6 +68,20 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(c2->GetBool("b", false).status().message().find("'b'"), std::string::npos);
 }
 
+TEST(ConfigTest, AnIntegerInARangeOrAnErrorGivingTheRange) {
+  auto c = Config::FromString(kYaml, FakeEnv({}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c->GetIntIn("pg.pool_size", 1, 4, 4), 4);
+  EXPECT_EQ(*c->GetIntIn("missing.int", 7, 1, 64), 7);
+  EXPECT_EQ(c->GetIntIn("pg.pool_size", 1, 5, 64).status().message(),
+            "config key 'pg.pool_size' must be between 5 and 64, got 4");
+  EXPECT_EQ(c->GetIntIn("pg.pool_size", 1, 1, 3).status().code(), absl::StatusCode::kInvalidArgument);
+  // The fallback is checked too: a caller's default outside its own range is a bug shown at startup.
+  EXPECT_FALSE(c->GetIntIn("missing.int", 0, 1, 64).ok());
+  auto words = Config::FromString("n: many\n", FakeEnv({}));
+  EXPECT_NE(words->GetIntIn("n", 1, 1, 64).status().message().find("'many'"), std::string::npos);
+}
+
 TEST(ConfigTest, BadYamlAndMissingFileAreClearErrors) {
   auto bad = Config::FromString("a: [unclosed", FakeEnv({}), "test.yaml");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);

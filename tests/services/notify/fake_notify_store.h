@@ -68,6 +68,10 @@ class FakeNotifyStore final : public NotifyStore {
     std::lock_guard lock(mu_);
     return events_;
   }
+  int active_event_reads() const {
+    std::lock_guard lock(mu_);
+    return state_.active_event_reads;
+  }
   // Every Write and Read fails with `status` (OK again to stop): a database that is down.
   void FailWith(absl::Status status) {
     std::lock_guard lock(mu_);
@@ -99,6 +103,7 @@ class FakeNotifyStore final : public NotifyStore {
     std::set<std::string, std::less<>> once;
     std::map<std::string, pb::Document, std::less<>> documents;
     std::map<std::pair<std::string, pb::RenderFormat>, std::string> document_files;
+    int active_event_reads = 0;  // ActiveEvents calls in committed Writes
   };
 
   class Tx final : public NotifyTx {
@@ -325,6 +330,7 @@ class FakeNotifyStore final : public NotifyStore {
     }
     absl::StatusOr<std::vector<Labels>> ActiveEvents(absl::Time at, const Labels& containing) override {
       if (!failure_.ok()) return failure_;
+      ++s_.active_event_reads;
       std::vector<Labels> out;
       for (const auto& [key, event] : s_.active_events) {
         const bool contains = std::all_of(containing.begin(), containing.end(), [&](const auto& label) {
