@@ -9,7 +9,8 @@
 # The load generator is bench/read_load (bytes out, bytes in: it decodes nothing, so the two cores
 # stay with the server); READ_CLIENT=ghz uses ghz (installed by make deps), which decodes every answer.
 #   bench/read_path.sh BUILD_DIR SOURCE_DIR     (the local stack up: make stack-up)
-# READ_RPS (2000), READ_CONCURRENCY (16), READ_SECONDS (10), READ_ROUNDS (3), READ_CLIENT (read_load).
+# READ_RPS (2000), READ_CONCURRENCY (16), READ_SECONDS (10), READ_ROUNDS (3), READ_CLIENT (read_load),
+# READ_CALLS (every call; or names, comma-separated: READ_CALLS="rectification health,ListCases").
 set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 SRC=$(cd "${2:-.}" && pwd)
@@ -58,6 +59,12 @@ CALLS=(  # name|address|service.Method|request JSON|request type
   "rectification health|$C|grpc.health.v1.Health.Check|{}|grpc.health.v1.HealthCheckRequest"
   "ListCases|$C|yingshang.rectification.v1.RectificationService.ListCases|{}|yingshang.rectification.v1.ListCasesRequest"
 )
+if [ -n "${READ_CALLS:-}" ]; then
+  picked=()
+  for c in "${CALLS[@]}"; do [[ ",$READ_CALLS," == *",${c%%|*},"* ]] && picked+=("$c"); done
+  [ ${#picked[@]} -gt 0 ] || fail "READ_CALLS=$READ_CALLS names no call"
+  CALLS=("${picked[@]}")
+fi
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
 load_command() {  # load_command ADDRESS CALL DATA TYPE SECONDS: the load generator's command line, in CMD
   if [ "$CLIENT" = ghz ]; then
@@ -120,7 +127,7 @@ print(f"  {'call':22s} {'p50 ms':>8s} {'p99 ms':>8s} {'rps':>6s} {'OK/calls':>13
       f"{'server CPU ms/call':>18s} {'client cores':>12s}  p99 each round")
 for name in names:
     p50, p99, rps, ok, n, each, server_ms, client_cores = rows[name]
-    base = rows["rectification health"][1] if name == "ListCases" else rows["health"][1]
+    base = rows.get("rectification health" if name == "ListCases" else "health", [0, float("nan")])[1]
     ratio = "" if "health" in name else f"{p99 / base:6.2f}"
     print(f"  {name:22s} {p50:8.2f} {p99:8.2f} {rps:6.0f} {f'{ok}/{n}':>13s} {ratio:>10s} {server_ms:18.3f} "
           f"{client_cores:12.2f}  {' '.join(f'{x:.2f}' for x in each)}")

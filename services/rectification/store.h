@@ -8,6 +8,8 @@
 #include "common/metrics/metrics.h"
 #include "common/pg/pool.h"
 #include "common/time/clock.h"
+#include "services/rectification/case_list.h"
+#include "services/rectification/case_list_cache.h"
 #include "services/rectification/domain.h"
 
 namespace pqxx {
@@ -40,7 +42,7 @@ struct SweepResult {
 class CaseStore {
  public:
   CaseStore(PgPool& pool, const Clock& clock, const WorkingDayCalendar& calendar, CasePolicies policies)
-      : pool_(pool), clock_(clock), calendar_(calendar), policies_(std::move(policies)) {}
+      : pool_(pool), clock_(clock), calendar_(calendar), policies_(std::move(policies)), list_cache_(pool) {}
 
   // The inbox batch handler for ys.rankings.alerts.v1. Per (unit, indicator, period, rule) once: a
   // unit's open case of the same indicator and period takes it; otherwise it opens its own case,
@@ -68,13 +70,9 @@ class CaseStore {
   // new case). Closing is FAILED_PRECONDITION naming the alerts that still stand, if any.
   absl::StatusOr<pb::Case> ReviewWithdrawal(const Principal& who, const pb::ReviewWithdrawalRequest& req);
 
-  struct ListQuery {
-    std::string unit;  // its own cases and the county cases it follows (marked `following`)
-    pb::State state = pb::STATE_UNSPECIFIED;
-    bool overdue_only = false;
-    absl::Time as_of;
-    size_t offset = 0, limit = 100;
-  };
+  // The page of the cases `q` lists (ListMatches, in due order) and how many match; from every case
+  // held in memory, read again when another change committed (CaseListCache).
+  using ListQuery = CaseListQuery;
   absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> List(const ListQuery& q);
   // Every case `q`'s unit, state and overdue filters match, in due order (offset and limit are not
   // applied): for a reader whose cases the domain picks in memory (PickedInMemory, VisibleTo: a 领班,
@@ -112,6 +110,7 @@ class CaseStore {
   const Clock& clock_;
   const WorkingDayCalendar& calendar_;
   CasePolicies policies_;
+  CaseListCache list_cache_;
 };
 
 }  // namespace ys::rectification

@@ -41,24 +41,6 @@ absl::StatusOr<pb::Case> CaseStore::Get(const std::string& id) {
 
 namespace {
 
-// The list queries' filters ($1 unit, $2 state, $3 overdue only, $4 as of). A unit's list holds the
-// county cases it follows too.
-std::string ListWhere() {
-  return std::string(" FROM cases WHERE ($1 = '' OR unit = $1 OR id IN (SELECT case_id FROM case_followers "
-                     "WHERE unit = $1)) AND ($2 = '' OR state = $2) AND (NOT $3 OR (state IN ") +
-         kOutstandingSql + " AND due_at <= $4::timestamptz))";
-}
-
-std::string StateFilter(pb::State state) { return state == pb::STATE_UNSPECIFIED ? "" : pb::State_Name(state); }
-
-// A listed case's body, with the fields computed for `q` (overdue at as_of; following for q.unit).
-pb::Case ListedCase(const pqxx::row& row, const CaseStore::ListQuery& q) {
-  pb::Case c = ParseCase(pqxx::binarystring(row[0]).str(), 0).c;
-  SetOverdue(&c, q.as_of);
-  c.set_following(!q.unit.empty() && AccessOf(c, q.unit) == UnitAccess::kFollower);
-  return c;
-}
-
 // [first instant, end) of a month or quarter in Asia/Shanghai; INVALID_ARGUMENT naming the field.
 absl::StatusOr<std::pair<absl::Time, absl::Time>> PeriodWindow(const std::string& period) {
   auto p = Period::Parse(period);
@@ -73,43 +55,13 @@ absl::StatusOr<std::pair<absl::Time, absl::Time>> PeriodWindow(const std::string
 }  // namespace
 
 absl::StatusOr<std::pair<std::vector<pb::Case>, size_t>> CaseStore::List(const ListQuery& q) {
-  std::vector<pb::Case> out;
-  size_t total = 0;
-  const std::string where = ListWhere(), state = StateFilter(q.state);
-  // One statement, no BEGIN/COMMIT: the page by the (unit|state|outstanding, due_at, id) indexes,
-  // each row carrying the count of every match (taken before LIMIT), so a page costs one round trip.
-  RETURN_IF_ERROR(pool_.WithSingleStatement([&](pqxx::transaction_base& tx) -> absl::Status {
-    const pqxx::result rows =
-        tx.exec_params("SELECT body, count(*) OVER ()" + where + " ORDER BY due_at, id LIMIT $5 OFFSET $6", q.unit,
-                       state, q.overdue_only, PgTime(q.as_of), static_cast<int64_t>(q.limit),
-                       static_cast<int64_t>(q.offset));
-    for (const auto& row : rows) out.push_back(ListedCase(row, q));
-    if (!rows.empty()) total = rows[0][1].as<size_t>();
-    return absl::OkStatus();
-  }));
-  if (out.empty() && q.offset > 0) {  // a page past the end has no row to carry the count
-    RETURN_IF_ERROR(pool_.WithSingleStatement([&](pqxx::transaction_base& tx) -> absl::Status {
-      total = tx.exec_params("SELECT count(*)" + where, q.unit, state, q.overdue_only, PgTime(q.as_of))[0][0]
-                  .as<size_t>();
-      return absl::OkStatus();
-    }));
-  }
-  return std::make_pair(std::move(out), total);
+  ASSIGN_OR_RETURN(std::shared_ptr<const CaseListSnapshot> cases, list_cache_.Current());
+  return ListPage(cases->cases, q);
 }
 
 absl::StatusOr<std::vector<pb::Case>> CaseStore::ListAll(const ListQuery& q) {
-  std::vector<pb::Case> out;
-  RETURN_IF_ERROR(pool_.WithTransaction([&](pqxx::work& tx) -> absl::Status {
-    out.clear();  // each attempt from the start (an ABORTED one is retried)
-    // Every match: a 领班's or a county's cases are picked from them in memory (VisibleTo); case
-    // counts are hundreds a year.
-    for (const auto& row : tx.exec_params("SELECT body" + ListWhere() + " ORDER BY due_at, id", q.unit,
-                                          StateFilter(q.state), q.overdue_only, PgTime(q.as_of))) {
-      out.push_back(ListedCase(row, q));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(std::shared_ptr<const CaseListSnapshot> cases, list_cache_.Current());
+  return ListMatching(cases->cases, q);
 }
 
 absl::StatusOr<CaseStore::LevelCounts> CaseStore::CountByLevel() {

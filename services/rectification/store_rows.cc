@@ -176,6 +176,9 @@ void CaseWrites::Flush(pqxx::transaction_base& tx) {
           PgArray(rung), PgArray(referred));
     }
   }
+  // Every listed case is kept in memory by each replica, keyed by this number (CaseListCache).
+  // Last of the writes to cases, so the row lock waits only for this transaction's commit.
+  if (!saved_.empty()) tx.exec("UPDATE case_list_version SET n = n + 1");
   if (!f_case.empty()) {
     tx.exec_params("INSERT INTO case_followers SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
                    PgArray(f_case), PgArray(f_unit));

@@ -319,7 +319,8 @@ assert n == 1 and m == 1, (n, m)
 open(path, "w", encoding="utf-8").write(text[1:])
 EOF
   hex=$("${PROTO[@]}" --encode=yingshang.rectification.v1.Case < "$WORK/case.txt" | xxd -p | tr -d '\n')
-  psql_e2e "$RECT" "UPDATE cases SET body = decode('$hex', 'hex'), due_at = to_timestamp($due_s) WHERE id = '$id'" >/dev/null
+  # (the list version too, as every change to cases moves it: the replicas' case lists reload)
+  psql_e2e "$RECT" "UPDATE cases SET body = decode('$hex', 'hex'), due_at = to_timestamp($due_s) WHERE id = '$id'; UPDATE case_list_version SET n = n + 1" >/dev/null
 done
 escalated() { psql_e2e "$RECT" "SELECT count(*) FROM escalations"; }
 suggested() { psql_e2e "$RECT" "SELECT count(*) FROM case_history WHERE action = 'referral_suggested'"; }

@@ -141,6 +141,44 @@ TEST_F(CaseStoreTest, Point12_6_ARepeatInOneBatchAndAReopenedPeriodKeepOneCasePe
   EXPECT_NE(refused.status().message().find("2022-09"), std::string::npos) << refused.status();
 }
 
+TEST_F(CaseStoreTest, TheListIsReadAgainOnlyAfterAChangeCommittedOnAnyReplica) {
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-09", {"市住建局"})});
+  CaseListCache cache(*pool_);
+  auto first = cache.Current();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ((*first)->cases.size(), 1u);
+  auto again = cache.Current();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->get(), first->get());  // nothing changed: the same cases, not read again
+  EXPECT_EQ(cache.loads(), 1);
+
+  // Another replica (its own store and pool on the same schema) reports on the case: the next
+  // list of this one shows the report, and the state it moved the case to.
+  auto other_pool = PgPool::Connect(pool_->options());
+  ASSERT_TRUE(other_pool.ok()) << other_pool.status();
+  CaseStore other(**other_pool, clock_, *calendar_, CasePolicies{});
+  pb::ReportProgressRequest report;
+  report.set_id((*first)->cases[0].id());
+  report.set_text("正在整改");
+  ASSERT_TRUE(other.Report(Principal{"zjj-key", "unit:市住建局"}, report).ok());
+  auto after = cache.Current();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(cache.loads(), 2);
+  ASSERT_EQ((*after)->cases.size(), 1u);
+  EXPECT_EQ((*after)->cases[0].reports_size(), 1);
+  EXPECT_EQ((*after)->cases[0].state(), pb::STATE_IN_PROGRESS);
+  auto listed = store_->List({.unit = "市住建局", .as_of = clock_.Now()});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->first.size(), 1u);
+  EXPECT_EQ(listed->first[0].reports_size(), 1);
+
+  // A case opened afterwards is listed too.
+  clock_.Set(At(2022, 11, 10));
+  Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-10", {"市住建局"})});
+  EXPECT_EQ((*cache.Current())->cases.size(), 2u);
+  EXPECT_EQ(store_->List({.unit = "市住建局", .as_of = clock_.Now()})->second, 2u);
+}
+
 TEST_F(CaseStoreTest, AListPageCarriesTheTotalOfEveryMatchEvenPastTheEnd) {
   clock_.Set(At(2022, 10, 8));
   Apply({Alert(rpb::ALERT_RULE_LAST_IN_PROVINCE, "I03", "2022-07", {"市住建局"}),
