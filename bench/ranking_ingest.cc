@@ -1,7 +1,8 @@
 // bench/ranking_ingest (issue 4), three figures, each beside a baseline measured in the same run:
 //  1. facts/s end to end (Kafka -> decoded, validated against the catalog replica -> revisions
 //     decided -> PostgreSQL committed with alerts and outbox rows -> Redis updated), vs the raw
-//     Kafka consume rate;
+//     Kafka consume rate and vs a raw PostgreSQL COPY of the same facts' current_facts rows
+//     (issue #18: at least 0.5 of it);
 //  2. GetScorecard latency p50/p99 over gRPC at a fixed request rate, answered from Redis, vs the
 //     same calls answered from PostgreSQL;
 //  3. the time to rebuild the Redis cache for 374,400 facts (100 counties x 104 indicators x 36
@@ -24,7 +25,9 @@
 #include "common/redis/redis.h"
 #include "services/ranking/cache.h"
 #include "services/ranking/query_service.h"
+#include "common/pg/copy.h"
 #include "common/pg/migrations.h"
+#include "common/status/macros.h"
 #include "services/indicator/catalog.h"
 #include "services/ranking/embedded.h"
 #include "services/ranking/fact_pipeline.h"
@@ -37,6 +40,60 @@ std::string Data(const std::string& name) {
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+// The i-th SAMPLE fact: the counties on every L1/L2 indicator, month after month from 2020-01.
+struct SampleFact {
+  std::string indicator, county, period;
+  int rank = 0;
+};
+SampleFact SampleFactAt(size_t i, const std::vector<std::string>& counties, const std::vector<std::string>& indicators) {
+  const size_t month = i / (counties.size() * indicators.size());
+  return {indicators[(i / counties.size()) % indicators.size()], counties[i % counties.size()],
+          absl::StrFormat("%04d-%02d", 2020 + month / 12, month % 12 + 1),
+          static_cast<int>((i * 37 + month * 11) % 100) + 1};
+}
+
+// The raw COPY baseline (issue #18): `n` facts' rows — current_facts' columns, each with its
+// serialized fact — built in memory first, then COPYed in one statement into a table shaped like
+// current_facts (LIKE … INCLUDING ALL: its key, indexes and write_seq default) and committed. No
+// Kafka, no decoding, no decisions, no inbox, outbox or alert rows: what PostgreSQL alone takes. Rows/s.
+absl::StatusOr<double> MeasureRawCopy(ys::PgPool& pool, size_t n, const std::vector<std::string>& counties,
+                                      const std::vector<std::string>& indicators) {
+  ys::PgCopyRows rows;
+  for (size_t i = 0; i < n; ++i) {
+    const SampleFact s = SampleFactAt(i, counties, indicators);
+    ys::ranking::pb::RankingFact f;
+    f.set_source("/platform/sample");
+    f.set_evaluation(ys::ranking::pb::EVALUATION_OFFICIAL);
+    f.set_indicator_code(s.indicator);
+    f.set_scope(ys::ranking::pb::SCOPE_COUNTY);
+    f.set_region_code(s.county);
+    f.set_period(s.period);
+    f.set_rank(s.rank);
+    f.set_total(100);
+    f.set_revision(1);
+    rows.Text(ys::ranking::FactKey(f)).Text(f.source()).Text("EVALUATION_OFFICIAL").Text(s.indicator);
+    rows.Text("SCOPE_COUNTY").Text(s.county).Text(s.period).Int(s.rank).Int(100).Null().Int(1);
+    rows.Bytes(f.SerializeAsString()).Text("2026-01-01 00:00:00+00").EndRow();
+  }
+  RETURN_IF_ERROR(pool.WithTransaction([](pqxx::work& tx) {
+    tx.exec("CREATE TABLE copy_baseline (LIKE current_facts INCLUDING ALL)");
+    return absl::OkStatus();
+  }));
+  const auto t0 = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(pool.WithTransaction([&](pqxx::work& tx) {
+    rows.CopyInto(tx, "copy_baseline",
+                  {"fact_key", "source", "evaluation", "indicator_code", "scope", "region_code", "period", "rank",
+                   "total", "score", "revision", "body", "updated_at"});
+    return absl::OkStatus();
+  }));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RETURN_IF_ERROR(pool.WithTransaction([](pqxx::work& tx) {
+    tx.exec("DROP TABLE copy_baseline");
+    return absl::OkStatus();
+  }));
+  return static_cast<double>(n) / secs;
 }
 
 }  // namespace
@@ -107,7 +164,7 @@ int main(int argc, char** argv) {
   //    median is the figure and every round is printed.
   std::unique_ptr<ys::PgPool> pool;  // the last round's, for figure 2
   std::unique_ptr<ys::CatalogReplicaStore> replica;
-  std::vector<double> rates;
+  std::vector<double> rates, copy_rates;
   size_t applied_total = 0;
   std::printf("ranking_ingest: %zu SAMPLE county facts (%zu counties x %zu L1/L2 indicators per month), "
               "%zu consumer(s), batches of %zu, %zu round(s)\n",
@@ -130,6 +187,10 @@ int main(int argc, char** argv) {
       return ys::bench::Fail("ranking_ingest", s);
     }
 
+    auto copied = MeasureRawCopy(*pool, facts, counties, indicators);
+    if (!copied.ok()) return ys::bench::Fail("ranking_ingest", copied.status());
+    copy_rates.push_back(*copied);
+
     const std::string topic = absl::StrFormat("bench.rankings.%s.%d", run, round);
     // As many partitions as consumers (at least the services' 3), so each consumer has work.
     if (auto s = ys::EnsureTopics(kafka, {{topic, static_cast<int>(std::max<size_t>(3, consumers)), false}}); !s.ok()) {
@@ -138,19 +199,16 @@ int main(int argc, char** argv) {
     auto producer = ys::KafkaProducer::Create(kafka, nullptr);
     if (!producer.ok()) return ys::bench::Fail("ranking_ingest", producer.status());
     for (size_t i = 0; i < facts; ++i) {
-      const size_t month = i / per_month;  // 2020-01, 2020-02, ...
-      const std::string period = absl::StrFormat("%04d-%02d", 2020 + month / 12, month % 12 + 1);
-      const std::string& county = counties[i % counties.size()];
-      const std::string& indicator = indicators[(i / counties.size()) % indicators.size()];
+      const SampleFact s = SampleFactAt(i, counties, indicators);
       ys::CloudEvent e;
       e.id = ys::NewEventId();
       e.source = "/platform/sample";
       e.type = "yingshang.ranking.v1.RankingFact";
-      e.key = indicator + "/" + county;
+      e.key = s.indicator + "/" + s.county;
       e.content_type = "application/json";
       e.data = absl::StrFormat(
           R"({"evaluation":"EVALUATION_OFFICIAL","indicatorCode":"%s","scope":"SCOPE_COUNTY","regionCode":"%s","period":"%s","rank":%d,"total":100,"revision":"1"})",
-          indicator, county, period, static_cast<int>((i * 37 + month * 11) % 100) + 1);
+          s.indicator, s.county, s.period, s.rank);
       if (auto s = (*producer)->PublishAsync(topic, e); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
     }
     if (auto s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return ys::bench::Fail("ranking_ingest", s);
@@ -210,8 +268,9 @@ int main(int argc, char** argv) {
     rates.push_back(static_cast<double>(applied + rejected) / secs);
     applied_total += applied;
     std::printf("  round %zu: ingest end to end  %10.0f facts/s  (%zu applied, %zu rejected, %zu alerts; "
-                "%.0f%% of the time in Redis writes)\n",
-                round + 1, rates.back(), applied.load(), rejected.load(), alerts.load(), 100 * in_redis / secs);
+                "%.0f%% of the time in Redis writes); raw COPY %.0f rows/s\n",
+                round + 1, rates.back(), applied.load(), rejected.load(), alerts.load(), 100 * in_redis / secs,
+                copy_rates.back());
   }
   std::vector<double> sorted = rates;
   std::sort(sorted.begin(), sorted.end());
@@ -220,6 +279,11 @@ int main(int argc, char** argv) {
               ingest_rate, rates.size(), sorted.front(), sorted.back());
   std::printf("  ratio to baseline              %10.3f   (issue 4's first target: 20,000 facts/s)\n",
               ingest_rate / baseline->consume_per_s);
+  std::sort(copy_rates.begin(), copy_rates.end());
+  const double copy_rate = copy_rates[copy_rates.size() / 2];
+  std::printf("  raw COPY of the same rows      %10.0f rows/s   median of %zu (one COPY into a table shaped like "
+              "current_facts, committed)\n", copy_rate, copy_rates.size());
+  std::printf("  ratio ingest / raw COPY        %10.3f   (issue #18's target: >= 0.5)\n", ingest_rate / copy_rate);
   const bool all_applied = applied_total == facts * rounds;
 
   if (ingest_only) {
