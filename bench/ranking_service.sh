@@ -22,9 +22,8 @@ start_service indicator 0
 start_service ranking 2 YS_REDIS_KEY_PREFIX="bench$RUN:"
 load_catalog
 wait_for_ranking_replica
-rss_of() { awk -v field="$2" '$1 == field ":" {print int($2 / 1024)}' "/proc/$1/status"; }  # MiB
 sleep 2
-rss_idle=$(rss_of "${SERVICE_PID[ranking]}" VmRSS)
+rss_idle=$(memory_mib "${SERVICE_PID[ranking]}")
 
 ranking_facts "$FACTS" "$SOURCE" "$WORK/facts.jsonl"
 kcat -P -b "$BROKERS" -t "${TOPIC_PREFIX}ys.rankings.submitted.v1" -K $'\t' -H content-type=application/cloudevents+json \
@@ -48,7 +47,7 @@ while :; do
 done
 wait "$producer"
 rate=$(echo "($FACTS - $n0) / ($now - $t0)" | bc)
-rss_peak=$(rss_of "${SERVICE_PID[ranking]}" VmHWM)
+rss_peak=$(memory_mib "${SERVICE_PID[ranking]}" VmHWM)
 drained() { [ "$(psql_e2e "$SCHEMA" "SELECT count(*) FROM outbox")" = 0 ]; }
 wait_until 300 drained || fail "the outbox did not drain"
 published=$(echo "$(date +%s.%N) - $t0" | bc)

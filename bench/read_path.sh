@@ -97,7 +97,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     pid=${SERVICE_PID[ranking]}
     [ "$addr" = "$C" ] && pid=${SERVICE_PID[rectification]}
     load_run "$addr" "$call" "$data" "$type" "$WORK/r$round-$i.json" "$pid"
-    r=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/${SERVICE_PID[ranking]}/status")
+    r=$(memory_mib "${SERVICE_PID[ranking]}" VmHWM)
     [ "$r" -gt "$rss_peak" ] && rss_peak=$r
     i=$((i + 1))
   done

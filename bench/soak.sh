@@ -86,7 +86,6 @@ sender &
 SENDER_PID=$!
 
 SERVICES=(indicator ranking rectification duty notify)
-rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo -; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 lag() {
   local total=0 s m
@@ -116,7 +115,7 @@ for ((minute = 1; minute <= MINUTES; minute++)); do
   for s in "${SERVICES[@]}"; do
     pid=${SERVICE_PID[$s]}
     kill -0 "$pid" 2>/dev/null || fail "ys-$s died during the soak"
-    r=$(rss_mib "$pid") f=$(fds "$pid")
+    r=$(memory_mib "$pid") f=$(fds "$pid")
     row+=$(printf ' %13s' "$r/$f")
     tsv+=$'\t'"$r"$'\t'"$f"
   done

@@ -105,6 +105,10 @@ metric() {  # metric HOST:PORT REGEX: the sum of the matching samples
   curl -fs "http://$1/metrics" | { grep -E "$2" || true; } | awk '{s += $NF} END {printf "%d\n", s}'
 }
 
+memory_mib() {  # memory_mib PID [FIELD]: a process's VmRSS (or VmHWM, its peak) in MiB; "-" once it is gone
+  awk -v field="${2:-VmRSS}" '$1 == field ":" {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo -
+}
+
 psql_e2e() {  # psql_e2e SCHEMA SQL: one value
   psql -X -qtA "${YS_PG_URI:-postgresql://postgres@127.0.0.1:15432/yingshang}" \
     -c "SET search_path TO $1" -c "$2" | tail -1
